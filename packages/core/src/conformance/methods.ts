@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+import { compositeByName, ruleByName } from '../composites.js';
+import { gradient, gradientXInput, lrp, type Explanation } from '../engine/explain-lrp.js';
+import type { XaiModel } from '../model.js';
+import type { ReferenceMethod } from './reference-case.js';
+
+/** Thrown for a reference method the engine cannot compute (yet): reported as a FAIL with the reason. */
+export class MethodNotAvailable extends Error {}
+
+/** Computes one reference method as its `params` describe it; returns the flat relevance. */
+export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>) => Explanation;
+
+const runners = new Map<string, MethodRunner>([
+  ['gradient', (m, x, target) => gradient(m, x, { target })],
+  ['gradient_x_input', (m, x, target) => gradientXInput(m, x, { target })],
+  [
+    'lrp',
+    (m, x, target, p) => {
+      if (p.rule) return lrp(m, x, { target, rule: ruleByName(p.rule) });
+      if (p.composite) return lrp(m, x, { target, composite: compositeByName(p.composite.name, p.composite) });
+      throw new MethodNotAvailable('lrp params name neither a rule nor a composite');
+    },
+  ],
+]);
+
+/** Lets later packages (other attribution methods, the LSTM plugin) add reference method kinds. */
+export function registerReferenceMethod(kind: string, runner: MethodRunner): void {
+  runners.set(kind, runner);
+}
+
+export function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Float32Array {
+  const kind = method.params.kind as string;
+  const runner = runners.get(kind);
+  if (!runner) throw new MethodNotAvailable(`method kind '${kind}' is not implemented yet`);
+  const result = runner(model, input, target, method.params);
+  try {
+    return result.relevance.dataSync() as Float32Array;
+  } finally {
+    result.dispose();
+  }
+}

@@ -1,0 +1,24 @@
+/** @xai/core — Layer-wise Relevance Propagation on TensorFlow.js. */
+export { initBackend, type BackendName } from './backend.js';
+export { XaiError, InvalidModelError, UnsupportedLayerError, InvalidArgumentError, BackendError } from './errors.js';
+export { loadModel, XaiModel, type LoadOptions } from './model.js';
+export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
+export { lrp, gradient, gradientXInput, compositeFor, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
+export { propagate, forwardAll, explainedTensor, type PropagationRequest, type PropagationResult } from './engine/propagate.js';
+export type { ModelInput } from './engine/inputs.js';
+export {
+  resolveRules, uniformComposite, epsilonPlus, epsilonPlusFlat, epsilonAlpha2Beta1, epsilonGammaBox, compositeByName, ruleByName,
+  COMPOSITE_NAMES, type Composite, type CompositeName, type LayerMatcher,
+} from './composites.js';
+export * from './rules/index.js';
+export { RULE_NAMES, type RuleSpec } from './rules/by-name.js';
+export { buildGraph } from './graph/build.js';
+export { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
+export type { ModelGraph } from './graph/graph.js';
+export { GraphNode, type BackwardContext, type PropagationMode } from './graph/node.js';
+export { LinearOp, DenseOp, ConvOp, DepthwiseConvOp, identityParams, type ParamModifier } from './graph/linear-op.js';
+export { registerLayer, supportedLayerClasses, type LayerConverter, type ConversionContext, type Shape } from './graph/registry.js';
+export { LinearNode, type LinearFamily } from './nodes/linear-node.js';
+export { ActivationNode, activationFunction } from './nodes/activation-node.js';
+export * as ops from './ops/ops.js';
+export * from './render/index.js';

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from './backend.js';
+import { InvalidArgumentError, InvalidModelError, UnsupportedLayerError } from './errors.js';
+import { buildGraph } from './graph/build.js';
+import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
+import type { ModelGraph } from './graph/graph.js';
+import { LinearNode } from './nodes/linear-node.js';
+import { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
+import { checkTopology } from './load/topology-check.js';
+
+export interface LoadOptions {
+  /**
+   * Merge BatchNormalization into the preceding linear layer: true/'exact' (default), false, or
+   * 'zennit' to reproduce zennit 0.5.1's residual scaling (see BatchNormMerge).
+   */
+  readonly canonize?: boolean | BatchNormMerge;
+}
+
+/** A loaded model: the tfjs LayersModel and the graph the engine explains. */
+export class XaiModel {
+  private constructor(
+    readonly layersModel: tf.LayersModel,
+    readonly graph: ModelGraph,
+    readonly label: string,
+  ) {}
+
+  /** Wraps an in-memory LayersModel (the XaiModel then owns it: dispose releases it). */
+  static fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}, label = model.name): XaiModel {
+    const raw = buildGraph(model);
+    const canonize = options.canonize ?? true;
+    const graph = canonize === false ? raw : mergeBatchNorm(raw, canonize === 'zennit' ? 'zennit' : 'exact');
+    return new XaiModel(model, graph, label);
+  }
+
+  get inputShapes() {
+    return this.graph.inputShapes;
+  }
+  get outputShapes() {
+    return this.graph.outputShapes;
+  }
+
+  /** Output head index for an index or an output layer name. */
+  headIndex(output: number | string | undefined): number {
+    if (output === undefined) return 0;
+    const index = typeof output === 'number' ? output : this.graph.outputNames.indexOf(output);
+    if (index < 0 || index >= this.graph.outputs.length) {
+      throw new InvalidArgumentError(`unknown output '${output}'; the model's outputs are ${this.graph.outputNames.join(', ')}`);
+    }
+    return index;
+  }
+
+  /** The linear layers, in order (what composites assign rules to). */
+  linearNodes(): LinearNode[] {
+    return this.graph.nodes.filter((n): n is LinearNode => n instanceof LinearNode);
+  }
+
+  dispose(): void {
+    for (const node of this.graph.nodes) node.dispose();
+    this.layersModel.dispose();
+  }
+}
+
+async function deserialize(bytes: ModelBytes): Promise<tf.LayersModel> {
+  const label = bytes.label ?? 'model.json';
+  const artifacts = assembleArtifacts(bytes, label);
+  checkTopology(artifacts.modelTopology);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (err) {
+    const msg = (err as Error).message;
+    throw new InvalidModelError(label, /shape/i.test(msg) ? `weights do not match the topology: ${msg}` : `cannot build the model: ${msg}`);
+  }
+  return model;
+}
+
+/**
+ * Loads a TensorFlow.js LayersModel from `model.json` (path, or a folder holding it) and its weight
+ * shards, or from in-memory bytes (uploads). Chooses the backend on first use.
+ */
+export async function loadModel(source: string | ModelBytes, options: LoadOptions = {}): Promise<XaiModel> {
+  await initBackend();
+  const bytes = typeof source === 'string' ? await readModelFiles(source) : source;
+  const model = await deserialize(bytes);
+  try {
+    return XaiModel.fromLayersModel(model, options, bytes.label ?? 'model.json');
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+export { UnsupportedLayerError };

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { GraphNode, type BackwardContext } from '../graph/node.js';
+
+interface ActivationFn {
+  forward(z: tf.Tensor): tf.Tensor;
+  /** Transposed Jacobian applied to g, given input z and output y. */
+  gradient(g: tf.Tensor, z: tf.Tensor, y: tf.Tensor): tf.Tensor;
+  /** Output is ≥ 0 for every input. */
+  readonly nonNegative?: boolean;
+}
+
+const step = (cond: tf.Tensor, g: tf.Tensor) => tf.mul(g, tf.cast(cond, g.dtype));
+
+function leakyRelu(alpha: number): ActivationFn {
+  return {
+    forward: (z) => tf.leakyRelu(z, alpha),
+    gradient: (g, z) => tf.mul(g, tf.where(tf.greater(z, 0), tf.onesLike(z), tf.fill(z.shape, alpha))),
+  };
+}
+
+function elu(alpha: number): ActivationFn {
+  return {
+    forward: (z) => (alpha === 1 ? tf.elu(z) : tf.where(tf.greater(z, 0), z, tf.mul(alpha, tf.sub(tf.exp(z), 1)))),
+    gradient: (g, z) => tf.mul(g, tf.where(tf.greater(z, 0), tf.onesLike(z), tf.mul(alpha, tf.exp(z)))),
+  };
+}
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/** Element-wise activations by Keras name, with the parameters tfjs uses by default. */
+export function activationFunction(name: string, params: { alpha?: number; maxValue?: number; axis?: number } = {}): ActivationFn | null {
+  switch (name) {
+    case 'linear':
+      return { forward: (z) => tf.clone(z), gradient: (g) => tf.clone(g) };
+    case 'relu':
+      if (params.maxValue !== undefined && params.maxValue !== null) {
+        const max = params.maxValue;
+        return { forward: (z) => tf.clipByValue(z, 0, max), gradient: (g, z) => step(tf.logicalAnd(tf.greater(z, 0), tf.less(z, max)), g), nonNegative: true };
+      }
+      return { forward: (z) => tf.relu(z), gradient: (g, z) => step(tf.greater(z, 0), g), nonNegative: true };
+    case 'relu6':
+      return { forward: (z) => tf.relu6(z), gradient: (g, z) => step(tf.logicalAnd(tf.greater(z, 0), tf.less(z, 6)), g), nonNegative: true };
+    case 'elu':
+      return elu(params.alpha ?? 1);
+    case 'selu':
+      return {
+        forward: (z) => tf.selu(z),
+        gradient: (g, z) => tf.mul(g, tf.where(tf.greater(z, 0), tf.fill(z.shape, SELU_SCALE), tf.mul(SELU_SCALE * SELU_ALPHA, tf.exp(z)))),
+      };
+    case 'leakyRelu':
+    case 'leaky_relu':
+      return leakyRelu(params.alpha ?? 0.2);
+    case 'tanh':
+      return { forward: (z) => tf.tanh(z), gradient: (g, _z, y) => tf.mul(g, tf.sub(1, tf.square(y))) };
+    case 'sigmoid':
+      return { forward: (z) => tf.sigmoid(z), gradient: (g, _z, y) => tf.mul(g, tf.mul(y, tf.sub(1, y))), nonNegative: true };
+    case 'hardSigmoid':
+    case 'hard_sigmoid':
+      return {
+        forward: (z) => tf.clipByValue(tf.add(tf.mul(z, 0.2), 0.5), 0, 1),
+        gradient: (g, z) => tf.mul(step(tf.less(tf.abs(z), 2.5), g), 0.2),
+        nonNegative: true,
+      };
+    case 'softplus':
+      return { forward: (z) => tf.softplus(z), gradient: (g, z) => tf.mul(g, tf.sigmoid(z)), nonNegative: true };
+    case 'softsign':
+      return { forward: (z) => tf.div(z, tf.add(1, tf.abs(z))), gradient: (g, z) => tf.div(g, tf.square(tf.add(1, tf.abs(z)))) };
+    case 'softmax': {
+      const axis = params.axis ?? -1;
+      return {
+        forward: (z) => tf.softmax(z, axis),
+        gradient: (g, _z, y) => tf.mul(y, tf.sub(g, tf.sum(tf.mul(g, y), axis, true))),
+        nonNegative: true,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+export const SUPPORTED_ACTIVATIONS = [
+  'linear', 'relu', 'relu6', 'elu', 'selu', 'leakyRelu', 'tanh', 'sigmoid', 'hardSigmoid', 'softplus', 'softsign', 'softmax',
+] as const;
+
+/**
+ * An element-wise activation. Under LRP relevance passes through unchanged (the rules of the
+ * surrounding linear layers do the work); under gradient propagation it applies the derivative.
+ */
+export class ActivationNode extends GraphNode {
+  readonly kind = 'activation';
+
+  constructor(
+    name: string,
+    layerName: string,
+    layerClass: string,
+    inputs: readonly number[],
+    output: number,
+    readonly activation: string,
+    private readonly fn: ActivationFn,
+  ) {
+    super(name, layerName, layerClass, inputs, output);
+  }
+
+  forward([z]: tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => this.fn.forward(z!));
+  }
+
+  backward([z]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
+    return [ctx.mode === 'lrp' ? tf.clone(r) : tf.tidy(() => this.fn.gradient(r, z!, y))];
+  }
+
+  override nonNegativeOutput(inputs: readonly boolean[]): boolean {
+    return !!this.fn.nonNegative || (this.activation === 'linear' && inputs[0] === true);
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The few tensor operations the propagators use, in one place: linear maps and their transposes,
+ * pooling and its routing, and the stabilised division. Everything here is plain forward tfjs
+ * kernels (fast in every backend); nothing relies on autodiff.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { computePads, type WindowGeometry } from './conv-geometry.js';
+
+type Pads = [number, number][];
+
+const batchAndChannels = (pads: Pads): [number, number][] => [[0, 0], ...pads, [0, 0]];
+
+/** Pads (positive entries) or crops (negative entries) the spatial axes of a channels-last tensor. */
+export function padOrCrop(x: tf.Tensor, pads: Pads): tf.Tensor {
+  return tf.tidy(() => {
+    let y = x;
+    if (pads.some(([a, b]) => a < 0 || b < 0)) {
+      const begin = [0, ...pads.map(([a]) => Math.max(-a, 0)), 0];
+      const size = x.shape.map((d, i) =>
+        i === 0 || i === x.rank - 1 ? -1 : d - Math.max(-pads[i - 1]![0], 0) - Math.max(-pads[i - 1]![1], 0),
+      );
+      y = tf.slice(y, begin, size);
+    }
+    if (pads.some(([a, b]) => a > 0 || b > 0)) {
+      y = tf.pad(y, batchAndChannels(pads.map(([a, b]) => [Math.max(a, 0), Math.max(b, 0)])));
+    }
+    return y === x ? tf.clone(x) : y;
+  });
+}
+
+/** Views a rank-1-spatial tensor [B, L, C] as [B, 1, L, C] so 1-D work runs on the 2-D kernels. */
+const as2d = (x: tf.Tensor): tf.Tensor4D => x.reshape([x.shape[0]!, 1, x.shape[1]!, x.shape[2]!]);
+const lift = (g: WindowGeometry): WindowGeometry => ({
+  size: [1, ...g.size],
+  strides: [1, ...g.strides],
+  dilations: [1, ...g.dilations],
+  padding: g.padding,
+});
+
+/** Correlation (Keras convolution) of x [B, ...spatial, Cin] with kernel [...k, Cin, Cout], explicit pads. */
+function correlate(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], dilations: readonly number[], pads: Pads): tf.Tensor {
+  const rank = x.rank - 2;
+  if (rank === 1) {
+    const k = kernel.reshape([1, ...kernel.shape]) as tf.Tensor4D;
+    const y = correlate(as2d(x), k, [1, strides[0]!], [1, dilations[0]!], [[0, 0], pads[0]!]);
+    return y.reshape([y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+  }
+  if (rank === 2) {
+    const explicit = batchAndChannels(pads) as tf.backend_util.ExplicitPadding;
+    return tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides as [number, number], explicit, 'NHWC', dilations as [number, number]);
+  }
+  if (rank === 3) {
+    const padded = pads.some(([a, b]) => a !== 0 || b !== 0) ? padOrCrop(x, pads) : x;
+    return tf.conv3d(padded as tf.Tensor5D, kernel as tf.Tensor5D, strides as [number, number, number], 'valid', 'NDHWC', dilations as [number, number, number]);
+  }
+  throw new Error(`convolution over ${rank} spatial axes is not supported`);
+}
+
+/** Keras convolution: x [B, ...spatial, Cin], kernel [...k, Cin, Cout]. */
+export function conv(x: tf.Tensor, kernel: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  return correlate(x, kernel, g.strides, g.dilations, computePads(g, x.shape.slice(1, -1) as number[]));
+}
+
+/** Inserts stride−1 zeros between the elements of each spatial axis (the "dilation" of a transposed conv). */
+export function insertZeros(s: tf.Tensor, strides: readonly number[]): tf.Tensor {
+  if (strides.every((v) => v === 1)) return s;
+  return tf.tidy(() => {
+    const spatial = s.shape.slice(1, -1) as number[];
+    const expanded = s.reshape([s.shape[0]!, ...spatial.flatMap((d) => [d, 1]), s.shape[s.rank - 1]!]);
+    const padded = tf.pad(expanded, [[0, 0], ...strides.flatMap((v): [number, number][] => [[0, 0], [0, v - 1]]), [0, 0]]);
+    const flat = padded.reshape([s.shape[0]!, ...spatial.map((d, i) => d * strides[i]!), s.shape[s.rank - 1]!]);
+    return tf.slice(flat, 0, [-1, ...spatial.map((d, i) => (d - 1) * strides[i]! + 1), -1]);
+  });
+}
+
+/**
+ * Pads that turn a transposed convolution into a stride-1 correlation of the zero-inserted
+ * signal with the flipped kernel: left pad k_eff−1−p_before, right pad making the output length n.
+ */
+function transposePads(g: WindowGeometry, inSize: readonly number[], upSize: readonly number[]): Pads {
+  const pads = computePads(g, inSize);
+  return inSize.map((n, i) => {
+    const k = (g.size[i]! - 1) * g.dilations[i]! + 1;
+    const left = k - 1 - pads[i]![0];
+    return [left, n + k - 1 - left - upSize[i]!];
+  });
+}
+
+/** Reverses the spatial axes of a kernel [...k, A, B] and swaps its last two axes. */
+export function flipKernel(kernel: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const rank = kernel.rank;
+    const spatialAxes = Array.from({ length: rank - 2 }, (_, i) => i);
+    const perm = [...spatialAxes, rank - 1, rank - 2];
+    return tf.transpose(tf.reverse(kernel, spatialAxes), perm);
+  });
+}
+
+/**
+ * Transpose of `conv` (Wᵀs): for stride 1 a correlation with the flipped kernel, for larger
+ * strides the same on the zero-inserted signal. Uses the fast forward kernel, never conv2dTranspose.
+ * `flipped` is `flipKernel(kernel)`, passed in so callers can cache it.
+ */
+export function convTranspose(s: tf.Tensor, flipped: tf.Tensor, g: WindowGeometry, inSpatial: readonly number[]): tf.Tensor {
+  return tf.tidy(() => {
+    const up = insertZeros(s, g.strides);
+    const pads = transposePads(g, inSpatial, up.shape.slice(1, -1) as number[]);
+    const ones = g.strides.map(() => 1);
+    if (pads.some(([a, b]) => a < 0 || b < 0)) {
+      const cropped = padOrCrop(up, pads.map(([a, b]) => [Math.min(a, 0), Math.min(b, 0)]));
+      return correlate(cropped, flipped, ones, g.dilations, pads.map(([a, b]) => [Math.max(a, 0), Math.max(b, 0)]));
+    }
+    return correlate(up, flipped, ones, g.dilations, pads);
+  });
+}
+
+/** Depthwise convolution x [B, H, W, C], kernel [kh, kw, C, M] → [B, H', W', C·M]. */
+export function depthwiseConv(x: tf.Tensor, kernel: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  const pads = batchAndChannels(computePads(g, x.shape.slice(1, -1) as number[])) as tf.backend_util.ExplicitPadding;
+  return tf.depthwiseConv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, g.strides as [number, number], pads, 'NHWC', g.dilations as [number, number]);
+}
+
+/** Flipped depthwise kernel [kh, kw, C·M, 1] for `depthwiseConvTranspose`. */
+export function flipDepthwiseKernel(kernel: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [kh, kw, c, m] = kernel.shape as number[];
+    return tf.reverse(kernel, [0, 1]).reshape([kh!, kw!, c! * m!, 1]);
+  });
+}
+
+/** Transpose of `depthwiseConv`: per-channel correlation with the flipped kernel, multiplier summed out. */
+export function depthwiseConvTranspose(s: tf.Tensor, flipped: tf.Tensor, g: WindowGeometry, inShape: readonly number[]): tf.Tensor {
+  return tf.tidy(() => {
+    const inSpatial = inShape.slice(0, -1);
+    const channels = inShape[inShape.length - 1]!;
+    const up = insertZeros(s, g.strides);
+    const pads = transposePads(g, inSpatial, up.shape.slice(1, -1) as number[]);
+    const cropped = padOrCrop(up, pads.map(([a, b]) => [Math.min(a, 0), Math.min(b, 0)]));
+    const explicit = batchAndChannels(pads.map(([a, b]) => [Math.max(a, 0), Math.max(b, 0)])) as tf.backend_util.ExplicitPadding;
+    const y = tf.depthwiseConv2d(cropped as tf.Tensor4D, flipped as tf.Tensor4D, 1, explicit, 'NHWC', g.dilations as [number, number]);
+    const multiplier = y.shape[3]! / channels;
+    return multiplier === 1 ? y : y.reshape([...y.shape.slice(0, 3), channels, multiplier]).sum(-1);
+  });
+}
+
+/** Dense map on the last axis: x [..., in] · W [in, out] (+ b). */
+export function dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
+  return tf.tidy(() => {
+    const flat = x.reshape([-1, kernel.shape[0]!]) as tf.Tensor2D;
+    const y = bias ? tf.fused.matMul({ a: flat, b: kernel as tf.Tensor2D, bias }) : tf.matMul(flat, kernel as tf.Tensor2D);
+    return y.reshape([...x.shape.slice(0, -1), kernel.shape[1]!]);
+  });
+}
+
+/** Transpose of `dense`: s [..., out] · Wᵀ. */
+export function denseTranspose(s: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const y = tf.matMul(s.reshape([-1, kernel.shape[1]!]) as tf.Tensor2D, kernel as tf.Tensor2D, false, true);
+    return y.reshape([...s.shape.slice(0, -1), kernel.shape[0]!]);
+  });
+}
+
+/** Adds a per-channel bias (last axis). */
+export const addBias = (z: tf.Tensor, bias: tf.Tensor | null): tf.Tensor => (bias ? tf.add(z, bias) : z);
+
+/** stab(z) = z + ε·sign(z) with sign(0) = +1 (zennit's stabiliser). */
+export function stabilize(z: tf.Tensor, epsilon: number): tf.Tensor {
+  return tf.tidy(() => tf.where(tf.greaterEqual(z, 0), tf.add(z, epsilon), tf.sub(z, epsilon)));
+}
+
+/** r / stab(z). */
+export const stabilizedDivide = (r: tf.Tensor, z: tf.Tensor, epsilon: number): tf.Tensor =>
+  tf.tidy(() => tf.div(r, stabilize(z, epsilon)));
+
+/** True when every element is zero (reads one boolean back: lets rules skip work that would add 0). */
+export function isAllZero(t: tf.Tensor): boolean {
+  return tf.tidy(() => !tf.any(tf.notEqual(t, 0)).dataSync()[0]);
+}
+
+export const positive = (t: tf.Tensor): tf.Tensor => tf.relu(t);
+export const negative = (t: tf.Tensor): tf.Tensor => tf.tidy(() => tf.minimum(t, 0));
+
+// ---- pooling -------------------------------------------------------------------------------
+
+type PoolKind = 'max' | 'avg';
+
+function poolPadArg(g: WindowGeometry): 'valid' | 'same' {
+  if (g.padding === 'causal') throw new Error('causal padding is not defined for pooling');
+  return g.padding;
+}
+
+export function pool(kind: PoolKind, x: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  const rank = x.rank - 2;
+  if (rank === 1) {
+    const y = pool(kind, as2d(x), lift(g));
+    return y.reshape([y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+  }
+  const pad = poolPadArg(g);
+  if (rank === 2) {
+    const f = kind === 'max' ? tf.maxPool : tf.avgPool;
+    return f(x as tf.Tensor4D, g.size as [number, number], g.strides as [number, number], pad);
+  }
+  if (rank === 3) {
+    const f = kind === 'max' ? tf.maxPool3d : tf.avgPool3d;
+    return f(x as tf.Tensor5D, g.size as [number, number, number], g.strides as [number, number, number], pad);
+  }
+  throw new Error(`pooling over ${rank} spatial axes is not supported`);
+}
+
+/** Average pooling's transposed Jacobian applied to dy (spreads each value evenly over its window). */
+export function avgPoolTranspose(dy: tf.Tensor, x: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  const rank = x.rank - 2;
+  if (rank === 1) return avgPoolTranspose(as2d(dy), as2d(x), lift(g)).reshape(x.shape);
+  const attrs = { filterSize: g.size, strides: g.strides, pad: poolPadArg(g), dimRoundingMode: undefined };
+  const name = rank === 3 ? 'AvgPool3DGrad' : 'AvgPoolGrad';
+  return tf.engine().runKernel(name, { dy, input: x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** All offsets of a window, in row-major order. */
+function windowOffsets(size: readonly number[]): number[][] {
+  return size.reduce<number[][]>((acc, n) => acc.flatMap((o) => Array.from({ length: n }, (_, i) => [...o, i])), [[]]);
+}
+
+/**
+ * Max pooling's transposed Jacobian applied to dy: each window sends its value to the first
+ * position (row-major) holding the window's maximum, as PyTorch and TensorFlow's CPU kernels do.
+ * Written with slices instead of the backends' MaxPoolGrad kernels, whose tie-breaking differs
+ * (ties are common: windows of ReLU zeros).
+ */
+export function maxPoolRoute(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  return tf.tidy(() => {
+    const inSpatial = x.shape.slice(1, -1) as number[];
+    const outSpatial = y.shape.slice(1, -1) as number[];
+    const pads = computePads({ ...g, dilations: g.size.map(() => 1) }, inSpatial);
+    const padded = pads.some(([a, b]) => a > 0 || b > 0)
+      ? tf.pad(x, batchAndChannels(pads), -Infinity)
+      : x;
+    let taken: tf.Tensor = tf.zerosLike(y).cast('bool');
+    let total: tf.Tensor | null = null;
+    for (const offset of windowOffsets(g.size)) {
+      const begin = [0, ...offset, 0];
+      const end = [x.shape[0]!, ...offset.map((o, i) => o + (outSpatial[i]! - 1) * g.strides[i]! + 1), x.shape[x.rank - 1]!];
+      const candidate = tf.stridedSlice(padded, begin, end, [1, ...g.strides, 1]);
+      const hit = tf.logicalAnd(tf.equal(candidate, y), tf.logicalNot(taken));
+      taken = tf.logicalOr(taken, hit);
+      const routed = insertZeros(tf.mul(dy, tf.cast(hit, dy.dtype)), g.strides);
+      // Place the routed values at this offset inside the (padded) input, then drop the padding.
+      const placed = tf.pad(routed, batchAndChannels(offset.map((o, i) => [o, padded.shape[i + 1]! - o - routed.shape[i + 1]!])));
+      total = total ? tf.add(total, placed) : placed;
+    }
+    return padOrCrop(total!, pads.map(([a, b]) => [-a, -b]));
+  });
+}

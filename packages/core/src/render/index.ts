@@ -1,0 +1,27 @@
+export {
+  COLORMAPS,
+  COLORMAP_NAMES,
+  getColormap,
+  isColormapName,
+  isDiverging,
+  linearColormap,
+  type Colormap,
+  type ColormapName,
+  type RGB,
+} from './colormaps.js';
+export {
+  colorbar,
+  encodePng,
+  normalizeRange,
+  normalizeSymmetric,
+  overlayHeatmap,
+  reduceChannels,
+  renderHeatmap,
+  upscaleNearest,
+  writePng,
+  type ChannelReduction,
+  type HeatmapImage,
+  type Normalized,
+  type RenderOptions,
+  type RgbaImage,
+} from './heatmap.js';

@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { identityParams, type LinearOp, type ParamModifier } from '../graph/linear-op.js';
+import { isAllZero, stabilizedDivide } from '../ops/ops.js';
+import type { LinearRule, RuleInput } from './rule.js';
+
+/** How a term modifies the layer input: x, x⁺, x⁻, all-ones, or a computed tensor (e.g. a bound). */
+export type InputModifier = 'x' | 'positive' | 'negative' | 'ones' | ((x: tf.Tensor) => tf.Tensor);
+
+/** One summand x'·W' of a denominator: a modified input with modified parameters. */
+export interface Term {
+  readonly input: InputModifier;
+  readonly params: ParamModifier;
+}
+
+/**
+ * One stabilised denominator z_g = Σ_terms forward(x', W') + b' and what it sends back:
+ * weight · Σ_terms x' ⊙ backward(mask·R / stab(z_g), W')  (x' omitted for 'ones' inputs).
+ */
+export interface TermGroup {
+  readonly terms: readonly Term[];
+  readonly bias: ParamModifier | null;
+  /** Only outputs with z > 0 ('positive') or z < 0 ('negative') take part. */
+  readonly mask?: 'positive' | 'negative';
+  readonly weight?: number;
+  readonly epsilon: number;
+}
+
+function resolveInput(mod: InputModifier, input: RuleInput): tf.Tensor | null {
+  const { x, nonNegativeInput } = input;
+  switch (mod) {
+    case 'x':
+      return x;
+    case 'positive':
+      return nonNegativeInput ? x : tf.relu(x);
+    case 'negative':
+      return nonNegativeInput ? null : tf.minimum(x, 0);
+    case 'ones':
+      return tf.onesLike(x);
+    default:
+      return mod(x);
+  }
+}
+
+function maskedRelevance(group: TermGroup, { z, r }: RuleInput): tf.Tensor {
+  if (!group.mask) return r;
+  const keep = group.mask === 'positive' ? tf.greater(z, 0) : tf.less(z, 0);
+  return tf.mul(r, tf.cast(keep, r.dtype));
+}
+
+function propagateGroup(op: LinearOp, group: TermGroup, input: RuleInput): tf.Tensor | null {
+  const r = maskedRelevance(group, input);
+  // Where the mask removes all relevance (e.g. no relevance on negative outputs of a ReLU
+  // layer), the group contributes exactly zero: skip its convolutions.
+  if (group.mask && isAllZero(r)) return null;
+  const terms = group.terms
+    .map((t) => ({ input: resolveInput(t.input, input), ones: t.input === 'ones', kernel: op.modifiedKernel(t.params) }))
+    .filter((t): t is { input: tf.Tensor; ones: boolean; kernel: tf.Tensor } => t.input !== null);
+  const bias = group.bias ? op.modifiedBias(group.bias) : null;
+  let z = op.forward(terms[0]!.input, terms[0]!.kernel, bias);
+  for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, t.kernel, null));
+  const s = stabilizedDivide(r, z, group.epsilon);
+  let out: tf.Tensor | null = null;
+  for (const t of terms) {
+    const c = op.backward(s, t.kernel, input.x.shape);
+    const contribution = t.ones ? c : tf.mul(t.input, c);
+    out = out ? tf.add(out, contribution) : contribution;
+  }
+  return group.weight !== undefined && group.weight !== 1 ? tf.mul(out!, group.weight) : out;
+}
+
+/**
+ * Builds a rule from term groups: the one combination "modify input and parameters, forward,
+ * divide by the stabilised denominator, backward, multiply" that every LRP rule is made of
+ * (zennit's BasicHook). Each concrete rule is a few declarative lines on top of this.
+ */
+export function basicRule(name: string, groups: readonly TermGroup[], params?: Record<string, unknown>): LinearRule {
+  return {
+    name,
+    params,
+    propagate(op: LinearOp, input: RuleInput): tf.Tensor {
+      return tf.tidy(() => {
+        let total: tf.Tensor | null = null;
+        for (const g of groups) {
+          const part = propagateGroup(op, g, input);
+          if (part) total = total ? tf.add(total, part) : part;
+        }
+        return total ?? tf.zerosLike(input.x);
+      });
+    },
+  };
+}
+
+// ---- parameter modifiers shared by the rules ----------------------------------------------
+
+export const positiveParams: ParamModifier = { key: 'positive', apply: (p) => tf.relu(p) };
+export const negativeParams: ParamModifier = { key: 'negative', apply: (p) => tf.minimum(p, 0) };
+export const onesParams: ParamModifier = { key: 'ones', apply: (p) => tf.onesLike(p) };
+export const squaredParams: ParamModifier = { key: 'square', apply: (p) => tf.square(p) };
+export { identityParams };
+
+/** p + γ·p⁺ (or p + γ·p⁻). */
+export const gammaParams = (gamma: number, sign: 'positive' | 'negative'): ParamModifier => ({
+  key: `gamma(${gamma},${sign})`,
+  apply: (p) => tf.add(p, tf.mul(sign === 'positive' ? tf.relu(p) : tf.minimum(p, 0), gamma)),
+});

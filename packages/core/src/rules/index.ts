@@ -1,0 +1,10 @@
+export type { LinearRule, RuleInput } from './rule.js';
+export { basicRule, type TermGroup, type Term, type InputModifier } from './basic-rule.js';
+export { epsilon } from './epsilon.js';
+export { zplus } from './zplus.js';
+export { alphaBeta } from './alpha-beta.js';
+export { gamma } from './gamma.js';
+export { flat } from './flat.js';
+export { wsquare } from './wsquare.js';
+export { zbox, type Bound } from './zbox.js';
+export { gradientRule } from './gradient.js';

@@ -1,0 +1,21 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { LinearOp } from '../graph/linear-op.js';
+
+export interface RuleInput {
+  /** The layer input. */
+  readonly x: tf.Tensor;
+  /** The layer's (linear) output for x, as computed in the forward pass. */
+  readonly z: tf.Tensor;
+  /** Relevance of the output. */
+  readonly r: tf.Tensor;
+  /** x is known to be ≥ 0 (a ReLU output, …): terms on x⁻ vanish and are skipped. */
+  readonly nonNegativeInput: boolean;
+}
+
+/** A rule says how one linear node hands the relevance of its output to its input. */
+export interface LinearRule {
+  readonly name: string;
+  /** Parameters, for display and for the rule-per-layer summaries. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  propagate(op: LinearOp, input: RuleInput): tf.Tensor;
+}
