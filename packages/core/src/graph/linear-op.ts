@@ -96,7 +96,7 @@ export class ConvOp extends LinearOp {
     super(kernel, bias, ownsParams);
   }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
-    return tf.tidy(() => ops.addBias(ops.conv(x, kernel, this.geometry), bias));
+    return ops.conv(x, kernel, this.geometry, bias);
   }
   backward(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor {
     const flipped = this.cachedTransform(kernel, ops.flipKernel);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GraphNode, type BackwardContext } from '../graph/node.js';
-import { stabilizedDivide } from '../ops/ops.js';
+import { stabilizedRatio } from '../ops/ops.js';
 
 /** Element-wise sum of its inputs: LRP gives each addend addend ⊙ R / stab(sum); gradients copy. */
 export class AddNode extends GraphNode {
@@ -13,7 +13,7 @@ export class AddNode extends GraphNode {
   backward(inputs: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
     if (ctx.mode === 'gradient') return inputs.map(() => tf.clone(r));
     return tf.tidy(() => {
-      const s = stabilizedDivide(r, y, 1e-6);
+      const s = stabilizedRatio(r, y, 1e-6);
       return inputs.map((x) => tf.mul(x, s));
     });
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GraphNode, type BackwardContext } from '../graph/node.js';
 import type { WindowGeometry } from '../ops/conv-geometry.js';
-import { avgPoolTranspose, maxPoolRoute, pool, stabilizedDivide } from '../ops/ops.js';
+import { avgPoolTranspose, maxPoolRoute, pool, stabilizedRatio } from '../ops/ops.js';
 
 /**
  * Max pooling: relevance (and gradient) goes to each window's arg-max.
@@ -31,7 +31,7 @@ export class PoolingNode extends GraphNode {
       tf.tidy(() => {
         if (this.pooling === 'max') return maxPoolRoute(r, x!, y, this.geometry);
         if (ctx.mode === 'gradient') return avgPoolTranspose(r, x!, this.geometry);
-        return tf.mul(x!, avgPoolTranspose(stabilizedDivide(r, y, 1e-6), x!, this.geometry));
+        return tf.mul(x!, avgPoolTranspose(stabilizedRatio(r, y, 1e-6), x!, this.geometry));
       }),
     ];
   }
@@ -77,7 +77,7 @@ export class GlobalPoolingNode extends GraphNode {
           const routed = tf.mul(tf.transpose(winner, [0, 2, 1]), r.reshape([batch, 1, channels]));
           return routed.reshape(x!.shape);
         }
-        const share = ctx.mode === 'gradient' ? r : stabilizedDivide(r, y, 1e-6);
+        const share = ctx.mode === 'gradient' ? r : stabilizedRatio(r, y, 1e-6);
         const spread = tf.div(share, positions).reshape(broadcastShape);
         return ctx.mode === 'gradient' ? tf.mul(tf.onesLike(x!), spread) : tf.mul(x!, spread);
       }),

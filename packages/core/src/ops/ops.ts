@@ -56,9 +56,17 @@ function correlate(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], 
   throw new Error(`convolution over ${rank} spatial axes is not supported`);
 }
 
-/** Keras convolution: x [B, ...spatial, Cin], kernel [...k, Cin, Cout]. */
-export function conv(x: tf.Tensor, kernel: tf.Tensor, g: WindowGeometry): tf.Tensor {
-  return correlate(x, kernel, g.strides, g.dilations, computePads(g, x.shape.slice(1, -1) as number[]));
+/** Keras convolution: x [B, ...spatial, Cin], kernel [...k, Cin, Cout], optional bias (fused where possible). */
+export function conv(x: tf.Tensor, kernel: tf.Tensor, g: WindowGeometry, bias: tf.Tensor | null = null): tf.Tensor {
+  const pads = computePads(g, x.shape.slice(1, -1) as number[]);
+  if (bias && x.rank === 4) {
+    const explicit = batchAndChannels(pads) as tf.backend_util.ExplicitPadding;
+    return tf.fused.conv2d({
+      x: x as tf.Tensor4D, filter: kernel as tf.Tensor4D, strides: g.strides as [number, number], pad: explicit,
+      dilations: g.dilations as [number, number], bias,
+    });
+  }
+  return tf.tidy(() => addBias(correlate(x, kernel, g.strides, g.dilations, pads), bias));
 }
 
 /** Inserts stride−1 zeros between the elements of each spatial axis (the "dilation" of a transposed conv). */
@@ -152,10 +160,11 @@ export function dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): 
   });
 }
 
-/** Transpose of `dense`: s [..., out] · Wᵀ. */
+/** Transpose of `dense`: s [..., out] · Wᵀ, computed as (W · sᵀ)ᵀ so only the small s is transposed. */
 export function denseTranspose(s: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const y = tf.matMul(s.reshape([-1, kernel.shape[1]!]) as tf.Tensor2D, kernel as tf.Tensor2D, false, true);
+    const flat = s.reshape([-1, kernel.shape[1]!]) as tf.Tensor2D;
+    const y = tf.transpose(tf.matMul(kernel as tf.Tensor2D, flat, false, true));
     return y.reshape([...s.shape.slice(0, -1), kernel.shape[0]!]);
   });
 }
@@ -163,19 +172,9 @@ export function denseTranspose(s: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
 /** Adds a per-channel bias (last axis). */
 export const addBias = (z: tf.Tensor, bias: tf.Tensor | null): tf.Tensor => (bias ? tf.add(z, bias) : z);
 
-/** stab(z) = z + ε·sign(z) with sign(0) = +1 (zennit's stabiliser). */
-export function stabilize(z: tf.Tensor, epsilon: number): tf.Tensor {
-  return tf.tidy(() => tf.where(tf.greaterEqual(z, 0), tf.add(z, epsilon), tf.sub(z, epsilon)));
-}
-
-/** r / stab(z). */
-export const stabilizedDivide = (r: tf.Tensor, z: tf.Tensor, epsilon: number): tf.Tensor =>
-  tf.tidy(() => tf.div(r, stabilize(z, epsilon)));
-
-/** True when every element is zero (reads one boolean back: lets rules skip work that would add 0). */
-export function isAllZero(t: tf.Tensor): boolean {
-  return tf.tidy(() => !tf.any(tf.notEqual(t, 0)).dataSync()[0]);
-}
+import { fusedInJs } from './elementwise.js';
+import { maxPoolRouteJs } from './max-routing.js';
+export { stabilizedRatio, hasMaskedRelevance, type OutputMask } from './elementwise.js';
 
 export const positive = (t: tf.Tensor): tf.Tensor => tf.relu(t);
 export const negative = (t: tf.Tensor): tf.Tensor => tf.tidy(() => tf.minimum(t, 0));
@@ -216,6 +215,31 @@ export function avgPoolTranspose(dy: tf.Tensor, x: tf.Tensor, g: WindowGeometry)
   return tf.engine().runKernel(name, { dy, input: x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
+/** Windows that tile the input exactly (stride = size, nothing padded or left over): the usual case. */
+function tilesExactly(x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): boolean {
+  return g.size.every((k, i) => g.strides[i] === k && y.shape[i + 1]! * k === x.shape[i + 1]);
+}
+
+/**
+ * Max routing for exactly tiling windows: view x as [B, o₁, k₁, o₂, k₂, …, C]; within each window
+ * the first maximum (row-major) is the hit with the highest priority K−index.
+ */
+function maxPoolRouteTiled(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  return tf.tidy(() => {
+    const out = y.shape.slice(1, -1) as number[];
+    const channels = x.shape[x.rank - 1]!;
+    const split = [x.shape[0]!, ...out.flatMap((o, i) => [o, g.size[i]!]), channels];
+    const windowAxes = out.map((_, i) => 2 + 2 * i);
+    const collapsed = [y.shape[0]!, ...out.flatMap((o) => [o, 1]), channels];
+    const count = g.size.reduce((a, b) => a * b, 1);
+    const priorityShape = [1, ...g.size.flatMap((k) => [1, k]), 1];
+    const priority = tf.tensor(Array.from({ length: count }, (_, i) => count - i), priorityShape);
+    const score = tf.mul(tf.cast(tf.equal(x.reshape(split), y.reshape(collapsed)), 'float32'), priority);
+    const first = tf.equal(score, tf.max(score, windowAxes, true));
+    return tf.mul(tf.cast(first, dy.dtype), dy.reshape(collapsed)).reshape(x.shape);
+  });
+}
+
 /** All offsets of a window, in row-major order. */
 function windowOffsets(size: readonly number[]): number[][] {
   return size.reduce<number[][]>((acc, n) => acc.flatMap((o) => Array.from({ length: n }, (_, i) => [...o, i])), [[]]);
@@ -224,10 +248,12 @@ function windowOffsets(size: readonly number[]): number[][] {
 /**
  * Max pooling's transposed Jacobian applied to dy: each window sends its value to the first
  * position (row-major) holding the window's maximum, as PyTorch and TensorFlow's CPU kernels do.
- * Written with slices instead of the backends' MaxPoolGrad kernels, whose tie-breaking differs
- * (ties are common: windows of ReLU zeros).
+ * A JS loop where data is CPU-resident; elsewhere slices and comparisons, not the backends'
+ * MaxPoolGrad kernels, whose tie-breaking differs (ties are common: windows of ReLU zeros).
  */
 export function maxPoolRoute(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  if (fusedInJs()) return maxPoolRouteJs(dy, x, y, g);
+  if (tilesExactly(x, y, g)) return maxPoolRouteTiled(dy, x, y, g);
   return tf.tidy(() => {
     const inSpatial = x.shape.slice(1, -1) as number[];
     const outSpatial = y.shape.slice(1, -1) as number[];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { identityParams, type LinearOp, type ParamModifier } from '../graph/linear-op.js';
-import { isAllZero, stabilizedDivide } from '../ops/ops.js';
+import { hasMaskedRelevance, stabilizedRatio } from '../ops/ops.js';
 import type { LinearRule, RuleInput } from './rule.js';
 
 /** How a term modifies the layer input: x, x⁺, x⁻, all-ones, or a computed tensor (e.g. a bound). */
@@ -41,24 +41,17 @@ function resolveInput(mod: InputModifier, input: RuleInput): tf.Tensor | null {
   }
 }
 
-function maskedRelevance(group: TermGroup, { z, r }: RuleInput): tf.Tensor {
-  if (!group.mask) return r;
-  const keep = group.mask === 'positive' ? tf.greater(z, 0) : tf.less(z, 0);
-  return tf.mul(r, tf.cast(keep, r.dtype));
-}
-
 function propagateGroup(op: LinearOp, group: TermGroup, input: RuleInput): tf.Tensor | null {
-  const r = maskedRelevance(group, input);
   // Where the mask removes all relevance (e.g. no relevance on negative outputs of a ReLU
   // layer), the group contributes exactly zero: skip its convolutions.
-  if (group.mask && isAllZero(r)) return null;
+  if (group.mask && !hasMaskedRelevance(input.r, input.z, group.mask)) return null;
   const terms = group.terms
     .map((t) => ({ input: resolveInput(t.input, input), ones: t.input === 'ones', kernel: op.modifiedKernel(t.params) }))
     .filter((t): t is { input: tf.Tensor; ones: boolean; kernel: tf.Tensor } => t.input !== null);
   const bias = group.bias ? op.modifiedBias(group.bias) : null;
   let z = op.forward(terms[0]!.input, terms[0]!.kernel, bias);
   for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, t.kernel, null));
-  const s = stabilizedDivide(r, z, group.epsilon);
+  const s = stabilizedRatio(input.r, z, group.epsilon, group.mask, input.z);
   let out: tf.Tensor | null = null;
   for (const t of terms) {
     const c = op.backward(s, t.kernel, input.x.shape);
