@@ -6,6 +6,7 @@ export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model
 export { lrp, gradient, gradientXInput, compositeFor, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
 export { propagate, forwardAll, explainedTensor, type PropagationRequest, type PropagationResult } from './engine/propagate.js';
 export type { ModelInput } from './engine/inputs.js';
+export { startWorkers, stopWorkers, setPrefetchThreshold } from './engine/prefetch/schedule.js';
 export {
   resolveRules, uniformComposite, epsilonPlus, epsilonPlusFlat, epsilonAlpha2Beta1, epsilonGammaBox, compositeByName, ruleByName,
   COMPOSITE_NAMES, type Composite, type CompositeName, type LayerMatcher,

@@ -64,12 +64,23 @@ async function deserialize(bytes: ModelBytes): Promise<tf.LayersModel> {
   const label = bytes.label ?? 'model.json';
   const artifacts = assembleArtifacts(bytes, label);
   checkTopology(artifacts.modelTopology);
+  // Built in two steps, as tf.loadLayersModel does, but so that a failure releases everything:
+  // the layers' variables when the weights do not fit, the decoded weights always.
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    model = (await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as never)) as tf.LayersModel;
   } catch (err) {
+    throw new InvalidModelError(label, `cannot build the model: ${(err as Error).message}`);
+  }
+  const weights = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
+  try {
+    model.loadWeights(weights);
+  } catch (err) {
+    model.dispose();
     const msg = (err as Error).message;
-    throw new InvalidModelError(label, /shape/i.test(msg) ? `weights do not match the topology: ${msg}` : `cannot build the model: ${msg}`);
+    throw new InvalidModelError(label, /shape/i.test(msg) ? `weights do not match the topology: ${msg}` : `cannot load the weights: ${msg}`);
+  } finally {
+    tf.dispose(Object.values(weights));
   }
   return model;
 }

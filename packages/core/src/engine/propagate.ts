@@ -3,6 +3,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { nonNegativeTensors, producers, type ModelGraph } from '../graph/graph.js';
 import type { BackwardContext, GraphNode, PropagationMode } from '../graph/node.js';
 import { ActivationNode } from '../nodes/activation-node.js';
+import { LinearNode } from '../nodes/linear-node.js';
+import { DenominatorSchedule } from './prefetch/schedule.js';
 import type { LinearRule } from '../rules/rule.js';
 
 export interface PropagationRequest {
@@ -37,10 +39,19 @@ export function explainedTensor(graph: ModelGraph, head: number): number {
   return id;
 }
 
+function argMax(logits: tf.Tensor): number[] {
+  const best = tf.argMax(logits, 1);
+  try {
+    return Array.from(best.dataSync());
+  } finally {
+    best.dispose();
+  }
+}
+
 function resolveTargets(logits: tf.Tensor, targets: PropagationRequest['targets'], headName: string): number[] {
   const [batch, classes] = logits.shape as [number, number];
   const list = targets === undefined
-    ? Array.from(tf.tidy(() => tf.argMax(logits, 1)).dataSync())
+    ? argMax(logits)
     : typeof targets === 'number'
       ? Array(batch).fill(targets)
       : [...targets];
@@ -53,11 +64,20 @@ function resolveTargets(logits: tf.Tensor, targets: PropagationRequest['targets'
   return list;
 }
 
-/** Runs the graph, keeping every node's output. */
-export function forwardAll(graph: ModelGraph, inputs: readonly tf.Tensor[]): Map<number, tf.Tensor> {
+/** Runs the graph, keeping every node's output; `after` sees each node's inputs and output. */
+export function forwardAll(
+  graph: ModelGraph,
+  inputs: readonly tf.Tensor[],
+  after?: (node: GraphNode, inputs: tf.Tensor[], output: tf.Tensor) => void,
+): Map<number, tf.Tensor> {
   const values = new Map<number, tf.Tensor>(graph.inputs.map((id, i) => [id, inputs[i]!]));
   try {
-    for (const node of graph.nodes) values.set(node.output, node.forward(node.inputs.map((t) => values.get(t)!)));
+    for (const node of graph.nodes) {
+      const ins = node.inputs.map((t) => values.get(t)!);
+      const out = node.forward(ins);
+      values.set(node.output, out);
+      after?.(node, ins, out);
+    }
   } catch (err) {
     for (const [id, t] of values) if (!graph.inputs.includes(id)) t.dispose();
     throw err;
@@ -70,7 +90,17 @@ export function forwardAll(graph: ModelGraph, inputs: readonly tf.Tensor[]): Map
  * nodes in reverse topological order; a tensor read by several nodes sums what they send back.
  */
 export function propagate(graph: ModelGraph, request: PropagationRequest): PropagationResult {
-  const values = forwardAll(graph, request.inputs);
+  const nonNegative = nonNegativeTensors(graph);
+  const schedule = request.mode === 'lrp' ? DenominatorSchedule.start() : null;
+  let values: Map<number, tf.Tensor>;
+  try {
+    values = forwardAll(graph, request.inputs, schedule ? (node, ins, out) => {
+      if (node instanceof LinearNode) schedule.afterForward(node, ins[0]!, out, request.ruleFor(node), nonNegative.has(node.inputs[0]!));
+    } : undefined);
+  } catch (err) {
+    schedule?.finish();
+    throw err;
+  }
   const relevance = new Map<number, tf.Tensor>();
   const nodeRelevance = request.keepNodeRelevance ? new Map<string, tf.Tensor>() : undefined;
   try {
@@ -85,8 +115,12 @@ export function propagate(graph: ModelGraph, request: PropagationRequest): Propa
       return request.seed === 'logit' ? tf.mul(onehot, logits) : onehot;
     }));
 
-    const nonNegative = nonNegativeTensors(graph);
-    const ctx: BackwardContext = { mode: request.mode, ruleFor: request.ruleFor, isNonNegative: (id) => nonNegative.has(id) };
+    const ctx: BackwardContext = {
+      mode: request.mode,
+      ruleFor: request.ruleFor,
+      isNonNegative: (id) => nonNegative.has(id),
+      prefetched: schedule ? (node) => schedule.forNode(node) : undefined,
+    };
     const accumulate = (id: number, r: tf.Tensor) => {
       const prev = relevance.get(id);
       relevance.set(id, prev ? tf.tidy(() => tf.add(prev, r)) : r);
@@ -109,6 +143,7 @@ export function propagate(graph: ModelGraph, request: PropagationRequest): Propa
     relevance.clear();
     return { relevance: result, logits: tf.clone(logits), targets, nodeRelevance };
   } finally {
+    schedule?.finish();
     for (const t of relevance.values()) t.dispose();
     for (const [id, t] of values) if (!graph.inputs.includes(id)) t.dispose();
   }

@@ -10,6 +10,20 @@ export interface ParamModifier {
 
 export const identityParams: ParamModifier = { key: 'identity', apply: (p) => p };
 
+/** What a linear op computes, without its parameters: enough to rebuild it in a worker thread. */
+export type LinearOpSpec =
+  | { readonly kind: 'dense' }
+  | { readonly kind: 'conv'; readonly geometry: WindowGeometry }
+  | { readonly kind: 'depthwise'; readonly geometry: WindowGeometry };
+
+let nextUid = 1;
+const disposeListeners = new Set<(uid: number) => void>();
+
+/** Called with an op's uid when it is disposed (lets worker threads drop their parameter copies). */
+export function onLinearOpDispose(listener: (uid: number) => void): void {
+  disposeListeners.add(listener);
+}
+
 /**
  * A linear map z = forward(x, kernel, bias); backward(s, kernel) is its transpose applied to s.
  * Every parametrised linear layer is seen through this interface, so every rule works on each.
@@ -17,6 +31,8 @@ export const identityParams: ParamModifier = { key: 'identity', apply: (p) => p 
 export abstract class LinearOp {
   private readonly kernels = new Map<string, tf.Tensor>();
   private readonly biases = new Map<string, tf.Tensor | null>();
+  /** Process-unique id. */
+  readonly uid = nextUid++;
 
   constructor(
     readonly kernel: tf.Tensor,
@@ -28,6 +44,7 @@ export abstract class LinearOp {
   abstract forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor;
   /** Transpose applied to s; `inputShape` is the shape of x (with batch axis). */
   abstract backward(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor;
+  abstract spec(): LinearOpSpec;
 
   /** The kernel under a parameter modifier, computed once and kept for later explanations. */
   modifiedKernel(mod: ParamModifier): tf.Tensor {
@@ -48,6 +65,7 @@ export abstract class LinearOp {
 
   /** Releases cached parameter variants (and the parameters themselves when owned). */
   dispose(): void {
+    for (const listener of disposeListeners) listener(this.uid);
     for (const t of this.kernels.values()) t.dispose();
     for (const t of this.biases.values()) t?.dispose();
     for (const t of this.transposed.values()) t.dispose();
@@ -79,11 +97,14 @@ export abstract class LinearOp {
 }
 
 export class DenseOp extends LinearOp {
+  spec(): LinearOpSpec {
+    return { kind: 'dense' };
+  }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
     return ops.dense(x, kernel, bias);
   }
   backward(s: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
-    return ops.denseTranspose(s, kernel);
+    return ops.denseTranspose(s, this.cachedTransform(kernel, (k) => tf.transpose(k)));
   }
   withParams(kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
     return new DenseOp(kernel, bias, true);
@@ -94,6 +115,9 @@ export class DenseOp extends LinearOp {
 export class ConvOp extends LinearOp {
   constructor(kernel: tf.Tensor, bias: tf.Tensor | null, readonly geometry: WindowGeometry, ownsParams = false) {
     super(kernel, bias, ownsParams);
+  }
+  spec(): LinearOpSpec {
+    return { kind: 'conv', geometry: this.geometry };
   }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
     return ops.conv(x, kernel, this.geometry, bias);
@@ -112,6 +136,9 @@ export class DepthwiseConvOp extends LinearOp {
   constructor(kernel: tf.Tensor, bias: tf.Tensor | null, readonly geometry: WindowGeometry, ownsParams = false) {
     super(kernel, bias, ownsParams);
   }
+  spec(): LinearOpSpec {
+    return { kind: 'depthwise', geometry: this.geometry };
+  }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => ops.addBias(ops.depthwiseConv(x, kernel, this.geometry), bias));
   }
@@ -121,5 +148,17 @@ export class DepthwiseConvOp extends LinearOp {
   }
   withParams(kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
     return new DepthwiseConvOp(kernel, bias, this.geometry, true);
+  }
+}
+
+/** Rebuilds an op from its spec and parameters (the op owns the parameters). */
+export function createLinearOp(spec: LinearOpSpec, kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
+  switch (spec.kind) {
+    case 'dense':
+      return new DenseOp(kernel, bias, true);
+    case 'conv':
+      return new ConvOp(kernel, bias, spec.geometry, true);
+    case 'depthwise':
+      return new DepthwiseConvOp(kernel, bias, spec.geometry, true);
   }
 }

@@ -10,6 +10,8 @@ export interface BackwardContext {
   ruleFor(node: GraphNode): LinearRule;
   /** Whether a graph tensor is known to be ≥ 0 (e.g. a ReLU output): lets rules skip zero terms. */
   isNonNegative(tensorId: number): boolean;
+  /** Rule denominators computed ahead for a node (worker thread), by rule group. */
+  prefetched?(node: GraphNode): ReadonlyMap<number, () => tf.Tensor | null> | undefined;
 }
 
 /**

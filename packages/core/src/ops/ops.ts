@@ -69,15 +69,24 @@ export function conv(x: tf.Tensor, kernel: tf.Tensor, g: WindowGeometry, bias: t
   return tf.tidy(() => addBias(correlate(x, kernel, g.strides, g.dilations, pads), bias));
 }
 
-/** Inserts stride−1 zeros between the elements of each spatial axis (the "dilation" of a transposed conv). */
+/**
+ * Inserts stride−1 zeros between the elements of each spatial axis (the "dilation" of a transposed
+ * conv). One axis at a time on rank-4 views: wasm's pad handles at most 6 dimensions.
+ */
 export function insertZeros(s: tf.Tensor, strides: readonly number[]): tf.Tensor {
   if (strides.every((v) => v === 1)) return s;
   return tf.tidy(() => {
-    const spatial = s.shape.slice(1, -1) as number[];
-    const expanded = s.reshape([s.shape[0]!, ...spatial.flatMap((d) => [d, 1]), s.shape[s.rank - 1]!]);
-    const padded = tf.pad(expanded, [[0, 0], ...strides.flatMap((v): [number, number][] => [[0, 0], [0, v - 1]]), [0, 0]]);
-    const flat = padded.reshape([s.shape[0]!, ...spatial.map((d, i) => d * strides[i]!), s.shape[s.rank - 1]!]);
-    return tf.slice(flat, 0, [-1, ...spatial.map((d, i) => (d - 1) * strides[i]! + 1), -1]);
+    let y = s;
+    strides.forEach((stride, i) => {
+      if (stride === 1) return;
+      const shape = y.shape;
+      const axis = i + 1;
+      const [outer, d, inner] = [shape.slice(0, axis).reduce((a, b) => a * b, 1), shape[axis]!, shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
+      const spread = tf.pad(y.reshape([outer, d, 1, inner]), [[0, 0], [0, 0], [0, stride - 1], [0, 0]]);
+      const flat = spread.reshape([...shape.slice(0, axis), d * stride, ...shape.slice(axis + 1)]);
+      y = tf.slice(flat, shape.map((_, k) => 0), shape.map((v, k) => (k === axis ? (d - 1) * stride + 1 : v)));
+    });
+    return y;
   });
 }
 
@@ -160,12 +169,15 @@ export function dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): 
   });
 }
 
-/** Transpose of `dense`: s [..., out] · Wᵀ, computed as (W · sᵀ)ᵀ so only the small s is transposed. */
-export function denseTranspose(s: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+/**
+ * Transpose of `dense`: s [..., out] · Wᵀ, given `transposed` = Wᵀ [out, in]. Passing the kernel
+ * already transposed (and cached) matters: backends pack the right-hand matrix per call unless it
+ * is the same tensor as before (wasm: 3× slower with transposeB on a VGG-sized layer).
+ */
+export function denseTranspose(s: tf.Tensor, transposed: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const flat = s.reshape([-1, kernel.shape[1]!]) as tf.Tensor2D;
-    const y = tf.transpose(tf.matMul(kernel as tf.Tensor2D, flat, false, true));
-    return y.reshape([...s.shape.slice(0, -1), kernel.shape[0]!]);
+    const y = tf.matMul(s.reshape([-1, transposed.shape[0]!]) as tf.Tensor2D, transposed as tf.Tensor2D);
+    return y.reshape([...s.shape.slice(0, -1), transposed.shape[1]!]);
   });
 }
 
@@ -200,19 +212,68 @@ export function pool(kind: PoolKind, x: tf.Tensor, g: WindowGeometry): tf.Tensor
     return f(x as tf.Tensor4D, g.size as [number, number], g.strides as [number, number], pad);
   }
   if (rank === 3) {
-    const f = kind === 'max' ? tf.maxPool3d : tf.avgPool3d;
-    return f(x as tf.Tensor5D, g.size as [number, number, number], g.strides as [number, number, number], pad);
+    if (kind === 'max') return maxPool3d(x, g);
+    return tf.avgPool3d(x as tf.Tensor5D, g.size as [number, number, number], g.strides as [number, number, number], pad);
   }
   throw new Error(`pooling over ${rank} spatial axes is not supported`);
 }
 
-/** Average pooling's transposed Jacobian applied to dy (spreads each value evenly over its window). */
+/**
+ * 3-D max pooling as 2-D max pooling per depth slice, then the maximum over depth windows.
+ * (wasm's MaxPool3D starts each window at FLT_MIN, so windows of negative values come out wrong.)
+ */
+function maxPool3d(x: tf.Tensor, g: WindowGeometry): tf.Tensor {
+  return tf.tidy(() => {
+    const pads = computePads({ ...g, dilations: [1, 1, 1] }, x.shape.slice(1, -1) as number[]);
+    const p = pads.some(([a, b]) => a > 0 || b > 0) ? tf.pad(x, batchAndChannels(pads), -Infinity) : x;
+    const [batch, depth, height, width, channels] = p.shape as number[];
+    const [kd, kh, kw] = g.size as number[];
+    const [sd, sh, sw] = g.strides as number[];
+    const planes = tf.maxPool(p.reshape([batch! * depth!, height!, width!, channels!]) as tf.Tensor4D, [kh!, kw!], [sh!, sw!], 'valid');
+    const q = planes.reshape([batch!, depth!, ...planes.shape.slice(1)]);
+    const outDepth = Math.floor((depth! - kd!) / sd!) + 1;
+    let y: tf.Tensor | null = null;
+    for (let j = 0; j < kd!; j++) {
+      const slice = tf.stridedSlice(q, [0, j, 0, 0, 0], [batch!, j + (outDepth - 1) * sd! + 1, ...q.shape.slice(2)], [1, sd!, 1, 1, 1]);
+      y = y ? tf.maximum(y, slice) : slice;
+    }
+    return y!;
+  });
+}
+
+/**
+ * Average pooling's transposed Jacobian applied to dy (spreads each value evenly over its window).
+ * 'same' pooling averages border windows over their real elements only; the backends'
+ * AvgPoolGrad kernels divide by the full window, so dy is rescaled by size / count first.
+ */
 export function avgPoolTranspose(dy: tf.Tensor, x: tf.Tensor, g: WindowGeometry): tf.Tensor {
   const rank = x.rank - 2;
   if (rank === 1) return avgPoolTranspose(as2d(dy), as2d(x), lift(g)).reshape(x.shape);
-  const attrs = { filterSize: g.size, strides: g.strides, pad: poolPadArg(g), dimRoundingMode: undefined };
-  const name = rank === 3 ? 'AvgPool3DGrad' : 'AvgPoolGrad';
-  return tf.engine().runKernel(name, { dy, input: x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return tf.tidy(() => {
+    const counts = windowCounts(g, x.shape.slice(1, -1) as number[], dy.shape.slice(1, -1) as number[]);
+    const scaled = counts ? tf.mul(dy, counts) : dy;
+    const attrs = { filterSize: g.size, strides: g.strides, pad: poolPadArg(g), dimRoundingMode: undefined };
+    const name = rank === 3 ? 'AvgPool3DGrad' : 'AvgPoolGrad';
+    return tf.engine().runKernel(name, { dy: scaled, input: x } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  });
+}
+
+/** size / (real elements) per output window, shaped [1, ...out, 1]; null when every window is full. */
+function windowCounts(g: WindowGeometry, inSize: number[], outSize: number[]): tf.Tensor | null {
+  const pads = computePads({ ...g, dilations: g.size.map(() => 1) }, inSize);
+  const perAxis = outSize.map((o, i) =>
+    Array.from({ length: o }, (_, k) => {
+      const start = k * g.strides[i]! - pads[i]![0];
+      return Math.min(start + g.size[i]!, inSize[i]!) - Math.max(start, 0);
+    }),
+  );
+  if (perAxis.every((counts, i) => counts.every((c) => c === g.size[i]))) return null;
+  let factor = tf.ones([1]);
+  perAxis.forEach((counts, i) => {
+    const shape = [1, ...outSize.map((o, k) => (k === i ? o : 1)), 1];
+    factor = tf.mul(factor, tf.tensor(counts.map((c) => g.size[i]! / c), shape));
+  });
+  return factor;
 }
 
 /** Windows that tile the input exactly (stride = size, nothing padded or left over): the usual case. */

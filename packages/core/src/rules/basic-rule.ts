@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { identityParams, type LinearOp, type ParamModifier } from '../graph/linear-op.js';
 import { hasMaskedRelevance, stabilizedRatio } from '../ops/ops.js';
-import type { LinearRule, RuleInput } from './rule.js';
+import type { LinearRule, PrefetchableDenominator, RuleInput } from './rule.js';
 
 /** How a term modifies the layer input: x, x⁺, x⁻, all-ones, or a computed tensor (e.g. a bound). */
 export type InputModifier = 'x' | 'positive' | 'negative' | 'ones' | ((x: tf.Tensor) => tf.Tensor);
@@ -41,16 +41,28 @@ function resolveInput(mod: InputModifier, input: RuleInput): tf.Tensor | null {
   }
 }
 
-function propagateGroup(op: LinearOp, group: TermGroup, input: RuleInput): tf.Tensor | null {
+const isPlain = (group: TermGroup) =>
+  group.terms.length === 1 && group.terms[0]!.input === 'x' && group.terms[0]!.params === identityParams && group.bias === identityParams;
+
+/** z_g = Σ forward(x', W') + b'; the forward pass's own output when the group is plain xW + b. */
+function denominator(op: LinearOp, group: TermGroup, index: number, terms: { input: tf.Tensor; kernel: tf.Tensor }[], input: RuleInput): tf.Tensor {
+  if (isPlain(group)) return input.z;
+  const ahead = input.prefetched?.get(index)?.();
+  if (ahead) return ahead;
+  const bias = group.bias ? op.modifiedBias(group.bias) : null;
+  let z = op.forward(terms[0]!.input, terms[0]!.kernel, bias);
+  for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, t.kernel, null));
+  return z;
+}
+
+function propagateGroup(op: LinearOp, group: TermGroup, index: number, input: RuleInput): tf.Tensor | null {
   // Where the mask removes all relevance (e.g. no relevance on negative outputs of a ReLU
   // layer), the group contributes exactly zero: skip its convolutions.
   if (group.mask && !hasMaskedRelevance(input.r, input.z, group.mask)) return null;
   const terms = group.terms
     .map((t) => ({ input: resolveInput(t.input, input), ones: t.input === 'ones', kernel: op.modifiedKernel(t.params) }))
     .filter((t): t is { input: tf.Tensor; ones: boolean; kernel: tf.Tensor } => t.input !== null);
-  const bias = group.bias ? op.modifiedBias(group.bias) : null;
-  let z = op.forward(terms[0]!.input, terms[0]!.kernel, bias);
-  for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, t.kernel, null));
+  const z = denominator(op, group, index, terms, input);
   const s = stabilizedRatio(input.r, z, group.epsilon, group.mask, input.z);
   let out: tf.Tensor | null = null;
   for (const t of terms) {
@@ -70,17 +82,31 @@ export function basicRule(name: string, groups: readonly TermGroup[], params?: R
   return {
     name,
     params,
+    prefetchable: (nonNegativeInput) => prefetchableGroups(groups, nonNegativeInput),
     propagate(op: LinearOp, input: RuleInput): tf.Tensor {
       return tf.tidy(() => {
         let total: tf.Tensor | null = null;
-        for (const g of groups) {
-          const part = propagateGroup(op, g, input);
+        for (const [i, g] of groups.entries()) {
+          const part = propagateGroup(op, g, i, input);
           if (part) total = total ? tf.add(total, part) : part;
         }
         return total ?? tf.zerosLike(input.x);
       });
     },
   };
+}
+
+/**
+ * Groups whose denominator is one forward(x, W', b') of the unmodified input and always needed
+ * (no mask, or the 'positive' one): those can be computed during the forward pass.
+ */
+function prefetchableGroups(groups: readonly TermGroup[], nonNegativeInput: boolean): PrefetchableDenominator[] {
+  return groups.flatMap((g, group) => {
+    if (isPlain(g) || g.mask === 'negative') return [];
+    const live = g.terms.filter((t) => !(nonNegativeInput && t.input === 'negative'));
+    const direct = live.length === 1 && (live[0]!.input === 'x' || (nonNegativeInput && live[0]!.input === 'positive'));
+    return direct ? [{ group, params: live[0]!.params, bias: g.bias }] : [];
+  });
 }
 
 // ---- parameter modifiers shared by the rules ----------------------------------------------

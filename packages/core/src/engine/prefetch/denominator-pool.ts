@@ -1,0 +1,135 @@
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../backend.js';
+import { onLinearOpDispose, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
+import type { FromWorker, TensorData, ToWorker } from './protocol.js';
+
+const WAIT_LIMIT_MS = 120_000;
+
+const toData = (t: tf.Tensor): TensorData => ({ data: (t.dataSync() as Float32Array).slice(), shape: [...t.shape] });
+
+/** The worker: the compiled .js next to this module, or (tsx, vitest) the .ts source loaded through tsx. */
+function spawnWorker(): Worker {
+  const self = new URL(import.meta.url);
+  const options = { stdout: false, stderr: false };
+  if (!self.pathname.endsWith('.ts')) return new Worker(new URL('./denominator-worker.js', self), options);
+  const source = new URL('./denominator-worker.ts', self).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * A second thread that computes rule denominators during the forward pass. `submit` returns at
+ * once; `take` blocks (Atomics.wait) until the result is there, so explanations stay synchronous.
+ * If the worker fails, `take` returns null and the caller computes the denominator itself.
+ */
+export class DenominatorPool {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly results = new Map<number, FromWorker>();
+  private readonly sent = new Set<string>();
+  private readonly abandoned = new Set<number>();
+  private nextJob = 1;
+  private broken: string | null = null;
+  /** Resolves once the worker has its backend up (explanations block on it: it must be alive). */
+  private readonly ready: Promise<void>;
+
+  private constructor(backend: string) {
+    this.worker = spawnWorker();
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the denominator worker did not start within 60 s')), 60_000);
+      this.worker.once('message', (msg: { ready: boolean; error?: string }) => {
+        clearTimeout(timer);
+        if (msg.ready) resolve();
+        else reject(new Error(`the denominator worker failed: ${msg.error}`));
+      });
+      this.worker.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    this.worker.on('error', (err) => (this.broken = err.message));
+    this.worker.on('exit', (code) => (this.broken ??= `worker exited with code ${code}`));
+    const channel = new MessageChannel();
+    this.port = channel.port1 as unknown as MessagePort;
+    this.post({ type: 'init', backend: backend as never, signal: this.signal.buffer as SharedArrayBuffer, port: channel.port2 as never }, [channel.port2 as never]);
+    onLinearOpDispose((opUid) => {
+      for (const key of [...this.sent]) if (key.startsWith(`${opUid}:`)) this.sent.delete(key);
+      this.post({ type: 'release', opUid });
+    });
+  }
+
+  private static instance: DenominatorPool | null = null;
+
+  /** The process-wide pool, started on first use. */
+  static async shared(): Promise<DenominatorPool> {
+    const backend = await initBackend();
+    if (!DenominatorPool.instance) {
+      const pool = new DenominatorPool(backend);
+      try {
+        await pool.ready;
+      } catch (err) {
+        await pool.worker.terminate();
+        throw err;
+      }
+      DenominatorPool.instance = pool;
+    }
+    return DenominatorPool.instance;
+  }
+
+  /** The pool if it was already started (explanations are synchronous: they cannot start it). */
+  static current(): DenominatorPool | null {
+    return DenominatorPool.instance?.broken ? null : DenominatorPool.instance;
+  }
+
+  private post(message: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer as never);
+  }
+
+  /** Starts forward(x, W', b') in the worker; returns a ticket for `take`. */
+  submit(op: LinearOp, params: ParamModifier, bias: ParamModifier | null, x: tf.Tensor): number {
+    const key = `${op.uid}:${params.key}:${bias?.key ?? 'none'}`;
+    if (!this.sent.has(key)) {
+      const b = bias ? op.modifiedBias(bias) : null;
+      this.post({ type: 'params', key, opUid: op.uid, spec: op.spec(), kernel: toData(op.modifiedKernel(params)), bias: b ? toData(b) : null });
+      this.sent.add(key);
+    }
+    const job = this.nextJob++;
+    const data = toData(x);
+    this.post({ type: 'forward', job, key, x: data }, [data.data.buffer]);
+    return job;
+  }
+
+  /** The denominator of a submitted job, or null if the worker could not deliver it. */
+  take(job: number): tf.Tensor | null {
+    const deadline = Date.now() + WAIT_LIMIT_MS;
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const msg = m.message as FromWorker;
+        if (!this.abandoned.delete(msg.job)) this.results.set(msg.job, msg);
+      }
+      const result = this.results.get(job);
+      if (result) {
+        this.results.delete(job);
+        return 'z' in result ? tf.tensor(result.z.data, result.z.shape) : null;
+      }
+      if (this.broken || Date.now() > deadline) return null;
+      Atomics.wait(this.signal, 0, seen, 100);
+    }
+  }
+
+  /** Drops results nobody will take (an explanation that failed half-way). */
+  forget(jobs: Iterable<number>): void {
+    for (const job of jobs) if (!this.results.delete(job)) this.abandoned.add(job);
+  }
+
+  async terminate(): Promise<void> {
+    DenominatorPool.instance = null;
+    await this.worker.terminate();
+  }
+}

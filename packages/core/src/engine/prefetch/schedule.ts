@@ -1,0 +1,66 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { GraphNode } from '../../graph/node.js';
+import { LinearNode } from '../../nodes/linear-node.js';
+import type { LinearRule } from '../../rules/rule.js';
+import { DenominatorPool } from './denominator-pool.js';
+
+/** Below this many multiply-adds a denominator is cheaper to compute than to ship to the worker. */
+let minMultiplyAdds = 2e7;
+
+/** Tests lower it to exercise the worker on small layers. */
+export function setPrefetchThreshold(macs: number): void {
+  minMultiplyAdds = macs;
+}
+
+/**
+ * During one explanation: sends the denominators rules will need to the worker as soon as the
+ * forward pass has produced each linear node's input, and hands them to the rules later.
+ */
+export class DenominatorSchedule {
+  private readonly jobs = new Map<GraphNode, Map<number, number>>();
+
+  private constructor(private readonly pool: DenominatorPool) {}
+
+  /** A schedule when the worker pool runs, else null (everything computed in this thread). */
+  static start(): DenominatorSchedule | null {
+    const pool = DenominatorPool.current();
+    return pool ? new DenominatorSchedule(pool) : null;
+  }
+
+  /** Called after the forward pass computed `node` (output z) from input x. */
+  afterForward(node: GraphNode, x: tf.Tensor, z: tf.Tensor, rule: LinearRule, nonNegativeInput: boolean): void {
+    if (!(node instanceof LinearNode) || !rule.prefetchable) return;
+    const kernel = node.op.kernel;
+    const macs = z.size * (kernel.size / kernel.shape[kernel.rank - 1]!);
+    if (macs < minMultiplyAdds) return;
+    const wanted = rule.prefetchable(nonNegativeInput);
+    if (wanted.length === 0) return;
+    this.jobs.set(node, new Map(wanted.map((d) => [d.group, this.pool.submit(node.op, d.params, d.bias, x)])));
+  }
+
+  /** The prefetched denominators of a node, by rule group (each taken at most once). */
+  forNode(node: GraphNode): ReadonlyMap<number, () => tf.Tensor | null> | undefined {
+    const jobs = this.jobs.get(node);
+    if (!jobs) return undefined;
+    return new Map([...jobs].map(([group, job]) => [group, () => {
+      jobs.delete(group);
+      return this.pool.take(job);
+    }]));
+  }
+
+  /** Drops results not taken (relevance never reached the node, or an error interrupted). */
+  finish(): void {
+    for (const jobs of this.jobs.values()) this.pool.forget(jobs.values());
+    this.jobs.clear();
+  }
+}
+
+/** Starts the worker thread that computes denominators in parallel (idempotent). */
+export async function startWorkers(): Promise<void> {
+  await DenominatorPool.shared();
+}
+
+/** Stops it (explanations then run on this thread only). */
+export async function stopWorkers(): Promise<void> {
+  await DenominatorPool.current()?.terminate();
+}
