@@ -6,7 +6,7 @@ export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model
 export { lrp, gradient, gradientXInput, compositeFor, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
 export { propagate, forwardAll, explainedTensor, type PropagationRequest, type PropagationResult } from './engine/propagate.js';
 export type { ModelInput } from './engine/inputs.js';
-export { startWorkers, stopWorkers, setPrefetchThreshold } from './engine/prefetch/schedule.js';
+export { startWorkers, stopWorkers, setPrefetchThreshold, workerStats } from './engine/prefetch/schedule.js';
 export {
   resolveRules, uniformComposite, epsilonPlus, epsilonPlusFlat, epsilonAlpha2Beta1, epsilonGammaBox, compositeByName, ruleByName,
   COMPOSITE_NAMES, type Composite, type CompositeName, type LayerMatcher,
@@ -23,3 +23,9 @@ export { LinearNode, type LinearFamily } from './nodes/linear-node.js';
 export { ActivationNode, activationFunction } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
+export { writeFileAtomic } from './io/write-file-atomic.js';
+export { runDemo, DEMO_MODEL, type DemoOptions, type DemoResult } from './demo/run-demo.js';
+export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, mulberry32, type ShapesDataset } from './demo/synthetic-shapes.js';
+export { runConformance, type ConformanceOptions, type ConformanceSummary } from './conformance/run-conformance.js';
+export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from './conformance/methods.js';
+export { compareRelevance, readReferenceCase, type ReferenceCase } from './conformance/reference-case.js';

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { encode } from 'fast-png';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
 import { type Colormap, type ColormapName, getColormap, isDiverging } from './colormaps.js';
 
 /** 8-bit RGBA image, row-major, 4 bytes per pixel. */
@@ -213,19 +211,5 @@ export function encodePng({ rgba, width, height }: RgbaImage): Uint8Array {
  * temp file is removed and any existing target is left untouched.
  */
 export async function writePng(path: string, image: RgbaImage): Promise<void> {
-  const bytes = encodePng(image);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
+  await writeFileAtomic(path, encodePng(image));
 }

@@ -33,6 +33,8 @@ export class DenominatorPool {
   private readonly sent = new Set<string>();
   private readonly abandoned = new Set<number>();
   private nextJob = 1;
+  /** Counters for tests and diagnostics. */
+  readonly stats = { submitted: 0, delivered: 0, failed: 0 };
   private broken: string | null = null;
   /** Resolves once the worker has its backend up (explanations block on it: it must be alive). */
   private readonly ready: Promise<void>;
@@ -99,6 +101,7 @@ export class DenominatorPool {
       this.sent.add(key);
     }
     const job = this.nextJob++;
+    this.stats.submitted++;
     const data = toData(x);
     this.post({ type: 'forward', job, key, x: data }, [data.data.buffer]);
     return job;
@@ -116,9 +119,17 @@ export class DenominatorPool {
       const result = this.results.get(job);
       if (result) {
         this.results.delete(job);
-        return 'z' in result ? tf.tensor(result.z.data, result.z.shape) : null;
+        if (!('z' in result)) {
+          this.stats.failed++;
+          return null;
+        }
+        this.stats.delivered++;
+        return tf.tensor(result.z.data, result.z.shape);
       }
-      if (this.broken || Date.now() > deadline) return null;
+      if (this.broken || Date.now() > deadline) {
+        this.stats.failed++;
+        return null;
+      }
       Atomics.wait(this.signal, 0, seen, 100);
     }
   }

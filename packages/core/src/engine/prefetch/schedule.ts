@@ -64,3 +64,9 @@ export async function startWorkers(): Promise<void> {
 export async function stopWorkers(): Promise<void> {
   await DenominatorPool.current()?.terminate();
 }
+
+/** How many denominators the worker was sent, delivered, and failed to deliver (null: not running). */
+export function workerStats(): { submitted: number; delivered: number; failed: number } | null {
+  const pool = DenominatorPool.current();
+  return pool ? { ...pool.stats } : null;
+}
