@@ -5,7 +5,8 @@ import { initBackend } from '../../backend.js';
 import { onLinearOpDispose, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
 import type { FromWorker, TensorData, ToWorker } from './protocol.js';
 
-const WAIT_LIMIT_MS = 120_000;
+/** A worker that answers nothing for this long while work is pending is taken as dead. */
+const STALL_LIMIT_MS = 30_000;
 
 const toData = (t: tf.Tensor): TensorData => ({ data: (t.dataSync() as Float32Array).slice(), shape: [...t.shape] });
 
@@ -70,6 +71,7 @@ export class DenominatorPool {
   /** The process-wide pool, started on first use. */
   static async shared(): Promise<DenominatorPool> {
     const backend = await initBackend();
+    if (DenominatorPool.instance?.broken) await DenominatorPool.instance.terminate();
     if (!DenominatorPool.instance) {
       const pool = new DenominatorPool(backend);
       try {
@@ -109,9 +111,14 @@ export class DenominatorPool {
 
   /** The denominator of a submitted job, or null if the worker could not deliver it. */
   take(job: number): tf.Tensor | null {
-    const deadline = Date.now() + WAIT_LIMIT_MS;
+    let deadline = Date.now() + STALL_LIMIT_MS;
+    let progress = Atomics.load(this.signal, 0);
     for (;;) {
       const seen = Atomics.load(this.signal, 0);
+      if (seen !== progress) {
+        progress = seen;
+        deadline = Date.now() + STALL_LIMIT_MS;
+      }
       for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
         const msg = m.message as FromWorker;
         if (!this.abandoned.delete(msg.job)) this.results.set(msg.job, msg);
@@ -127,6 +134,7 @@ export class DenominatorPool {
         return tf.tensor(result.z.data, result.z.shape);
       }
       if (this.broken || Date.now() > deadline) {
+        this.broken ??= `no answer from the denominator worker for ${STALL_LIMIT_MS / 1000} s`;
         this.stats.failed++;
         return null;
       }
