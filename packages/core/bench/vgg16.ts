@@ -4,7 +4,7 @@
  * Options: --runs N (default 5), --size S (input side, default 224), --batch B (default 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import { forwardAll, initBackend, lrp, startWorkers, stopWorkers, XaiModel } from '../src/index.js';
+import { forwardAll, initBackend, lrp, setPrefetchThreshold, startWorkers, stopWorkers, workerStats, XaiModel } from '../src/index.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,48 +40,67 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function time(runs: number, fn: () => void): number[] {
-  fn(); // warm-up (kernel set-up, weight packing)
-  return Array.from({ length: runs }, () => {
-    const t0 = performance.now();
-    fn();
-    return (performance.now() - t0) / 1000;
-  });
-}
-
 const runs = arg('runs', 5);
 const size = arg('size', 224);
 const batch = arg('batch', 1);
 const backend = await initBackend();
-console.log(`backend ${backend}, input ${batch}×${size}×${size}×3, ${runs} runs after a warm-up`);
+console.log(`backend ${backend}, input ${batch}×${size}×${size}×3, ${runs} rounds after a warm-up`);
 const model = XaiModel.fromLayersModel(vgg16(size));
 const input = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 42);
-const tensorsBefore = tf.memory().numTensors;
-
-const predict = time(runs, () => (model.layersModel.predict(input) as tf.Tensor).dataSync());
-console.log(`forward (tfjs predict):        median ${median(predict).toFixed(3)} s  [${predict.map((t) => t.toFixed(3)).join(', ')}]`);
-const engineForward = time(runs, () => {
+const predictOnce = () => {
+  const y = model.layersModel.predict(input) as tf.Tensor;
+  y.dataSync();
+  y.dispose();
+};
+const forwardOnce = () => {
   const values = forwardAll(model.graph, [input]);
   values.get(model.graph.outputs[0]!)!.dataSync();
   for (const [id, t] of values) if (id !== model.graph.inputs[0]) t.dispose();
-});
-console.log(`forward (engine, keeps acts):  median ${median(engineForward).toFixed(3)} s`);
-const lrpTimes = time(runs, () => {
+};
+const lrpOnce = () => {
   const e = lrp(model, input, { composite: 'epsilon_gamma_box', low: 0, high: 1, target: 0 });
   e.relevance.dataSync();
   e.dispose();
-});
-console.log(`LRP epsilon_gamma_box, 1 thread:  median ${median(lrpTimes).toFixed(3)} s  [${lrpTimes.map((t) => t.toFixed(3)).join(', ')}]  ratio ${(median(lrpTimes) / median(predict)).toFixed(2)}×`);
+};
+const seconds = (fn: () => void) => {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+};
+
+// Warm-up (kernel set-up, weight packing, parameter caches), then rounds that interleave the
+// measured calls, so that drifts in machine speed hit all of them alike.
 await startWorkers();
-const parallelTimes = time(runs, () => {
-  const e = lrp(model, input, { composite: 'epsilon_gamma_box', low: 0, high: 1, target: 0 });
-  e.relevance.dataSync();
-  e.dispose();
-});
+const singleThread = () => setPrefetchThreshold(Infinity);
+const withWorker = () => setPrefetchThreshold(2e7);
+predictOnce();
+forwardOnce();
+singleThread();
+lrpOnce();
+withWorker();
+lrpOnce();
+const tensorsBefore = tf.memory().numTensors;
+const waited: number[] = [];
+const rows: { predict: number; forward: number; single: number; parallel: number }[] = [];
+for (let r = 0; r < runs; r++) {
+  const predict = seconds(predictOnce);
+  const forward = seconds(forwardOnce);
+  singleThread();
+  const single = seconds(lrpOnce);
+  withWorker();
+  const waitedBefore = workerStats()!.waitedMs;
+  const parallel = seconds(lrpOnce);
+  waited.push(workerStats()!.waitedMs - waitedBefore);
+  rows.push({ predict, forward, single, parallel });
+  console.log(`round ${r + 1}/${runs}: predict ${predict.toFixed(3)} s, engine forward ${forward.toFixed(3)} s, LRP ${single.toFixed(3)} s (1 thread), ${parallel.toFixed(3)} s (+worker)`);
+}
+const leaked = tf.memory().numTensors - tensorsBefore;
+const col = (k: keyof (typeof rows)[number]) => median(rows.map((row) => row[k]));
+const ratio = (k: 'single' | 'parallel') => median(rows.map((row) => row[k] / row.predict));
+console.log(`median: predict ${col('predict').toFixed(3)} s, engine forward ${col('forward').toFixed(3)} s, LRP ${col('single').toFixed(3)} s (1 thread), ${col('parallel').toFixed(3)} s (+worker)`);
+console.log(`ratio LRP / forward (median of per-round ratios): ${ratio('parallel').toFixed(2)}× with the denominator worker, ${ratio('single').toFixed(2)}× on one thread (target ≤ 2.5×; zennit: 9.4×)`);
+console.log(`main thread waiting for the worker: median ${median(waited).toFixed(0)} ms per explanation`);
 await stopWorkers();
-const ratio = median(parallelTimes) / median(predict);
-console.log(`LRP epsilon_gamma_box, +worker:   median ${median(parallelTimes).toFixed(3)} s  [${parallelTimes.map((t) => t.toFixed(3)).join(', ')}]`);
-console.log(`ratio LRP / forward: ${ratio.toFixed(2)}× with the denominator worker (target ≤ 2.5×), ${(median(lrpTimes) / median(predict)).toFixed(2)}× on one thread`);
-console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; tensors leaked per run: ${(tf.memory().numTensors - tensorsBefore) / (2 * runs + 2)}`);
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; tensors left behind by ${runs} rounds: ${leaked}`);
 model.dispose();
 input.dispose();

@@ -45,6 +45,8 @@ export abstract class LinearOp {
   /** Transpose applied to s; `inputShape` is the shape of x (with batch axis). */
   abstract backward(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor;
   abstract spec(): LinearOpSpec;
+  /** The kernel axis of input channels, along which term kernels can be stacked (null: cannot). */
+  abstract inputChannelAxis(): number | null;
 
   /** The kernel under a parameter modifier, computed once and kept for later explanations. */
   modifiedKernel(mod: ParamModifier): tf.Tensor {
@@ -100,6 +102,9 @@ export class DenseOp extends LinearOp {
   spec(): LinearOpSpec {
     return { kind: 'dense' };
   }
+  inputChannelAxis(): number {
+    return 0;
+  }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
     return ops.dense(x, kernel, bias);
   }
@@ -118,6 +123,9 @@ export class ConvOp extends LinearOp {
   }
   spec(): LinearOpSpec {
     return { kind: 'conv', geometry: this.geometry };
+  }
+  inputChannelAxis(): number {
+    return this.kernel.rank - 2;
   }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
     return ops.conv(x, kernel, this.geometry, bias);
@@ -138,6 +146,9 @@ export class DepthwiseConvOp extends LinearOp {
   }
   spec(): LinearOpSpec {
     return { kind: 'depthwise', geometry: this.geometry };
+  }
+  inputChannelAxis(): null {
+    return null; // channels are not summed over: stacking would change the output
   }
   forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => ops.addBias(ops.depthwiseConv(x, kernel, this.geometry), bias));

@@ -11,7 +11,19 @@ export type OutputMask = 'positive' | 'negative';
 const CPU_RESIDENT = new Set(['wasm', 'cpu', 'tensorflow']);
 export const fusedInJs = () => CPU_RESIDENT.has(tf.getBackend());
 
-const inMask = (mask: OutputMask | undefined, z: number) => mask === undefined || (mask === 'positive' ? z > 0 : z < 0);
+/**
+ * The values of a float32 tensor for reading in a JS loop. On wasm a view straight into the
+ * module's heap (no copy); it is valid only until the next tfjs allocation (the heap may grow),
+ * so read views before creating any tensor. Elsewhere `dataSync()`.
+ */
+export function readView(t: tf.Tensor): Float32Array {
+  if (t.dtype === 'float32' && tf.getBackend() === 'wasm') {
+    const backend = tf.backend() as unknown as { dataIdMap?: { get(id: object): { memoryOffset: number } | undefined }; wasm?: { HEAPU8: Uint8Array } };
+    const info = backend.dataIdMap?.get(t.dataId);
+    if (info && backend.wasm) return new Float32Array(backend.wasm.HEAPU8.buffer, info.memoryOffset, t.size);
+  }
+  return t.dataSync() as Float32Array;
+}
 
 function maskTensor(mask: OutputMask, z: tf.Tensor): tf.Tensor {
   return mask === 'positive' ? tf.step(z) : tf.step(tf.neg(z));
@@ -20,9 +32,10 @@ function maskTensor(mask: OutputMask, z: tf.Tensor): tf.Tensor {
 /** Whether r is non-zero anywhere the mask (on z) keeps: otherwise a masked rule group adds 0. */
 export function hasMaskedRelevance(r: tf.Tensor, z: tf.Tensor, mask: OutputMask): boolean {
   if (!fusedInJs()) return tf.tidy(() => tf.any(tf.notEqual(tf.mul(r, maskTensor(mask, z)), 0)).dataSync()[0] === 1);
-  const rv = r.dataSync() as Float32Array;
-  const zv = z.dataSync() as Float32Array;
-  for (let i = 0; i < rv.length; i++) if (rv[i] !== 0 && inMask(mask, zv[i]!)) return true;
+  const rv = readView(r);
+  const zv = readView(z);
+  const sign = mask === 'positive' ? 1 : -1;
+  for (let i = 0; i < rv.length; i++) if (rv[i] !== 0 && zv[i]! * sign > 0) return true;
   return false;
 }
 
@@ -39,14 +52,23 @@ export function stabilizedRatio(r: tf.Tensor, d: tf.Tensor, epsilon: number, mas
       return tf.div(masked, stab);
     });
   }
-  const rv = r.dataSync() as Float32Array;
-  const dv = d.dataSync() as Float32Array;
-  const zv = mask ? (z!.dataSync() as Float32Array) : null;
+  const rv = readView(r);
+  const dv = readView(d);
+  const zv = mask ? readView(z!) : null;
   const out = new Float32Array(rv.length);
-  for (let i = 0; i < out.length; i++) {
-    if (zv && !inMask(mask, zv[i]!)) continue;
-    const v = dv[i]!;
-    out[i] = rv[i]! / (v >= 0 ? v + epsilon : v - epsilon);
+  const n = out.length;
+  // Branch-free loops (signs are random: branches would mispredict half the time); one per mask.
+  if (!zv) {
+    for (let i = 0; i < n; i++) {
+      const v = dv[i]!;
+      out[i] = rv[i]! / (v + epsilon * ((+(v >= 0) << 1) - 1));
+    }
+  } else {
+    const sign = mask === 'positive' ? 1 : -1;
+    for (let i = 0; i < n; i++) {
+      const v = dv[i]!;
+      out[i] = (rv[i]! * +(zv[i]! * sign > 0)) / (v + epsilon * ((+(v >= 0) << 1) - 1));
+    }
   }
   return tf.tensor(out, d.shape, 'float32');
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { computePads, type WindowGeometry } from './conv-geometry.js';
+import { readView } from './elementwise.js';
 
 /**
  * Max pooling's transposed Jacobian applied to dy, in one JS pass over CPU-resident data: each
@@ -16,9 +17,9 @@ export function maxPoolRouteJs(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, g: Win
   const padBefore = lift(computePads({ ...g, dilations: g.size.map(() => 1) }, x.shape.slice(1, -1) as number[]).map(([a]) => a), 0);
   const batch = x.shape[0]!;
   const channels = x.shape[x.rank - 1]!;
-  const xv = x.dataSync() as Float32Array;
-  const dv = dy.dataSync() as Float32Array;
-  const out = new Float32Array(xv.length);
+  const out = new Float32Array(x.size); // allocated before the views (see readView)
+  const xv = readView(x);
+  const dv = readView(dy);
   const best = new Float32Array(channels);
   const where = new Int32Array(channels);
   let outBase = 0;

@@ -41,18 +41,27 @@ function resolveInput(mod: InputModifier, input: RuleInput): tf.Tensor | null {
   }
 }
 
-const isPlain = (group: TermGroup) =>
+const isPlain = (group: TermGroup): boolean =>
   group.terms.length === 1 && group.terms[0]!.input === 'x' && group.terms[0]!.params === identityParams && group.bias === identityParams;
 
 /** z_g = Σ forward(x', W') + b'; the forward pass's own output when the group is plain xW + b. */
-function denominator(op: LinearOp, group: TermGroup, index: number, terms: { input: tf.Tensor; kernel: tf.Tensor }[], input: RuleInput): tf.Tensor {
-  if (isPlain(group)) return input.z;
-  const ahead = input.prefetched?.get(index)?.();
-  if (ahead) return ahead;
-  const bias = group.bias ? op.modifiedBias(group.bias) : null;
-  let z = op.forward(terms[0]!.input, terms[0]!.kernel, bias);
-  for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, t.kernel, null));
-  return z;
+interface LiveTerm {
+  readonly input: tf.Tensor;
+  readonly ones: boolean;
+  readonly params: ParamModifier;
+}
+
+/**
+ * Several terms as one: their inputs stacked along the channel axis and their kernels along the
+ * kernel's input axis, so one forward and one backward call replace one per term (z^B's three
+ * terms on a 3-channel image become one 9-channel convolution).
+ */
+function stackTerms(op: LinearOp, terms: readonly LiveTerm[]): { input: tf.Tensor; kernel: tf.Tensor } | null {
+  const axis = op.inputChannelAxis();
+  if (axis === null || terms.length < 2) return null;
+  const mods = terms.map((t) => t.params);
+  const stacked: ParamModifier = { key: `stack(${mods.map((m) => m.key).join(',')})`, apply: (k) => tf.concat(mods.map((m) => m.apply(k)), axis) };
+  return { input: tf.concat(terms.map((t) => t.input), -1), kernel: op.modifiedKernel(stacked) };
 }
 
 function propagateGroup(op: LinearOp, group: TermGroup, index: number, input: RuleInput): tf.Tensor | null {
@@ -60,17 +69,29 @@ function propagateGroup(op: LinearOp, group: TermGroup, index: number, input: Ru
   // layer), the group contributes exactly zero: skip its convolutions.
   if (group.mask && !hasMaskedRelevance(input.r, input.z, group.mask)) return null;
   const terms = group.terms
-    .map((t) => ({ input: resolveInput(t.input, input), ones: t.input === 'ones', kernel: op.modifiedKernel(t.params) }))
-    .filter((t): t is { input: tf.Tensor; ones: boolean; kernel: tf.Tensor } => t.input !== null);
-  const z = denominator(op, group, index, terms, input);
-  const s = stabilizedRatio(input.r, z, group.epsilon, group.mask, input.z);
-  let out: tf.Tensor | null = null;
-  for (const t of terms) {
-    const c = op.backward(s, t.kernel, input.x.shape);
-    const contribution = t.ones ? c : tf.mul(t.input, c);
-    out = out ? tf.add(out, contribution) : contribution;
+    .map((t) => ({ input: resolveInput(t.input, input), ones: t.input === 'ones', params: t.params }))
+    .filter((t): t is LiveTerm => t.input !== null);
+  const stacked = stackTerms(op, terms);
+  const bias = group.bias ? op.modifiedBias(group.bias) : null;
+
+  // z_g = Σ forward(x', W') + b': the forward pass's own output when the group is plain xW + b,
+  // a worker thread's result when it computed it ahead, else computed here.
+  let z = isPlain(group) ? input.z : input.prefetched?.get(index)?.() ?? null;
+  if (!z && stacked) z = op.forward(stacked.input, stacked.kernel, bias);
+  if (!z) {
+    z = op.forward(terms[0]!.input, op.modifiedKernel(terms[0]!.params), bias);
+    for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, op.modifiedKernel(t.params), null));
   }
-  return group.weight !== undefined && group.weight !== 1 ? tf.mul(out!, group.weight) : out;
+  const s = stabilizedRatio(input.r, z, group.epsilon, group.mask, input.z);
+
+  // Σ_terms x' ⊙ backward(s, W')  (x' omitted for 'ones' inputs)
+  const channels = input.x.shape[input.x.rank - 1]!;
+  const backs = stacked
+    ? tf.split(op.backward(s, stacked.kernel, [...input.x.shape.slice(0, -1), channels * terms.length]), terms.length, -1)
+    : terms.map((t) => op.backward(s, op.modifiedKernel(t.params), input.x.shape));
+  const parts = terms.map((t, i) => (t.ones ? backs[i]! : tf.mul(t.input, backs[i]!)));
+  const out = parts.length === 1 ? parts[0]! : tf.addN(parts);
+  return group.weight !== undefined && group.weight !== 1 ? tf.mul(out, group.weight) : out;
 }
 
 /**

@@ -35,7 +35,7 @@ export class DenominatorPool {
   private readonly abandoned = new Set<number>();
   private nextJob = 1;
   /** Counters for tests and diagnostics. */
-  readonly stats = { submitted: 0, delivered: 0, failed: 0 };
+  readonly stats = { submitted: 0, delivered: 0, failed: 0, waitedMs: 0 };
   private broken: string | null = null;
   /** Resolves once the worker has its backend up (explanations block on it: it must be alive). */
   private readonly ready: Promise<void>;
@@ -111,6 +111,15 @@ export class DenominatorPool {
 
   /** The denominator of a submitted job, or null if the worker could not deliver it. */
   take(job: number): tf.Tensor | null {
+    const started = performance.now();
+    try {
+      return this.receive(job);
+    } finally {
+      this.stats.waitedMs += performance.now() - started;
+    }
+  }
+
+  private receive(job: number): tf.Tensor | null {
     let deadline = Date.now() + STALL_LIMIT_MS;
     let progress = Atomics.load(this.signal, 0);
     for (;;) {

@@ -34,11 +34,10 @@ function handle(msg: ToWorker): void {
       try {
         const entry = ops.get(msg.key);
         if (!entry) throw new Error(`no parameters for '${msg.key}'`);
-        const data = tf.tidy(() => {
-          const x = tf.tensor(msg.x.data, msg.x.shape);
-          const z = entry.op.forward(x, entry.op.kernel, entry.op.bias);
-          return { data: z.dataSync() as Float32Array, shape: z.shape };
-        });
+        // dataSync outside tidy: tidy walks its return value, and a typed array is millions of items.
+        const z = tf.tidy(() => entry.op.forward(tf.tensor(msg.x.data, msg.x.shape), entry.op.kernel, entry.op.bias));
+        const data = { data: z.dataSync() as Float32Array, shape: z.shape };
+        z.dispose();
         reply({ job: msg.job, z: data }, [data.data.buffer as ArrayBuffer]);
       } catch (err) {
         reply({ job: msg.job, error: (err as Error).message });

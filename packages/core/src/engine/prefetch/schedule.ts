@@ -65,8 +65,8 @@ export async function stopWorkers(): Promise<void> {
   await DenominatorPool.current()?.terminate();
 }
 
-/** How many denominators the worker was sent, delivered, and failed to deliver (null: not running). */
-export function workerStats(): { submitted: number; delivered: number; failed: number } | null {
+/** Denominators sent to the worker, delivered, failed; time the main thread spent waiting (null: not running). */
+export function workerStats(): { submitted: number; delivered: number; failed: number; waitedMs: number } | null {
   const pool = DenominatorPool.current();
   return pool ? { ...pool.stats } : null;
 }
