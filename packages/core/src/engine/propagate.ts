@@ -120,6 +120,7 @@ export function propagate(graph: ModelGraph, request: PropagationRequest): Propa
       ruleFor: request.ruleFor,
       isNonNegative: (id) => nonNegative.has(id),
       prefetched: schedule ? (node) => schedule.forNode(node) : undefined,
+      linearBackward: schedule ? (op, s, kernel, shape) => schedule.backward(op, s, kernel, shape) : undefined,
     };
     const accumulate = (id: number, r: tf.Tensor) => {
       const prev = relevance.get(id);

@@ -80,16 +80,29 @@ export abstract class LinearOp {
     }
   }
 
-  /** A cache of per-kernel transposed forms (flipped conv kernels), keyed by tensor id. */
-  protected readonly transposed = new Map<number, tf.Tensor>();
+  /** Cached per-kernel forms (flipped conv kernels, halves …), keyed by tensor id and name. */
+  protected readonly transposed = new Map<string, tf.Tensor>();
 
-  protected cachedTransform(kernel: tf.Tensor, make: (k: tf.Tensor) => tf.Tensor): tf.Tensor {
-    const owned = kernel === this.kernel || [...this.kernels.values()].includes(kernel);
-    if (!owned) return make(kernel); // a temporary kernel: the caller's tidy releases the result
-    let t = this.transposed.get(kernel.id);
+  /** Whether a kernel tensor lives as long as this op (its own, or a cached variant). */
+  isCached(kernel: tf.Tensor): boolean {
+    return kernel === this.kernel || [...this.kernels.values()].includes(kernel) || [...this.transposed.values()].includes(kernel);
+  }
+
+  /**
+   * `make(kernel)`, kept for later calls when the kernel is this op's own (or a cached variant);
+   * for any other kernel computed afresh (the caller's tidy releases it).
+   */
+  derivedKernel(kernel: tf.Tensor, name: string, make: (k: tf.Tensor) => tf.Tensor): tf.Tensor {
+    return this.cachedTransform(kernel, make, name);
+  }
+
+  protected cachedTransform(kernel: tf.Tensor, make: (k: tf.Tensor) => tf.Tensor, name = 'transposed'): tf.Tensor {
+    if (!this.isCached(kernel)) return make(kernel); // a temporary kernel: the caller's tidy releases the result
+    const key = `${kernel.id}/${name}`;
+    let t = this.transposed.get(key);
     if (!t) {
       t = tf.keep(tf.tidy(() => make(kernel)));
-      this.transposed.set(kernel.id, t);
+      this.transposed.set(key, t);
     }
     return t;
   }
@@ -120,6 +133,22 @@ export class DenseOp extends LinearOp {
 export class ConvOp extends LinearOp {
   constructor(kernel: tf.Tensor, bias: tf.Tensor | null, readonly geometry: WindowGeometry, ownsParams = false) {
     super(kernel, bias, ownsParams);
+  }
+  /**
+   * Part of the transpose: only input channels [from, to). Lets two threads share one backward
+   * convolution (each computes some of the input channels).
+   */
+  backwardChannels(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[], from: number, to: number): tf.Tensor {
+    const part = this.kernelChannels(kernel, from, to);
+    const flipped = this.derivedKernel(part, 'transposed', ops.flipKernel);
+    return ops.convTranspose(s, flipped, this.geometry, inputShape.slice(1, -1));
+  }
+  /** The kernel's slice for input channels [from, to) (cached for cached kernels). */
+  kernelChannels(kernel: tf.Tensor, from: number, to: number): tf.Tensor {
+    const axis = kernel.rank - 2;
+    return this.derivedKernel(kernel, `channels ${from}:${to}`, (k) =>
+      tf.slice(k, k.shape.map((_, i) => (i === axis ? from : 0)), k.shape.map((d, i) => (i === axis ? to - from : d))),
+    );
   }
   spec(): LinearOpSpec {
     return { kind: 'conv', geometry: this.geometry };

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { LinearRule } from '../rules/rule.js';
+import type { LinearRule, RuleInput } from '../rules/rule.js';
 
 /** Relevance flows by LRP rules, or plain gradients flow (sensitivity, gradient×input). */
 export type PropagationMode = 'lrp' | 'gradient';
@@ -12,6 +12,8 @@ export interface BackwardContext {
   isNonNegative(tensorId: number): boolean;
   /** Rule denominators computed ahead for a node (worker thread), by rule group. */
   prefetched?(node: GraphNode): ReadonlyMap<number, () => tf.Tensor | null> | undefined;
+  /** Wᵀs, possibly shared with a worker thread (default: op.backward). */
+  readonly linearBackward?: RuleInput['backward'];
 }
 
 /**

@@ -27,7 +27,7 @@ export class LinearNode extends GraphNode {
 
   backward([x]: tf.Tensor[], z: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
     const rule = ctx.ruleFor(this);
-    return [rule.propagate(this.op, { x: x!, z, r, nonNegativeInput: ctx.isNonNegative(this.inputs[0]!), prefetched: ctx.prefetched?.(this) })];
+    return [rule.propagate(this.op, { x: x!, z, r, nonNegativeInput: ctx.isNonNegative(this.inputs[0]!), prefetched: ctx.prefetched?.(this), backward: ctx.linearBackward })];
   }
 
   /** Same node with another op (canonizers). */

@@ -86,9 +86,10 @@ function propagateGroup(op: LinearOp, group: TermGroup, index: number, input: Ru
 
   // Σ_terms x' ⊙ backward(s, W')  (x' omitted for 'ones' inputs)
   const channels = input.x.shape[input.x.rank - 1]!;
+  const back = input.backward ?? ((o: LinearOp, si: tf.Tensor, k: tf.Tensor, shape: readonly number[]) => o.backward(si, k, shape));
   const backs = stacked
-    ? tf.split(op.backward(s, stacked.kernel, [...input.x.shape.slice(0, -1), channels * terms.length]), terms.length, -1)
-    : terms.map((t) => op.backward(s, op.modifiedKernel(t.params), input.x.shape));
+    ? tf.split(back(op, s, stacked.kernel, [...input.x.shape.slice(0, -1), channels * terms.length]), terms.length, -1)
+    : terms.map((t) => back(op, s, op.modifiedKernel(t.params), input.x.shape));
   const parts = terms.map((t, i) => (t.ones ? backs[i]! : tf.mul(t.input, backs[i]!)));
   const out = parts.length === 1 ? parts[0]! : tf.addN(parts);
   return group.weight !== undefined && group.weight !== 1 ? tf.mul(out, group.weight) : out;

@@ -12,6 +12,8 @@ export interface RuleInput {
   readonly nonNegativeInput: boolean;
   /** Denominators computed ahead (in a worker thread), by group index; null if unavailable. */
   readonly prefetched?: ReadonlyMap<number, () => tf.Tensor | null>;
+  /** Wᵀs for this op (a worker thread may take part); default op.backward. */
+  readonly backward?: (op: LinearOp, s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]) => tf.Tensor;
 }
 
 /** A denominator forward(x, W', b') a rule will need, computable from the forward pass alone. */

@@ -2,13 +2,15 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../backend.js';
-import { onLinearOpDispose, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
+import { onLinearOpDispose, type ConvOp, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
+import { readView } from '../../ops/elementwise.js';
 import type { FromWorker, TensorData, ToWorker } from './protocol.js';
 
 /** A worker that answers nothing for this long while work is pending is taken as dead. */
 const STALL_LIMIT_MS = 30_000;
 
-const toData = (t: tf.Tensor): TensorData => ({ data: (t.dataSync() as Float32Array).slice(), shape: [...t.shape] });
+/** A copy of a tensor's values that can be transferred (never the backend's own buffer). */
+const toData = (t: tf.Tensor): TensorData => ({ data: readView(t).slice(), shape: [...t.shape] });
 
 /** The worker: the compiled .js next to this module, or (tsx, vitest) the .ts source loaded through tsx. */
 function spawnWorker(): Worker {
@@ -94,18 +96,36 @@ export class DenominatorPool {
     this.worker.postMessage(message, transfer as never);
   }
 
+  /** Makes sure the worker holds `op`'s kind with these parameters under `key`. */
+  private ensureParams(key: string, op: LinearOp, kernel: () => tf.Tensor, bias: () => tf.Tensor | null): void {
+    if (this.sent.has(key)) return;
+    const b = bias();
+    this.post({ type: 'params', key, opUid: op.uid, spec: op.spec(), kernel: toData(kernel()), bias: b ? toData(b) : null });
+    this.sent.add(key);
+  }
+
+  private nextTicket(): number {
+    this.stats.submitted++;
+    return this.nextJob++;
+  }
+
   /** Starts forward(x, W', b') in the worker; returns a ticket for `take`. */
   submit(op: LinearOp, params: ParamModifier, bias: ParamModifier | null, x: tf.Tensor): number {
     const key = `${op.uid}:${params.key}:${bias?.key ?? 'none'}`;
-    if (!this.sent.has(key)) {
-      const b = bias ? op.modifiedBias(bias) : null;
-      this.post({ type: 'params', key, opUid: op.uid, spec: op.spec(), kernel: toData(op.modifiedKernel(params)), bias: b ? toData(b) : null });
-      this.sent.add(key);
-    }
-    const job = this.nextJob++;
-    this.stats.submitted++;
+    this.ensureParams(key, op, () => op.modifiedKernel(params), () => (bias ? op.modifiedBias(bias) : null));
+    const job = this.nextTicket();
     const data = toData(x);
     this.post({ type: 'forward', job, key, x: data }, [data.data.buffer]);
+    return job;
+  }
+
+  /** Starts the transposed convolution of s for input channels [from, to) of a cached kernel. */
+  submitBackward(op: ConvOp, kernel: tf.Tensor, from: number, to: number, s: tf.Tensor, inputShape: readonly number[]): number {
+    const key = `${op.uid}:kernel${kernel.id}:channels${from}-${to}`;
+    this.ensureParams(key, op, () => op.kernelChannels(kernel, from, to), () => null);
+    const job = this.nextTicket();
+    const data = toData(s);
+    this.post({ type: 'backward', job, key, s: data, inputShape: [...inputShape.slice(0, -1), to - from] }, [data.data.buffer]);
     return job;
   }
 

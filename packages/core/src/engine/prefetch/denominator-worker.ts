@@ -1,6 +1,7 @@
 /**
- * Worker thread computing rule denominators z = forward(x, W', b') while the main thread carries on
- * with the forward pass: they depend on the forward activations only, not on relevance.
+ * Worker thread of the engine: computes rule denominators z = forward(x, W', b') while the main
+ * thread carries on with the forward pass (they depend on the forward activations only), and
+ * during the backward pass some input channels of each large transposed convolution.
  */
 import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -38,6 +39,19 @@ function handle(msg: ToWorker): void {
         const z = tf.tidy(() => entry.op.forward(tf.tensor(msg.x.data, msg.x.shape), entry.op.kernel, entry.op.bias));
         const data = { data: z.dataSync() as Float32Array, shape: z.shape };
         z.dispose();
+        reply({ job: msg.job, z: data }, [data.data.buffer as ArrayBuffer]);
+      } catch (err) {
+        reply({ job: msg.job, error: (err as Error).message });
+      }
+      return;
+    }
+    case 'backward': {
+      try {
+        const entry = ops.get(msg.key);
+        if (!entry) throw new Error(`no parameters for '${msg.key}'`);
+        const c = tf.tidy(() => entry.op.backward(tf.tensor(msg.s.data, msg.s.shape), entry.op.kernel, msg.inputShape));
+        const data = { data: c.dataSync() as Float32Array, shape: c.shape };
+        c.dispose();
         reply({ job: msg.job, z: data }, [data.data.buffer as ArrayBuffer]);
       } catch (err) {
         reply({ job: msg.job, error: (err as Error).message });

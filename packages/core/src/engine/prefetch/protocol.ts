@@ -11,6 +11,7 @@ export type ToWorker =
   | { readonly type: 'init'; readonly backend: BackendName; readonly signal: SharedArrayBuffer; readonly port: MessagePort }
   | { readonly type: 'params'; readonly key: string; readonly opUid: number; readonly spec: LinearOpSpec; readonly kernel: TensorData; readonly bias: TensorData | null }
   | { readonly type: 'forward'; readonly job: number; readonly key: string; readonly x: TensorData }
+  | { readonly type: 'backward'; readonly job: number; readonly key: string; readonly s: TensorData; readonly inputShape: number[] }
   | { readonly type: 'release'; readonly opUid: number };
 
 export type FromWorker =

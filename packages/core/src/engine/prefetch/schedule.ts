@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { ConvOp, type LinearOp } from '../../graph/linear-op.js';
 import type { GraphNode } from '../../graph/node.js';
 import { LinearNode } from '../../nodes/linear-node.js';
 import type { LinearRule } from '../../rules/rule.js';
@@ -46,6 +47,26 @@ export class DenominatorSchedule {
       jobs.delete(group);
       return this.pool.take(job);
     }]));
+  }
+
+  /**
+   * Wᵀs, shared with the worker for large convolutions with cached kernels: it computes the upper
+   * half of the input channels while this thread computes the lower half.
+   */
+  backward(op: LinearOp, s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor {
+    const channels = inputShape[inputShape.length - 1]!;
+    const macs = s.size * (kernel.size / kernel.shape[kernel.rank - 1]!);
+    if (!(op instanceof ConvOp) || channels < 2 || macs < minMultiplyAdds || !op.isCached(kernel)) return op.backward(s, kernel, inputShape);
+    const half = Math.floor(channels / 2);
+    const job = this.pool.submitBackward(op, kernel, half, channels, s, inputShape);
+    const lower = op.backwardChannels(s, kernel, inputShape, 0, half);
+    const upper = this.pool.take(job) ?? op.backwardChannels(s, kernel, inputShape, half, channels);
+    return tf.tidy(() => {
+      const both = tf.concat([lower, upper], -1);
+      lower.dispose();
+      upper.dispose();
+      return both;
+    });
   }
 
   /** Drops results not taken (relevance never reached the node, or an error interrupted). */
