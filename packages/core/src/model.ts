@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import { initBackend } from './backend.js';
+import { prefetchThreshold, startWorkers } from './engine/prefetch/schedule.js';
 import { InvalidArgumentError, InvalidModelError, UnsupportedLayerError } from './errors.js';
 import { buildGraph } from './graph/build.js';
 import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
@@ -14,6 +16,12 @@ export interface LoadOptions {
    * 'zennit' to reproduce zennit 0.5.1's residual scaling (see BatchNormMerge).
    */
   readonly canonize?: boolean | BatchNormMerge;
+  /**
+   * Start the worker thread that shares LRP's convolutions (see startWorkers): 'auto' (default)
+   * does so when the machine has two or more cores, the backend is wasm or cpu, and the model has
+   * a convolution large enough to gain; `XAI_WORKERS=0` turns 'auto' off.
+   */
+  readonly workers?: boolean | 'auto';
 }
 
 /** A loaded model: the tfjs LayersModel and the graph the engine explains. */
@@ -60,6 +68,23 @@ export class XaiModel {
   }
 }
 
+/** Two cores, a single-threaded backend, and at least one convolution worth sharing. */
+function gainsFromWorkers(model: XaiModel): boolean {
+  if (process.env.XAI_WORKERS === '0' || availableParallelism() < 2 || !['wasm', 'cpu'].includes(tf.getBackend())) return false;
+  return model.linearNodes().some((node) => {
+    if (node.family !== 'conv') return false;
+    let shape: (number | null)[];
+    try {
+      shape = model.layersModel.getLayer(node.layerName).outputShape as (number | null)[];
+    } catch {
+      return false; // nested or shared layer: no single output shape to judge by
+    }
+    const outputs = shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
+    const kernel = node.op.kernel;
+    return outputs * (kernel.size / kernel.shape[kernel.rank - 1]!) >= prefetchThreshold();
+  });
+}
+
 async function deserialize(bytes: ModelBytes): Promise<tf.LayersModel> {
   const label = bytes.label ?? 'model.json';
   const artifacts = assembleArtifacts(bytes, label);
@@ -93,12 +118,18 @@ export async function loadModel(source: string | ModelBytes, options: LoadOption
   await initBackend();
   const bytes = typeof source === 'string' ? await readModelFiles(source) : source;
   const model = await deserialize(bytes);
+  let xai: XaiModel;
   try {
-    return XaiModel.fromLayersModel(model, options, bytes.label ?? 'model.json');
+    xai = XaiModel.fromLayersModel(model, options, bytes.label ?? 'model.json');
   } catch (err) {
     model.dispose();
     throw err;
   }
+  const workers = options.workers ?? 'auto';
+  if (workers === true || (workers === 'auto' && gainsFromWorkers(xai))) {
+    await startWorkers().catch((err: Error) => process.emitWarning(`LRP stays on one thread: ${err.message}`));
+  }
+  return xai;
 }
 
 export { UnsupportedLayerError };

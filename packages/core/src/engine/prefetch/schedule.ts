@@ -8,10 +8,12 @@ import { DenominatorPool } from './denominator-pool.js';
 /** Below this many multiply-adds a denominator is cheaper to compute than to ship to the worker. */
 let minMultiplyAdds = 2e7;
 
-/** Tests lower it to exercise the worker on small layers. */
+/** Layers below this many multiply-adds stay on the main thread (tests lower it; Infinity disables). */
 export function setPrefetchThreshold(macs: number): void {
   minMultiplyAdds = macs;
 }
+
+export const prefetchThreshold = (): number => minMultiplyAdds;
 
 /**
  * During one explanation: sends the denominators rules will need to the worker as soon as the
