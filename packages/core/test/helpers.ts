@@ -7,17 +7,9 @@ import { expect } from 'vitest';
 
 // ---- randomness ------------------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/demo/synthetic-shapes.js';
+
+export { mulberry32 };
 
 export interface Rng {
   next(): number;

@@ -22,6 +22,21 @@ function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(signal!, 0);
 }
 
+/** Runs one job on the op stored under `key` and replies with the result (or the error). */
+function answer(job: number, key: string, compute: (op: LinearOp) => tf.Tensor): void {
+  try {
+    const entry = ops.get(key);
+    if (!entry) throw new Error(`no parameters for '${key}'`);
+    // dataSync outside tidy: tidy walks its return value, and a typed array is millions of items.
+    const result = tf.tidy(() => compute(entry.op));
+    const data = { data: result.dataSync() as Float32Array, shape: result.shape };
+    result.dispose();
+    reply({ job, z: data }, [data.data.buffer as ArrayBuffer]);
+  } catch (err) {
+    reply({ job, error: (err as Error).message });
+  }
+}
+
 function handle(msg: ToWorker): void {
   switch (msg.type) {
     case 'params': {
@@ -31,33 +46,10 @@ function handle(msg: ToWorker): void {
       ops.set(msg.key, { op: createLinearOp(msg.spec, kernel, bias), opUid: msg.opUid });
       return;
     }
-    case 'forward': {
-      try {
-        const entry = ops.get(msg.key);
-        if (!entry) throw new Error(`no parameters for '${msg.key}'`);
-        // dataSync outside tidy: tidy walks its return value, and a typed array is millions of items.
-        const z = tf.tidy(() => entry.op.forward(tf.tensor(msg.x.data, msg.x.shape), entry.op.kernel, entry.op.bias));
-        const data = { data: z.dataSync() as Float32Array, shape: z.shape };
-        z.dispose();
-        reply({ job: msg.job, z: data }, [data.data.buffer as ArrayBuffer]);
-      } catch (err) {
-        reply({ job: msg.job, error: (err as Error).message });
-      }
-      return;
-    }
-    case 'backward': {
-      try {
-        const entry = ops.get(msg.key);
-        if (!entry) throw new Error(`no parameters for '${msg.key}'`);
-        const c = tf.tidy(() => entry.op.backward(tf.tensor(msg.s.data, msg.s.shape), entry.op.kernel, msg.inputShape));
-        const data = { data: c.dataSync() as Float32Array, shape: c.shape };
-        c.dispose();
-        reply({ job: msg.job, z: data }, [data.data.buffer as ArrayBuffer]);
-      } catch (err) {
-        reply({ job: msg.job, error: (err as Error).message });
-      }
-      return;
-    }
+    case 'forward':
+      return answer(msg.job, msg.key, (op) => op.forward(tf.tensor(msg.x.data, msg.x.shape), op.kernel, op.bias));
+    case 'backward':
+      return answer(msg.job, msg.key, (op) => op.backward(tf.tensor(msg.s.data, msg.s.shape), op.kernel, msg.inputShape));
     case 'release':
       for (const [key, entry] of ops) {
         if (entry.opUid === msg.opUid) {
