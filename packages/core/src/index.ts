@@ -29,3 +29,5 @@ export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, mulberry32, type ShapesDa
 export { runConformance, type ConformanceOptions, type ConformanceSummary } from './conformance/run-conformance.js';
 export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from './conformance/methods.js';
 export { compareRelevance, readReferenceCase, type ReferenceCase } from './conformance/reference-case.js';
+export { integratedGradients, type IntegratedGradientsOptions } from './methods/integrated-gradients.js';
+export { occlusion, type OcclusionOptions } from './methods/occlusion.js';

@@ -1,7 +1,8 @@
 /**
- * Reference conformance (shared/fixtures/README.md): every LRP, composite, gradient and
- * gradient×input method of the Conv/Dense cases must match zennit / PyTorch autograd within
- * max|R − R_ref| ≤ 1e-4·max|R_ref| + 1e-7. The fixtures live beside the project root.
+ * Reference conformance (shared/fixtures/README.md): every LRP, composite, gradient,
+ * gradient×input, integrated gradients and occlusion method of the Conv/Dense cases must match
+ * zennit / PyTorch within max|R − R_ref| ≤ 1e-4·max|R_ref| + 1e-7. The fixtures live beside the
+ * project root.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { initBackend, runConformance, type ConformanceSummary } from '../src/ind
 
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/reference', import.meta.url));
 const CASES = 'mlp,cnn,cnn_bn,resblock,conv1d,vgg_small';
-const METHODS = 'lrp_*,composite_*,gradient,gradient_x_input';
+const METHODS = 'lrp_*,composite_*,gradient,gradient_x_input,integrated_gradients,occlusion';
 
 describe('reference conformance', () => {
   let summary: ConformanceSummary;

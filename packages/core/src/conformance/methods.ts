@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { compositeByName, ruleByName } from '../composites.js';
 import { gradient, gradientXInput, lrp, type Explanation } from '../engine/explain-lrp.js';
+import { integratedGradients } from '../methods/integrated-gradients.js';
+import { occlusion } from '../methods/occlusion.js';
 import type { XaiModel } from '../model.js';
 import type { ReferenceMethod } from './reference-case.js';
 
@@ -13,6 +15,8 @@ export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, p
 const runners = new Map<string, MethodRunner>([
   ['gradient', (m, x, target) => gradient(m, x, { target })],
   ['gradient_x_input', (m, x, target) => gradientXInput(m, x, { target })],
+  ['integrated_gradients', (m, x, target, p) => integratedGradients(m, x, { target, steps: p.steps ?? 20, baseline: 0, riemann: 'right' })],
+  ['occlusion', (m, x, target, p) => occlusion(m, x, { target, window: p.window ?? 2, stride: p.stride ?? 1, fill: p.fill ?? 0 })],
   [
     'lrp',
     (m, x, target, p) => {

@@ -48,7 +48,8 @@ function argMax(logits: tf.Tensor): number[] {
   }
 }
 
-function resolveTargets(logits: tf.Tensor, targets: PropagationRequest['targets'], headName: string): number[] {
+/** Target class per sample: given (one or per sample) or the arg-max; checked against the classes. */
+export function resolveTargets(logits: tf.Tensor, targets: PropagationRequest['targets'], headName: string): number[] {
   const [batch, classes] = logits.shape as [number, number];
   const list = targets === undefined
     ? argMax(logits)
