@@ -188,8 +188,6 @@ import { fusedInJs } from './elementwise.js';
 import { maxPoolRouteJs } from './max-routing.js';
 export { stabilizedRatio, hasMaskedRelevance, type OutputMask } from './elementwise.js';
 
-export const positive = (t: tf.Tensor): tf.Tensor => tf.relu(t);
-export const negative = (t: tf.Tensor): tf.Tensor => tf.tidy(() => tf.minimum(t, 0));
 
 // ---- pooling -------------------------------------------------------------------------------
 
