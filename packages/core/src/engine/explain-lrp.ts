@@ -1,8 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { compositeByName, resolveRules, uniformComposite, type Composite } from '../composites.js';
-import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
-import { LinearNode } from '../nodes/linear-node.js';
+import type { LinearNode } from '../nodes/linear-node.js';
 import { gradientRule } from '../rules/gradient.js';
 import type { LinearRule } from '../rules/rule.js';
 import type { Bound } from '../rules/zbox.js';
@@ -76,12 +75,6 @@ function run(model: XaiModel, input: ModelInput, options: ExplainOptions, reques
   }
 }
 
-function ruleLookup(model: XaiModel, composite: Composite): (node: LinearNode) => LinearRule {
-  const rules = resolveRules(model.graph, composite);
-  return (node) => rules.get(node as LinearNode) ?? (() => {
-    throw new InvalidArgumentError(`no rule for layer '${node.layerName}'`);
-  })();
-}
 
 /** The composite an LRP call uses. */
 export function compositeFor(options: LrpOptions): Composite {
@@ -92,8 +85,8 @@ export function compositeFor(options: LrpOptions): Composite {
 
 /** Layer-wise Relevance Propagation of the target logit(s) back to the input(s). */
 export function lrp(model: XaiModel, input: ModelInput, options: LrpOptions = {}): Explanation {
-  const ruleFor = ruleLookup(model, compositeFor(options));
-  return run(model, input, options, { mode: 'lrp', seed: 'logit', ruleFor: ruleFor as PropagationRequest['ruleFor'] });
+  const rules = resolveRules(model.graph, compositeFor(options)); // names any layer left without a rule
+  return run(model, input, options, { mode: 'lrp', seed: 'logit', ruleFor: (node) => rules.get(node as LinearNode)! });
 }
 
 /** ∂ logit_target / ∂ input, computed by the same engine (no autodiff). */

@@ -65,6 +65,14 @@ export function resolveTargets(logits: tf.Tensor, targets: PropagationRequest['t
   return list;
 }
 
+/** The explained output (before any softmax) of a head for a batch, from one forward pass. */
+export function explainedLogits(graph: ModelGraph, inputs: readonly tf.Tensor[], head: number): tf.Tensor {
+  const values = forwardAll(graph, inputs);
+  const logits = tf.clone(values.get(explainedTensor(graph, head))!);
+  for (const [id, t] of values) if (!graph.inputs.includes(id)) t.dispose();
+  return logits;
+}
+
 /** Runs the graph, keeping every node's output; `after` sees each node's inputs and output. */
 export function forwardAll(
   graph: ModelGraph,

@@ -55,6 +55,7 @@ export abstract class LinearOp {
     if (!k) {
       k = tf.keep(tf.tidy(() => mod.apply(this.kernel)));
       this.kernels.set(mod.key, k);
+      this.kept.add(k);
     }
     return k;
   }
@@ -70,22 +71,25 @@ export abstract class LinearOp {
     for (const listener of disposeListeners) listener(this.uid);
     for (const t of this.kernels.values()) t.dispose();
     for (const t of this.biases.values()) t?.dispose();
-    for (const t of this.transposed.values()) t.dispose();
+    for (const t of this.derived.values()) t.dispose();
     this.kernels.clear();
     this.biases.clear();
-    this.transposed.clear();
+    this.derived.clear();
+    this.kept.clear();
     if (this.ownsParams) {
       this.kernel.dispose();
       this.bias?.dispose();
     }
   }
 
-  /** Cached per-kernel forms (flipped conv kernels, halves …), keyed by tensor id and name. */
-  protected readonly transposed = new Map<string, tf.Tensor>();
+  /** Forms derived from kept kernels (flipped, transposed, channel slices), by kernel id and name. */
+  private readonly derived = new Map<string, tf.Tensor>();
+  /** Every tensor that lives as long as this op: its kernel and all cached variants. */
+  private readonly kept = new Set<tf.Tensor>();
 
   /** Whether a kernel tensor lives as long as this op (its own, or a cached variant). */
   isCached(kernel: tf.Tensor): boolean {
-    return kernel === this.kernel || [...this.kernels.values()].includes(kernel) || [...this.transposed.values()].includes(kernel);
+    return kernel === this.kernel || this.kept.has(kernel);
   }
 
   /**
@@ -93,16 +97,13 @@ export abstract class LinearOp {
    * for any other kernel computed afresh (the caller's tidy releases it).
    */
   derivedKernel(kernel: tf.Tensor, name: string, make: (k: tf.Tensor) => tf.Tensor): tf.Tensor {
-    return this.cachedTransform(kernel, make, name);
-  }
-
-  protected cachedTransform(kernel: tf.Tensor, make: (k: tf.Tensor) => tf.Tensor, name = 'transposed'): tf.Tensor {
-    if (!this.isCached(kernel)) return make(kernel); // a temporary kernel: the caller's tidy releases the result
+    if (!this.isCached(kernel)) return make(kernel);
     const key = `${kernel.id}/${name}`;
-    let t = this.transposed.get(key);
+    let t = this.derived.get(key);
     if (!t) {
       t = tf.keep(tf.tidy(() => make(kernel)));
-      this.transposed.set(key, t);
+      this.derived.set(key, t);
+      this.kept.add(t);
     }
     return t;
   }
@@ -122,7 +123,7 @@ export class DenseOp extends LinearOp {
     return ops.dense(x, kernel, bias);
   }
   backward(s: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
-    return ops.denseTranspose(s, this.cachedTransform(kernel, (k) => tf.transpose(k)));
+    return ops.denseTranspose(s, this.derivedKernel(kernel, 'transposed', (k) => tf.transpose(k)));
   }
   withParams(kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
     return new DenseOp(kernel, bias, true);
@@ -160,7 +161,7 @@ export class ConvOp extends LinearOp {
     return ops.conv(x, kernel, this.geometry, bias);
   }
   backward(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor {
-    const flipped = this.cachedTransform(kernel, ops.flipKernel);
+    const flipped = this.derivedKernel(kernel, 'transposed', ops.flipKernel);
     return ops.convTranspose(s, flipped, this.geometry, inputShape.slice(1, -1));
   }
   withParams(kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
@@ -183,7 +184,7 @@ export class DepthwiseConvOp extends LinearOp {
     return tf.tidy(() => ops.addBias(ops.depthwiseConv(x, kernel, this.geometry), bias));
   }
   backward(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor {
-    const flipped = this.cachedTransform(kernel, ops.flipDepthwiseKernel);
+    const flipped = this.derivedKernel(kernel, 'transposed', ops.flipDepthwiseKernel);
     return ops.depthwiseConvTranspose(s, flipped, this.geometry, inputShape.slice(1));
   }
   withParams(kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {

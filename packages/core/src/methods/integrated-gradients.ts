@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { gradient, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
+import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 
@@ -24,10 +25,16 @@ export function integratedGradients(model: XaiModel, input: tf.Tensor, options: 
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
   const x = unbatched ? input.expandDims(0) : input;
   const alphas = Array.from({ length: steps }, (_, k) => (riemann === 'right' ? k + 1 : riemann === 'left' ? k : k + 0.5) / steps);
-  const first = gradient(model, x, { ...options }); // resolves targets and logits once
-  const targets = first.targets;
-  const logits = first.logits;
-  first.relevances.forEach((t) => t.dispose());
+  const head = model.headIndex(options.output);
+  const logits = explainedLogits(model.graph, [x], head);
+  let targets: number[];
+  try {
+    targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
+  } catch (err) {
+    logits.dispose();
+    if (unbatched) x.dispose();
+    throw err;
+  }
   const base = typeof options.baseline === 'object' ? tf.clone(options.baseline) : tf.fill(x.shape.slice(1), options.baseline ?? 0);
   const diff = tf.sub(x, base);
   let sum: tf.Tensor = tf.zerosLike(x);

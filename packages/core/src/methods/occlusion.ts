@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { explainedTensor, forwardAll, resolveTargets } from '../engine/propagate.js';
+import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
@@ -47,15 +47,8 @@ export function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionO
   const stride = perAxis(options.stride ?? 1, spatial.length, 'stride');
   const fill = options.fill ?? 0;
   const head = model.headIndex(options.output);
-  const logitsOf = (batchInput: tf.Tensor): tf.Tensor => {
-    const values = forwardAll(model.graph, [batchInput]);
-    const id = explainedTensor(model.graph, head);
-    const out = tf.clone(values.get(id)!);
-    for (const [k, t] of values) if (k !== model.graph.inputs[0]) t.dispose();
-    return out;
-  };
+  const logitsOf = (batchInput: tf.Tensor): tf.Tensor => explainedLogits(model.graph, [batchInput], head);
   const logits = logitsOf(x);
-  const classes = logits.shape[1]!;
   let targets: number[];
   try {
     targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);

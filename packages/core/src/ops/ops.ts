@@ -274,31 +274,6 @@ function windowCounts(g: WindowGeometry, inSize: number[], outSize: number[]): t
   return factor;
 }
 
-/** Windows that tile the input exactly (stride = size, nothing padded or left over): the usual case. */
-function tilesExactly(x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): boolean {
-  return g.size.every((k, i) => g.strides[i] === k && y.shape[i + 1]! * k === x.shape[i + 1]);
-}
-
-/**
- * Max routing for exactly tiling windows: view x as [B, o₁, k₁, o₂, k₂, …, C]; within each window
- * the first maximum (row-major) is the hit with the highest priority K−index.
- */
-function maxPoolRouteTiled(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): tf.Tensor {
-  return tf.tidy(() => {
-    const out = y.shape.slice(1, -1) as number[];
-    const channels = x.shape[x.rank - 1]!;
-    const split = [x.shape[0]!, ...out.flatMap((o, i) => [o, g.size[i]!]), channels];
-    const windowAxes = out.map((_, i) => 2 + 2 * i);
-    const collapsed = [y.shape[0]!, ...out.flatMap((o) => [o, 1]), channels];
-    const count = g.size.reduce((a, b) => a * b, 1);
-    const priorityShape = [1, ...g.size.flatMap((k) => [1, k]), 1];
-    const priority = tf.tensor(Array.from({ length: count }, (_, i) => count - i), priorityShape);
-    const score = tf.mul(tf.cast(tf.equal(x.reshape(split), y.reshape(collapsed)), 'float32'), priority);
-    const first = tf.equal(score, tf.max(score, windowAxes, true));
-    return tf.mul(tf.cast(first, dy.dtype), dy.reshape(collapsed)).reshape(x.shape);
-  });
-}
-
 /** All offsets of a window, in row-major order. */
 function windowOffsets(size: readonly number[]): number[][] {
   return size.reduce<number[][]>((acc, n) => acc.flatMap((o) => Array.from({ length: n }, (_, i) => [...o, i])), [[]]);
@@ -312,7 +287,6 @@ function windowOffsets(size: readonly number[]): number[][] {
  */
 export function maxPoolRoute(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, g: WindowGeometry): tf.Tensor {
   if (fusedInJs()) return maxPoolRouteJs(dy, x, y, g);
-  if (tilesExactly(x, y, g)) return maxPoolRouteTiled(dy, x, y, g);
   return tf.tidy(() => {
     const inSpatial = x.shape.slice(1, -1) as number[];
     const outSpatial = y.shape.slice(1, -1) as number[];
