@@ -70,7 +70,16 @@ export const epsilonGammaBox = (low: Bound, high: Bound): Composite => ({
   entries: [[{ first: true, family: 'conv' }, zbox(low, high)], [{ family: 'conv' }, gamma(0.25)], [{ family: 'dense' }, epsilon(1e-6)]],
 });
 
-export const COMPOSITE_NAMES = ['epsilon_plus', 'epsilon_plus_flat', 'epsilon_alpha2_beta1', 'epsilon_gamma_box'] as const;
+/** Deep Taylor decomposition (Montavon et al. 2017): z^B at the first layer (inputs in [low, high]), z⁺ everywhere else. */
+export const deepTaylor = (low: Bound, high: Bound): Composite => ({
+  name: 'deep_taylor',
+  entries: [[{ first: true }, zbox(low, high)], [{}, zplus()]],
+});
+
+/** Excitation backprop (Zhang et al. 2016) as zennit's composite: z⁺ on every linear layer (sums and average pools split proportionally). */
+export const excitationBackprop = (): Composite => ({ name: 'excitation_backprop', entries: [[{}, zplus()]] });
+
+export const COMPOSITE_NAMES = ['epsilon_plus', 'epsilon_plus_flat', 'epsilon_alpha2_beta1', 'epsilon_gamma_box', 'deep_taylor', 'excitation_backprop'] as const;
 export type CompositeName = (typeof COMPOSITE_NAMES)[number];
 
 /** A preset by name; `epsilon_gamma_box` takes the input bounds (default the [0, 1] image range). */
@@ -84,6 +93,10 @@ export function compositeByName(name: string, options: { low?: Bound; high?: Bou
       return epsilonAlpha2Beta1();
     case 'epsilon_gamma_box':
       return epsilonGammaBox(options.low ?? 0, options.high ?? 1);
+    case 'deep_taylor':
+      return deepTaylor(options.low ?? 0, options.high ?? 1);
+    case 'excitation_backprop':
+      return excitationBackprop();
     default:
       throw new InvalidArgumentError(`unknown composite '${name}'; choose one of ${COMPOSITE_NAMES.join(', ')}`);
   }

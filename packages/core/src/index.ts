@@ -3,12 +3,13 @@ export { initBackend, type BackendName } from './backend.js';
 export { XaiError, InvalidModelError, UnsupportedLayerError, InvalidArgumentError, BackendError } from './errors.js';
 export { loadModel, XaiModel, type LoadOptions } from './model.js';
 export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
-export { lrp, gradient, gradientXInput, compositeFor, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
+export { lrp, gradient, gradientXInput, guidedBackprop, deconvnet, compositeFor, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
 export { propagate, forwardAll, explainedTensor, type PropagationRequest, type PropagationResult } from './engine/propagate.js';
 export type { ModelInput } from './engine/inputs.js';
 export { startWorkers, stopWorkers, setPrefetchThreshold, workerStats } from './engine/prefetch/schedule.js';
 export {
-  resolveRules, uniformComposite, epsilonPlus, epsilonPlusFlat, epsilonAlpha2Beta1, epsilonGammaBox, compositeByName, ruleByName,
+  resolveRules, uniformComposite, epsilonPlus, epsilonPlusFlat, epsilonAlpha2Beta1, epsilonGammaBox, deepTaylor, excitationBackprop,
+  compositeByName, ruleByName,
   COMPOSITE_NAMES, type Composite, type CompositeName, type LayerMatcher,
 } from './composites.js';
 export * from './rules/index.js';
@@ -29,5 +30,17 @@ export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, mulberry32, type ShapesDa
 export { runConformance, type ConformanceOptions, type ConformanceSummary } from './conformance/run-conformance.js';
 export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from './conformance/methods.js';
 export { compareRelevance, readReferenceCase, type ReferenceCase } from './conformance/reference-case.js';
+export { explain, type ExplainRequest, type ExplainResult } from './methods/explain.js';
+export {
+  registerMethod, methodByName, listMethods, methodCatalog, METHOD_FAMILIES, type MethodDefinition, type MethodFamily, type TargetOptions,
+} from './methods/registry.js';
+export { MethodContext, CancelledError, type Progress, type MethodRunOptions } from './methods/method-context.js';
+export { resolveOptions, optionsAsJson, type OptionSchema, type ObjectSchema } from './methods/option-schema.js';
+export { onePassMethod } from './methods/sync-method.js';
+export { quadrature, gaussLegendre, type Quadrature, type QuadratureRule } from './methods/quadrature.js';
+export { gaussianBlur, gaussianBlurValues, gaussianKernel } from './ops/gaussian-blur.js';
+export { sensitivity, type SensitivityOptions } from './methods/gradient-method.js';
+export { deepTaylorDecomposition, type DeepTaylorOptions } from './methods/deep-taylor.js';
 export { integratedGradients, type IntegratedGradientsOptions } from './methods/integrated-gradients.js';
 export { occlusion, type OcclusionOptions } from './methods/occlusion.js';
+export { noiseTunnel, type SmoothGradOptions, type NoiseAggregate } from './methods/smoothgrad.js';

@@ -18,12 +18,12 @@ describe('integrated gradients and occlusion', () => {
     linear = XaiModel.fromLayersModel(tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 2] }), tf.layers.dense({ units: 3, kernelInitializer: init(3) })] }));
   });
 
-  it('IG of a linear model is gradient × (x − baseline) for every Riemann rule (completeness)', () => {
+  it('IG of a linear model is gradient × (x − baseline) for every Riemann rule and Gauss–Legendre (completeness)', async () => {
     const input = x();
     const g = gradient(linear, input, { target: [0, 2] });
     const expected = Array.from(tf.tidy(() => tf.mul(g.relevance, tf.sub(input, 0.5))).dataSync());
-    for (const riemann of ['left', 'right', 'midpoint'] as const) {
-      const ig = integratedGradients(linear, input, { target: [0, 2], baseline: 0.5, riemann, steps: 7, batchSize: 5 });
+    for (const riemann of ['left', 'right', 'midpoint', 'gauss_legendre'] as const) {
+      const ig = await integratedGradients(linear, input, { target: [0, 2], baseline: 0.5, riemann, steps: 7, batchSize: 5 });
       const got = Array.from(ig.relevance.dataSync());
       got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
       ig.dispose();
@@ -32,10 +32,10 @@ describe('integrated gradients and occlusion', () => {
     input.dispose();
   });
 
-  it('IG: batching the path does not change the result; Σ attributions ≈ f(x) − f(baseline)', () => {
+  it('IG: batching the path does not change the result; Σ attributions ≈ f(x) − f(baseline)', async () => {
     const input = x();
-    const a = integratedGradients(m, input, { steps: 64, batchSize: 4 });
-    const b = integratedGradients(m, input, { steps: 64, batchSize: 200, target: a.targets });
+    const a = await integratedGradients(m, input, { steps: 64, batchSize: 4 });
+    const b = await integratedGradients(m, input, { steps: 64, batchSize: 200, target: a.targets });
     const av = Array.from(a.relevance.dataSync());
     Array.from(b.relevance.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(av[i]!, 5));
     const zeros = tf.zerosLike(input);
@@ -48,30 +48,32 @@ describe('integrated gradients and occlusion', () => {
     b.dispose();
   });
 
-  it('occlusion: a window over the whole input gives f(x) − f(fill) everywhere; bad windows are named', () => {
+  it('occlusion: a window over the whole input gives f(x) − f(fill) everywhere; bad windows are named', async () => {
     const input = x();
-    const o = occlusion(m, input, { window: [6, 6], fill: 0.25, target: 1 });
+    const o = await occlusion(m, input, { window: [6, 6], fill: 0.25, target: 1 });
     const filled = tf.fill([2, 6, 6, 2], 0.25);
     const f = (m.layersModel.predict(filled) as tf.Tensor).arraySync() as number[][];
     const fx = o.logits.arraySync() as number[][];
     const r = o.relevance.arraySync() as number[][][][];
     r.forEach((sample, k) => sample.flat(2).forEach((v) => expect(v).toBeCloseTo(fx[k]![1]! - f[k]![1]!, 5)));
-    expect(() => occlusion(m, input, { window: [2] })).toThrow(InvalidArgumentError);
-    expect(() => occlusion(m, input, { target: 7 })).toThrow(/out of range/);
+    await expect(occlusion(m, input, { window: [2] })).rejects.toThrow(InvalidArgumentError);
+    await expect(occlusion(m, input, { target: 7 })).rejects.toThrow(/out of range/);
     tf.dispose([filled, input]);
     o.dispose();
   });
 
-  it('neither leaks tensors over repeated calls', () => {
+  it('neither leaks tensors over repeated calls, nor on errors', async () => {
     const input = x();
     const one = tf.slice(input, 0, 1).squeeze([0]); // a single sample without batch axis
-    integratedGradients(m, input).dispose();
-    occlusion(m, input, { window: 3, stride: 2 }).dispose();
+    (await integratedGradients(m, input)).dispose();
+    (await occlusion(m, input, { window: 3, stride: 2 })).dispose();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 10; i++) {
-      integratedGradients(m, input, { steps: 5 }).dispose();
-      occlusion(m, input, { window: 3, stride: 2, batchSize: 3 }).dispose();
-      const single = occlusion(m, one, { window: 2 });
+      (await integratedGradients(m, input, { steps: 5, baseline: 'blur', blurSigma: 1 })).dispose();
+      (await occlusion(m, input, { window: 3, stride: 2, batchSize: 3, fill: 'blur', blurSigma: 1 })).dispose();
+      await expect(occlusion(m, one, { window: [9, 9] })).rejects.toThrow(InvalidArgumentError);
+      await expect(integratedGradients(m, one, { target: 9 })).rejects.toThrow(/out of range/);
+      const single = await occlusion(m, one, { window: 2, fill: 'mean' });
       expect(single.relevance.shape).toEqual([6, 6, 2]);
       single.dispose();
     }

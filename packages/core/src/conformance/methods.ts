@@ -10,7 +10,7 @@ import type { ReferenceMethod } from './reference-case.js';
 export class MethodNotAvailable extends Error {}
 
 /** Computes one reference method as its `params` describe it; returns the flat relevance. */
-export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>) => Explanation;
+export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>) => Explanation | Promise<Explanation>;
 
 const runners = new Map<string, MethodRunner>([
   ['gradient', (m, x, target) => gradient(m, x, { target })],
@@ -32,11 +32,11 @@ export function registerReferenceMethod(kind: string, runner: MethodRunner): voi
   runners.set(kind, runner);
 }
 
-export function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Float32Array {
+export async function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Promise<Float32Array> {
   const kind = method.params.kind as string;
   const runner = runners.get(kind);
   if (!runner) throw new MethodNotAvailable(`method kind '${kind}' is not implemented yet`);
-  const result = runner(model, input, target, method.params);
+  const result = await runner(model, input, target, method.params);
   try {
     return result.relevance.dataSync() as Float32Array;
   } finally {

@@ -63,7 +63,7 @@ export async function runConformance(dir: string, options: ConformanceOptions = 
       for (const m of methods) {
         try {
           const model = await modelFor(ref.methods[m]!.params.kind);
-          const relevance = computeReferenceMethod(model, input, ref.target, ref.methods[m]!);
+          const relevance = await computeReferenceMethod(model, input, ref.target, ref.methods[m]!);
           const cmp = compareRelevance(relevance, ref.methods[m]!.relevance);
           emit({ caseName: name, method: m, ok: cmp.ok, relErr: cmp.relErr, reason: cmp.relErr === Infinity ? 'shape differs' : undefined });
         } catch (err) {

@@ -40,7 +40,7 @@ export interface Explanation {
   dispose(): void;
 }
 
-function run(model: XaiModel, input: ModelInput, options: ExplainOptions, request: Pick<PropagationRequest, 'mode' | 'seed' | 'ruleFor'>): Explanation {
+function run(model: XaiModel, input: ModelInput, options: ExplainOptions, request: Pick<PropagationRequest, 'mode' | 'seed' | 'ruleFor' | 'reluBackward'>): Explanation {
   const { tensors, unbatched } = batchInputs(model.graph, input);
   try {
     const result = propagate(model.graph, {
@@ -93,6 +93,18 @@ export function lrp(model: XaiModel, input: ModelInput, options: LrpOptions = {}
 export function gradient(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
   const rule = gradientRule();
   return run(model, input, options, { mode: 'gradient', seed: 'onehot', ruleFor: () => rule });
+}
+
+/** Guided backpropagation (Springenberg et al. 2015): the gradient, with ReLUs passing only positive gradients where their input was positive. */
+export function guidedBackprop(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
+  const rule = gradientRule();
+  return run(model, input, options, { mode: 'gradient', seed: 'onehot', ruleFor: () => rule, reluBackward: 'guided' });
+}
+
+/** Deconvnet (Zeiler & Fergus 2014): the gradient, with ReLUs passing only positive gradients, whatever their input. */
+export function deconvnet(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
+  const rule = gradientRule();
+  return run(model, input, options, { mode: 'gradient', seed: 'onehot', ruleFor: () => rule, reluBackward: 'deconvnet' });
 }
 
 /** Gradient ⊙ input. */

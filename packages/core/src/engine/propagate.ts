@@ -18,6 +18,8 @@ export interface PropagationRequest {
   /** LRP starts from one-hot(target) × logit, gradients from one-hot(target). */
   readonly seed: 'logit' | 'onehot';
   readonly ruleFor: BackwardContext['ruleFor'];
+  /** Gradient mode: guided backprop or deconvnet treatment of ReLUs. */
+  readonly reluBackward?: BackwardContext['reluBackward'];
   /** Keep the relevance at every node's output (keyed by node name). */
   readonly keepNodeRelevance?: boolean;
 }
@@ -126,6 +128,7 @@ export function propagate(graph: ModelGraph, request: PropagationRequest): Propa
 
     const ctx: BackwardContext = {
       mode: request.mode,
+      reluBackward: request.reluBackward,
       ruleFor: request.ruleFor,
       isNonNegative: (id) => nonNegative.has(id),
       prefetched: schedule ? (node) => schedule.forNode(node) : undefined,

@@ -36,7 +36,8 @@ function geometry(ctx: ConversionContext, rank: number, sizeKey: string, strides
 function activationNode(ctx: ConversionContext, name: string, input: number, output: number, nodeName: string, params = {}): ActivationNode {
   const fn = activationFunction(name, params);
   if (!fn) ctx.unsupported(`activation '${name}'; supported activations: ${SUPPORTED_ACTIVATIONS.join(', ')}`);
-  return new ActivationNode(nodeName, ctx.name, ctx.className, [input], output, name, fn);
+  const clipped = (params as { maxValue?: number | null }).maxValue !== undefined && (params as { maxValue?: number | null }).maxValue !== null;
+  return new ActivationNode(nodeName, ctx.name, ctx.className, [input], output, name, fn, clipped);
 }
 
 /** A linear op, then its fused activation as a separate node unless the activation is linear. */

@@ -12,6 +12,12 @@ export interface BackwardContext {
   isNonNegative(tensorId: number): boolean;
   /** Rule denominators computed ahead for a node (worker thread), by rule group. */
   prefetched?(node: GraphNode): ReadonlyMap<number, () => tf.Tensor | null> | undefined;
+  /**
+   * Gradient mode only: how ReLUs pass gradients back. 'guided' (Springenberg et al. 2015) keeps
+   * positive gradients where the input was positive; 'deconvnet' (Zeiler & Fergus 2014) keeps
+   * positive gradients regardless of the input. Default: the ReLU's derivative.
+   */
+  readonly reluBackward?: 'guided' | 'deconvnet';
   /** Wᵀs, possibly shared with a worker thread (default: op.backward). */
   readonly linearBackward?: RuleInput['backward'];
 }

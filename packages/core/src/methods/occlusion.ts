@@ -3,14 +3,22 @@ import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
+import { gaussianBlur } from '../ops/gaussian-blur.js';
+import { MethodContext } from './method-context.js';
+import type { MethodDefinition } from './registry.js';
 
 export interface OcclusionOptions extends ExplainOptions {
   /** Window size per spatial axis (a number for all); default 2. Windows span all channels. */
   readonly window?: number | readonly number[];
   /** Stride per spatial axis; default 1. */
   readonly stride?: number | readonly number[];
-  /** Value written into the window; default 0. */
-  readonly fill?: number;
+  /**
+   * What replaces the window: a constant (default 0), 'mean' (the sample's mean per channel) or
+   * 'blur' (the sample blurred with `blurSigma`).
+   */
+  readonly fill?: number | 'mean' | 'blur';
+  /** σ in elements of the 'blur' fill (default 5). */
+  readonly blurSigma?: number;
   /** Occluded copies evaluated per call (default 64). */
   readonly batchSize?: number;
 }
@@ -18,7 +26,7 @@ export interface OcclusionOptions extends ExplainOptions {
 const perAxis = (v: number | readonly number[], rank: number, name: string): number[] => {
   const list = typeof v === 'number' ? Array(rank).fill(v) : [...v];
   if (list.length !== rank || list.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidArgumentError(`${name} needs ${rank} positive integers (one per spatial axis), got ${JSON.stringify(v)}`);
+    throw new InvalidArgumentError(`option '${name}' needs ${rank} positive integers (one per spatial axis), got ${JSON.stringify(v)}`);
   }
   return list;
 };
@@ -34,19 +42,31 @@ function windowStarts(spatial: number[], window: number[], stride: number[]): nu
 
 /**
  * Occlusion (Zeiler & Fergus 2014): each element's attribution is the mean, over the windows that
- * cover it, of f_target(x) − f_target(x with the window filled). One sample at a time, windows
- * evaluated in batches through the engine's forward pass (logits before any softmax).
+ * cover it, of f_target(x) − f_target(x with the window filled). Inputs are channels-last with 1, 2
+ * or 3 spatial axes (signals, images, volumes); windows span all channels. One sample at a time,
+ * windows evaluated in batches through the engine's forward pass (logits before any softmax).
  */
-export function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}): Explanation {
+export async function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}, context = new MethodContext()): Promise<Explanation> {
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
-  const x = unbatched ? input.expandDims(0) : input;
-  const [batch, ...rest] = x.shape as number[];
+  const [batch, ...rest] = (unbatched ? [1, ...input.shape] : input.shape) as number[];
   const spatial = rest.slice(0, -1);
   const channels = rest[rest.length - 1]!;
+  if (spatial.length < 1 || spatial.length > 3) {
+    throw new InvalidArgumentError(`occlusion needs channels-last inputs with 1 to 3 spatial axes, got a sample of shape [${rest}]`);
+  }
   const window = perAxis(options.window ?? 2, spatial.length, 'window');
   const stride = perAxis(options.stride ?? 1, spatial.length, 'stride');
-  const fill = options.fill ?? 0;
+  window.forEach((w, i) => {
+    if (w > spatial[i]!) throw new InvalidArgumentError(`option 'window' (${window}) is larger than the input's spatial extent (${spatial})`);
+  });
   const head = model.headIndex(options.output);
+  const x = unbatched ? input.expandDims(0) : input;
+  const fillOf = (sample: tf.Tensor): tf.Tensor => {
+    const fill = options.fill ?? 0;
+    if (typeof fill === 'number') return tf.fill(sample.shape, fill);
+    if (fill === 'mean') return tf.tidy(() => tf.mul(tf.onesLike(sample), tf.mean(sample, spatial.map((_, i) => i + 1), true)));
+    return gaussianBlur(sample, options.blurSigma ?? 5);
+  };
   const logitsOf = (batchInput: tf.Tensor): tf.Tensor => explainedLogits(model.graph, [batchInput], head);
   const logits = logitsOf(x);
   let targets: number[];
@@ -63,10 +83,13 @@ export function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionO
   const strides = spatial.map((_, i) => spatial.slice(i + 1).reduce((a, b) => a * b, 1));
   const perCall = options.batchSize ?? 64;
   const result = new Float32Array(batch * positions * channels);
+  const totalCalls = batch * Math.ceil(starts.length / perCall);
+  let calls = 0;
   for (let b = 0; b < batch; b++) {
     const sums = new Float64Array(positions);
     const counts = new Uint32Array(positions);
     const sample = tf.slice(x, b, 1);
+    const filler = fillOf(sample);
     for (let from = 0; from < starts.length; from += perCall) {
       const chunk = starts.slice(from, from + perCall);
       // Keep-masks (1 outside the window), one per occluded copy, broadcast over channels.
@@ -82,7 +105,7 @@ export function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionO
       });
       const scores = tf.tidy(() => {
         const mask = tf.tensor(keep, [chunk.length, ...spatial, 1]);
-        const occluded = tf.add(tf.mul(sample, mask), tf.mul(tf.sub(1, mask), fill));
+        const occluded = tf.add(tf.mul(sample, mask), tf.mul(tf.sub(1, mask), filler));
         return logitsOf(occluded);
       });
       const values = scores.arraySync() as number[][];
@@ -94,8 +117,15 @@ export function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionO
           counts[p]++;
         }
       });
+      try {
+        await context.step(++calls, totalCalls, 'batches of windows');
+      } catch (err) {
+        tf.dispose([sample, filler, logits]);
+        if (unbatched) x.dispose();
+        throw err;
+      }
     }
-    sample.dispose();
+    tf.dispose([sample, filler]);
     for (let p = 0; p < positions; p++) {
       const v = counts[p] ? sums[p]! / counts[p]! : 0;
       for (let c = 0; c < channels; c++) result[(b * positions + p) * channels + c] = v;
@@ -107,3 +137,32 @@ export function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionO
   if (unbatched) logits.dispose();
   return { relevance, relevances: [relevance], logits: shownLogits, targets, dispose: () => (relevance.dispose(), shownLogits.dispose()) };
 }
+
+export const occlusionMethod: MethodDefinition = {
+  name: 'occlusion',
+  family: 'perturbation',
+  description: 'occlusion (Zeiler & Fergus 2014): output drop when a sliding window is filled',
+  options: {
+    type: 'object',
+    properties: {
+      window: {
+        anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
+        default: 2,
+        description: 'window size, one for all spatial axes or one per axis',
+      },
+      stride: {
+        anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
+        default: 1,
+        description: 'stride, one for all spatial axes or one per axis',
+      },
+      fill: {
+        anyOf: [{ type: 'number' }, { type: 'string', enum: ['mean', 'blur'] }],
+        default: 0,
+        description: "what replaces the window: a constant, the sample's channel 'mean', or the 'blur'red sample",
+      },
+      blurSigma: { type: 'number', exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' fill" },
+      batchSize: { type: 'integer', minimum: 1, default: 64, description: 'occluded copies per forward pass' },
+    },
+  },
+  run: (model, input, options, context) => occlusion(model, input as tf.Tensor, options as OcclusionOptions, context),
+};

@@ -98,6 +98,8 @@ export class ActivationNode extends GraphNode {
     output: number,
     readonly activation: string,
     private readonly fn: ActivationFn,
+    /** A ReLU with a max value (clipped): guided backprop and deconvnet leave it as a gradient. */
+    private readonly isClipped = false,
   ) {
     super(name, layerName, layerClass, inputs, output);
   }
@@ -107,7 +109,12 @@ export class ActivationNode extends GraphNode {
   }
 
   backward([z]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
-    return [ctx.mode === 'lrp' ? tf.clone(r) : tf.tidy(() => this.fn.gradient(r, z!, y))];
+    if (ctx.mode === 'lrp') return [tf.clone(r)];
+    if (ctx.reluBackward && this.activation === 'relu' && !this.isClipped) {
+      const guided = ctx.reluBackward === 'guided';
+      return [tf.tidy(() => (guided ? this.fn.gradient(tf.relu(r), z!, y) : tf.relu(r)))];
+    }
+    return [tf.tidy(() => this.fn.gradient(r, z!, y))];
   }
 
   override nonNegativeOutput(inputs: readonly boolean[]): boolean {

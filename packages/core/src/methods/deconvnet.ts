@@ -1,0 +1,13 @@
+import { deconvnet } from '../engine/explain-lrp.js';
+import { onePassMethod } from './sync-method.js';
+
+export const deconvnetMethod = onePassMethod(
+  {
+    name: 'deconvnet',
+    family: 'structure',
+    description: 'deconvnet (Zeiler & Fergus 2014): ReLUs pass positive gradients whatever their input',
+    wrappable: true,
+    options: { type: 'object', properties: {} },
+  },
+  deconvnet,
+);

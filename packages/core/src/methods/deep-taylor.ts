@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { deepTaylor } from '../composites.js';
+import { lrp, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
+import type { ModelInput } from '../engine/inputs.js';
+import type { XaiModel } from '../model.js';
+import type { Bound } from '../rules/zbox.js';
+import { BOUND_SCHEMA } from './lrp-method.js';
+import { onePassMethod } from './sync-method.js';
+
+export interface DeepTaylorOptions extends ExplainOptions {
+  /** Input bounds for z^B at the first layer; default the smallest and largest value of the input batch. */
+  readonly low?: Bound;
+  readonly high?: Bound;
+}
+
+/**
+ * Deep Taylor decomposition (Montavon et al. 2017): z⁺ in hidden layers (ReLU networks), z^B with
+ * the input's bounds at the first layer.
+ */
+export function deepTaylorDecomposition(model: XaiModel, input: ModelInput, options: DeepTaylorOptions = {}): Explanation {
+  const first = Array.isArray(input) ? (input as tf.Tensor[])[0]! : (input as tf.Tensor);
+  const [low, high] = options.low !== undefined && options.high !== undefined
+    ? [options.low, options.high]
+    : tf.tidy(() => [tf.min(first).dataSync()[0]!, tf.max(first).dataSync()[0]!]);
+  return lrp(model, input, { ...options, composite: deepTaylor(options.low ?? low!, options.high ?? high!) });
+}
+
+export const deepTaylorMethod = onePassMethod<DeepTaylorOptions>(
+  {
+    name: 'deep_taylor',
+    family: 'structure',
+    description: 'deep Taylor decomposition: z⁺ in hidden layers, z^B with input bounds at the first layer',
+    wrappable: true,
+    options: {
+      type: 'object',
+      properties: {
+        low: { ...BOUND_SCHEMA, description: 'lowest input value (default: the minimum of the input)' },
+        high: { ...BOUND_SCHEMA, description: 'highest input value (default: the maximum of the input)' },
+      },
+    },
+  },
+  deepTaylorDecomposition,
+);

@@ -1,0 +1,15 @@
+import { excitationBackprop } from '../composites.js';
+import { lrp, type ExplainOptions } from '../engine/explain-lrp.js';
+import { onePassMethod } from './sync-method.js';
+
+/** Excitation backprop (Zhang et al. 2016), as zennit's composite: z⁺ on every linear layer. */
+export const excitationBackpropMethod = onePassMethod<ExplainOptions>(
+  {
+    name: 'excitation_backprop',
+    family: 'structure',
+    description: 'excitation backprop (Zhang et al. 2016): marginal winning probabilities, z⁺ on every layer',
+    wrappable: true,
+    options: { type: 'object', properties: {} },
+  },
+  (model, input, options) => lrp(model, input, { ...options, composite: excitationBackprop() }),
+);

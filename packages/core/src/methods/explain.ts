@@ -1,0 +1,46 @@
+import type { Explanation } from '../engine/explain-lrp.js';
+import type { ModelInput } from '../engine/inputs.js';
+import type { XaiModel } from '../model.js';
+import './builtin-methods.js';
+import { MethodContext, type MethodRunOptions } from './method-context.js';
+import { optionsAsJson, resolveOptions } from './option-schema.js';
+import { methodByName, type MethodFamily, type TargetOptions } from './registry.js';
+
+export interface ExplainRequest extends TargetOptions, MethodRunOptions {
+  /** A registered method name (see `listMethods()`), e.g. 'lrp', 'integrated_gradients'. */
+  readonly method: string;
+  /** The method's own options, as its schema describes them. */
+  readonly [option: string]: unknown;
+}
+
+/** An explanation with what produced it. Owns its tensors: call dispose() when done. */
+export interface ExplainResult extends Explanation {
+  readonly method: string;
+  readonly family: MethodFamily;
+  /** The method's options with defaults filled in, as JSON (tensors described by their shape). */
+  readonly options: Record<string, unknown>;
+  /** Wall-clock time of the explanation in milliseconds. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * The one entry point: explains `input` (one sample without batch axis, or a batch) with any
+ * registered method. Options are checked against the method's schema; an unknown or out-of-range
+ * option is an InvalidArgumentError naming it.
+ */
+export async function explain(model: XaiModel, input: ModelInput, request: ExplainRequest): Promise<ExplainResult> {
+  const { method, target, output, onProgress, signal, ...own } = request;
+  const definition = methodByName(method);
+  const options = resolveOptions(definition.options, own, `method '${method}'`);
+  const context = new MethodContext({ onProgress, signal });
+  context.throwIfCancelled();
+  const started = performance.now();
+  const result = await definition.run(model, input, { ...options, target, output }, context);
+  return {
+    ...result,
+    method,
+    family: definition.family,
+    options: optionsAsJson(options),
+    elapsedMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs';
+import { gradient, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
+import type { ModelInput } from '../engine/inputs.js';
+import type { XaiModel } from '../model.js';
+import { onePassMethod } from './sync-method.js';
+
+export interface SensitivityOptions extends ExplainOptions {
+  /** 'raw' gradient (default), its 'absolute' value, or its 'square' (sensitivity analysis). */
+  readonly postprocess?: 'raw' | 'absolute' | 'square';
+}
+
+/** Sensitivity analysis (Simonyan et al. 2014; Baehrens et al. 2010): ∂f/∂x, optionally |·| or (·)². */
+export function sensitivity(model: XaiModel, input: ModelInput, options: SensitivityOptions = {}): Explanation {
+  const g = gradient(model, input, options);
+  const mode = options.postprocess ?? 'raw';
+  if (mode === 'raw') return g;
+  const relevances = g.relevances.map((r) => {
+    const out = mode === 'absolute' ? tf.abs(r) : tf.square(r);
+    r.dispose();
+    return out;
+  });
+  return {
+    ...g,
+    relevance: relevances[0]!,
+    relevances,
+    dispose: () => (relevances.forEach((t) => t.dispose()), g.logits.dispose(), g.nodeRelevance?.forEach((t) => t.dispose())),
+  };
+}
+
+export const gradientMethod = onePassMethod<SensitivityOptions>(
+  {
+    name: 'gradient',
+    family: 'function',
+    description: 'sensitivity: the gradient of the target logit with respect to the input',
+    wrappable: true,
+    options: {
+      type: 'object',
+      properties: {
+        postprocess: { type: 'string', enum: ['raw', 'absolute', 'square'], default: 'raw', description: 'raw gradient, its absolute value, or its square' },
+      },
+    },
+  },
+  sensitivity,
+);

@@ -1,0 +1,13 @@
+import { gradientXInput } from '../engine/explain-lrp.js';
+import { onePassMethod } from './sync-method.js';
+
+export const gradientXInputMethod = onePassMethod(
+  {
+    name: 'gradient_x_input',
+    family: 'function',
+    description: 'gradient ⊙ input (Shrikumar et al. 2016)',
+    wrappable: true,
+    options: { type: 'object', properties: {} },
+  },
+  gradientXInput,
+);

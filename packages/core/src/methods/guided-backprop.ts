@@ -1,0 +1,13 @@
+import { guidedBackprop } from '../engine/explain-lrp.js';
+import { onePassMethod } from './sync-method.js';
+
+export const guidedBackpropMethod = onePassMethod(
+  {
+    name: 'guided_backprop',
+    family: 'structure',
+    description: 'guided backpropagation (Springenberg et al. 2015): ReLUs pass positive gradients where their input was positive',
+    wrappable: true,
+    options: { type: 'object', properties: {} },
+  },
+  guidedBackprop,
+);

@@ -1,0 +1,153 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
+import { explainedLogits, resolveTargets } from '../engine/propagate.js';
+import { mulberry32 } from '../demo/synthetic-shapes.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { XaiModel } from '../model.js';
+import { MethodContext } from './method-context.js';
+import { resolveOptions } from './option-schema.js';
+import { listMethods, methodByName, type MethodDefinition } from './registry.js';
+
+/** How the per-copy explanations are combined. */
+export type NoiseAggregate = 'mean' | 'mean_square' | 'variance';
+
+export interface SmoothGradOptions extends ExplainOptions {
+  /** The wrapped method: any method marked `wrappable` (default 'gradient'; 'lrp' as zennit allows). */
+  readonly base?: string;
+  /** Options of the wrapped method. */
+  readonly baseOptions?: Readonly<Record<string, unknown>>;
+  /** Noisy copies per sample (default 20). */
+  readonly samples?: number;
+  /** σ of the Gaussian noise as a fraction of the sample's value range max(x) − min(x) (default 0.1). */
+  readonly noiseLevel?: number;
+  readonly seed?: number;
+  /** Copies per pass of the wrapped method (default 32). */
+  readonly batchSize?: number;
+}
+
+/** Standard normal deviates from a seeded uniform generator (Box–Muller). */
+function normalSource(seed: number): () => number {
+  const uniform = mulberry32(seed);
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    const u = 1 - uniform();
+    const v = uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/**
+ * SmoothGrad (Smilkov et al. 2017) and its variants: the wrapped method's explanation averaged over
+ * noisy copies x + N(0, σ²) — 'mean' (SmoothGrad), 'mean_square' (SmoothGrad², Hooker et al. 2019)
+ * or 'variance' (VarGrad, Adebayo et al. 2018). Each sample keeps its clean input's target.
+ * Moments are accumulated per element in float64 (Welford), so σ = 0 reproduces the base method.
+ */
+export async function noiseTunnel(
+  model: XaiModel,
+  input: tf.Tensor,
+  aggregate: NoiseAggregate,
+  options: SmoothGradOptions = {},
+  context = new MethodContext(),
+): Promise<Explanation> {
+  const { base = 'gradient', samples = 20, noiseLevel = 0.1, seed = 0, batchSize = 32 } = options;
+  const baseMethod = methodByName(base);
+  if (!baseMethod.wrappable) {
+    const names = listMethods().filter((m) => m.wrappable).map((m) => m.name);
+    throw new InvalidArgumentError(`option 'base': method '${base}' cannot be wrapped by SmoothGrad; choose one of ${names.join(', ')}`);
+  }
+  const baseOptions = resolveOptions(baseMethod.options, options.baseOptions ?? {}, `base method '${base}'`);
+  const unbatched = input.rank === model.inputShapes[0]!.length - 1;
+  const x = unbatched ? input.expandDims(0) : tf.clone(input);
+  const head = model.headIndex(options.output);
+  let logits: tf.Tensor | undefined;
+  try {
+    logits = explainedLogits(model.graph, [x], head);
+    const targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
+    const [batch, ...sampleShape] = x.shape as number[];
+    const size = sampleShape.reduce((a, b) => a * b, 1);
+    const clean = x.dataSync() as Float32Array;
+    const sigma = Array.from({ length: batch }, (_, b) => {
+      const s = clean.subarray(b * size, (b + 1) * size);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of s) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+      return noiseLevel * (hi - lo);
+    });
+    const normal = normalSource(seed);
+    const mean = new Float64Array(batch * size);
+    const m2 = new Float64Array(batch * size);
+    // Copies are ordered sample-major within a pass: [b0 copy k, b1 copy k, …] for each k of the pass.
+    const perPass = Math.max(1, Math.floor(batchSize / batch));
+    for (let done = 0; done < samples; ) {
+      const copies = Math.min(perPass, samples - done);
+      const noisy = new Float32Array(copies * batch * size);
+      for (let c = 0; c < copies; c++) {
+        for (let b = 0; b < batch; b++) {
+          const off = (c * batch + b) * size;
+          for (let i = 0; i < size; i++) noisy[off + i] = clean[b * size + i]! + (sigma[b]! > 0 ? sigma[b]! * normal() : 0);
+        }
+      }
+      const noisyTensor = tf.tensor(noisy, [copies * batch, ...sampleShape], x.dtype);
+      let result: Explanation;
+      try {
+        result = await baseMethod.run(model, noisyTensor, { ...baseOptions, target: Array.from({ length: copies }, () => targets).flat(), output: options.output }, new MethodContext());
+      } finally {
+        noisyTensor.dispose();
+      }
+      const r = result.relevance.dataSync() as Float32Array;
+      result.dispose();
+      for (let c = 0; c < copies; c++) {
+        const n = done + c + 1;
+        for (let j = 0; j < batch * size; j++) {
+          const v = r[c * batch * size + j]!;
+          const value = aggregate === 'mean_square' ? v * v : v;
+          const delta = value - mean[j]!;
+          mean[j]! += delta / n;
+          m2[j]! += delta * (value - mean[j]!);
+        }
+      }
+      done += copies;
+      await context.step(done, samples, 'samples');
+    }
+    const out = aggregate === 'variance' ? Float32Array.from(m2, (v) => v / samples) : Float32Array.from(mean);
+    const relevance = tf.tensor(out, unbatched ? sampleShape : x.shape);
+    const shownLogits = unbatched ? logits.squeeze([0]) : tf.clone(logits);
+    return { relevance, relevances: [relevance], logits: shownLogits, targets, dispose: () => (relevance.dispose(), shownLogits.dispose()) };
+  } finally {
+    x.dispose();
+    logits?.dispose();
+  }
+}
+
+const NOISE_OPTIONS = {
+  type: 'object',
+  properties: {
+    base: { type: 'string', default: 'gradient', description: "the wrapped method (a 'wrappable' one: gradient, lrp, …)" },
+    baseOptions: { type: 'object', properties: {}, additionalProperties: true, default: {}, description: 'options of the wrapped method' },
+    samples: { type: 'integer', minimum: 1, default: 20, description: 'noisy copies per input' },
+    noiseLevel: { type: 'number', minimum: 0, default: 0.1, description: 'σ as a fraction of the input range max − min' },
+    seed: { type: 'integer', default: 0, description: 'seed of the noise' },
+    batchSize: { type: 'integer', minimum: 1, default: 32, description: 'noisy copies per pass' },
+  },
+} as const;
+
+function noiseMethod(name: string, aggregate: NoiseAggregate, description: string): MethodDefinition {
+  return {
+    name,
+    family: 'sampling',
+    description,
+    options: NOISE_OPTIONS,
+    run: (model, input, options, context) => noiseTunnel(model, input as tf.Tensor, aggregate, options as SmoothGradOptions, context),
+  };
+}
+
+export const smoothgradMethod = noiseMethod('smoothgrad', 'mean', 'SmoothGrad (Smilkov et al. 2017): the wrapped method averaged over noisy copies');
+export const smoothgradSquaredMethod = noiseMethod('smoothgrad_squared', 'mean_square', 'SmoothGrad²: mean of the squared explanations of noisy copies');
+export const vargradMethod = noiseMethod('vargrad', 'variance', 'VarGrad (Adebayo et al. 2018): variance of the explanations of noisy copies');
