@@ -19,7 +19,7 @@ export { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
 export type { ModelGraph } from './graph/graph.js';
 export { GraphNode, type BackwardContext, type PropagationMode } from './graph/node.js';
 export { LinearOp, DenseOp, ConvOp, DepthwiseConvOp, identityParams, type ParamModifier } from './graph/linear-op.js';
-export { registerLayer, supportedLayerClasses, type LayerConverter, type ConversionContext, type Shape } from './graph/registry.js';
+export { registerLayer, layerConverter, supportedLayerClasses, type LayerConverter, type ConversionContext, type Shape } from './graph/registry.js';
 export { LinearNode, type LinearFamily } from './nodes/linear-node.js';
 export { ActivationNode, activationFunction } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
@@ -44,3 +44,8 @@ export { deepTaylorDecomposition, type DeepTaylorOptions } from './methods/deep-
 export { integratedGradients, type IntegratedGradientsOptions } from './methods/integrated-gradients.js';
 export { occlusion, type OcclusionOptions } from './methods/occlusion.js';
 export { noiseTunnel, type SmoothGradOptions, type NoiseAggregate } from './methods/smoothgrad.js';
+export { lime, limeFeatures, limeMethod, type LimeOptions, type LimeExplanation, type LimeSegmentation } from './methods/lime.js';
+export { slic, type SlicOptions } from './methods/superpixels/slic.js';
+export { gridSegments, type Segmentation } from './methods/superpixels/grid.js';
+export { ridgeRegression, type RidgeOptions, type RidgeResult } from './methods/ridge.js';
+export { meaningfulPerturbation, meaningfulPerturbationObjective, type MeaningfulPerturbationOptions, type MeaningfulPerturbationExplanation } from './methods/meaningful-perturbation.js';

@@ -27,9 +27,14 @@ const runners = new Map<string, MethodRunner>([
   ],
 ]);
 
-/** Lets later packages (other attribution methods, the LSTM plugin) add reference method kinds. */
-export function registerReferenceMethod(kind: string, runner: MethodRunner): void {
+/**
+ * Lets later packages (other attribution methods, the LSTM plugin) add reference method kinds.
+ * Returns the runner it replaces, so a plugin can handle some params of a kind and hand the rest on.
+ */
+export function registerReferenceMethod(kind: string, runner: MethodRunner): MethodRunner | undefined {
+  const previous = runners.get(kind);
   runners.set(kind, runner);
+  return previous;
 }
 
 export async function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Promise<Float32Array> {

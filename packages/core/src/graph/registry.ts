@@ -35,6 +35,7 @@ export function registerLayer(className: string, converter: LayerConverter): voi
   converters.set(className, converter);
 }
 
+/** The converter registered for a Keras layer class (wrappers such as TimeDistributed convert their inner layer with it). */
 export function layerConverter(className: string): LayerConverter | undefined {
   return converters.get(className);
 }

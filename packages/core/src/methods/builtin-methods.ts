@@ -6,7 +6,9 @@ import { gradientMethod } from './gradient-method.js';
 import { gradientXInputMethod } from './gradient-x-input-method.js';
 import { guidedBackpropMethod } from './guided-backprop.js';
 import { integratedGradientsMethod } from './integrated-gradients.js';
+import { limeMethod } from './lime.js';
 import { lrpMethod } from './lrp-method.js';
+import { meaningfulPerturbationMethod } from './meaningful-perturbation.js';
 import { occlusionMethod } from './occlusion.js';
 import { registerMethod } from './registry.js';
 import { smoothgradMethod, smoothgradSquaredMethod, vargradMethod } from './smoothgrad.js';
@@ -24,6 +26,8 @@ for (const m of [
   smoothgradSquaredMethod,
   vargradMethod,
   occlusionMethod,
+  limeMethod,
+  meaningfulPerturbationMethod,
 ]) {
   registerMethod(m);
 }
