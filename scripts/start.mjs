@@ -17,4 +17,4 @@ const run = (cmd, args, what) => {
 
 run(process.execPath, [join(root, 'scripts', 'ensure-installed.mjs')], 'checking dependencies');
 run(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], 'building');
-run(process.execPath, [join(root, 'packages', 'core', 'dist', 'cli', 'xai.js'), 'demo', '--out', join(root, 'out'), ...process.argv.slice(2)], 'explaining the demo model');
+run(process.execPath, [join(root, 'apps', 'cli', 'dist', 'xai.js'), 'demo', '--out', join(root, 'out'), ...process.argv.slice(2)], 'explaining the demo model');

@@ -25,7 +25,7 @@ export { ActivationNode, activationFunction } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
 export { writeFileAtomic } from './io/write-file-atomic.js';
-export { runDemo, DEMO_MODEL, type DemoOptions, type DemoResult } from './demo/run-demo.js';
+export { runDemo, DEMO_MODEL, DEMO_INPUTS, type DemoOptions, type DemoResult } from './demo/run-demo.js';
 export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, mulberry32, type ShapesDataset } from './demo/synthetic-shapes.js';
 export { runConformance, type ConformanceOptions, type ConformanceSummary } from './conformance/run-conformance.js';
 export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from './conformance/methods.js';
@@ -49,3 +49,6 @@ export { slic, type SlicOptions } from './methods/superpixels/slic.js';
 export { gridSegments, type Segmentation } from './methods/superpixels/grid.js';
 export { ridgeRegression, type RidgeOptions, type RidgeResult } from './methods/ridge.js';
 export { meaningfulPerturbation, meaningfulPerturbationObjective, type MeaningfulPerturbationOptions, type MeaningfulPerturbationExplanation } from './methods/meaningful-perturbation.js';
+export {
+  readInputFile, decodeInput, INPUT_EXTENSIONS, type ReadInputOptions, type InputArray, type InputScale,
+} from './io/read-input.js';

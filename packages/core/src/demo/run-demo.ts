@@ -10,6 +10,8 @@ import { CHANNELS, CLASS_NAMES, generateShapes, IMAGE_SIZE } from './synthetic-s
 
 /** The demo model the repo ships (trained by packages/core/scripts/train-demo-model.ts). */
 export const DEMO_MODEL = fileURLToPath(new URL('../../demo/model/model.json', import.meta.url));
+/** One 32×32 PNG per demo class (`square.png`, `cross.png`, `ring.png`, `triangle.png`), written by scripts/write-demo-inputs.ts. */
+export const DEMO_INPUTS = fileURLToPath(new URL('../../demo/inputs/', import.meta.url));
 
 export interface DemoOptions {
   readonly out: string;

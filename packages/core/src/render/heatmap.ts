@@ -1,6 +1,8 @@
 import { encode } from 'fast-png';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
-import { type Colormap, type ColormapName, getColormap, isDiverging } from './colormaps.js';
+import { type Colormap, type ColormapName, type RGB, colormapPalette, getColormap, isDiverging } from './colormaps.js';
+import { drawText, formatTickLabel, GLYPH_HEIGHT, textWidth } from './label-font.js';
+import { type IndexedImage, type IndexedPngOptions, writeIndexedPng } from './png.js';
 
 /** 8-bit RGBA image, row-major, 4 bytes per pixel. */
 export interface RgbaImage {
@@ -12,19 +14,53 @@ export interface RgbaImage {
 /** A rendered heatmap, with the scale that mapped to the colormap's ends (reuse it to render comparable maps). */
 export interface HeatmapImage extends RgbaImage {
   scale: number;
+  /** Relevance values at the colormap's low and high ends: [−scale, scale] for a diverging map, else [0, scale]. */
+  range: [low: number, high: number];
 }
 
-export type ChannelReduction = 'sum' | 'abs-sum' | 'max-abs';
+/** A heatmap as palette indices (0..255) into its colormap's 256-entry palette. */
+export interface IndexedHeatmap extends IndexedImage {
+  palette: RGB[];
+  scale: number;
+  range: [low: number, high: number];
+}
 
-export interface RenderOptions {
-  /** Colormap name or function; default 'bwr'. */
-  colormap?: ColormapName | Colormap;
-  /** Treat the colormap as diverging (0 ↦ 0.5). Defaults to the named map's kind, or true for a function. */
+/** 'l2' is sqrt(Σ_c R²); 'max-abs' is max_c |R|; 'abs-sum' is Σ_c |R|. */
+export type ChannelReduction = 'sum' | 'abs-sum' | 'max-abs' | 'l2';
+
+/**
+ * What is coloured: 'signed' keeps the sign (a diverging map puts 0 at its centre; a sequential
+ * map shows the positive part); 'absolute' maps |R| and 'positive' maps max(R, 0), both onto
+ * [0, 1] of the colormap (meant for sequential maps such as 'hot').
+ */
+export type HeatmapMode = 'signed' | 'absolute' | 'positive';
+
+export interface NormalizeOptions {
+  /** Default 'signed'. */
+  mode?: HeatmapMode;
+  /** In 'signed' mode: treat the colormap as diverging (0 ↦ 0.5). Defaults to the named map's kind, or true for a function. */
   diverging?: boolean;
-  /** Value mapped to the colormap's end; default max|R| of this map. Pass one scale to compare maps. */
+  /**
+   * Value mapped to the colormap's end; default the maximum of the mapped quantity (|R|, or
+   * max(R, 0) for 'positive' mode and for sequential maps in 'signed' mode). Pass one scale to compare maps.
+   */
   scale?: number;
+  /**
+   * Instead of the maximum, use this percentile (0 < p ≤ 100, e.g. 99.5) of the mapped quantity
+   * over all pixels as the scale; larger values saturate. Cannot be combined with `scale`.
+   */
+  clipPercentile?: number;
+}
+
+export interface RenderOptions extends NormalizeOptions {
+  /** Colormap name or function; default 'bwr' in 'signed' mode, 'hot' in the unsigned modes. */
+  colormap?: ColormapName | Colormap;
   /** Integer nearest-neighbour upscaling factor; default 1. */
   upscale?: number;
+  /** When > 1, the values are channels-last [h, w, channels] and are first reduced with `reduction`. */
+  channels?: number;
+  /** Channel reduction for `channels` > 1; default 'sum'. */
+  reduction?: ChannelReduction;
 }
 
 export interface Normalized {
@@ -42,7 +78,10 @@ function assertDims(height: number, width: number): void {
   }
 }
 
-/** Collapse a channels-last [h, w, c] relevance tensor to an h×w map. 'max-abs' takes max_c |R| (non-negative). */
+/**
+ * Collapse a channels-last [h, w, c] relevance tensor to an h×w map. 'max-abs' takes max_c |R|
+ * and 'l2' sqrt(Σ_c R²) (both non-negative).
+ */
 export function reduceChannels(
   relevance: Float32Array,
   shape: readonly [h: number, w: number, c: number],
@@ -50,6 +89,7 @@ export function reduceChannels(
 ): Float32Array {
   const [h, w, c] = shape;
   assertDims(h, w);
+  if (!['sum', 'abs-sum', 'max-abs', 'l2'].includes(how)) throw new RangeError(`Unknown channel reduction "${how}"; valid: sum, abs-sum, max-abs, l2`);
   if (!Number.isInteger(c) || c < 1) throw new RangeError(`Invalid channel count ${c}`);
   assertSize('relevance', relevance.length, h * w * c);
   const out = new Float32Array(h * w);
@@ -59,9 +99,10 @@ export function reduceChannels(
       const v = relevance[k]!;
       if (how === 'sum') acc += v;
       else if (how === 'abs-sum') acc += Math.abs(v);
+      else if (how === 'l2') acc += v * v;
       else acc = Math.max(acc, Math.abs(v));
     }
-    out[p] = acc;
+    out[p] = how === 'l2' ? Math.sqrt(acc) : acc;
   }
   return out;
 }
@@ -131,26 +172,162 @@ export function upscaleNearest(image: RgbaImage, factor: number): RgbaImage {
   return { rgba: out, width: W, height: height * factor };
 }
 
-function resolve(colormap: ColormapName | Colormap, diverging?: boolean): { cmap: Colormap; diverging: boolean } {
-  if (typeof colormap === 'function') return { cmap: colormap, diverging: diverging ?? true };
-  return { cmap: getColormap(colormap), diverging: diverging ?? isDiverging(colormap) };
+/** Nearest-neighbour upscaling of a single-channel (index) image by an integer factor. */
+function upscaleIndices(indices: Uint8Array, width: number, height: number, factor: number): Uint8Array {
+  if (factor === 1) return indices;
+  const W = width * factor;
+  const out = new Uint8Array(W * height * factor);
+  for (let y = 0; y < height; y++) {
+    const rowStart = y * factor * W;
+    for (let x = 0; x < width; x++) out.fill(indices[y * width + x]!, rowStart + x * factor, rowStart + (x + 1) * factor);
+    for (let d = 1; d < factor; d++) out.copyWithin(rowStart + d * W, rowStart, rowStart + W);
+  }
+  return out;
 }
 
 /**
- * Colour an h×w map. Diverging colormaps map −scale..+scale to 0..1 (zero → midpoint);
- * sequential ones map 0..scale to 0..1.
+ * The p-th percentile (0 ≤ p ≤ 100) of the finite values, interpolating linearly between the
+ * closest ranks (numpy's default); 0 when there are no finite values.
+ */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${p}`);
+  const finite = Float64Array.from(values).filter(Number.isFinite).sort();
+  if (finite.length === 0) return 0;
+  const pos = (p / 100) * (finite.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, finite.length - 1);
+  return finite[lo]! + (finite[hi]! - finite[lo]!) * (pos - lo);
+}
+
+export interface NormalizedHeatmap {
+  /** Colormap coordinate per pixel, in [0, 1]. */
+  t: Float32Array;
+  scale: number;
+  range: [low: number, high: number];
+}
+
+const MODES: readonly HeatmapMode[] = ['signed', 'absolute', 'positive'];
+
+/**
+ * Map values to colormap coordinates t ∈ [0, 1] (see `HeatmapMode`). Symmetric ('signed' with a
+ * diverging map): t = (clamp(R / s, −1, 1) + 1) / 2, so 0 ↦ 0.5. Otherwise t = clamp(q / s, 0, 1)
+ * with q = |R| ('absolute') or max(R, 0). A zero scale or a NaN value gives the neutral t
+ * (0.5, resp. 0); never NaN.
+ */
+export function normalizeHeatmap(map: ArrayLike<number>, opts: NormalizeOptions = {}): NormalizedHeatmap {
+  const mode = opts.mode ?? 'signed';
+  if (!MODES.includes(mode)) throw new RangeError(`Unknown heatmap mode "${mode}"; valid modes: ${MODES.join(', ')}`);
+  checkScale(opts.scale);
+  if (opts.clipPercentile !== undefined) {
+    if (opts.scale !== undefined) throw new RangeError('pass either scale or clipPercentile, not both');
+    if (!(opts.clipPercentile > 0 && opts.clipPercentile <= 100)) {
+      throw new RangeError(`clipPercentile must be in (0, 100], got ${opts.clipPercentile}`);
+    }
+  }
+  const symmetric = mode === 'signed' && (opts.diverging ?? true);
+  const quantity = mode === 'absolute' || symmetric ? Math.abs : (v: number) => Math.max(v, 0);
+  let scale = opts.scale;
+  if (scale === undefined) {
+    scale = opts.clipPercentile === undefined
+      ? maxOf(map, quantity)
+      : percentile(Float64Array.from(map, (v) => quantity(v)), opts.clipPercentile);
+  }
+  const t = new Float32Array(map.length);
+  const neutral = symmetric ? 0.5 : 0;
+  for (let i = 0; i < map.length; i++) {
+    const v = map[i]!;
+    if (!(scale > 0) || Number.isNaN(v)) t[i] = neutral;
+    else if (symmetric) t[i] = (Math.min(1, Math.max(-1, v / scale)) + 1) / 2;
+    else t[i] = Math.min(1, quantity(v) / scale);
+  }
+  return { t, scale, range: symmetric ? [-scale, scale] : [0, scale] };
+}
+
+function resolve(opts: RenderOptions): { cmap: Colormap; diverging: boolean } {
+  const colormap = opts.colormap ?? ((opts.mode ?? 'signed') === 'signed' ? 'bwr' : 'hot');
+  if (typeof colormap === 'function') return { cmap: colormap, diverging: opts.diverging ?? true };
+  return { cmap: getColormap(colormap), diverging: opts.diverging ?? isDiverging(colormap) };
+}
+
+/** Palette index of a colormap coordinate: round(t·255), so t = 0.5 (zero on a diverging map) is entry 0x80, its centre node. */
+function paletteIndex(t: number): number {
+  return Math.round(Math.min(1, Math.max(0, t)) * 255);
+}
+
+/**
+ * Colour an h×w map as palette indices into the colormap's 256-entry palette (`colormapPalette`,
+ * zennit's palette for the CMSL maps). Swapping the palette recolours the map. With `channels` > 1
+ * the values are channels-last [h, w, c] and are reduced first.
+ */
+export function renderHeatmapIndexed(values: Float32Array, height: number, width: number, opts: RenderOptions = {}): IndexedHeatmap {
+  assertDims(height, width);
+  const channels = opts.channels ?? 1;
+  if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`Invalid channel count ${channels}`);
+  assertSize(channels > 1 ? 'values' : 'map', values.length, height * width * channels);
+  const factor = opts.upscale ?? 1;
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`upscale must be an integer >= 1, got ${factor}`);
+  const map = channels > 1 ? reduceChannels(values, [height, width, channels], opts.reduction ?? 'sum') : values;
+  const { cmap, diverging } = resolve(opts);
+  const { t, scale, range } = normalizeHeatmap(map, { ...opts, diverging });
+  const indices = new Uint8Array(t.length);
+  for (let i = 0; i < t.length; i++) indices[i] = paletteIndex(t[i]!);
+  return {
+    indices: upscaleIndices(indices, width, height, factor),
+    palette: colormapPalette(cmap),
+    width: width * factor,
+    height: height * factor,
+    scale,
+    range,
+  };
+}
+
+/** Expand a palette image to RGBA (opaque). */
+export function indexedToRgba({ indices, palette, width, height }: IndexedImage): RgbaImage {
+  assertDims(height, width);
+  assertSize('indices', indices.length, width * height);
+  const rgba = new Uint8Array(indices.length * 4);
+  for (let i = 0; i < indices.length; i++) {
+    const c = palette[indices[i]!];
+    if (!c) throw new RangeError(`pixel ${i} has index ${indices[i]} but the palette has ${palette.length} entries`);
+    rgba[i * 4] = c[0];
+    rgba[i * 4 + 1] = c[1];
+    rgba[i * 4 + 2] = c[2];
+    rgba[i * 4 + 3] = 255;
+  }
+  return { rgba, width, height };
+}
+
+/**
+ * Colour an h×w map (RGBA). Diverging colormaps map −scale..+scale to 0..1 (zero → midpoint);
+ * sequential ones map 0..scale to 0..1; see `RenderOptions` for modes and percentile clipping.
+ * The colours are those of `renderHeatmapIndexed`, i.e. quantised to the 256-entry palette.
  */
 export function renderHeatmap(map: Float32Array, height: number, width: number, opts: RenderOptions = {}): HeatmapImage {
-  assertDims(height, width);
-  assertSize('map', map.length, height * width);
-  const { cmap, diverging } = resolve(opts.colormap ?? 'bwr', opts.diverging);
-  const { values, scale } = diverging ? normalizeSymmetric(map, opts.scale) : normalizeRange(map, opts.scale);
-  const rgba = new Uint8Array(height * width * 4);
-  for (let i = 0; i < values.length; i++) {
-    const [r, g, b] = cmap(diverging ? (values[i]! + 1) / 2 : values[i]!);
-    rgba.set([r, g, b, 255], i * 4);
-  }
-  return { ...upscaleNearest({ rgba, width, height }, opts.upscale ?? 1), scale };
+  const indexed = renderHeatmapIndexed(map, height, width, opts);
+  return { ...indexedToRgba(indexed), scale: indexed.scale, range: indexed.range };
+}
+
+/**
+ * Render and write a heatmap as a palette PNG (atomically), with the scale, range and mode in
+ * tEXt chunks; returns the rendered indexed heatmap.
+ */
+export async function writeHeatmapPng(
+  path: string,
+  values: Float32Array,
+  height: number,
+  width: number,
+  opts: RenderOptions & IndexedPngOptions = {},
+): Promise<IndexedHeatmap> {
+  const heat = renderHeatmapIndexed(values, height, width, opts);
+  const text: Record<string, string> = {
+    'xai:scale': String(heat.scale),
+    'xai:range': heat.range.join(','),
+    'xai:mode': opts.mode ?? 'signed',
+    ...(typeof opts.colormap === 'string' ? { 'xai:colormap': opts.colormap } : {}),
+    ...opts.text,
+  };
+  await writeIndexedPng(path, heat, { text });
+  return heat;
 }
 
 /**
@@ -178,23 +355,72 @@ export function overlayHeatmap(
   return { rgba: out, width: heat.width, height: heat.height };
 }
 
-/** Gradient strip, low end at the left (horizontal) or bottom (vertical). */
+export interface ColorbarLabels {
+  /** Values at the bar's low and high ends, e.g. a heatmap's `range`. */
+  range: readonly [low: number, high: number];
+  /** Number of evenly spaced labels, ends included; default 3. */
+  ticks?: number;
+  /** Integer pixel size of the 3×5 label font; default 1. */
+  fontScale?: number;
+  /** Text colour; default black. */
+  color?: RGB;
+  /** Background of the label strip; default white. */
+  background?: RGB;
+  /** Label text; default `formatTickLabel` (digits, '-', '+', '.', 'e' only). */
+  format?: (value: number) => string;
+}
+
+/**
+ * Gradient strip, low end at the left (horizontal) or bottom (vertical), coloured like the
+ * heatmaps (through the 256-entry palette). With `labels`, a strip of tick labels is added below
+ * (horizontal) or to the right (vertical) of the bar, which keeps its place at the top left.
+ */
 export function colorbar(
   colormap: ColormapName | Colormap,
   length: number,
   thickness: number,
   orientation: 'horizontal' | 'vertical' = 'horizontal',
+  labels?: ColorbarLabels,
 ): RgbaImage {
   assertDims(length, thickness);
-  const cmap = typeof colormap === 'function' ? colormap : getColormap(colormap);
-  const [width, height] = orientation === 'horizontal' ? [length, thickness] : [thickness, length];
+  const palette = colormapPalette(typeof colormap === 'function' ? colormap : getColormap(colormap));
+  const horizontal = orientation === 'horizontal';
+  const [barW, barH] = horizontal ? [length, thickness] : [thickness, length];
+
+  let texts: { text: string; at: number }[] = [];
+  const fs = labels?.fontScale ?? 1;
+  if (labels) {
+    const n = labels.ticks ?? 3;
+    if (!Number.isInteger(n) || n < 2) throw new RangeError(`ticks must be an integer >= 2, got ${n}`);
+    if (!Number.isInteger(fs) || fs < 1) throw new RangeError(`fontScale must be an integer >= 1, got ${fs}`);
+    const [lo, hi] = labels.range;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`label range must be finite, got [${lo}, ${hi}]`);
+    const format = labels.format ?? formatTickLabel;
+    texts = Array.from({ length: n }, (_, j) => ({ text: format(lo + ((hi - lo) * j) / (n - 1)), at: (j / (n - 1)) * (length - 1) }));
+  }
+  const pad = fs;
+  const textH = GLYPH_HEIGHT * fs;
+  const maxTextW = Math.max(0, ...texts.map((t) => textWidth(t.text, fs)));
+  const [width, height] = !labels ? [barW, barH] : horizontal ? [barW, barH + 2 * pad + textH] : [barW + 2 * pad + maxTextW, barH];
+
   const rgba = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = orientation === 'horizontal' ? x : height - 1 - y;
-      const [r, g, b] = cmap(length === 1 ? 0.5 : i / (length - 1));
+  if (labels) {
+    const [r, g, b] = labels.background ?? [255, 255, 255];
+    for (let p = 0; p < width * height; p++) rgba.set([r, g, b, 255], p * 4);
+  }
+  for (let y = 0; y < barH; y++) {
+    for (let x = 0; x < barW; x++) {
+      const i = horizontal ? x : barH - 1 - y;
+      const [r, g, b] = palette[paletteIndex(length === 1 ? 0.5 : i / (length - 1))]!;
       rgba.set([r, g, b, 255], (y * width + x) * 4);
     }
+  }
+  const color = labels?.color ?? [0, 0, 0];
+  const clamp = (v: number, max: number) => Math.max(0, Math.min(max, Math.round(v)));
+  for (const { text, at } of texts) {
+    const w = textWidth(text, fs);
+    if (horizontal) drawText(rgba, width, height, clamp(at - w / 2, width - w), barH + pad, text, color, fs);
+    else drawText(rgba, width, height, barW + pad, clamp(barH - 1 - at - textH / 2, height - textH), text, color, fs);
   }
   return { rgba, width, height };
 }

@@ -1,0 +1,114 @@
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Command } from 'commander';
+import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, readInputFile, type InputScale, type XaiModel } from '@xai/core';
+import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
+import { progressDisplay } from '../progress.js';
+import { writeOutputs, type RenderFlags } from '../write-outputs.js';
+
+
+interface ExplainFlags extends RenderFlags {
+  model: string;
+  input: string;
+  method: string;
+  composite?: string;
+  rule?: string;
+  target?: number;
+  option: string[];
+  out?: string;
+  json?: string;
+  overlay?: string;
+  inputScale: InputScale;
+}
+
+/** The files to explain: the input itself, or the supported files of a folder in name order. */
+async function inputFiles(path: string): Promise<{ files: string[]; folder: boolean }> {
+  const info = await stat(path).catch(() => {
+    throw new InvalidArgumentError(`input '${path}' does not exist`);
+  });
+  if (!info.isDirectory()) return { files: [path], folder: false };
+  const names = (await readdir(path)).filter((n) => (INPUT_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase())).sort();
+  if (names.length === 0) throw new InvalidArgumentError(`folder '${path}' holds no ${INPUT_EXTENSIONS.join('/')} files`);
+  return { files: names.map((n) => join(path, n)), folder: true };
+}
+
+/** Method options from the flags: `--composite`/`--rule` belong to LRP, or to the method SmoothGrad wraps. */
+function methodOptions(flags: ExplainFlags): Record<string, unknown> {
+  const options = parseMethodOptions(flags.option);
+  const lrpOptions = Object.fromEntries(Object.entries({ composite: flags.composite, rule: flags.rule }).filter(([, v]) => v !== undefined));
+  if (Object.keys(lrpOptions).length === 0) return options;
+  const definition = methodByName(flags.method);
+  if ('composite' in definition.options.properties) return { ...options, ...lrpOptions };
+  if (definition.family === 'sampling') return { base: 'lrp', ...options, baseOptions: { ...(options.baseOptions as object), ...lrpOptions } };
+  throw new InvalidArgumentError(`--composite and --rule apply to 'lrp' (or smoothgrad over it), not to '${flags.method}'`);
+}
+
+async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outputs: { out?: string; json?: string; overlay?: string }) {
+  const dims = model.inputShapes[0]!.slice(1);
+  const sampleShape = dims.every((d): d is number => d !== null) ? dims : undefined;
+  const decoded = await readInputFile(file, { shape: sampleShape, scale: flags.inputScale });
+  const x = tf.tensor(decoded.values, decoded.shape);
+  const progress = progressDisplay(basename(file));
+  try {
+    const result = await explain(model, x, { method: flags.method, target: flags.target, ...options, onProgress: (p) => progress.update(p) });
+    progress.stop();
+    try {
+      const written = await writeOutputs(result, decoded, file, outputs, flags);
+      const logits = Array.from(result.logits.dataSync());
+      const t = result.targets[0]!;
+      console.log(`${file}: target ${t} (logit ${logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${written.length ? ' → ' + written.join(', ') : ''}`);
+    } finally {
+      result.dispose();
+    }
+  } finally {
+    progress.stop();
+    x.dispose();
+  }
+}
+
+export function explainCommand(program: Command): void {
+  program
+    .command('explain')
+    .description('explain a model on one input file or every input file of a folder (png, jpg, npy, json)')
+    .requiredOption('--model <path>', 'model.json or a folder holding it')
+    .requiredOption('--input <path>', 'an input file (png, jpg, npy, json) or a folder of them')
+    .option('--method <name>', 'attribution method (see `xai methods`)', 'lrp')
+    .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
+    .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
+    .option('--target <k>', 'class to explain (default: the predicted class)', parseInteger('--target'))
+    .option('-o, --option <key=value>', 'a method option, repeatable (values are JSON when they parse)', collect, [])
+    .option('--out <path>', 'heatmap PNG (a folder when --input is a folder)')
+    .option('--json <path>', 'relevance JSON (a folder when --input is a folder)')
+    .option('--overlay <path>', 'heatmap over the input image, PNG (a folder when --input is a folder)')
+    .option('--input-scale <range>', 'pixel values of PNG/JPEG inputs: 0-1 or 0-255', '0-1')
+    .option('--colormap <name>', 'bwr, seismic, coldnhot, gray_red, hot, gray (default bwr; hot for unsigned modes)')
+    .option('--reduce <how>', 'channel reduction: sum, abs-sum, l2, max-abs', 'sum')
+    .option('--clip <percentile>', 'scale the colours to this percentile of |R| (e.g. 99.5)', Number)
+    .option('--mode <mode>', 'signed, absolute, positive', 'signed')
+    .option('--scale <factor>', 'nearest-neighbour upscaling of the PNGs', parseInteger('--scale'), 1)
+    .addHelpText('after', '\nExample:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json')
+    .action(async (flags: ExplainFlags) => {
+      const options = methodOptions(flags);
+      const { files, folder } = await inputFiles(flags.input);
+      if (!flags.out && !flags.json && !flags.overlay) console.error('xai: no --out, --json or --overlay given: printing the summary only');
+      const backend = await initBackend();
+      const model = await loadModel(flags.model);
+      try {
+        if (folder) for (const dir of [flags.out, flags.json, flags.overlay]) if (dir) await mkdir(dir, { recursive: true });
+        const overall = folder ? progressDisplay(`${files.length} inputs`) : null;
+        console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}`);
+        for (const [i, file] of files.entries()) {
+          const stem = basename(file, extname(file));
+          const outputs = folder
+            ? { out: flags.out && join(flags.out, `${stem}.png`), json: flags.json && join(flags.json, `${stem}.json`), overlay: flags.overlay && join(flags.overlay, `${stem}-overlay.png`) }
+            : { out: flags.out, json: flags.json, overlay: flags.overlay };
+          await explainOne(model, file, flags, options, outputs);
+          overall?.update({ done: i + 1, total: files.length, unit: 'inputs' });
+        }
+        overall?.stop();
+      } finally {
+        model.dispose();
+      }
+    });
+}

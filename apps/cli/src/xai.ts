@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/** The `xai` command line: explain, methods, layers, demo, conformance. */
+import { Command, CommanderError } from 'commander';
+import { XaiError } from '@xai/core';
+import { conformanceCommand } from './commands/conformance.js';
+import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
+import { layersCommand } from './commands/layers.js';
+import { methodsCommand } from './commands/methods.js';
+
+const program = new Command()
+  .name('xai')
+  .description('Explain TensorFlow.js models: Layer-wise Relevance Propagation and other attribution methods')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`xai: ${text.replace(/^error: /, '').trim()}\n`) });
+
+for (const add of [explainCommand, methodsCommand, layersCommand, demoCommand, conformanceCommand]) add(program);
+for (const command of program.commands) command.exitOverride();
+
+program.parseAsync().catch((err: Error) => {
+  if (err instanceof CommanderError) {
+    // --help and --version exit 0; usage errors were printed by commander already.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  const known = err instanceof XaiError || (err as NodeJS.ErrnoException).code === 'ENOENT';
+  console.error(`xai: ${known ? err.message : err.stack ?? err.message}`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,135 @@
+/** The `xai` command line, run as a real process on the shipped demo model and real files. */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decode } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_MODEL, encodePng, generateShapes, SHAPE_CLASSES } from '@xai/core';
+
+const CLI = fileURLToPath(new URL('../src/xai.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/reference/cnn_bn', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'xai-cli-'));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+const xai = (...args: string[]): Run => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+/** Async variant so several runs can overlap with the test runner's own work. */
+const xaiAsync = (...args: string[]) =>
+  new Promise<Run>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+
+const shapes = generateShapes(3, 99);
+/** A generated demo image as an 8-bit RGB PNG. */
+function shapePng(i: number): Uint8Array {
+  const px = shapes.images.subarray(i * 32 * 32 * 3, (i + 1) * 32 * 32 * 3);
+  const rgba = new Uint8Array(32 * 32 * 4);
+  for (let p = 0; p < 32 * 32; p++) {
+    for (let c = 0; c < 3; c++) rgba[p * 4 + c] = Math.round(px[p * 3 + c]! * 255);
+    rgba[p * 4 + 3] = 255;
+  }
+  return encodePng({ rgba, width: 32, height: 32 });
+}
+
+beforeAll(() => {
+  mkdirSync(join(dir, 'images'));
+  for (let i = 0; i < 2; i++) writeFileSync(join(dir, 'images', `shape-${i}.png`), shapePng(i));
+  // The third sample as JSON ({shape, data}): the CLI reads more than images.
+  writeFileSync(join(dir, 'images', 'shape-2.json'), JSON.stringify({ shape: [32, 32, 3], data: Array.from(shapes.images.subarray(2 * 3072, 3 * 3072)) }));
+  writeFileSync(join(dir, 'images', 'notes.txt'), 'ignored: not an input format');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('xai explain', () => {
+  it('explains one PNG with LRP: heatmap, overlay and relevance JSON; the predicted class is the shape drawn', () => {
+    const out = join(dir, 'one');
+    const run = xai('explain', '--model', DEMO_MODEL, '--input', join(dir, 'images', 'shape-0.png'), '--method', 'lrp', '--composite', 'epsilon_gamma_box',
+      '--out', `${out}-heat.png`, '--overlay', `${out}-overlay.png`, '--json', `${out}.json`, '--scale', '4');
+    expect(run.status, run.stderr).toBe(0);
+    const heat = decode(readFileSync(`${out}-heat.png`));
+    expect([heat.width, heat.height]).toEqual([128, 128]);
+    const overlay = decode(readFileSync(`${out}-overlay.png`));
+    expect([overlay.width, overlay.height]).toEqual([128, 128]);
+    const record = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    expect(record.method).toBe('lrp');
+    expect(record.options.composite).toBe('epsilon_gamma_box');
+    expect(record.shape).toEqual([32, 32, 3]);
+    expect(record.values).toHaveLength(32 * 32 * 3);
+    expect(record.format).toBe("xai-relevance");
+    expect(record.target).toBe(shapes.labels[0]);
+    expect(run.stdout).toMatch(new RegExp(`shape-0.png: target ${shapes.labels[0]} \\(logit`));
+    expect(SHAPE_CLASSES[record.target]).toBeDefined();
+  });
+
+  it('explains a folder with a multi-pass method, reports progress, writes one result per input', async () => {
+    const run = await xaiAsync('explain', '--model', DEMO_MODEL, '--input', join(dir, 'images'), '--method', 'integrated_gradients',
+      '-o', 'steps=8', '-o', 'batchSize=4', '-o', 'riemann=gauss_legendre', '--json', join(dir, 'rel'), '--out', join(dir, 'heat'));
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'rel')).sort()).toEqual(['shape-0.json', 'shape-1.json', 'shape-2.json']);
+    expect(readdirSync(join(dir, 'heat')).sort()).toEqual(['shape-0.png', 'shape-1.png', 'shape-2.png']);
+    expect(run.stderr).toMatch(/shape-1\.png: 8\/8 steps \(100%\)/);
+    expect(run.stderr).toMatch(/3 inputs: 3\/3 inputs \(100%\)/);
+    const record = JSON.parse(readFileSync(join(dir, 'rel', 'shape-2.json'), 'utf8'));
+    expect(record.options).toMatchObject({ steps: 8, riemann: 'gauss_legendre' });
+    expect(record.target).toBe(shapes.labels[2]);
+  });
+
+  it('fails with exit code 2 and one line naming what is wrong', async () => {
+    const png = join(dir, 'images', 'shape-0.png');
+    const cases: [string[], RegExp][] = [
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--method', 'nope'], /^xai: unknown method 'nope'; available: lrp/],
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--method', 'occlusion', '-o', 'window=0'], /^xai: option 'window' of method 'occlusion' must be/],
+      [['explain', '--model', DEMO_MODEL, '--input', join(dir, 'missing.png')], /^xai: input '.*missing.png' does not exist/],
+      [['explain', '--model', join(dir, 'nope', 'model.json'), '--input', png], /nope\/model.json/],
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--target', '9'], /^xai: target 9 is out of range/],
+      [['explain', '--input', png], /^xai: required option '--model <path>' not specified/],
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--method', 'gradient', '--composite', 'epsilon_plus'], /apply to 'lrp'/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => xaiAsync(...args)));
+    runs.forEach((run, i) => {
+      expect(run.status, cases[i]![0].join(' ')).toBe(2);
+      const lines = run.stderr.trim().split('\n').filter((l) => !l.startsWith('backend:') && !l.startsWith('xai: no --out'));
+      expect(lines, run.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(cases[i]![1]);
+    });
+  });
+});
+
+describe('xai methods, layers, --help', () => {
+  it('lists the methods with their options, as text and as JSON', () => {
+    const text = xai('methods');
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^integrated_gradients {2}\(function, wrappable by smoothgrad\)$/m);
+    expect(text.stdout).toMatch(/-o riemann=<right\|left\|midpoint\|gauss_legendre> = "right"/);
+    const json = JSON.parse(xai('methods', '--json').stdout);
+    expect(json.methods.map((m: { name: string }) => m.name)).toContain('smoothgrad');
+    expect(Object.keys(json.families)).toEqual(['structure', 'function', 'sampling', 'surrogate', 'perturbation']);
+  });
+
+  it('lists graph nodes with the rule each linear layer gets', () => {
+    const run = xai('layers', FIXTURE, '--composite', 'epsilon_gamma_box');
+    expect(run.status, run.stderr).toBe(0);
+    const rows = run.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^conv2d_\w+\s+Conv2D\s+linear\s+z_box/); // the first conv, BatchNorm merged into it
+    expect(rows.some((r) => /Dense\s+linear\s+epsilon/.test(r))).toBe(true);
+    expect(rows.some((r) => /BatchNormalization/.test(r))).toBe(false);
+  });
+
+  it('prints help for every command and exits 0', () => {
+    for (const args of [['--help'], ['explain', '--help'], ['methods', '--help']]) {
+      const run = xai(...args);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/Usage: xai/);
+    }
+  });
+});
