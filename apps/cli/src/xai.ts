@@ -2,11 +2,15 @@
 /** The `xai` command line: explain, methods, layers, demo, conformance. */
 import { Command, CommanderError } from 'commander';
 import { XaiError } from '@xai/core';
+import { registerLstmPlugin } from '@xai/lstm';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { layersCommand } from './commands/layers.js';
 import { methodsCommand } from './commands/methods.js';
+
+// Recurrent layers (Embedding, LSTM, GRU, SimpleRNN, Bidirectional, TimeDistributed) for every command.
+registerLstmPlugin();
 
 const program = new Command()
   .name('xai')

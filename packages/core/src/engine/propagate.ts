@@ -152,7 +152,8 @@ export function propagate(graph: ModelGraph, request: PropagationRequest): Propa
       if (nodeRelevance) nodeRelevance.set(node.name, r);
       else r.dispose();
     }
-    const result = graph.inputs.map((id, i) => relevance.get(id) ?? tf.zerosLike(request.inputs[i]!));
+    // An input nothing flows to (e.g. integer token ids under gradient propagation) gets float32 zeros.
+    const result = graph.inputs.map((id, i) => relevance.get(id) ?? tf.zeros(request.inputs[i]!.shape));
     relevance.clear();
     return { relevance: result, logits: tf.clone(logits), targets, nodeRelevance };
   } finally {
