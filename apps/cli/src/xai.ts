@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { XaiError } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
+import { benchmarkCommandOf } from './commands/benchmark.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
@@ -18,7 +19,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`xai: ${text.replace(/^error: /, '').trim()}\n`) });
 
-for (const add of [explainCommand, methodsCommand, layersCommand, demoCommand, conformanceCommand]) add(program);
+for (const add of [explainCommand, methodsCommand, benchmarkCommandOf, layersCommand, demoCommand, conformanceCommand]) add(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync().catch((err: Error) => {
@@ -27,7 +28,8 @@ program.parseAsync().catch((err: Error) => {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
     return;
   }
-  const known = err instanceof XaiError || (err as NodeJS.ErrnoException).code === 'ENOENT';
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const known = err instanceof XaiError || code === 'ENOENT' || code.startsWith('ERR_PARSE_ARGS');
   console.error(`xai: ${known ? err.message : err.stack ?? err.message}`);
   process.exitCode = 2;
 });

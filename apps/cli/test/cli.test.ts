@@ -105,6 +105,19 @@ describe('xai explain', () => {
   });
 });
 
+describe('xai benchmark', () => {
+  it('compares methods on generated demo data and writes the table, scores and curves', async () => {
+    const out = join(dir, 'bench');
+    const run = await xaiAsync('benchmark', '--model', 'demo', '--data', 'demo:4', '--methods', 'lrp,gradient', '--metrics', 'relevance_mass_accuracy,sparseness', '--out', out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\| method \| relevance_mass_accuracy ↑ \| sparseness ↑ \|/);
+    expect(readdirSync(out).sort()).toEqual(['benchmark-curves.csv', 'benchmark-scores.csv', 'benchmark-table.csv', 'benchmark.json', 'benchmark.md']);
+    const bad = await xaiAsync('benchmark', '--model', 'demo', '--data', 'demo:2', '--methods', 'lrp', '--metrics', 'nope', '--out', out);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/^xai: .*nope/);
+  });
+});
+
 describe('xai methods, layers, --help', () => {
   it('lists the methods with their options, as text and as JSON', () => {
     const text = xai('methods');
