@@ -82,6 +82,29 @@ describe(`${REPEATS} repeated explanations keep tf.memory().numTensors constant`
     });
   }
 
+  it('1-D layers (Conv1D, MaxPooling1D, AveragePooling1D): LRP, gradient and the model forward', () => {
+    const init = (s: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed: s }) });
+    const m1 = XaiModel.fromLayersModel(tf.sequential({ layers: [
+      tf.layers.conv1d({ inputShape: [16, 2], filters: 3, kernelSize: 3, activation: 'relu', ...init(7) }),
+      tf.layers.maxPooling1d({ poolSize: 2 }),
+      tf.layers.conv1d({ filters: 4, kernelSize: 2, padding: 'same', activation: 'relu', ...init(8) }),
+      tf.layers.averagePooling1d({ poolSize: 2, padding: 'same' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, ...init(9) }),
+    ] }));
+    const signal = tf.randomUniform([2, 16, 2], -1, 1, 'float32', 3);
+    const run = () => {
+      lrp(m1, signal, { composite: 'epsilon_plus' }).dispose();
+      gradient(m1, signal).dispose();
+    };
+    run();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) run();
+    expect(tf.memory().numTensors).toBe(before);
+    m1.dispose();
+    signal.dispose();
+  });
+
   it('all of them interleaved', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 10; i++) for (const [, call] of CALLS) call()?.dispose();

@@ -41,9 +41,11 @@ const lift = (g: WindowGeometry): WindowGeometry => ({
 function correlate(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], dilations: readonly number[], pads: Pads): tf.Tensor {
   const rank = x.rank - 2;
   if (rank === 1) {
-    const k = kernel.reshape([1, ...kernel.shape]) as tf.Tensor4D;
-    const y = correlate(as2d(x), k, [1, strides[0]!], [1, dilations[0]!], [[0, 0], pads[0]!]);
-    return y.reshape([y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+    return tf.tidy(() => {
+      const k = kernel.reshape([1, ...kernel.shape]) as tf.Tensor4D;
+      const y = correlate(as2d(x), k, [1, strides[0]!], [1, dilations[0]!], [[0, 0], pads[0]!]);
+      return y.reshape([y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+    });
   }
   if (rank === 2) {
     const explicit = batchAndChannels(pads) as tf.backend_util.ExplicitPadding;
@@ -201,8 +203,10 @@ function poolPadArg(g: WindowGeometry): 'valid' | 'same' {
 export function pool(kind: PoolKind, x: tf.Tensor, g: WindowGeometry): tf.Tensor {
   const rank = x.rank - 2;
   if (rank === 1) {
-    const y = pool(kind, as2d(x), lift(g));
-    return y.reshape([y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+    return tf.tidy(() => {
+      const y = pool(kind, as2d(x), lift(g));
+      return y.reshape([y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+    });
   }
   const pad = poolPadArg(g);
   if (rank === 2) {
@@ -246,7 +250,7 @@ function maxPool3d(x: tf.Tensor, g: WindowGeometry): tf.Tensor {
  */
 export function avgPoolTranspose(dy: tf.Tensor, x: tf.Tensor, g: WindowGeometry): tf.Tensor {
   const rank = x.rank - 2;
-  if (rank === 1) return avgPoolTranspose(as2d(dy), as2d(x), lift(g)).reshape(x.shape);
+  if (rank === 1) return tf.tidy(() => avgPoolTranspose(as2d(dy), as2d(x), lift(g)).reshape(x.shape));
   return tf.tidy(() => {
     const counts = windowCounts(g, x.shape.slice(1, -1) as number[], dy.shape.slice(1, -1) as number[]);
     const scaled = counts ? tf.mul(dy, counts) : dy;
