@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: install what is missing, build every package, then run the main job on embedded
-// defaults (until the server exists: explain the shipped demo model and write results to ./out).
-import { spawnSync } from 'node:child_process';
+// `npm start`: install what is missing, build every package (and the dashboard when it exists),
+// then run the main job on embedded defaults: the xai server on http://127.0.0.1:3000 (XAI_PORT,
+// XAI_HOST) with the demo models and inputs of every modality loaded, data in ./data (XAI_DATA_DIR).
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,4 +18,7 @@ const run = (cmd, args, what) => {
 
 run(process.execPath, [join(root, 'scripts', 'ensure-installed.mjs')], 'checking dependencies');
 run(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], 'building');
-run(process.execPath, [join(root, 'apps', 'cli', 'dist', 'xai.js'), 'demo', '--out', join(root, 'out'), ...process.argv.slice(2)], 'explaining the demo model');
+console.log('xai: starting the server (Ctrl-C stops it) …');
+const server = spawn(process.execPath, [join(root, 'apps', 'server', 'dist', 'main.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

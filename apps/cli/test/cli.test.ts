@@ -105,6 +105,49 @@ describe('xai explain', () => {
   });
 });
 
+describe('xai explain with modality adapters', () => {
+  const TEXT = fileURLToPath(new URL('../../../packages/modalities/demo/text/', import.meta.url));
+
+  it('explains text files with the LSTM demo model: highlighted HTML, ANSI and token JSON per input', async () => {
+    const out = join(dir, 'text');
+    const run = await xaiAsync('explain', '--model', join(TEXT, 'lstm'), '--input', join(TEXT, 'inputs'), '--out-dir', out,
+      '--decode', `vocabulary=${join(TEXT, 'vocabulary.json')}`);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['mixed-review', 'negative-review', 'positive-review']);
+    expect(readdirSync(join(out, 'positive-review')).sort()).toEqual(['relevance.json', 'text.ansi', 'text.html', 'tokens.json']);
+    expect(run.stdout).toMatch(/positive-review\.txt \(text\): target 1 /);
+    expect(run.stdout).toMatch(/negative-review\.txt \(text\): target 0 /);
+    const html = readFileSync(join(out, 'positive-review', 'text.html'), 'utf8');
+    expect(html).toMatch(/<span[^>]*title="[^"]*"/);
+  });
+
+  it('explains a WAV, an EDF+ recording and a NIfTI volume with their demo models', async () => {
+    const M = fileURLToPath(new URL('../../../packages/modalities/demo/', import.meta.url));
+    const out = join(dir, 'modalities');
+    const runs = await Promise.all([
+      xaiAsync('explain', '--model', join(M, 'audio', 'spectrogram-model'), '--input', join(M, 'audio', 'test', '3_en-us_m3_0.wav'), '--out-dir', out),
+      xaiAsync('explain', '--model', join(M, 'eeg'), '--input', join(M, 'eeg', 'demo-recording.edf'), '--out-dir', out,
+        '--decode', 'preset=demo', '--decode', 'event=stimulus/target', '--method', 'lrp', '--rule', 'epsilon', '-o', 'epsilon=0.25'),
+      xaiAsync('explain', '--model', join(M, 'fmri', 'conv3d'), '--input', join(M, 'fmri', 'volumes', 'activation-01.nii.gz'), '--out-dir', out),
+    ]);
+    runs.forEach((run) => expect(run.status, run.stderr).toBe(0));
+    expect(runs[0]!.stdout).toMatch(/3_en-us_m3_0\.wav \(audio\): target 3 /);
+    expect(runs[1]!.stdout).toMatch(/demo-recording\.edf \(eeg\): target 1 /);
+    expect(runs[2]!.stdout).toMatch(/activation-01\.nii\.gz \(fmri\): target /);
+    const files = (name: string) => readdirSync(join(out, name));
+    expect(files('3_en-us_m3_0')).toEqual(expect.arrayContaining(['relevance.json']));
+    expect(files('3_en-us_m3_0').some((f) => f.endsWith('.png'))).toBe(true);
+    expect(files('demo-recording')).toEqual(expect.arrayContaining(['relevance.edf']));
+    expect(files('activation-01').some((f) => f.endsWith('.nii.gz'))).toBe(true);
+  });
+
+  it('asks for --out-dir when a modality writes several artefacts', async () => {
+    const run = await xaiAsync('explain', '--model', join(TEXT, 'lstm'), '--input', join(TEXT, 'inputs', 'positive-review.txt'));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^xai: --out-dir is needed for .*positive-review\.txt/m);
+  });
+});
+
 describe('xai benchmark', () => {
   it('compares methods on generated demo data and writes the table, scores and curves', async () => {
     const out = join(dir, 'bench');

@@ -1,8 +1,10 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, readInputFile, type InputScale, type XaiModel } from '@xai/core';
+import { adapterForFiles, explainInput, listAdapters, type InputFile } from '@xai/modalities';
+import { writeFileAtomic } from '@xai/core';
 import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
 import { progressDisplay } from '../progress.js';
 import { writeOutputs, type RenderFlags } from '../write-outputs.js';
@@ -19,17 +21,39 @@ interface ExplainFlags extends RenderFlags {
   out?: string;
   json?: string;
   overlay?: string;
+  outDir?: string;
+  decode: string[];
+  render: string[];
   inputScale: InputScale;
 }
 
-/** The files to explain: the input itself, or the supported files of a folder in name order. */
-async function inputFiles(path: string): Promise<{ files: string[]; folder: boolean }> {
+/** Arrays and images go through core's reader; every other format through its modality adapter. */
+const isArrayInput = (file: string) => (INPUT_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
+
+/** Extensions some adapter reads ('.nii.gz' included), longest first. */
+function modalityExtensions(): string[] {
+  return [...new Set(listAdapters().flatMap((a) => a.extensions))].sort((a, b) => b.length - a.length);
+}
+
+/** Name without its (possibly double, like .nii.gz) extension. */
+function stemOf(file: string): string {
+  const name = basename(file);
+  const ext = modalityExtensions().find((e) => name.toLowerCase().endsWith(e)) ?? extname(name);
+  return name.slice(0, name.length - ext.length);
+}
+
+/**
+ * The files to explain: the input itself, or the supported files of a folder in name order (images
+ * and arrays only, unless the modalities' artefacts have an --out-dir to go to).
+ */
+async function inputFiles(path: string, withModalities: boolean): Promise<{ files: string[]; folder: boolean }> {
   const info = await stat(path).catch(() => {
     throw new InvalidArgumentError(`input '${path}' does not exist`);
   });
   if (!info.isDirectory()) return { files: [path], folder: false };
-  const names = (await readdir(path)).filter((n) => (INPUT_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase())).sort();
-  if (names.length === 0) throw new InvalidArgumentError(`folder '${path}' holds no ${INPUT_EXTENSIONS.join('/')} files`);
+  const known = [...new Set([...INPUT_EXTENSIONS, ...(withModalities ? modalityExtensions() : [])])];
+  const names = (await readdir(path)).filter((n) => known.some((e) => n.toLowerCase().endsWith(e))).sort();
+  if (names.length === 0) throw new InvalidArgumentError(`folder '${path}' holds no ${known.join('/')} files`);
   return { files: names.map((n) => join(path, n)), folder: true };
 }
 
@@ -67,12 +91,44 @@ async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, op
   }
 }
 
+/** The file and its companions (same folder, same stem: BrainVision's .vhdr + .vmrk + .eeg). */
+async function filesOf(file: string): Promise<InputFile[]> {
+  const stem = stemOf(file);
+  const siblings = (await readdir(dirname(file))).filter((n) => n !== basename(file) && stemOf(n) === stem);
+  return Promise.all([file, ...siblings.map((n) => join(dirname(file), n))].map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
+}
+
+async function explainWithAdapter(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outDir: string): Promise<void> {
+  const files = await filesOf(file);
+  const adapter = adapterForFiles(files);
+  const progress = progressDisplay(basename(file));
+  try {
+    const result = await explainInput(model, adapter, files, {
+      method: flags.method, target: flags.target, ...options,
+      decodeOptions: parseMethodOptions(flags.decode), renderOptions: parseMethodOptions(flags.render),
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+    const dir = join(outDir, stemOf(file));
+    await mkdir(dir, { recursive: true });
+    const written: string[] = [];
+    for (const a of result.artefacts) {
+      await writeFileAtomic(join(dir, a.name), a.bytes);
+      written.push(join(dir, a.name));
+    }
+    const t = result.target;
+    console.log(`${file} (${adapter.name}): target ${t} (logit ${result.logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms → ${written.join(', ')}`);
+  } finally {
+    progress.stop();
+  }
+}
+
 export function explainCommand(program: Command): void {
   program
     .command('explain')
-    .description('explain a model on one input file or every input file of a folder (png, jpg, npy, json)')
+    .description('explain a model on one input file or every input file of a folder (images and arrays, or any modality: wav, txt, edf/bdf/vhdr, nii …)')
     .requiredOption('--model <path>', 'model.json or a folder holding it')
-    .requiredOption('--input <path>', 'an input file (png, jpg, npy, json) or a folder of them')
+    .requiredOption('--input <path>', 'an input file or a folder of them')
     .option('--method <name>', 'attribution method (see `xai methods`)', 'lrp')
     .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
     .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
@@ -81,6 +137,9 @@ export function explainCommand(program: Command): void {
     .option('--out <path>', 'heatmap PNG (a folder when --input is a folder)')
     .option('--json <path>', 'relevance JSON (a folder when --input is a folder)')
     .option('--overlay <path>', 'heatmap over the input image, PNG (a folder when --input is a folder)')
+    .option('--out-dir <dir>', "folder for a modality's artefacts (one sub-folder per input; required for non-image inputs)")
+    .option('--decode <key=value>', "a decoding option of the input's modality, repeatable (e.g. vocabulary=vocab.json)", collect, [])
+    .option('--render <key=value>', "a rendering option of the input's modality, repeatable", collect, [])
     .option('--input-scale <range>', 'pixel values of PNG/JPEG inputs: 0-1 or 0-255', '0-1')
     .option('--colormap <name>', 'bwr, seismic, coldnhot, gray_red, hot, gray (default bwr; hot for unsigned modes)')
     .option('--reduce <how>', 'channel reduction: sum, abs-sum, l2, max-abs', 'sum')
@@ -90,8 +149,10 @@ export function explainCommand(program: Command): void {
     .addHelpText('after', '\nExample:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json')
     .action(async (flags: ExplainFlags) => {
       const options = methodOptions(flags);
-      const { files, folder } = await inputFiles(flags.input);
-      if (!flags.out && !flags.json && !flags.overlay) console.error('xai: no --out, --json or --overlay given: printing the summary only');
+      const { files, folder } = await inputFiles(flags.input, !!flags.outDir);
+      const needsAdapter = files.some((f) => !isArrayInput(f));
+      if (needsAdapter && !flags.outDir) throw new InvalidArgumentError(`--out-dir is needed for ${files.find((f) => !isArrayInput(f))} (its modality writes several artefacts)`);
+      if (!needsAdapter && !flags.out && !flags.json && !flags.overlay && !flags.outDir) console.error('xai: no --out, --json, --overlay or --out-dir given: printing the summary only');
       const backend = await initBackend();
       const model = await loadModel(flags.model);
       try {
@@ -99,6 +160,11 @@ export function explainCommand(program: Command): void {
         const overall = folder ? progressDisplay(`${files.length} inputs`) : null;
         console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}`);
         for (const [i, file] of files.entries()) {
+          if (!isArrayInput(file) || (flags.outDir && !flags.out && !flags.json && !flags.overlay)) {
+            await explainWithAdapter(model, file, flags, options, flags.outDir!);
+            overall?.update({ done: i + 1, total: files.length, unit: 'inputs' });
+            continue;
+          }
           const stem = basename(file, extname(file));
           const outputs = folder
             ? { out: flags.out && join(flags.out, `${stem}.png`), json: flags.json && join(flags.json, `${stem}.json`), overlay: flags.overlay && join(flags.overlay, `${stem}-overlay.png`) }

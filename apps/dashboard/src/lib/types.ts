@@ -1,0 +1,117 @@
+export interface JsonSchema {
+  type?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  'x-object'?: boolean;
+  'x-tensor'?: boolean;
+  [key: string]: unknown;
+}
+
+export interface Method {
+  name: string;
+  family: string;
+  description: string;
+  wrappable: boolean;
+  options: JsonSchema;
+}
+export interface MethodsResponse {
+  methods: Method[];
+  families: Record<string, string>;
+  composites: string[];
+}
+export interface Metric {
+  name: string;
+  category: string;
+  description: string;
+  direction: 'higher' | 'lower';
+  requires: string[];
+  options: JsonSchema;
+}
+export interface Modality {
+  name: string;
+  description: string;
+  extensions: string[];
+  demos: { models: string[]; inputs: string[] };
+}
+export interface Model {
+  id: string;
+  name: string;
+  source: string;
+  readonly: boolean;
+  modality: string | null;
+  description: string;
+  inputShapes: (number | null)[][];
+  outputShapes: (number | null)[][];
+  parameters: number;
+  classNames: string[] | null;
+}
+export interface Layer {
+  node: string;
+  layer: string;
+  class: string;
+  kind: string;
+  rule: string | null;
+}
+export interface ModelDetail extends Model {
+  composite: string;
+  composites: string[];
+  layers: Layer[];
+  rulesError?: string;
+}
+export interface Input {
+  id: string;
+  name: string;
+  source: string;
+  modality: string;
+  description: string;
+  model: string | null;
+  preview: string | null;
+  metadata: Record<string, unknown>;
+}
+export interface Job {
+  id: string;
+  kind: 'explanation' | 'benchmark';
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: { fraction?: number; done?: number; total?: number; phase?: string; [k: string]: unknown } | null;
+  error: { error?: string; message?: string } | null;
+  links: { self: string; events: string; result: string };
+}
+export interface Artefact {
+  name: string;
+  mediaType: string;
+  description: string;
+  size: number;
+  url: string;
+}
+export interface ExplanationResult {
+  job: string;
+  model: string;
+  input: string | null;
+  modality: string;
+  method: string;
+  options: Record<string, unknown>;
+  target: number;
+  targetName?: string;
+  logits: number[];
+  relevance: { input: number; shape: number[]; sum: number; json: string; binary: string }[];
+  artefacts: Artefact[];
+}
+export interface BenchmarkRow {
+  method: string;
+  metric: string;
+  direction: 'higher' | 'lower';
+  mean: number | null;
+  stderr: number | null;
+  n: number;
+}
+export interface BenchmarkResult {
+  job: string;
+  benchmark: { methods: { label: string }[]; metrics: { label: string; direction: 'higher' | 'lower'; category?: string }[]; table: BenchmarkRow[] };
+  files: Artefact[];
+}

@@ -1,0 +1,165 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { methodByName, resolveOptions, type ObjectSchema } from '@xai/core';
+import { metricByName, resolveMetricOptions } from '@xai/eval';
+import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
+import type { ServerContext } from '../context.js';
+import { badRequest, notFound } from '../errors.js';
+import { clientDecodeOptions } from '../options.js';
+import { BenchmarkRequest, errors, ExplanationRequest, JobView } from '../schemas.js';
+import type { InputRow, ModelRow } from '../storage/database.js';
+import { jobView } from '../views.js';
+import { datasetByName } from '../worker/datasets.js';
+import type { FileRef, ModelRef } from '../worker/task-types.js';
+
+function modelRef(ctx: ServerContext, model: ModelRow): ModelRef {
+  return { id: model.id, path: ctx.dirs.resolve(model.path), ...(model.classNames ? { classNames: model.classNames } : {}) };
+}
+
+const filesOf = (ctx: ServerContext, input: InputRow): FileRef[] => input.files.map((f) => ({ name: f.name, path: ctx.dirs.resolve(f.path) }));
+
+/** Decoding options for one run: the model's, the input's, the request's (client ones checked). */
+function decodeOptionsFor(adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
+  const modelOptions = model.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model.decodeOptions;
+  const inputOptions = input?.source === 'upload' ? clientDecodeOptions(adapter.options, input.options, `input '${input.id}' options`) : input?.options;
+  return { ...modelOptions, ...inputOptions, ...clientDecodeOptions(adapter.options, request, 'decodeOptions') };
+}
+
+/** Checks a method and its options now, so that a typo is a 400 rather than a failed job. */
+function checkMethod(name: string, options: Record<string, unknown> | undefined): void {
+  const definition = methodByName(name);
+  resolveOptions(definition.options, options ?? {}, `method '${name}'`);
+}
+
+/** Explanations and benchmarks: each request becomes a job (202, then GET jobs/:id or its events). */
+export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const ctx = app.xai;
+
+  const model = (id: string) => {
+    const row = ctx.store.getModel(id);
+    if (!row) throw notFound('model', id);
+    return row;
+  };
+  const input = (id: string) => {
+    const row = ctx.store.getInput(id);
+    if (!row) throw notFound('input', id);
+    return row;
+  };
+
+  app.post(
+    '/explanations',
+    {
+      schema: {
+        summary: 'explain one input (stored, or inline text) with a model and a method',
+        description: 'Returns a job (202). Follow it with GET jobs/:id, or GET jobs/:id/events (Server-Sent Events); when it has succeeded, GET jobs/:id/result lists the relevance and artefact URLs.',
+        tags: ['explanations'],
+        body: ExplanationRequest,
+        response: { 202: JobView, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if ((body.input === undefined) === (body.text === undefined)) throw badRequest("give exactly one of 'input' (an input id) and 'text' (inline text)");
+      const m = model(body.model);
+      const stored = body.input !== undefined ? input(body.input) : undefined;
+      const adapter = stored ? adapterByName(stored.modality) : adapterForFiles([{ name: 'input.txt', bytes: new Uint8Array() }]);
+      checkMethod(body.method, body.options);
+      const decodeOptions = decodeOptionsFor(adapter, m, stored, body.decodeOptions);
+      const renderOptions = clientDecodeOptions(adapter.options as ObjectSchema, body.renderOptions, 'renderOptions');
+      const job = ctx.jobs.submit('explanation', { ...body }, (port, outDir) => {
+        let files: FileRef[];
+        if (stored) files = filesOf(ctx, stored);
+        else {
+          mkdirSync(outDir, { recursive: true });
+          writeFileSync(join(outDir, 'input.txt'), body.text!);
+          files = [{ name: 'input.txt', path: join(outDir, 'input.txt') }];
+        }
+        return {
+          kind: 'explain',
+          model: modelRef(ctx, m),
+          input: { modality: adapter.name, files },
+          method: body.method,
+          options: body.options ?? {},
+          ...(body.target !== undefined ? { target: body.target } : {}),
+          ...(body.output !== undefined ? { output: body.output } : {}),
+          decodeOptions,
+          renderOptions,
+          outDir,
+          port,
+        };
+      });
+      reply.code(202).header('location', `/api/v1/jobs/${job.id}`);
+      return jobView(job);
+    },
+  );
+
+  app.post(
+    '/benchmarks',
+    {
+      schema: {
+        summary: 'score explanation methods with metrics on stored inputs or a generated data set',
+        description:
+          "Returns a job (202) whose result is the eval runner's method × metric table, per-sample scores and curves (GET jobs/:id/result), " +
+          'also as JSON, CSV and Markdown files. Give `inputs` (ids; with `labels` for target "label", else the predicted class is explained) or `dataset` (GET /datasets).',
+        tags: ['benchmarks'],
+        body: BenchmarkRequest,
+        response: { 202: JobView, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if ((body.inputs === undefined) === (body.dataset === undefined)) throw badRequest("give exactly one of 'inputs' (input ids) and 'dataset'");
+      const m = model(body.model);
+      for (const entry of body.methods) {
+        if (typeof entry === 'string') checkMethod(entry, {});
+        else checkMethod(entry.method, entry.options);
+      }
+      for (const entry of body.metrics) {
+        const definition = metricByName(typeof entry === 'string' ? entry : entry.name);
+        resolveMetricOptions(definition, typeof entry === 'string' ? {} : entry.options);
+      }
+      let data: Parameters<typeof buildData>[0];
+      let target = body.target;
+      if (body.dataset) {
+        const dataset = datasetByName(body.dataset.name);
+        if (body.dataset.count > dataset.maxCount) throw badRequest(`data set '${dataset.name}' has at most ${dataset.maxCount} samples per benchmark`);
+        data = { dataset: { name: dataset.name, count: body.dataset.count, seed: body.dataset.seed ?? 1 } };
+        target ??= 'label';
+      } else {
+        const rows = body.inputs!.map(input);
+        if (body.labels && body.labels.length !== rows.length) throw badRequest(`got ${body.labels.length} labels for ${rows.length} inputs`);
+        if (target === 'label' && !body.labels) throw badRequest("target 'label' needs 'labels' (one per input); or use target 'predicted'");
+        target ??= body.labels ? 'label' : 'predicted';
+        data = { rows, labels: body.labels };
+      }
+      const resolvedTarget = target;
+      const taskData = buildData(data);
+      const job = ctx.jobs.submit('benchmark', { ...body }, (port, outDir) => ({
+        kind: 'benchmark',
+        model: modelRef(ctx, m),
+        data: taskData,
+        methods: body.methods.map((e) => (typeof e === 'string' ? e : { method: e.method, ...(e.options ? { options: e.options } : {}), ...(e.label ? { label: e.label } : {}) })),
+        metrics: body.metrics.map((e) => (typeof e === 'string' ? e : { name: e.name, ...(e.options ? { options: e.options } : {}), ...(e.label ? { label: e.label } : {}) })),
+        seed: body.seed ?? 0,
+        target: resolvedTarget,
+        ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
+        outDir,
+        port,
+      }));
+      reply.code(202).header('location', `/api/v1/jobs/${job.id}`);
+      return jobView(job);
+
+      function buildData(d: { dataset: { name: string; count: number; seed: number } } | { rows: InputRow[]; labels?: number[] }) {
+        if ('dataset' in d) return { dataset: d.dataset };
+        return {
+          inputs: d.rows.map((row) => {
+            const adapter = adapterByName(row.modality);
+            return { modality: row.modality, files: filesOf(ctx, row), decodeOptions: decodeOptionsFor(adapter, m, row, undefined) };
+          }),
+          ...(d.labels ? { labels: d.labels } : {}),
+        };
+      }
+    },
+  );
+};

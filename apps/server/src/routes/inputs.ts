@@ -1,0 +1,177 @@
+import { createReadStream } from 'node:fs';
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { InvalidArgumentError } from '@xai/core';
+import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
+import { inspect } from '../context.js';
+import { badRequest, conflict, HttpError, notFound } from '../errors.js';
+import { clientDecodeOptions } from '../options.js';
+import { errors, IdParams, InputView } from '../schemas.js';
+import type { ModelRow } from '../storage/database.js';
+import { newId } from '../storage/data-dir.js';
+import { isPlainObject, jsonField, receiveUpload } from '../storage/upload.js';
+import { inputView } from '../views.js';
+import type { DecodedInfo, ModelInfo } from '../worker/task-types.js';
+
+/** The adapter for an upload: the `modality` field, else the first file's extension (415 if none reads it). */
+function adapterFor(modality: string | undefined, files: { name: string }[]): ModalityAdapter {
+  if (modality) return adapterByName(modality);
+  try {
+    return adapterForFiles(files.map((f) => ({ name: f.name, bytes: new Uint8Array() })));
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw new HttpError(415, err.message);
+    throw err;
+  }
+}
+
+/** Inputs: upload (decoded by the modality adapters — the content check), list, get, preview, delete. */
+export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const ctx = app.xai;
+
+  /** The model an upload is decoded for: the `model` field, else the modality's first demo model. */
+  function modelFor(adapter: ModalityAdapter, id: string | undefined): ModelRow | undefined {
+    if (id) {
+      const row = ctx.store.getModel(id);
+      if (!row) throw notFound('model', id);
+      return row;
+    }
+    return ctx.store.listModels().find((m) => m.source === 'demo' && m.modality === adapter.name);
+  }
+
+  app.post(
+    '/inputs',
+    {
+      schema: {
+        summary: 'upload one input (its file or files) and decode it',
+        description:
+          'multipart/form-data: the files of one input (one image, WAV, text, NIfTI; an EDF/BDF, or a BrainVision .vhdr/.vmrk/.eeg set …). ' +
+          'The modality follows the first file\'s extension unless the field `modality` names it. Optional fields: name, description, ' +
+          '`model` (id of the model to decode for; default the modality\'s demo model), `options` (JSON decoding options). ' +
+          'The adapter decodes the files — a file it cannot read is a 422 — and draws a preview.',
+        tags: ['inputs'],
+        consumes: ['multipart/form-data'],
+        response: { 201: InputView, ...errors(400, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const id = newId('inp');
+      const dir = ctx.dirs.input(id);
+      try {
+        const upload = await receiveUpload(request, dir, { maxFileBytes: ctx.config.maxUploadBytes, maxFiles: ctx.config.maxFiles });
+        if (upload.files.length === 0) throw badRequest('no files: send the file(s) of one input');
+        const f = upload.fields;
+        const adapter = adapterFor(f.modality, upload.files);
+        const model = modelFor(adapter, f.model);
+        const options = clientDecodeOptions(adapter.options, jsonField(f, 'options', isPlainObject, 'a JSON object'), 'options');
+        const modelOptions = model?.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model?.decodeOptions;
+        const info = await inspect<DecodedInfo>(ctx, {
+          kind: 'decode-input',
+          modality: adapter.name,
+          files: upload.files.map((x) => ({ name: x.name, path: x.path })),
+          options: { ...modelOptions, ...options },
+          ...(model ? { specs: (model.info as ModelInfo).inputs } : {}),
+          previewPath: `${dir}/preview.png`,
+        });
+        const row = ctx.store.putInput({
+          id,
+          name: (f.name || upload.files[0]!.name).slice(0, 200),
+          source: 'upload',
+          readonly: false,
+          modality: adapter.name,
+          description: (f.description ?? '').slice(0, 2000),
+          files: upload.files.map((x, i) => ({ name: x.name, path: ctx.dirs.relative('inputs', id, `file-${i}`), size: x.size })),
+          options,
+          modelId: model?.id ?? null,
+          info,
+          preview: info.preview ? ctx.dirs.relative('inputs', id, 'preview.png') : null,
+          fingerprint: null,
+        });
+        reply.code(201).header('location', `/api/v1/inputs/${id}`);
+        return inputView(row);
+      } catch (err) {
+        await ctx.dirs.remove(dir);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/inputs',
+    {
+      schema: {
+        summary: 'list inputs (demos first)',
+        tags: ['inputs'],
+        querystring: Type.Object({ modality: Type.Optional(Type.String({ maxLength: 100 })) }),
+        response: { 200: Type.Object({ inputs: Type.Array(InputView) }), ...errors() },
+      },
+    },
+    async (request) => ({ inputs: ctx.store.listInputs(request.query.modality).map((row) => inputView(row, false)) }),
+  );
+
+  app.get(
+    '/inputs/:id',
+    { schema: { summary: 'an input: modality, files, decoded metadata and axes', tags: ['inputs'], params: IdParams, response: { 200: InputView, ...errors(404) } } },
+    async (request) => {
+      const row = ctx.store.getInput(request.params.id);
+      if (!row) throw notFound('input', request.params.id);
+      return inputView(row);
+    },
+  );
+
+  app.get(
+    '/inputs/:id/preview',
+    {
+      schema: {
+        summary: 'preview image (PNG) of an input',
+        tags: ['inputs'],
+        params: IdParams,
+        produces: ['image/png'],
+        response: { 200: Type.Unknown({ description: 'PNG image' }), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const row = ctx.store.getInput(request.params.id);
+      if (!row) throw notFound('input', request.params.id);
+      if (!row.preview) throw new HttpError(404, `input '${row.id}' has no preview`);
+      return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(createReadStream(ctx.dirs.resolve(row.preview)));
+    },
+  );
+
+  app.get(
+    '/inputs/:id/files/:index',
+    {
+      schema: {
+        summary: 'one of the files of an input, as uploaded',
+        tags: ['inputs'],
+        params: Type.Object({ id: IdParams.properties.id, index: Type.Integer({ minimum: 0, description: 'position in the input\'s files' }) }),
+        produces: ['application/octet-stream'],
+        response: { 200: Type.Unknown({ description: 'the bytes' }), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const row = ctx.store.getInput(request.params.id);
+      if (!row) throw notFound('input', request.params.id);
+      const file = row.files[request.params.index];
+      if (!file) throw new HttpError(404, `input '${row.id}' has ${row.files.length} file(s); there is no file ${request.params.index}`);
+      return reply
+        .type('application/octet-stream')
+        .header('content-length', file.size)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+        .send(createReadStream(ctx.dirs.resolve(file.path)));
+    },
+  );
+
+  app.delete(
+    '/inputs/:id',
+    { schema: { summary: 'delete an uploaded input (demos are read-only)', tags: ['inputs'], params: IdParams, response: { 204: Type.Null(), ...errors(403, 404, 409) } } },
+    async (request, reply) => {
+      const row = ctx.store.getInput(request.params.id);
+      if (!row) throw notFound('input', request.params.id);
+      if (row.readonly) throw new HttpError(403, `input '${row.id}' is a demo and read-only`);
+      if (ctx.store.activeJobsUsing(row.id) > 0) throw conflict(`input '${row.id}' is used by a queued or running job; cancel it first`);
+      ctx.store.deleteInput(row.id);
+      await ctx.dirs.remove(ctx.dirs.input(row.id));
+      return reply.code(204).send(null);
+    },
+  );
+};

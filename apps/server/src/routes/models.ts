@@ -1,0 +1,114 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COMPOSITE_NAMES } from '@xai/core';
+import { adapterByName } from '@xai/modalities';
+import { inspect } from '../context.js';
+import { badRequest, conflict, HttpError, notFound } from '../errors.js';
+import { clientDecodeOptions } from '../options.js';
+import { errors, IdParams, ModelDetail, ModelSummary } from '../schemas.js';
+import { newId } from '../storage/data-dir.js';
+import { isPlainObject, isStringList, jsonField, receiveUpload } from '../storage/upload.js';
+import { DEFAULT_COMPOSITE, modelDetail, modelSummary } from '../views.js';
+import type { ModelInfo } from '../worker/task-types.js';
+
+const CompositeQuery = Type.Object({ composite: Type.Optional(Type.String({ description: `composite preset for the layer table (${COMPOSITE_NAMES.join(', ')}); default ${DEFAULT_COMPOSITE}` })) });
+
+/** Models: upload (model.json + shards, or a .zip), list, get with the layer table, delete. */
+export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const ctx = app.xai;
+
+  app.post(
+    '/models',
+    {
+      schema: {
+        summary: 'upload a TensorFlow.js LayersModel',
+        description:
+          'multipart/form-data: the files model.json and its weight shards, or one .zip holding them. Optional fields: name, description, ' +
+          'modality (the modality its inputs have), classNames (JSON list), decodeOptions (JSON object passed to the modality adapter), ' +
+          `composite (layer table of the response; default ${DEFAULT_COMPOSITE}). The model is loaded in a worker to check it; ` +
+          'it is stored under a generated id with its shards renamed.',
+        tags: ['models'],
+        consumes: ['multipart/form-data'],
+        response: { 201: ModelDetail, ...errors(400, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const staging = ctx.dirs.upload(newId('upl'));
+      const id = newId('mdl');
+      const outDir = ctx.dirs.model(id);
+      try {
+        const upload = await receiveUpload(request, staging, { maxFileBytes: ctx.config.maxUploadBytes, maxFiles: ctx.config.maxFiles });
+        if (upload.files.length === 0) throw badRequest('no files: send model.json and its weight shards, or one .zip');
+        const f = upload.fields;
+        const composite = f.composite || DEFAULT_COMPOSITE;
+        if (!(COMPOSITE_NAMES as readonly string[]).includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${COMPOSITE_NAMES.join(', ')}`);
+        const modality = f.modality ? adapterByName(f.modality) : undefined;
+        const classNames = jsonField(f, 'classNames', isStringList, 'a JSON list of strings');
+        const decodeOptions = clientDecodeOptions(modality?.options, jsonField(f, 'decodeOptions', isPlainObject, 'a JSON object'), 'decodeOptions');
+        const info = await inspect<ModelInfo>(ctx, {
+          kind: 'inspect-model',
+          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxUnzippedBytes: ctx.config.maxUnzippedBytes },
+        });
+        const first = upload.files[0]!.name;
+        const row = ctx.store.putModel({
+          id,
+          name: (f.name || (upload.files.length === 1 && first.toLowerCase().endsWith('.zip') ? first.slice(0, -4) : 'model')).slice(0, 200),
+          source: 'upload',
+          readonly: false,
+          modality: modality?.name ?? null,
+          description: (f.description ?? '').slice(0, 2000),
+          path: ctx.dirs.relative('models', id, 'model.json'),
+          classNames: classNames ?? null,
+          decodeOptions: decodeOptions ?? {},
+          info,
+          fingerprint: null,
+        });
+        reply.code(201).header('location', `/api/v1/models/${id}`);
+        return modelDetail(row, composite);
+      } catch (err) {
+        await ctx.dirs.remove(outDir);
+        throw err;
+      } finally {
+        await ctx.dirs.remove(staging);
+      }
+    },
+  );
+
+  app.get(
+    '/models',
+    { schema: { summary: 'list models (demos first)', tags: ['models'], response: { 200: Type.Object({ models: Type.Array(ModelSummary) }), ...errors() } } },
+    async () => ({ models: ctx.store.listModels().map(modelSummary) }),
+  );
+
+  app.get(
+    '/models/:id',
+    {
+      schema: {
+        summary: 'a model with its layer table: each graph node and the rule a composite gives it',
+        tags: ['models'],
+        params: IdParams,
+        querystring: CompositeQuery,
+        response: { 200: ModelDetail, ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const row = ctx.store.getModel(request.params.id);
+      if (!row) throw notFound('model', request.params.id);
+      return modelDetail(row, request.query.composite);
+    },
+  );
+
+  app.delete(
+    '/models/:id',
+    { schema: { summary: 'delete an uploaded model (demos are read-only)', tags: ['models'], params: IdParams, response: { 204: Type.Null(), ...errors(403, 404, 409) } } },
+    async (request, reply) => {
+      const row = ctx.store.getModel(request.params.id);
+      if (!row) throw notFound('model', request.params.id);
+      if (row.readonly) throw new HttpError(403, `model '${row.id}' is a demo and read-only`);
+      if (ctx.store.activeJobsUsing(row.id) > 0) throw conflict(`model '${row.id}' is used by a queued or running job; cancel it first`);
+      ctx.store.deleteModel(row.id);
+      await ctx.dirs.remove(ctx.dirs.model(row.id));
+      return reply.code(204).send(null);
+    },
+  );
+};

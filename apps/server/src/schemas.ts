@@ -1,0 +1,135 @@
+import { Type, type TSchema } from 'typebox';
+import { ID_PATTERN } from './storage/data-dir.js';
+
+/** Every 4xx/5xx body. */
+export const ErrorBody = Type.Object(
+  { error: Type.String({ description: 'error name, e.g. NotFound, PayloadTooLarge, InvalidModelError' }), message: Type.String({ description: 'what went wrong, naming the file, field or option' }) },
+  { description: 'an error' },
+);
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'invalid request (fields, options, names)',
+  401: 'missing or wrong bearer token (when XAI_TOKEN is set)',
+  403: 'read-only (a demo)',
+  404: 'no such resource',
+  409: 'conflict with the current state (job not finished, resource in use)',
+  413: 'upload larger than the configured limits',
+  415: 'not multipart/form-data, or no modality reads this kind of file',
+  422: 'the file content could not be read (corrupt, wrong format)',
+  429: 'rate limit exceeded',
+};
+
+/** Error responses of a route, for validation-free documentation and serialisation. */
+export function errors(...codes: number[]): Record<number, TSchema> {
+  const all = [...new Set([...codes, 401, 429])];
+  return Object.fromEntries(all.map((c) => [c, { ...ErrorBody, description: ERROR_TEXT[c] ?? 'error' }]));
+}
+
+export const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN, description: 'a generated id (or a demo id)' }) });
+
+/** An object whose properties are passed through as they are (metadata, option schemas …). */
+export const Open = (description: string, properties: Record<string, TSchema> = {}) => Type.Object(properties, { additionalProperties: true, description });
+
+export const Link = Type.String({ description: 'a URL path on this server' });
+export const JsonObject = Type.Record(Type.String(), Type.Unknown(), { description: 'a JSON object' });
+
+export const ModelSummary = Open('a stored model', {
+  id: Type.String(),
+  name: Type.String(),
+  source: Type.Union([Type.Literal('upload'), Type.Literal('demo')]),
+  readonly: Type.Boolean(),
+  modality: Type.Union([Type.String(), Type.Null()]),
+  description: Type.String(),
+  createdAt: Type.String(),
+  inputShapes: Type.Array(Type.Array(Type.Union([Type.Integer(), Type.Null()]))),
+  outputShapes: Type.Array(Type.Array(Type.Union([Type.Integer(), Type.Null()]))),
+  parameters: Type.Integer(),
+  classNames: Type.Union([Type.Array(Type.String()), Type.Null()]),
+});
+
+export const LayerRow = Open('a graph node and the rule the composite gives it', {
+  node: Type.String(),
+  layer: Type.String(),
+  class: Type.String(),
+  kind: Type.String(),
+  rule: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ModelDetail = Open('a stored model with its layer table under a composite', {
+  ...ModelSummary.properties,
+  composite: Type.String(),
+  layers: Type.Array(LayerRow),
+  rulesError: Type.Optional(Type.String()),
+  composites: Type.Array(Type.String()),
+});
+
+export const InputView = Open('a stored input', {
+  id: Type.String(),
+  name: Type.String(),
+  source: Type.Union([Type.Literal('upload'), Type.Literal('demo')]),
+  readonly: Type.Boolean(),
+  modality: Type.String(),
+  description: Type.String(),
+  createdAt: Type.String(),
+  files: Type.Array(Type.Object({ name: Type.String(), size: Type.Integer(), url: Link })),
+  model: Type.Union([Type.String(), Type.Null()]),
+  metadata: JsonObject,
+  samples: Type.Array(Type.Object({ shape: Type.Array(Type.Integer()), dtype: Type.String() })),
+  preview: Type.Union([Link, Type.Null()]),
+});
+
+export const JobView = Open('a job (explanation or benchmark)', {
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')]),
+  state: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
+  progress: Type.Union([JsonObject, Type.Null()]),
+  error: Type.Union([Type.Object({ error: Type.String(), message: Type.String() }), Type.Null()]),
+  request: JsonObject,
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  cancelRequested: Type.Optional(Type.Boolean()),
+  links: Open('related URLs', { self: Link, events: Link, result: Link }),
+});
+
+/** Method or metric: a name, or a name with options and a table label. */
+export const MethodEntry = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object({ method: Type.String({ minLength: 1 }), options: Type.Optional(JsonObject), label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
+]);
+export const MetricEntry = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object({ name: Type.String({ minLength: 1 }), options: Type.Optional(JsonObject), label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
+]);
+
+export const ExplanationRequest = Type.Object(
+  {
+    model: Type.String({ pattern: ID_PATTERN, description: 'model id' }),
+    input: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'input id (or give `text`)' })),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000, description: 'inline text, explained with the modality that reads .txt files' })),
+    method: Type.String({ minLength: 1, description: 'a method name from GET /methods' }),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the method's options (its schema in GET /methods)" })),
+    target: Type.Optional(Type.Integer({ minimum: 0, description: 'class index to explain (default: the predicted class)' })),
+    output: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.String()], { description: 'output head of a multi-output model' })),
+    decodeOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the modality's decoding options (GET /modalities)" })),
+    renderOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the modality's rendering options (colormap …)" })),
+  },
+  { additionalProperties: false },
+);
+
+export const BenchmarkRequest = Type.Object(
+  {
+    model: Type.String({ pattern: ID_PATTERN }),
+    inputs: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1024, description: 'stored inputs (or give `dataset`)' })),
+    labels: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { description: 'true class per input (needed for target "label")' })),
+    dataset: Type.Optional(
+      Type.Object({ name: Type.String(), count: Type.Integer({ minimum: 1 }), seed: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false, description: 'a generated data set (GET /datasets)' }),
+    ),
+    methods: Type.Array(MethodEntry, { minItems: 1, maxItems: 32 }),
+    metrics: Type.Array(MetricEntry, { minItems: 1, maxItems: 32 }),
+    seed: Type.Optional(Type.Integer({ minimum: 0 })),
+    target: Type.Optional(Type.Union([Type.Literal('label'), Type.Literal('predicted')])),
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,116 @@
+import { COMPOSITE_NAMES } from '@xai/core';
+import { badRequest } from './errors.js';
+import type { InputRow, JobRow, ModelRow } from './storage/database.js';
+import type { DecodedInfo, ExplainOutput, JobFile, ModelInfo } from './worker/task-types.js';
+
+export const API = '/api/v1';
+export const DEFAULT_COMPOSITE = 'epsilon_gamma_box';
+
+/** A model as clients see it (paths and demo decoding options stay on the server). */
+export function modelSummary(row: ModelRow) {
+  const info = row.info as ModelInfo;
+  return {
+    id: row.id,
+    name: row.name,
+    source: row.source,
+    readonly: row.readonly,
+    modality: row.modality,
+    description: row.description,
+    createdAt: row.createdAt,
+    inputShapes: info.inputShapes,
+    outputShapes: info.outputShapes,
+    inputs: info.inputs,
+    parameters: info.parameters,
+    classNames: row.classNames,
+    ...(row.source === 'upload' ? { decodeOptions: row.decodeOptions } : {}),
+    links: { self: `${API}/models/${row.id}` },
+  };
+}
+
+/** The model with its layer table: each graph node and the rule `composite` gives it. */
+export function modelDetail(row: ModelRow, composite = DEFAULT_COMPOSITE) {
+  if (!(COMPOSITE_NAMES as readonly string[]).includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${COMPOSITE_NAMES.join(', ')}`);
+  const info = row.info as ModelInfo;
+  const resolved = info.rules[composite];
+  const rules = resolved && 'rules' in resolved ? resolved.rules : {};
+  return {
+    ...modelSummary(row),
+    composite,
+    composites: [...COMPOSITE_NAMES],
+    layers: info.layers.map((l) => ({ ...l, rule: rules[l.node] ?? null })),
+    ...(resolved && 'error' in resolved ? { rulesError: resolved.error } : {}),
+    ...(info.ignoredFiles.length ? { ignoredFiles: info.ignoredFiles } : {}),
+  };
+}
+
+export function inputView(row: InputRow, withAxes = true) {
+  const info = row.info as DecodedInfo;
+  return {
+    id: row.id,
+    name: row.name,
+    source: row.source,
+    readonly: row.readonly,
+    modality: row.modality,
+    description: row.description,
+    createdAt: row.createdAt,
+    files: row.files.map((f, i) => ({ name: f.name, size: f.size, url: `${API}/inputs/${row.id}/files/${i}` })),
+    model: row.modelId,
+    metadata: info.metadata,
+    ...(withAxes ? { axes: info.axes } : {}),
+    samples: info.samples,
+    preview: row.preview ? `${API}/inputs/${row.id}/preview` : null,
+    ...(row.source === 'upload' ? { options: row.options } : {}),
+    links: { self: `${API}/inputs/${row.id}` },
+  };
+}
+
+export function jobView(job: JobRow & { cancelRequested?: boolean }) {
+  const base = `${API}/jobs/${job.id}`;
+  return {
+    id: job.id,
+    kind: job.kind,
+    state: job.state,
+    progress: job.progress,
+    error: job.error,
+    request: job.request,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    ...(job.cancelRequested ? { cancelRequested: true } : {}),
+    links: { self: base, events: `${base}/events`, result: `${base}/result` },
+  };
+}
+
+const fileView = (jobId: string, f: JobFile) => ({
+  name: f.name,
+  mediaType: f.mediaType,
+  description: f.description,
+  size: f.size,
+  url: `${API}/jobs/${jobId}/artefacts/${encodeURIComponent(f.name)}`,
+});
+
+/** An explanation's result: what was explained, the logits, relevance and artefacts by URL. */
+export function explanationResult(job: JobRow) {
+  const r = job.result as ExplainOutput;
+  const base = `${API}/jobs/${job.id}`;
+  return {
+    job: job.id,
+    kind: 'explanation' as const,
+    model: job.request.model,
+    input: job.request.input ?? null,
+    modality: r.modality,
+    method: r.method,
+    family: r.family,
+    options: r.options,
+    target: r.target,
+    ...(r.targetName !== undefined ? { targetName: r.targetName } : {}),
+    logits: r.logits,
+    elapsedMs: r.elapsedMs,
+    relevance: r.relevance.map((x, k) => ({ input: k, shape: x.shape, sum: x.sum, json: `${base}/relevance?input=${k}`, binary: `${base}/relevance?input=${k}&format=binary` })),
+    artefacts: r.artefacts.map((a) => fileView(job.id, a)),
+  };
+}
+
+export function benchmarkFiles(job: JobRow) {
+  return ((job.result as { files: JobFile[] }).files ?? []).map((f) => fileView(job.id, f));
+}

@@ -1,0 +1,80 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { InvalidArgumentError } from '@xai/core';
+import { runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
+import { adapterByName, modelInputSpecs } from '@xai/modalities';
+import { datasetByName } from './datasets.js';
+import { readInputFiles } from './inspect-worker.js';
+import { ProgressPort } from './progress-port.js';
+import { cachedModel, initWorker, outcome } from './runtime.js';
+import type { BenchmarkOutput, BenchmarkTask, JobFile, Outcome } from './task-types.js';
+
+const MEDIA: Record<string, string> = { '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.md': 'text/markdown; charset=utf-8' };
+const DESCRIPTIONS: Record<string, string> = {
+  'benchmark.json': 'the whole result: table, per-sample scores, curves, details',
+  'benchmark-table.csv': 'method × metric table (mean, standard error, n)',
+  'benchmark-scores.csv': 'per-sample scores',
+  'benchmark-curves.csv': 'perturbation curves per sample and their mean',
+  'benchmark.md': 'the table as Markdown',
+};
+
+/** Decodes stored inputs for the model and stacks their first sample into one batch. */
+async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInputSpecs>): Promise<BenchmarkSamples> {
+  if ('dataset' in task.data) {
+    const { name, count, seed } = task.data.dataset;
+    const dataset = datasetByName(name);
+    const expected = specs[0]?.shape;
+    if (specs.length !== 1 || !expected || expected.length !== dataset.shape.length || expected.some((d, i) => d !== null && d !== dataset.shape[i])) {
+      throw new InvalidArgumentError(`data set '${name}' has samples of shape [${dataset.shape}], the model takes [${expected?.map((d) => d ?? 'any')}]`);
+    }
+    return dataset.generate(count, seed);
+  }
+  const rows: Float32Array[] = [];
+  let shape: number[] | null = null;
+  for (const [i, input] of task.data.inputs.entries()) {
+    const decoded = await adapterByName(input.modality).decode(await readInputFiles(input.files), input.decodeOptions, specs);
+    if (decoded.samples.length !== 1) throw new InvalidArgumentError(`input ${i}: benchmarks take single-input models, this one decodes to ${decoded.samples.length} inputs`);
+    const sample = decoded.samples[0]!;
+    if (shape && sample.shape.join() !== shape.join()) throw new InvalidArgumentError(`input ${i} has shape [${sample.shape}], the first had [${shape}]: a benchmark needs samples of one shape`);
+    shape = [...sample.shape];
+    rows.push(Float32Array.from(sample.values));
+  }
+  const size = rows[0]?.length ?? 0;
+  const inputs = new Float32Array(size * rows.length);
+  rows.forEach((r, i) => inputs.set(r, i * size));
+  return { inputs, shape: shape ?? [], labels: task.data.labels ? [...task.data.labels] : new Array<number>(rows.length).fill(0) };
+}
+
+/** A benchmark of methods × metrics on a data set or stored inputs; writes the eval runner's files. */
+export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<BenchmarkOutput>> {
+  const port = new ProgressPort(task.port, 200);
+  try {
+    return await outcome(async () => {
+      await initWorker();
+      port.started();
+      const model = await cachedModel(task.model.id, task.model.path);
+      const samples = await samplesOf(task, modelInputSpecs(model));
+      const result = await runBenchmark({
+        model,
+        samples,
+        methods: task.methods as MethodSpec[],
+        metrics: task.metrics as MetricSpec[],
+        seed: task.seed,
+        target: task.target,
+        ...(task.batchSize !== undefined ? { batchSize: task.batchSize } : {}),
+        signal: port.signal,
+        onProgress: (p) => port.progress({ ...p, fraction: Math.min(1, (p.task + (p.total > 0 ? p.done / p.total : 0)) / Math.max(1, p.tasks)) }),
+      });
+      const paths = await writeBenchmark(result, task.outDir);
+      const files: JobFile[] = [];
+      for (const path of paths) {
+        const name = basename(path);
+        const ext = name.slice(name.lastIndexOf('.'));
+        files.push({ name, mediaType: MEDIA[ext] ?? 'application/octet-stream', description: DESCRIPTIONS[name] ?? name, file: name, size: (await stat(path)).size });
+      }
+      return { samples: result.samples, table: JSON.parse(JSON.stringify(result.table, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown[], files };
+    }, false);
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { methodByName, relevanceJson } from '@xai/core';
+import { adapterByName, explainInput, type ModalityAdapter, type RelevanceOf } from '@xai/modalities';
+import { readInputFiles } from './inspect-worker.js';
+import { ProgressPort } from './progress-port.js';
+import { cachedModel, initWorker, outcome } from './runtime.js';
+import type { ExplainOutput, ExplainTask, JobFile, Outcome } from './task-types.js';
+
+const sumOf = (values: Float32Array) => values.reduce((s, v) => (Number.isFinite(v) ? s + v : s), 0);
+
+/** The adapter, with its `artefacts` call also handing over a copy of the relevance it draws. */
+function capturing(adapter: ModalityAdapter, keep: (relevance: RelevanceOf) => void): ModalityAdapter {
+  return {
+    ...adapter,
+    artefacts(input, relevance, options) {
+      keep({ ...relevance, relevances: relevance.relevances.map((r) => ({ values: new Float32Array(r.values), shape: [...r.shape] })) });
+      return adapter.artefacts(input, relevance, options);
+    },
+  };
+}
+
+/**
+ * One explanation through the modalities' round trip (`explainInput`: decode for this model,
+ * explain, artefacts), then the relevance (float32 little-endian per model input, plus
+ * xai-relevance JSON) and the artefacts are written into the job's folder under generated names.
+ */
+export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOutput>> {
+  const port = new ProgressPort(task.port);
+  try {
+    return await outcome(async () => {
+      await initWorker();
+      port.started();
+      const model = await cachedModel(task.model.id, task.model.path);
+      let relevance: RelevanceOf | undefined;
+      const adapter = capturing(adapterByName(task.input.modality), (r) => (relevance = r));
+      const explained = await explainInput(model, adapter, await readInputFiles(task.input.files), {
+        method: task.method,
+        ...task.options,
+        ...(task.target !== undefined ? { target: task.target } : {}),
+        ...(task.output !== undefined ? { output: task.output } : {}),
+        onProgress: (p) => port.progress({ ...p, fraction: p.total > 0 ? Math.min(1, p.done / p.total) : 0 }),
+        signal: port.signal,
+        decodeOptions: task.decodeOptions,
+        renderOptions: task.renderOptions,
+        ...(task.model.classNames ? { classNames: task.model.classNames } : {}),
+      });
+      if (!relevance) throw new Error(`modality '${task.input.modality}' drew no artefacts`);
+      const targetName = task.model.classNames?.[explained.target];
+      await mkdir(task.outDir, { recursive: true });
+      const written: ExplainOutput['relevance'] = [];
+      for (const [k, r] of relevance.relevances.entries()) {
+        const file = `relevance-${k}.f32`;
+        const shape = [...r.shape];
+        await writeFile(join(task.outDir, file), new Uint8Array(r.values.buffer, r.values.byteOffset, r.values.byteLength)); // x86/ARM: little-endian
+        const json = relevanceJson({ relevance: r.values, shape, method: explained.method, target: explained.target, logits: explained.logits, options: explained.options });
+        await writeFile(join(task.outDir, `relevance-${k}.json`), JSON.stringify(targetName !== undefined ? { ...json, targetName } : json));
+        written.push({ shape, file, sum: sumOf(r.values) });
+      }
+      const artefacts: JobFile[] = [];
+      for (const [k, a] of explained.artefacts.entries()) {
+        const file = `artefact-${k}`;
+        await writeFile(join(task.outDir, file), a.bytes);
+        artefacts.push({ name: a.name, mediaType: a.mediaType, description: a.description, file, size: a.bytes.byteLength });
+      }
+      return {
+        method: explained.method,
+        family: methodByName(explained.method).family,
+        options: explained.options,
+        target: explained.target,
+        ...(targetName !== undefined ? { targetName } : {}),
+        logits: explained.logits,
+        elapsedMs: explained.elapsedMs,
+        modality: explained.decoded.modality,
+        relevance: written,
+        artefacts,
+      };
+    }, false);
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { CancelledError, initBackend, loadModel, XaiError, type XaiModel } from '@xai/core';
+import { registerLstmPlugin } from '@xai/lstm';
+import type { Outcome, TaskError } from './task-types.js';
+
+let ready: Promise<unknown> | null = null;
+
+/**
+ * Once per worker thread: the LSTM plugin's layers and the tfjs backend (WebAssembly unless
+ * XAI_BACKEND says otherwise; one thread per worker, so parallelism comes from the pool).
+ */
+export function initWorker(): Promise<unknown> {
+  ready ??= (async () => {
+    registerLstmPlugin();
+    await initBackend(process.env.XAI_BACKEND || 'wasm');
+  })();
+  return ready;
+}
+
+const CACHE_SIZE = 2;
+const models = new Map<string, Promise<XaiModel>>();
+
+/**
+ * A loaded model, kept for the next task of this worker (the last two used). Tasks run one at a
+ * time per worker, so evicting between tasks never pulls a model from under a running one.
+ * `workers: false`: the pool is the parallelism; core's own helper threads would compete with it.
+ */
+export async function cachedModel(id: string, path: string): Promise<XaiModel> {
+  const key = `${id}\n${path}`;
+  let entry = models.get(key);
+  if (entry) {
+    models.delete(key);
+    models.set(key, entry);
+    return entry;
+  }
+  entry = loadModel(path, { workers: false });
+  models.set(key, entry);
+  entry.catch(() => models.delete(key));
+  while (models.size > CACHE_SIZE) {
+    const [oldest, evicted] = models.entries().next().value as [string, Promise<XaiModel>];
+    models.delete(oldest);
+    evicted.then((m) => m.dispose(), () => undefined);
+  }
+  return entry;
+}
+
+/** Turns a task's failure into the `{ error, message }` the HTTP layer reports. */
+export function taskError(err: unknown, userFault: boolean): TaskError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (e instanceof CancelledError || e.name === 'AbortError') return { error: 'Cancelled', message: e.message || 'cancelled', status: 409 };
+  if (e instanceof XaiError) return { error: e.name, message: e.message, status: 422 };
+  // Parsers that meet corrupt bytes may throw plain errors (RangeError …): for an upload that is
+  // still the file's fault; anywhere else it is ours.
+  if (userFault) return { error: 'InvalidFile', message: e.message || e.name, status: 422 };
+  return { error: 'InternalError', message: `${e.name}: ${e.message}`, status: 500 };
+}
+
+export async function outcome<T>(work: () => Promise<T>, userFault: boolean): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (err) {
+    return { ok: false, error: taskError(err, userFault) };
+  }
+}

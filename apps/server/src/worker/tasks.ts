@@ -1,0 +1,21 @@
+/**
+ * The worker-thread entry of both pools (piscina): one dispatcher so that a worker keeps its tfjs
+ * backend and model cache across every kind of task it runs.
+ */
+import { benchmarkTask } from './benchmark-worker.js';
+import { explainTask } from './explain-worker.js';
+import { decodeInput, inspectModel } from './inspect-worker.js';
+import type { Outcome, WorkerTask } from './task-types.js';
+
+export default function runTask(task: WorkerTask): Promise<Outcome<unknown>> {
+  switch (task.kind) {
+    case 'inspect-model':
+      return inspectModel(task);
+    case 'decode-input':
+      return decodeInput(task);
+    case 'explain':
+      return explainTask(task);
+    case 'benchmark':
+      return benchmarkTask(task);
+  }
+}

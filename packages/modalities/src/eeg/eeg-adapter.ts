@@ -1,0 +1,283 @@
+/**
+ * The EEG modality: EDF/EDF+/BDF/BDF+ and BrainVision recordings in, an epoch as the model's input,
+ * and relevance back as the views of the field (channel × time map with annotations, scalp
+ * topographies, relevance per channel and per frequency band, CSV) and as an EDF+ recording.
+ */
+import { InvalidArgumentError } from '@xai/core';
+import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
+import { relevanceArtefact, textArtefact } from '../artefacts.js';
+import { EEG_DEMO_EPOCH, EEG_DEMO_INPUTS, EEG_DEMO_MODELS } from './demo.js';
+import { relevanceEdf } from './relevance-edf.js';
+import { type Epoch, type EpochSpec, defaultChannels, extractEpochs, findEvents } from './preprocess.js';
+import { readRecording } from './read-recording.js';
+import { bandRelevance, EEG_BANDS } from './spectral.js';
+import { renderBandTable, renderChannelBars } from './views/channel-bands.js';
+import { renderChannelTime } from './views/channel-time.js';
+import { placedChannels, renderTopomaps } from './views/topomap.js';
+import { renderTraces } from './views/traces.js';
+import type { ColormapName, HeatmapMode, ObjectSchema } from '@xai/core';
+
+/** How the [channels × time] epoch is laid out in the model's input. */
+export type EegLayout = 'channels-time-1' | 'channels-time' | 'time-channels';
+
+/** What `decode` keeps for drawing the artefacts. */
+export interface EegInternal {
+  readonly epoch: Epoch;
+  readonly layout: EegLayout;
+  /** Absolute start of the epoch's first sample (null when the file has no start date). */
+  readonly epochStart: Date | null;
+  readonly file: string;
+}
+
+const OPTIONS: ObjectSchema = {
+  type: 'object',
+  properties: {
+    preset: { type: 'string', enum: ['none', 'demo'], default: 'none', description: "'demo': the demo model's pre-processing (16 channels, 0.5–12 Hz, 64 Hz, −0.2…0.8 s around stimuli, baseline)" },
+    channels: { type: 'array', items: { type: 'string' }, description: 'channels in the order the model expects (default: the first EEG channels)' },
+    event: { type: 'string', description: "annotation to epoch around: its description, or a /regular expression/ (default: none, a window from 'start')" },
+    eventIndex: { type: 'integer', minimum: 0, default: 0, description: 'which of the matching annotations (0 = first)' },
+    start: { type: 'number', minimum: 0, default: 0, description: 'without an event: window start in seconds from the recording start' },
+    tmin: { type: 'number', description: 'epoch start relative to the event in seconds (default −0.2 with an event, 0 without)' },
+    duration: { type: 'number', exclusiveMinimum: 0, description: 'window length in seconds when the model does not fix it (default 10 s, or 1 s after tmin with an event)' },
+    sampleRate: { type: 'number', exclusiveMinimum: 0, description: "the model's sample rate in Hz (default: the recording's)" },
+    bandpassLow: { type: 'number', minimum: 0, default: 0, description: 'high-pass edge in Hz of the zero-phase Butterworth band-pass (0: none)' },
+    bandpassHigh: { type: 'number', minimum: 0, default: 0, description: 'low-pass edge in Hz (0: none)' },
+    filterOrder: { type: 'integer', minimum: 1, maximum: 10, default: 4, description: 'order of the high- and low-pass parts (applied forward and backward)' },
+    baseline: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: 'baseline interval [from, to] in seconds relative to the event, subtracted per channel' },
+    standardize: { type: 'string', enum: ['none', 'epoch'], default: 'none', description: "'epoch': each channel to zero mean and unit variance" },
+    layout: { type: 'string', enum: ['auto', 'channels-time-1', 'channels-time', 'time-channels'], default: 'auto', description: "how the epoch fills the model input (auto: [C, T, 1] for rank 3, [C, T] or [T, C] by the channel count for rank 2)" },
+    colormap: { type: 'string', default: 'bwr', description: 'colormap of the relevance views' },
+    mode: { type: 'string', enum: ['signed', 'absolute', 'positive'], default: 'signed', description: 'which relevance the channel × time map shows' },
+    clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' },
+    topoWindow: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: 'time window [from, to] in seconds (epoch time) of the topography (default: the whole epoch)' },
+    topoSeries: { type: 'integer', minimum: 0, maximum: 12, default: 5, description: 'number of consecutive windows in the topography series (0: none)' },
+  },
+};
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Where the channels go: [C, T, 1] for rank 3 (EEGNet), for rank 2 [T, C] (Keras Conv1D, channels
+ * last) when the first axis is the longer one or the channel list says so, else [C, T].
+ */
+function layoutFor(shape: readonly (number | null)[] | undefined, channels: number | undefined, option: string | undefined): EegLayout {
+  if (option !== undefined && option !== 'auto') return option as EegLayout;
+  if (!shape || shape.length === 3) return 'channels-time-1';
+  if (shape.length !== 2) throw new InvalidArgumentError(`an EEG model input must have rank 2 or 3 (without the batch axis), got [${shape.join(', ')}]`);
+  if (channels !== undefined) return shape[1] === channels && shape[0] !== channels ? 'time-channels' : 'channels-time';
+  return (shape[0] ?? 0) > (shape[1] ?? Infinity) ? 'time-channels' : 'channels-time';
+}
+
+/** Epoch spec from the options, the model's input shape and the recording. */
+function specFrom(options: Readonly<Record<string, unknown>>, model: ModelInputSpec | undefined): { spec: EpochSpec; event?: string; layout: EegLayout } {
+  const preset = options.preset === 'demo';
+  const base: Partial<EpochSpec> = preset ? EEG_DEMO_EPOCH : {};
+  const event = (options.event as string | undefined) ?? (preset ? '/^stimulus\\//' : undefined);
+  const shape = model?.shape;
+  const layout = layoutFor(shape, Array.isArray(options.channels) ? options.channels.length : undefined, options.layout as string | undefined);
+  const timeAxis = shape ? (layout === 'time-channels' ? 0 : 1) : -1;
+  const modelSamples = shape && timeAxis >= 0 ? shape[timeAxis] ?? undefined : undefined;
+  const low = num(options.bandpassLow) || null;
+  const high = num(options.bandpassHigh) || null;
+  const tmin = num(options.tmin) ?? base.tmin ?? (event ? -0.2 : 0);
+  const duration = num(options.duration);
+  const baseline = Array.isArray(options.baseline) ? (options.baseline as [number, number]) : base.baseline ?? null;
+  return {
+    event,
+    layout,
+    spec: {
+      ...base,
+      ...(Array.isArray(options.channels) ? { channels: options.channels as string[] } : {}),
+      ...(num(options.sampleRate) !== undefined ? { sampleRate: num(options.sampleRate) } : {}),
+      bandpass: low !== null || high !== null ? [low, high] : base.bandpass ?? null,
+      filterOrder: num(options.filterOrder) ?? base.filterOrder ?? 4,
+      tmin,
+      ...(modelSamples ? { samples: modelSamples } : duration ? { tmax: tmin + duration } : base.samples ? { samples: base.samples } : { tmax: tmin + (event ? 1 : 10) }),
+      baseline,
+      standardize: (options.standardize as 'none' | 'epoch' | undefined) ?? base.standardize ?? 'none',
+    },
+  };
+}
+
+/** [C × T] epoch data in the model's layout (and back). */
+function toLayout(data: Float32Array, C: number, T: number, layout: EegLayout): Float32Array {
+  if (layout !== 'time-channels') return data;
+  const out = new Float32Array(C * T);
+  for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) out[t * C + c] = data[c * T + t]!;
+  return out;
+}
+
+function fromLayout(values: Float32Array, C: number, T: number, layout: EegLayout): Float32Array {
+  if (layout !== 'time-channels') return values;
+  const out = new Float32Array(C * T);
+  for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) out[c * T + t] = values[t * C + c]!;
+  return out;
+}
+
+const png = (name: string, description: string, bytes: Uint8Array): Artefact => ({ name, mediaType: 'image/png', description, bytes });
+
+function csvNumber(v: number): string {
+  return Number.isFinite(v) ? String(Math.fround(v) === v ? v : Number(v.toPrecision(9))) : '';
+}
+
+export const eegAdapter: ModalityAdapter = {
+  name: 'eeg',
+  description: 'EEG recordings (EDF, EDF+, BDF, BDF+, BrainVision): channel × time relevance with annotations, scalp topographies, relevance per channel and frequency band, CSV, and an EDF+ relevance recording',
+  extensions: ['.edf', '.bdf', '.vhdr'],
+  options: OPTIONS,
+  demos: { models: EEG_DEMO_MODELS, inputs: EEG_DEMO_INPUTS },
+
+  async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+    const spec0 = model?.[0];
+    const recording = readRecording(files, { channels: undefined });
+    const { spec, event, layout } = specFrom(options, spec0);
+    // Channels: as asked, or as many EEG channels as the model takes.
+    const shape = spec0?.shape;
+    const channelCount = shape ? (layout === 'time-channels' ? shape[1] : shape[0]) ?? undefined : undefined;
+    const channels = spec.channels ?? defaultChannels(recording, channelCount).map((c) => c.label);
+    if (channelCount !== undefined && channels.length !== channelCount) {
+      throw new InvalidArgumentError(`${recording.file}: the model takes ${channelCount} channels, ${channels.length} were chosen (${channels.join(', ')})`);
+    }
+    let onset: number;
+    let eventInfo: Record<string, unknown> = {};
+    if (event) {
+      const matches = findEvents(recording, event);
+      const index = num(options.eventIndex) ?? 0;
+      const hit = matches[index];
+      if (!hit) {
+        const known = [...new Set(recording.annotations.map((a) => a.description))].slice(0, 20);
+        throw new InvalidArgumentError(`${recording.file}: no annotation #${index} matching '${event}' (${matches.length} match; descriptions: ${known.join(', ') || 'none'})`);
+      }
+      onset = hit.onset;
+      eventInfo = { event: hit.description, eventIndex: index, eventOnset: hit.onset, matchingEvents: matches.length };
+    } else {
+      onset = num(options.start) ?? 0;
+    }
+    const [epoch] = extractEpochs(recording, [onset], { ...spec, channels });
+    const e = epoch!;
+    const C = e.channels.length;
+    const T = e.samples;
+    const sampleShape = layout === 'channels-time-1' ? [C, T, 1] : layout === 'channels-time' ? [C, T] : [T, C];
+    if (shape && shape.some((d, i) => d !== null && d !== sampleShape[i])) {
+      throw new InvalidArgumentError(`${recording.file}: decoded shape [${sampleShape.join(', ')}] does not fit the model input [${shape.join(', ')}]`);
+    }
+    const channelAxis: AxisInfo = { name: 'channel', labels: e.channels };
+    const timeAxis: AxisInfo = { name: 'time', unit: 's', start: e.tmin, step: 1 / e.sampleRate };
+    const axes = layout === 'time-channels' ? [timeAxis, channelAxis] : layout === 'channels-time' ? [channelAxis, timeAxis] : [channelAxis, timeAxis, { name: 'feature', labels: ['signal'] }];
+    const epochStart = recording.start ? new Date(recording.start.getTime() + Math.round((onset + e.tmin) * 1000)) : null;
+    const internal: EegInternal = { epoch: e, layout, epochStart, file: recording.file };
+    return {
+      modality: 'eeg',
+      samples: [{ values: toLayout(e.data, C, T, layout), shape: sampleShape, dtype: 'float32' }],
+      axes,
+      metadata: {
+        file: recording.file,
+        files: files.map((f) => f.name),
+        format: recording.format,
+        start: recording.start?.toISOString() ?? null,
+        recordingDuration: recording.duration,
+        recordingChannels: recording.channels.map((c) => ({ label: c.label, unit: c.unit, sampleRate: c.sampleRate })),
+        annotations: recording.annotations.length,
+        channels: e.channels,
+        units: e.units,
+        sampleRate: e.sampleRate,
+        samples: T,
+        tmin: e.tmin,
+        windowStart: onset + e.tmin,
+        ...eventInfo,
+        preprocessing: { bandpass: spec.bandpass, filterOrder: spec.filterOrder, baseline: spec.baseline, standardize: spec.standardize, resampled: recording.channels.some((c) => c.sampleRate !== e.sampleRate) },
+        layout,
+      },
+      internal,
+    };
+  },
+
+  async preview(input: DecodedInput): Promise<Artefact> {
+    const { epoch, file } = input.internal as EegInternal;
+    return png('input.png', 'the decoded epoch: one trace per channel, annotations marked', renderTraces({
+      values: epoch.data, channels: epoch.channels, sampleRate: epoch.sampleRate, tmin: epoch.tmin, annotations: epoch.annotations,
+      title: `${file}: ${epoch.channels.length} channels, ${epoch.sampleRate} Hz`, unit: epoch.units[0],
+    }));
+  },
+
+  async artefacts(input, relevance: RelevanceOf, options = {}): Promise<Artefact[]> {
+    const internal = input.internal as EegInternal;
+    const { epoch, layout } = internal;
+    const C = epoch.channels.length;
+    const T = epoch.samples;
+    const r = relevance.relevances[0]!;
+    if (r.values.length !== C * T) throw new InvalidArgumentError(`relevance has ${r.values.length} values, the decoded epoch ${C}×${T}`);
+    const R = fromLayout(r.values, C, T, layout);
+    const colormap = (options.colormap as ColormapName | undefined) ?? 'bwr';
+    const mode = (options.mode as HeatmapMode | undefined) ?? 'signed';
+    const what = `${relevance.method}${relevance.targetName !== undefined ? `, class '${relevance.targetName}'` : `, class ${relevance.target}`}`;
+    const out: Artefact[] = [];
+
+    out.push(png('relevance-channel-time.png', `relevance per channel and time (${what}; ${colormap}, ${mode}) with annotation markers`, renderChannelTime({
+      values: R, channels: epoch.channels, sampleRate: epoch.sampleRate, tmin: epoch.tmin, annotations: epoch.annotations,
+      title: `relevance (${what})`, unit: 'R',
+    }, { colormap, mode, clipPercentile: num(options.clipPercentile) })));
+
+    // Topographies: one window, and a series of consecutive windows on one scale.
+    const sumWindow = (a: number, b: number) => {
+      const j0 = Math.max(0, Math.round((a - epoch.tmin) * epoch.sampleRate));
+      const j1 = Math.min(T, Math.max(j0 + 1, Math.round((b - epoch.tmin) * epoch.sampleRate)));
+      return Float64Array.from({ length: C }, (_, c) => {
+        let s = 0;
+        for (let j = j0; j < j1; j++) s += R[c * T + j]!;
+        return s;
+      });
+    };
+    const tmax = epoch.tmin + T / epoch.sampleRate;
+    const placed = placedChannels(epoch.channels);
+    if (placed.length >= 3) {
+      const [a, b] = Array.isArray(options.topoWindow) ? (options.topoWindow as [number, number]) : [epoch.tmin, tmax];
+      const label = `${a.toFixed(2)} to ${b.toFixed(2)} s`;
+      out.push(png('topomap.png', `scalp topography of the relevance summed over ${label} (biharmonic spline over standard 10-20/10-10 positions)`,
+        renderTopomaps([{ title: label, values: sumWindow(a, b) }], epoch.channels, { colormap: 'bwr', title: `relevance ${what}`, unit: 'summed R' })));
+      const n = num(options.topoSeries) ?? 5;
+      if (n > 0) {
+        const step = (tmax - epoch.tmin) / n;
+        const maps = Array.from({ length: n }, (_, k) => {
+          const [w0, w1] = [epoch.tmin + k * step, epoch.tmin + (k + 1) * step];
+          return { title: `${w0.toFixed(2)} to ${w1.toFixed(2)} s`, values: sumWindow(w0, w1) };
+        });
+        out.push(png('topomap-series.png', `scalp topographies of ${n} consecutive windows on one colour scale`,
+          renderTopomaps(maps, epoch.channels, { colormap: 'bwr', title: `relevance over time (${what})`, unit: 'summed R per window' })));
+      }
+    }
+
+    const sums = new Float64Array(C);
+    const abs = new Float64Array(C);
+    for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) {
+      sums[c] += R[c * T + t]!;
+      abs[c] += Math.abs(R[c * T + t]!);
+    }
+    out.push(png('relevance-channels.png', 'summed relevance per channel and its share of the total |relevance|', renderChannelBars(epoch.channels, sums, abs, { title: `relevance per channel (${what})` })));
+    const bands = bandRelevance(epoch.data, R, C, T, epoch.sampleRate, EEG_BANDS);
+    const usable = EEG_BANDS.filter((b) => b.low < epoch.sampleRate / 2);
+    const B = EEG_BANDS.length;
+    const trimmed = Float64Array.from({ length: C * usable.length }, (_, i) => bands[Math.floor(i / usable.length) * B + (i % usable.length)]!);
+    out.push(png('relevance-bands.png', 'relevance per channel and frequency band (input split exactly into band components by DFT; relevance shared in proportion)',
+      renderBandTable(epoch.channels, usable, trimmed, { title: `relevance per frequency band (${what})` })));
+
+    const times = Array.from({ length: T }, (_, t) => epoch.tmin + t / epoch.sampleRate);
+    const rows = [['time_s', ...epoch.channels].join(',')];
+    for (let t = 0; t < T; t++) rows.push([csvNumber(Number(times[t]!.toFixed(9))), ...epoch.channels.map((_, c) => csvNumber(R[c * T + t]!))].join(','));
+    out.push(textArtefact('relevance.csv', 'text/csv', 'relevance per time point (rows) and channel (columns)', rows.join('\n') + '\n'));
+    const total = abs.reduce((p, q) => p + q, 0) || 1;
+    const bandRows = [['channel', 'sum', 'abs_sum', 'abs_share', ...usable.map((b) => b.name)].join(',')];
+    for (let c = 0; c < C; c++) bandRows.push([epoch.channels[c], csvNumber(sums[c]!), csvNumber(abs[c]!), csvNumber(abs[c]! / total), ...usable.map((_, b) => csvNumber(trimmed[c * usable.length + b]!))].join(','));
+    out.push(textArtefact('relevance-channels.csv', 'text/csv', 'per channel: summed relevance, |relevance|, its share, and relevance per frequency band', bandRows.join('\n') + '\n'));
+
+    out.push({
+      name: 'relevance.edf',
+      mediaType: 'application/octet-stream',
+      description: 'EDF+ recording of the epoch: the input channels (EEG …) and one relevance channel per input channel (REL …), annotations kept',
+      bytes: relevanceEdf(internal, R, { method: relevance.method, target: relevance.targetName ?? String(relevance.target) }),
+    });
+    out.push(relevanceArtefact(relevance, { channels: epoch.channels, sampleRate: epoch.sampleRate, tmin: epoch.tmin, layout }));
+    return out;
+  },
+};
+

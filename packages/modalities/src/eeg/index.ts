@@ -1,0 +1,23 @@
+/** The EEG modality: EDF/EDF+/BDF/BDF+ and BrainVision readers, an EDF+ writer, pre-processing, views, the demo. */
+export { eegAdapter, type EegInternal, type EegLayout } from './eeg-adapter.js';
+export { InvalidEegFileError } from './errors.js';
+export { type EegRecording, type EegChannel, type EegAnnotation, type EegSegment, type EegFormat, sensorName, microvoltFactor, sampleTime } from './recording.js';
+export { type ByteSource, memorySource, fileSource } from './byte-source.js';
+export { readEdfHeader, type EdfHeader, type EdfSignalHeader, type EdfHeaderOptions } from './edf-header.js';
+export { readEdf, readEdfBytes, readEdfFile, type EdfReadOptions } from './edf-reader.js';
+export { readBrainVision, readBrainVisionFile, brainVisionFromFiles, type BrainVisionFiles } from './brainvision.js';
+export { readRecording, type ReadRecordingOptions } from './read-recording.js';
+export { parseTals, encodeTal, talAnnotations, type Tal } from './tal.js';
+export { writeEdfPlus, EdfPlusWriter, chooseRecordDuration, type EdfSignalSpec, type EdfWriteOptions } from './edf-writer.js';
+export { relevanceEdf, relevanceExponent } from './relevance-edf.js';
+export { butterworth, bandpassSections, filtfilt, sosFilterInPlace, sectionsGain, sectionsInitialState, type Section as FilterSection } from './filters.js';
+export { resample as resampleSignal, resampleAt, resampleHalfWidth, type ResampleOptions as SignalResampleOptions } from './resample.js';
+export { extractEpochs, findEvents, selectChannels, defaultChannels, filterChannel, standardizeInPlace, type Epoch, type EpochSpec } from './preprocess.js';
+export { electrodePosition, projectElectrode, electrodeNames } from './montage.js';
+export { bandComponents, bandRelevance, EEG_BANDS, type Band as FrequencyBand } from './spectral.js';
+export { renderChannelTime, type ChannelTimeView } from './views/channel-time.js';
+export { renderTopomaps, biharmonicSpline, placedChannels, type Topomap, type TopomapStyle } from './views/topomap.js';
+export { renderChannelBars, renderBandTable } from './views/channel-bands.js';
+export { renderTraces, type TracesView } from './views/traces.js';
+export { syntheticEeg, relevanceShare, SYNTHETIC_CHANNELS as EEG_SYNTHETIC_CHANNELS, PLANTED_P300, type SyntheticEegOptions, type SyntheticEeg } from './synthetic.js';
+export { EEG_DEMO_DIR, EEG_DEMO_CLASSES, EEG_DEMO_EPOCH, EEG_DEMO_DECODE, EEG_DEMO_MODELS, EEG_DEMO_INPUTS, EEG_DEMO_LRP } from './demo.js';

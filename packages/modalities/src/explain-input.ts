@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs';
+import { explain, type ExplainRequest, type XaiModel } from '@xai/core';
+import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from './adapter.js';
+
+export interface ExplainedInput {
+  readonly decoded: DecodedInput;
+  readonly artefacts: Artefact[];
+  readonly method: string;
+  readonly options: Record<string, unknown>;
+  readonly target: number;
+  readonly logits: number[];
+  readonly elapsedMs: number;
+}
+
+/** What each model input expects of one sample. */
+export function modelInputSpecs(model: XaiModel): ModelInputSpec[] {
+  return model.layersModel.inputs.map((input) => ({
+    shape: input.shape.slice(1),
+    dtype: input.dtype === 'int32' ? 'int32' : 'float32',
+  }));
+}
+
+/**
+ * The whole round trip of one input: decode the user's files with the modality adapter, explain
+ * the sample with any registered method, and turn the relevance into the modality's artefacts.
+ */
+export async function explainInput(
+  model: XaiModel,
+  adapter: ModalityAdapter,
+  files: readonly InputFile[],
+  request: ExplainRequest & { readonly decodeOptions?: Record<string, unknown>; readonly renderOptions?: Record<string, unknown>; readonly classNames?: readonly string[] },
+): Promise<ExplainedInput> {
+  const { decodeOptions, renderOptions, classNames, ...explainRequest } = request;
+  const decoded = await adapter.decode(files, decodeOptions ?? {}, modelInputSpecs(model));
+  const tensors = decoded.samples.map((s) => tf.tensor(s.values, [...s.shape], s.dtype));
+  try {
+    const result = await explain(model, tensors.length === 1 ? tensors[0]! : tensors, explainRequest);
+    try {
+      const target = result.targets[0]!;
+      const logits = Array.from(result.logits.dataSync());
+      const relevances = result.relevances.map((r) => ({ values: r.dataSync() as Float32Array, shape: r.shape }));
+      const artefacts = await adapter.artefacts(decoded, {
+        relevances, method: result.method, target, targetName: classNames?.[target], logits, options: result.options,
+      }, renderOptions ?? {});
+      return { decoded, artefacts, method: result.method, options: result.options, target, logits, elapsedMs: result.elapsedMs };
+    } finally {
+      result.dispose();
+    }
+  } finally {
+    tensors.forEach((t) => t.dispose());
+  }
+}

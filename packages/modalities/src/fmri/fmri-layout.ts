@@ -1,0 +1,130 @@
+/**
+ * How a NIfTI volume or series becomes one model input, and back: which spatial axis order the
+ * model takes, what happens to the time axis of a 4-D file, and where each voxel (i, j, k, t)
+ * lies in the flat sample.
+ */
+import { InvalidArgumentError } from '@xai/core';
+import type { ModelInputSpec } from '../adapter.js';
+
+/**
+ * - volume: one 3-D volume [...spatial, 1] (a 3-D file, or one volume of a 4-D file);
+ * - channels: time as the channel axis [...spatial, T];
+ * - batch: the volumes as a batch [T, ...spatial, 1], each explained on its own (a 3-D model run over a series);
+ * - sequence: one sample [T, ...spatial, 1] for models that take a sequence of volumes.
+ */
+export type TimeMode = 'volume' | 'channels' | 'batch' | 'sequence';
+export const TIME_MODES = ['auto', 'channels', 'batch', 'sequence'] as const;
+
+export interface FmriLayout {
+  readonly mode: TimeMode;
+  /** The spatial NIfTI axes in the order the model takes them, e.g. [0, 1, 2] ('ijk') or [2, 1, 0] ('kji'). */
+  readonly spatial: readonly number[];
+  /** NIfTI axes in the order of the sample values (3 = t), without the channel axis of size 1. */
+  readonly order: readonly number[];
+  /** Whether a channel axis of size 1 ends the sample shape. */
+  readonly channelAxis: boolean;
+  /** Shape of the sample (for 'batch': with the batch axis first). */
+  readonly sampleShape: readonly number[];
+  /** [ni, nj, nk, T] (T = 1 for one volume). */
+  readonly dims: readonly [number, number, number, number];
+  /** Element strides of i, j, k and t in the sample values. */
+  readonly strides: readonly [number, number, number, number];
+  /** The volume taken from a 4-D file in 'volume' mode, else null. */
+  readonly volumeIndex: number | null;
+}
+
+/** 'ijk', 'kji', … → [0, 1, 2], [2, 1, 0], … */
+export function parseAxisOrder(text: string): number[] {
+  const letters = text.toLowerCase();
+  const order = [...letters].map((ch) => 'ijk'.indexOf(ch));
+  if (order.length !== 3 || order.some((a) => a < 0) || new Set(order).size !== 3) {
+    throw new InvalidArgumentError(`axes must be a permutation of 'ijk' (e.g. 'ijk', 'kji'), got '${text}'`);
+  }
+  return order;
+}
+
+const axisName = (order: readonly number[]) => order.map((a) => 'ijk'[a]).join('');
+
+export interface LayoutRequest {
+  readonly file: string;
+  /** NIfTI dims after dropping trailing singleton axes: 3 or 4 of them. */
+  readonly dims: readonly number[];
+  readonly axes: string;
+  readonly time: (typeof TIME_MODES)[number];
+  readonly volume?: number;
+  readonly model?: ModelInputSpec;
+}
+
+/** Chooses the layout from the file's dims, the options and (when known) the model's input shape. */
+export function chooseLayout(req: LayoutRequest): FmriLayout {
+  const spatial = parseAxisOrder(req.axes);
+  const [ni, nj, nk] = req.dims as [number, number, number];
+  const T = req.dims.length === 4 ? req.dims[3]! : 1;
+  const spec = req.model?.shape;
+  let mode: TimeMode;
+  let volumeIndex: number | null = null;
+  if (req.volume !== undefined) {
+    if (!Number.isInteger(req.volume) || req.volume < 0 || req.volume >= T) {
+      throw new InvalidArgumentError(`${req.file}: volume ${req.volume} does not exist; the file has ${T} volume(s) (0..${T - 1})`);
+    }
+    mode = 'volume';
+    volumeIndex = T > 1 ? req.volume : null;
+  } else if (T === 1) {
+    mode = 'volume';
+  } else if (req.time !== 'auto') {
+    mode = req.time;
+  } else if (spec?.length === 5 || (spec?.length === 4 && spec[0] === T && spec[3] !== T)) {
+    mode = 'sequence';
+  } else if (spec?.length === 4 && spec[3] === T) {
+    mode = 'channels';
+  } else {
+    mode = 'batch';
+  }
+  // A channel axis of size 1, unless the model's input rank says there is none.
+  const spatialRank = { volume: 3, channels: 3, batch: 3, sequence: 4 }[mode];
+  const channelAxis = mode !== 'channels' && !(spec && spec.length === spatialRank);
+  const spatialShape = spatial.map((a) => [ni, nj, nk][a]!);
+  const order = mode === 'channels' ? [...spatial, 3] : mode === 'volume' ? [...spatial] : [3, ...spatial];
+  const sampleShape = mode === 'channels' ? [...spatialShape, T] : mode === 'volume' ? [...spatialShape] : [T, ...spatialShape];
+  if (channelAxis) sampleShape.push(1);
+  const dims: [number, number, number, number] = [ni, nj, nk, mode === 'volume' ? 1 : T];
+  const strides = [0, 0, 0, 0] as [number, number, number, number];
+  let s = 1;
+  for (let q = order.length - 1; q >= 0; q--) {
+    strides[order[q]!] = s;
+    s *= dims[order[q]!]!;
+  }
+
+  if (spec) {
+    const compared = mode === 'batch' ? sampleShape.slice(1) : sampleShape;
+    const ok = compared.length === spec.length && spec.every((d, k) => d === null || d === compared[k]);
+    if (!ok) {
+      const hint = ['ijk', 'kji', 'kij', 'jik', 'jki', 'ikj'].find((p) => {
+        const alt = parseAxisOrder(p).map((a) => [ni, nj, nk][a]!);
+        const shaped = mode === 'channels' ? [...alt, T] : mode === 'sequence' ? [T, ...alt] : alt;
+        if (channelAxis) shaped.push(1);
+        return p !== axisName(spatial) && shaped.length === spec.length && spec.every((d, k) => d === null || d === shaped[k]);
+      });
+      throw new InvalidArgumentError(
+        `${req.file}: the model expects [${spec.map((d) => d ?? 'any').join(', ')}]${mode === 'batch' ? ' per volume' : ''}, ` +
+          `the volume gives [${compared.join(', ')}] (dims [${req.dims.join(', ')}], axes '${axisName(spatial)}', time '${mode}')` +
+          (hint ? `; option axes: '${hint}' would match` : '; resample the volume to the model grid first'),
+      );
+    }
+  }
+  return { mode, spatial, order, channelAxis, sampleShape, dims, strides, volumeIndex };
+}
+
+/** Reorders a dense nibabel-order (i slowest, k fastest) 3-D volume into `order` (e.g. [2, 1, 0] for 'kji'). */
+export function reorderVolume(values: ArrayLike<number>, dims: readonly [number, number, number], order: readonly number[]): Float32Array {
+  const out = new Float32Array(dims[0] * dims[1] * dims[2]);
+  const outDims = order.map((a) => dims[a]!);
+  const stride = [0, 0, 0];
+  stride[order[0]!] = outDims[1]! * outDims[2]!;
+  stride[order[1]!] = outDims[2]!;
+  stride[order[2]!] = 1;
+  for (let i = 0, p = 0; i < dims[0]; i++) for (let j = 0; j < dims[1]; j++) for (let k = 0; k < dims[2]; k++, p++) {
+    out[i * stride[0]! + j * stride[1]! + k * stride[2]!] = values[p]!;
+  }
+  return out;
+}

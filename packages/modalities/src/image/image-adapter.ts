@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import {
+  DEMO_INPUTS, DEMO_MODEL, SHAPE_CLASSES, decodeInput, encodeIndexedPng, encodePng, overlayHeatmap, reduceChannels, renderHeatmap, renderHeatmapIndexed, upscaleNearest,
+  type ColormapName, type HeatmapMode,
+} from '@xai/core';
+import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from '../adapter.js';
+import { relevanceArtefact } from '../artefacts.js';
+
+const CHANNEL_NAMES: Record<number, string[]> = { 1: ['grey'], 3: ['red', 'green', 'blue'] };
+
+/** Nearest-neighbour factor that makes small images (e.g. 32×32) visible, at most 8. */
+const displayFactor = (height: number, width: number) => Math.max(1, Math.min(8, Math.floor(256 / Math.max(height, width))));
+
+function rgbOf(values: Float32Array, channels: number): Float32Array {
+  if (channels === 3) return values;
+  const out = new Float32Array((values.length / channels) * 3);
+  for (let p = 0; p < values.length / channels; p++) out.fill(values[p * channels]!, p * 3, p * 3 + 3);
+  return out;
+}
+
+/** Images (PNG, JPEG, and arrays as .npy/.json): heatmap, overlay and relevance JSON. */
+export const imageAdapter: ModalityAdapter = {
+  name: 'image',
+  description: 'images (PNG, JPEG; arrays as .npy or .json): heatmaps and overlays',
+  extensions: ['.png', '.jpg', '.jpeg', '.npy', '.json'],
+  demos: {
+    models: [{ name: 'shapes-cnn', path: DEMO_MODEL, description: 'CNN on generated 32×32 shapes (square, cross, ring, triangle), 99.75% test accuracy', classNames: SHAPE_CLASSES }],
+    inputs: SHAPE_CLASSES.map((name) => ({ name: `shape-${name}`, files: [join(DEMO_INPUTS, `${name}.png`)], description: `a generated ${name}`, model: 'shapes-cnn' })),
+  },
+  options: {
+    type: 'object',
+    properties: {
+      scale: { type: 'string', enum: ['0-1', '0-255'], default: '0-1', description: 'pixel value range the model was trained on' },
+      colormap: { type: 'string', default: 'bwr', description: 'heatmap colormap (bwr, seismic, coldnhot, hot, gray, …)' },
+      mode: { type: 'string', enum: ['signed', 'absolute', 'positive'], default: 'signed', description: 'which relevance the heatmap shows' },
+      clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' },
+      alpha: { type: 'number', minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' },
+    },
+  },
+
+  async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+    const file = files[0]!;
+    const expected = model?.[0]?.shape;
+    const shape = expected && expected.every((d): d is number => d !== null) ? expected : undefined;
+    const array = decodeInput(file.bytes, file.name, { shape, scale: (options.scale as '0-1' | '0-255' | undefined) ?? '0-1' });
+    const [height, width, channels] = array.shape.length === 3 ? array.shape : [array.shape[0]!, array.shape[1] ?? 1, 1];
+    return {
+      modality: 'image',
+      samples: [{ values: array.values, shape: array.shape, dtype: 'float32' }],
+      axes: [
+        { name: 'y', unit: 'px', start: 0, step: 1 },
+        { name: 'x', unit: 'px', start: 0, step: 1 },
+        ...(array.shape.length === 3 ? [{ name: 'channel', labels: CHANNEL_NAMES[channels!] ?? Array.from({ length: channels! }, (_, c) => `c${c}`) }] : []),
+      ],
+      metadata: { file: file.name, height, width, channels, shape: array.shape },
+    };
+  },
+
+  async preview(input: DecodedInput): Promise<Artefact> {
+    const { values, shape } = input.samples[0]!;
+    const [h, w, c = 1] = shape as number[];
+    const rgb = rgbOf(values as Float32Array, c);
+    const rgba = new Uint8Array(h! * w! * 4);
+    for (let p = 0; p < h! * w!; p++) {
+      for (let k = 0; k < 3; k++) rgba[p * 4 + k] = Math.round(255 * Math.min(1, Math.max(0, rgb[p * 3 + k]!)));
+      rgba[p * 4 + 3] = 255;
+    }
+    const png = encodePng(upscaleNearest({ rgba, width: w!, height: h! }, displayFactor(h!, w!)));
+    return { name: 'input.png', mediaType: 'image/png', description: 'the input image', bytes: png };
+  },
+
+  async artefacts(input, relevance, options = {}): Promise<Artefact[]> {
+    const { values, shape } = relevance.relevances[0]!;
+    const [h, w, c = 1] = shape as number[];
+    const map = c > 1 ? reduceChannels(values, [h!, w!, c], 'sum') : values;
+    const render = {
+      colormap: (options.colormap as ColormapName | undefined) ?? 'bwr',
+      mode: (options.mode as HeatmapMode | undefined) ?? 'signed',
+      clipPercentile: options.clipPercentile as number | undefined,
+      upscale: displayFactor(h!, w!),
+    };
+    const indexed = renderHeatmapIndexed(map, h!, w!, render);
+    const heat = renderHeatmap(map, h!, w!, { ...render, upscale: 1 });
+    const image = input.samples[0]!;
+    const overlay = overlayHeatmap(rgbOf(image.values as Float32Array, (image.shape[2] as number | undefined) ?? 1), heat, (options.alpha as number | undefined) ?? 0.6);
+    return [
+      { name: 'heatmap.png', mediaType: 'image/png', description: `relevance heatmap (${render.colormap}, ${render.mode}; palette PNG)`, bytes: encodeIndexedPng(indexed) },
+      { name: 'overlay.png', mediaType: 'image/png', description: 'heatmap over the input image', bytes: encodePng(upscaleNearest(overlay, render.upscale)) },
+      relevanceArtefact(relevance, { scale: indexed.scale }),
+    ];
+  },
+};

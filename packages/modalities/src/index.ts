@@ -1,0 +1,22 @@
+/** @xai/modalities — adapters from user files to model inputs and from relevance back to artefacts. */
+export type { Artefact, AxisInfo, DecodedInput, DemoInput, DemoModel, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf, SampleArray } from './adapter.js';
+export { registerAdapter, listAdapters, adapterByName, adapterForFiles, modalityCatalog } from './registry.js';
+export { relevanceArtefact, textArtefact } from './artefacts.js';
+export { imageAdapter } from './image/image-adapter.js';
+export * from './text/index.js';
+export * from './audio/index.js';
+export * from './fmri/index.js';
+export * from './eeg/index.js';
+export { explainInput, modelInputSpecs, type ExplainedInput } from './explain-input.js';
+import { imageAdapter } from './image/image-adapter.js';
+import { textAdapter } from './text/text-adapter.js';
+import { audioAdapter } from './audio/audio-adapter.js';
+import { fmriAdapter } from './fmri/fmri-adapter.js';
+import { eegAdapter } from './eeg/eeg-adapter.js';
+import { registerAdapter } from './registry.js';
+
+registerAdapter(imageAdapter);
+registerAdapter(textAdapter);
+registerAdapter(audioAdapter);
+registerAdapter(fmriAdapter);
+registerAdapter(eegAdapter);

@@ -1,0 +1,16 @@
+/** The text modality: Treebank tokens, vocabulary and OOV policy, per-token relevance as HTML/ANSI/JSON. */
+export { textAdapter, textFile } from './text-adapter.js';
+export { TEXT_DEMO_DIR, TEXT_DEMO_VOCABULARY, TEXT_DEMO_CLASSES, TEXT_DEMO_MODELS, textDemoModels, textDemoInputs } from './demo.js';
+export { tokenizeTreebank, codePointOffsets, type TextToken, type TokenizeOptions } from './treebank-tokenizer.js';
+export {
+  Vocabulary, PAD_ID, OOV_ID, PAD_TOKEN, OOV_TOKEN, OOV_POLICIES, SEQUENCE_SIDES,
+  type OovPolicy, type SequenceSide, type VocabularySettings, type VocabularyFile,
+} from './vocabulary.js';
+export { encodeTokens, type EncodedText, type EncodedToken, type EncodeOptions } from './encode-tokens.js';
+export { tokenRelevance, type TokenRelevance } from './token-relevance.js';
+export { bwr, rescaleByAbs, scoreColour, symmetricScale, hexColour, textColourOn, formatScore, type Rgb } from './bwr-colour.js';
+export { sentenceOf, tokenScales, type HighlightToken, type ScaleBy } from './highlight-token.js';
+export { textHeatmapHtml, legendHtml, htmlPage, escapeHtml, type TextHtmlOptions } from './render-html.js';
+export { textHeatmapAnsi, sanitizeForTerminal, xterm256, type AnsiColours, type TextAnsiOptions } from './render-ansi.js';
+export { textRelevanceJson, type TextRelevanceJson, type TextRelevanceJsonToken } from './token-json.js';
+export { InvalidTextError, OutOfVocabularyError } from './text-errors.js';
