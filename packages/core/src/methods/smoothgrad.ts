@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { mulberry32 } from '../demo/synthetic-shapes.js';
+import { normalDeviates } from '../random/normal-deviates.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { MethodContext } from './method-context.js';
@@ -23,24 +24,6 @@ export interface SmoothGradOptions extends ExplainOptions {
   readonly seed?: number;
   /** Copies per pass of the wrapped method (default 32). */
   readonly batchSize?: number;
-}
-
-/** Standard normal deviates from a seeded uniform generator (Box–Muller). */
-function normalSource(seed: number): () => number {
-  const uniform = mulberry32(seed);
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const u = 1 - uniform();
-    const v = uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
 }
 
 /**
@@ -80,7 +63,7 @@ export async function noiseTunnel(
       for (const v of s) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
       return noiseLevel * (hi - lo);
     });
-    const normal = normalSource(seed);
+    const normal = normalDeviates(mulberry32(seed));
     const mean = new Float64Array(batch * size);
     const m2 = new Float64Array(batch * size);
     // Copies are ordered sample-major within a pass: [b0 copy k, b1 copy k, …] for each k of the pass.

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@xai/core';
+import { mulberry32, normalDeviates } from '@xai/core';
 
 /** Seeded random numbers (mulberry32, as in core): every random choice of a metric goes through one. */
 export interface Random {
@@ -15,23 +15,11 @@ export interface Random {
 
 export function seededRandom(seed: number): Random {
   const next = mulberry32(seed);
-  let spare: number | null = null;
+  const normal = normalDeviates(next);
   return {
     next,
     uniform: (low, high) => low + (high - low) * next(),
-    normal() {
-      if (spare !== null) {
-        const s = spare;
-        spare = null;
-        return s;
-      }
-      let u = next();
-      while (u <= 0) u = next();
-      const v = next();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
-    },
+    normal,
     int: (n) => Math.floor(next() * n),
     shuffle(items) {
       for (let i = items.length - 1; i > 0; i--) {

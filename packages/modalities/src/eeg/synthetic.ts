@@ -4,7 +4,7 @@
  * 'stimulus/standard'), and after each target a P300-like positive deflection on the
  * centro-parietal channels only, entirely inside a fixed post-stimulus window.
  */
-import { mulberry32 } from '@xai/core';
+import { mulberry32, normalDeviates } from '@xai/core';
 import type { EegAnnotation } from './recording.js';
 
 export const SYNTHETIC_CHANNELS = ['Fp1', 'Fp2', 'F7', 'F3', 'Fz', 'F4', 'F8', 'T7', 'C3', 'Cz', 'C4', 'T8', 'P3', 'Pz', 'P4', 'Oz'] as const;
@@ -32,23 +32,6 @@ export interface SyntheticEeg {
   readonly sampleRate: number;
   readonly channels: readonly { label: string; samples: Float32Array }[];
   readonly annotations: readonly EegAnnotation[];
-}
-
-/** Standard normal deviates from a seeded uniform generator (Box–Muller). */
-function gaussian(rand: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const u = Math.max(rand(), 1e-12);
-    const v = rand();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
 }
 
 /** Pink-ish noise: a sum of AR(1) processes with time constants from 4 ms to 0.4 s, unit RMS. */
@@ -90,7 +73,7 @@ export function syntheticEeg(options: SyntheticEegOptions): SyntheticEeg {
   const rate = options.sampleRate ?? 256;
   const n = Math.round(options.seconds * rate);
   const rand = mulberry32(options.seed);
-  const normal = gaussian(rand);
+  const normal = normalDeviates(rand);
   const [pLow, pHigh] = options.p300Amplitude ?? [8, 14];
   const alphaFreq = 9.5 + rand();
   const thetaFreq = 5.5 + rand();
