@@ -1,4 +1,4 @@
-import { getJson, jobErrorMessage, withToken } from './api';
+import { getJson, jobErrorMessage, postJson, withToken } from './api';
 import type { Job } from './types';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled'];
@@ -50,4 +50,16 @@ export function followJob(job: Job, onUpdate: (job: Job) => void = () => undefin
 export function assertSucceeded(job: Job): void {
   if (job.state === 'failed') throw new Error(jobErrorMessage(job.error));
   if (job.state === 'cancelled') throw new Error('The job was cancelled.');
+}
+
+/**
+ * The whole life of a job: create it (`POST path`), follow it (`onUpdate` sees every state), and
+ * fetch its result; a failed or cancelled job becomes an error with a readable message.
+ */
+export async function runJob<R>(path: string, body: unknown, onUpdate: (job: Job) => void = () => undefined): Promise<R> {
+  const created = await postJson<Job>(path, body);
+  onUpdate(created);
+  const finished = await followJob(created, onUpdate);
+  assertSucceeded(finished);
+  return getJson<R>(`/jobs/${finished.id}/result`);
 }
