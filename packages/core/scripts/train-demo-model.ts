@@ -8,10 +8,11 @@
  * available, so model files are written/read with node:fs through custom
  * tf.io handlers (exported for reuse).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { modelLoadHandler, modelSaveHandler } from '../src/io/model-file-handlers.js';
 import { CHANNELS, CLASS_NAMES, IMAGE_SIZE, generateShapes, mulberry32 } from '../src/demo/synthetic-shapes.js';
 
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo', 'model');
@@ -23,44 +24,7 @@ const EPOCHS = 2;
 const BATCH_SIZE = 32;
 const INPUT_SHAPE = [IMAGE_SIZE, IMAGE_SIZE, CHANNELS];
 
-/** IOHandler that writes model.json + weights.bin into `dir`. */
-export function fileSaveHandler(dir: string): tf.io.IOHandler {
-  return {
-    async save(artifacts) {
-      mkdirSync(dir, { recursive: true });
-      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJSON: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology!,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-      };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJSON));
-      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-  };
-}
 
-/** IOHandler that reads model.json + the weight files it lists from `dir`. */
-export function fileLoadHandler(dir: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const modelJSON = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = manifest.flatMap((group) =>
-          group.paths.map((p) => {
-            const b = readFileSync(join(dir, p));
-            return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-          }),
-        );
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
-      });
-    },
-  };
-}
 
 type CpuBackend = {
   readSync(id: object): tf.backend_util.BackendValues;
@@ -307,7 +271,7 @@ async function main() {
   console.log(`train ${trainSeconds.toFixed(1)}s  trainAccuracy=${trainAccuracy}  testAccuracy=${testAccuracy}`);
   if (testAccuracy < 0.95) throw new Error(`test accuracy ${testAccuracy} < 0.95`);
 
-  await model.save(fileSaveHandler(MODEL_DIR));
+  await model.save(modelSaveHandler(MODEL_DIR));
   writeFileSync(
     join(MODEL_DIR, 'training.json'),
     JSON.stringify(
@@ -331,7 +295,7 @@ async function main() {
   );
 
   // Round-trip check: the saved files must reproduce the exact predictions.
-  const loaded = await tf.loadLayersModel(fileLoadHandler(MODEL_DIR));
+  const loaded = await tf.loadLayersModel(modelLoadHandler(MODEL_DIR));
   const reloadAccuracy = accuracy(loaded, test.x, test.labels);
   const maxDiff = tf.tidy(() =>
     tf.max(tf.abs(tf.sub(model.predict(test.x) as tf.Tensor, loaded.predict(test.x) as tf.Tensor))).dataSync()[0]!,

@@ -25,6 +25,7 @@ export { ActivationNode, activationFunction } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
 export { writeFileAtomic } from './io/write-file-atomic.js';
+export { modelSaveHandler, modelLoadHandler, type SaveHandlerOptions } from './io/model-file-handlers.js';
 export { normalDeviates } from './random/normal-deviates.js';
 export { runDemo, DEMO_MODEL, DEMO_INPUTS, type DemoOptions, type DemoResult } from './demo/run-demo.js';
 export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, mulberry32, type ShapesDataset } from './demo/synthetic-shapes.js';

@@ -13,11 +13,11 @@
  * Run by hand, never in tests. WebAssembly backend, with the missing convolution-filter gradient
  * and a faster input gradient built from XNNPACK convolutions (scripts/audio-wasm-kernels.ts).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mulberry32 } from '@xai/core';
+import { modelSaveHandler, mulberry32 } from '@xai/core';
 import { audioAdapter } from '../src/audio/audio-adapter.js';
 import { AUDIOMNIST, audioMnistSpectrogram, embedRecording, scaleWaveform } from '../src/audio/audiomnist.js';
 import { AUDIO_DEMO_MODELS, DIGIT_CLASSES } from '../src/audio/demo.js';
@@ -127,24 +127,6 @@ function accuracy(model: tf.LayersModel, kind: Kind, inputs: readonly Float32Arr
   return correct / labels.length;
 }
 
-/** Writes model.json + weights.bin (tfjs layers format) into `dir`. */
-function saveHandler(dir: string): tf.io.IOHandler {
-  return {
-    async save(artifacts) {
-      mkdirSync(dir, { recursive: true });
-      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      writeFileSync(join(dir, 'model.json'), JSON.stringify({
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-      }));
-      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-  };
-}
 
 async function train(kind: Kind, data: { train: Recording[]; val: Recording[]; test: Recording[] }) {
   const { batchSize, learningRate } = CONFIG[kind];
@@ -198,7 +180,7 @@ async function train(kind: Kind, data: { train: Recording[]; val: Recording[]; t
   }));
   console.log(`${kind}: best epoch ${best.epoch}, train ${trainAccuracy.toFixed(4)}, val ${best.valAccuracy.toFixed(4)}, test ${testAccuracy.toFixed(4)}`, perVariant);
   const dir = dirname(AUDIO_DEMO_MODELS[kind]);
-  await model.save(saveHandler(dir));
+  await model.save(modelSaveHandler(dir));
   writeFileSync(join(dir, 'training.json'), JSON.stringify({
     model: kind,
     input: kind === 'spectrogram'

@@ -10,12 +10,12 @@
  *
  * Recordings 1–6 train, 7–8 test. Pure tfjs on the cpu backend (tests never retrain).
  */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, mulberry32 } from '@xai/core';
+import { loadModel, modelSaveHandler, mulberry32 } from '@xai/core';
 import { EEG_DEMO_CLASSES, EEG_DEMO_DIR, EEG_DEMO_EPOCH, EEG_DEMO_LRP } from '../src/eeg/demo.js';
 import { checkDemo } from './eeg-demo-check.js';
 import { readEdfFile } from '../src/eeg/edf-reader.js';
@@ -207,24 +207,13 @@ function useFastBatchNormKernels(): void {
   });
 }
 
-/** IOHandler that writes model.json + weights.bin into `dir`. */
-function saveTo(dir: string): tf.io.IOHandler {
-  return {
-    async save(artifacts) {
-      mkdirSync(dir, { recursive: true });
-      // tfjs 4.22 serialises DepthwiseConv2D's depthwiseRegularizer also as its depthwise_constraint,
-      // which then breaks loading (a regularizer returns a scalar); the layer has no constraint.
-      const topology = artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
-      for (const layer of topology.config.layers) if (layer.class_name === 'DepthwiseConv2D') layer.config.depthwise_constraint = null;
-      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      writeFileSync(join(dir, 'model.json'), JSON.stringify({
-        modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-      }));
-      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-  };
+/**
+ * tfjs 4.22 serialises DepthwiseConv2D's depthwiseRegularizer also as its depthwise_constraint,
+ * which then breaks loading (a regularizer returns a scalar); the layer has no constraint.
+ */
+function clearDepthwiseConstraints(topology: unknown): void {
+  const layers = (topology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
+  for (const layer of layers) if (layer.class_name === 'DepthwiseConv2D') layer.config.depthwise_constraint = null;
 }
 
 function predictions(model: tf.LayersModel, x: tf.Tensor): Int32Array {
@@ -280,7 +269,7 @@ async function main() {
   const trainScores = scores(predictions(model, xTrain), train.labels);
   const testScores = scores(predictions(model, xTest), test.labels);
   console.log('train', trainScores, 'test', testScores);
-  await model.save(saveTo(outDir));
+  await model.save(modelSaveHandler(outDir, { fixTopology: clearDepthwiseConstraints }));
   // Reload the saved files through the engine (checks they load) and measure the demo's ground truth.
   const saved = await loadModel(join(outDir, 'model.json'));
   const demo = await checkDemo(saved);

@@ -15,11 +15,11 @@
  *   to the slices folded into the batch axis, so the saved TimeDistributed model holds the trained
  *   weights (checked: its logits match the training graph's).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mulberry32 } from '@xai/core';
+import { modelLoadHandler, modelSaveHandler, mulberry32 } from '@xai/core';
 import { FMRI_DEMO_MODELS } from '../src/fmri/demo.js';
 import { reorderVolume } from '../src/fmri/fmri-layout.js';
 import { SYNTHETIC_CLASSES, SYNTHETIC_SHAPE, syntheticDataset, type SyntheticVolume } from '../src/fmri/synthetic-volumes.js';
@@ -33,41 +33,7 @@ const BATCH_SIZE = 16;
 const EPOCHS = { conv3d: 6, 'cnn-lstm': 8 } as const;
 const LEARNING_RATE = 2e-3;
 
-/** IOHandler that writes model.json + weights.bin into `dir`. */
-function fileSaveHandler(dir: string): tf.io.IOHandler {
-  return {
-    async save(artifacts) {
-      mkdirSync(dir, { recursive: true });
-      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJSON: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology!,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-      };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJSON));
-      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-  };
-}
 
-function fileLoadHandler(dir: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const modelJSON = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = manifest.flatMap((group) => group.paths.map((p) => {
-          const b = readFileSync(join(dir, p));
-          return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-        }));
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
-      });
-    },
-  };
-}
 
 type Kind = 'conv3d' | 'cnn-lstm';
 const AXES: Record<Kind, number[]> = { conv3d: [0, 1, 2], 'cnn-lstm': [2, 1, 0] };
@@ -194,8 +160,8 @@ async function train(kind: Kind) {
   if (testAccuracy < 0.9) throw new Error(`test accuracy ${testAccuracy} < 0.9`);
 
   const dir = dirname(kind === 'conv3d' ? FMRI_DEMO_MODELS.conv3d : FMRI_DEMO_MODELS.cnnLstm);
-  await model.save(fileSaveHandler(dir));
-  const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
+  await model.save(modelSaveHandler(dir));
+  const loaded = await tf.loadLayersModel(modelLoadHandler(dir));
   const reloadAccuracy = accuracyOf((x) => loaded.predict(x) as tf.Tensor, testSet.x, testSet.labels);
   if (reloadAccuracy !== testAccuracy) throw new Error(`reloaded model: accuracy ${reloadAccuracy} ≠ ${testAccuracy}`);
   writeFileSync(join(dir, 'training.json'), JSON.stringify({

@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '@xai/core';
+import { modelLoadHandler, modelSaveHandler, mulberry32 } from '@xai/core';
 import { encodeTokens } from '../src/text/encode-tokens.js';
 import { tokenizeTreebank } from '../src/text/treebank-tokenizer.js';
 import { Vocabulary, type VocabularySettings } from '../src/text/vocabulary.js';
@@ -28,37 +28,7 @@ const SEEDS = { init: 42, fit: 7 };
 const EMBEDDING_DIM = 16;
 const BATCH_SIZE = 64;
 
-/** IOHandler writing model.json + weights.bin into `dir` (tfjs-node is not available). */
-function fileSaveHandler(dir: string): tf.io.IOHandler {
-  return {
-    async save(artifacts) {
-      mkdirSync(dir, { recursive: true });
-      const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJSON: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology!,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
-      };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJSON));
-      writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-  };
-}
 
-function fileLoadHandler(dir: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const modelJSON = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const b = readFileSync(join(dir, manifest[0]!.paths[0]!));
-        return [manifest.flatMap((g) => g.weights), b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer];
-      });
-    },
-  };
-}
 
 type CpuBackend = {
   readSync(id: object): tf.backend_util.BackendValues;
@@ -179,7 +149,7 @@ async function train(kind: Architecture, epochs: number, data: ReturnType<typeof
   const heldoutAccuracy = accuracy(model, data.heldout.x, data.heldout.labels);
   if (heldoutAccuracy < 0.95) throw new Error(`${kind}: held-out accuracy ${heldoutAccuracy} < 0.95`);
   const dir = join(TEXT_DEMO_DIR, kind);
-  await model.save(fileSaveHandler(dir));
+  await model.save(modelSaveHandler(dir));
   writeFileSync(
     join(dir, 'training.json'),
     JSON.stringify(
@@ -209,7 +179,7 @@ async function train(kind: Architecture, epochs: number, data: ReturnType<typeof
       2,
     ) + '\n',
   );
-  const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
+  const loaded = await tf.loadLayersModel(modelLoadHandler(dir));
   const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(model.predict(data.heldout.x) as tf.Tensor, loaded.predict(data.heldout.x) as tf.Tensor))).dataSync()[0]!);
   if (maxDiff > 1e-5) throw new Error(`${kind}: reloaded model differs by ${maxDiff}`);
   console.log(`${kind}: train ${trainAccuracy.toFixed(4)}, held-out ${heldoutAccuracy.toFixed(4)}, ${model.countParams()} params, ${trainSeconds.toFixed(0)} s → ${dir}`);
