@@ -5,7 +5,9 @@ import { prefetchThreshold, startWorkers } from './engine/prefetch/schedule.js';
 import { InvalidArgumentError, InvalidModelError, UnsupportedLayerError } from './errors.js';
 import { buildGraph } from './graph/build.js';
 import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
+import { FixedInputNode, graphWithFixedInputs } from './graph/fixed-inputs.js';
 import type { ModelGraph } from './graph/graph.js';
+import type { GraphNode } from './graph/node.js';
 import { LinearNode } from './nodes/linear-node.js';
 import { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
 import { checkTopology } from './load/topology-check.js';
@@ -30,6 +32,8 @@ export class XaiModel {
     readonly layersModel: tf.LayersModel,
     readonly graph: ModelGraph,
     readonly label: string,
+    /** Set for a view (see withFixedInputs): the only nodes it owns; the model stays the owner of the rest. */
+    private readonly viewNodes?: readonly GraphNode[],
   ) {}
 
   /** Wraps an in-memory LayersModel (the XaiModel then owns it: dispose releases it). */
@@ -62,7 +66,20 @@ export class XaiModel {
     return this.graph.nodes.filter((n): n is LinearNode => n instanceof LinearNode);
   }
 
+  /**
+   * A view of a multi-input model as a function of input `explained` alone, the other inputs held
+   * at the given samples (one each, batch axis 1). Dispose the view when done; the model lives on.
+   */
+  withFixedInputs(explained: number, fixed: ReadonlyMap<number, tf.Tensor>): XaiModel {
+    const graph = graphWithFixedInputs(this.graph, explained, fixed);
+    return new XaiModel(this.layersModel, graph, this.label, graph.nodes.filter((n) => n instanceof FixedInputNode));
+  }
+
   dispose(): void {
+    if (this.viewNodes) {
+      for (const node of this.viewNodes) node.dispose();
+      return;
+    }
     for (const node of this.graph.nodes) node.dispose();
     this.layersModel.dispose();
   }

@@ -2,6 +2,7 @@ import type { Explanation } from '../engine/explain-lrp.js';
 import type { ModelInput } from '../engine/inputs.js';
 import type { XaiModel } from '../model.js';
 import './builtin-methods.js';
+import { explainEachInput, keepSelectedInputs, selectInputs, type InputSelection } from './explain-inputs.js';
 import { MethodContext, type MethodRunOptions } from './method-context.js';
 import { optionsAsJson, resolveOptions } from './option-schema.js';
 import { methodByName, type MethodFamily, type TargetOptions } from './registry.js';
@@ -9,6 +10,13 @@ import { methodByName, type MethodFamily, type TargetOptions } from './registry.
 export interface ExplainRequest extends TargetOptions, MethodRunOptions {
   /** A registered method name (see `listMethods()`), e.g. 'lrp', 'integrated_gradients'. */
   readonly method: string;
+  /**
+   * Multi-input models: the inputs to explain (names or indices). Propagation methods explain
+   * every input in one backward pass; other methods explain one input at a time with the others
+   * held fixed, by default every input they can (float inputs; LIME also token ids). Inputs not
+   * explained get zero relevance.
+   */
+  readonly explainedInputs?: InputSelection;
   /** The method's own options, as its schema describes them. */
   readonly [option: string]: unknown;
 }
@@ -29,18 +37,23 @@ export interface ExplainResult extends Explanation {
  * option is an InvalidArgumentError naming it.
  */
 export async function explain(model: XaiModel, input: ModelInput, request: ExplainRequest): Promise<ExplainResult> {
-  const { method, target, output, onProgress, signal, ...own } = request;
+  const { method, target, output, explainedInputs, onProgress, signal, ...own } = request;
   const definition = methodByName(method);
   const options = resolveOptions(definition.options, own, `method '${method}'`);
+  const selected = selectInputs(model, definition, explainedInputs);
   const context = new MethodContext({ onProgress, signal });
   context.throwIfCancelled();
   const started = performance.now();
-  const result = await definition.run(model, input, { ...options, target, output }, context);
+  const result = definition.allInputsInOnePass
+    ? keepSelectedInputs(await definition.run(model, input, { ...options, target, output }, context), selected)
+    : model.graph.inputs.length > 1
+      ? await explainEachInput(model, input, definition, { ...options, target, output }, selected, context)
+      : await definition.run(model, input, { ...options, target, output }, context);
   return {
     ...result,
     method,
     family: definition.family,
-    options: optionsAsJson(options),
+    options: model.graph.inputs.length > 1 ? { ...optionsAsJson(options), explainedInputs: selected.map((i) => model.graph.inputNames[i]!) } : optionsAsJson(options),
     elapsedMs: performance.now() - started,
   };
 }

@@ -273,6 +273,7 @@ export const limeMethod: MethodDefinition = {
   name: 'lime',
   family: 'surrogate',
   description: 'LIME (Ribeiro et al. 2016): weighted linear surrogate fitted to randomly masked superpixels, cells or tokens',
+  integerInputs: true,
   options: LIME_OPTIONS,
   run: (model, input, options, context) => lime(model, input as tf.Tensor, options as LimeOptions, context),
 };

@@ -25,6 +25,15 @@ export interface MethodRunOptions {
 export class MethodContext {
   constructor(private readonly options: MethodRunOptions = {}) {}
 
+  /** The context of part `index` of `count` equal parts: its progress is reported as progress of the whole. */
+  part(index: number, count: number): MethodContext {
+    const report = this.options.onProgress;
+    return new MethodContext({
+      signal: this.options.signal,
+      onProgress: report && (({ done, total, unit }) => report({ done: index * total + done, total: count * total, unit })),
+    });
+  }
+
   throwIfCancelled(): void {
     if (this.options.signal?.aborted) throw new CancelledError('explanation cancelled');
   }

@@ -36,6 +36,13 @@ export interface MethodDefinition {
    * so that SmoothGrad can average it over noisy copies.
    */
   readonly wrappable?: boolean;
+  /**
+   * One backward pass gives relevance for every input of a multi-input model (LRP, gradients …).
+   * Other methods explain one input at a time, the others held fixed (see explainEachInput).
+   */
+  readonly allInputsInOnePass?: boolean;
+  /** Can explain int32 inputs such as token ids (LIME masks tokens); gradient methods cannot. */
+  readonly integerInputs?: boolean;
   /** Works on any input rank (occlusion, LIME …) or needs the model's own input shape only. */
   run(model: XaiModel, input: ModelInput, options: Readonly<Record<string, unknown>> & TargetOptions, context: MethodContext): Promise<Explanation>;
 }
