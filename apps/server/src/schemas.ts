@@ -111,6 +111,13 @@ export const ExplanationRequest = Type.Object(
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the method's options (its schema in GET /methods)" })),
     target: Type.Optional(Type.Integer({ minimum: 0, description: 'class index to explain (default: the predicted class)' })),
     output: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.String()], { description: 'output head of a multi-output model' })),
+    explainedInputs: Type.Optional(
+      Type.Array(Type.Union([Type.Integer({ minimum: 0 }), Type.String({ minLength: 1 })]), {
+        minItems: 1,
+        maxItems: 16,
+        description: 'multi-input models (image + question …): the inputs to explain, by name or index (default: every input the method can explain)',
+      }),
+    ),
     decodeOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the modality's decoding options (GET /modalities)" })),
     renderOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the modality's rendering options (colormap …)" })),
   },

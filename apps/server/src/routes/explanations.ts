@@ -83,6 +83,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           options: body.options ?? {},
           ...(body.target !== undefined ? { target: body.target } : {}),
           ...(body.output !== undefined ? { output: body.output } : {}),
+          ...(body.explainedInputs !== undefined ? { explainedInputs: body.explainedInputs } : {}),
           decodeOptions,
           renderOptions,
           outDir,

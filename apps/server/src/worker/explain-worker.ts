@@ -39,6 +39,7 @@ export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOut
         ...task.options,
         ...(task.target !== undefined ? { target: task.target } : {}),
         ...(task.output !== undefined ? { output: task.output } : {}),
+        ...(task.explainedInputs !== undefined ? { explainedInputs: task.explainedInputs } : {}),
         onProgress: (p) => port.progress({ ...p, fraction: p.total > 0 ? Math.min(1, p.done / p.total) : 0 }),
         signal: port.signal,
         decodeOptions: task.decodeOptions,

@@ -85,6 +85,7 @@ export interface ExplainTask {
   readonly options: Record<string, unknown>;
   readonly target?: number;
   readonly output?: number | string;
+  readonly explainedInputs?: readonly (number | string)[];
   readonly decodeOptions: Record<string, unknown>;
   readonly renderOptions: Record<string, unknown>;
   /** The job's folder: artefacts and relevance are written here. */
