@@ -11,6 +11,7 @@ export const STATUS_NAMES: Record<number, string> = {
   409: 'Conflict',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
+  416: 'RangeNotSatisfiable',
   422: 'UnprocessableEntity',
   429: 'TooManyRequests',
   500: 'InternalError',

@@ -15,6 +15,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'conflict with the current state (job not finished, resource in use)',
   413: 'upload larger than the configured limits',
   415: 'not multipart/form-data, or no modality reads this kind of file',
+  416: 'the requested byte range lies outside the file',
   422: 'the file content could not be read (corrupt, wrong format)',
   429: 'rate limit exceeded',
 };

@@ -104,6 +104,19 @@ describe('uploads', () => {
       expect(isPng(new Uint8Array(await preview.arrayBuffer()))).toBe(true);
       const stored = new Uint8Array(await (await server.api(`/inputs/${input.id}/files/0`)).arrayBuffer());
       expect(stored).toEqual(image.bytes);
+      // byte ranges (media elements seek with them): a slice, a suffix, one beyond the end
+      const n = image.bytes.length;
+      const slice = await server.api(`/inputs/${input.id}/files/0`, { headers: { range: 'bytes=8-23' } });
+      expect([slice.status, slice.headers.get('content-range'), slice.headers.get('accept-ranges')]).toEqual([206, `bytes 8-23/${n}`, 'bytes']);
+      expect(new Uint8Array(await slice.arrayBuffer())).toEqual(image.bytes.slice(8, 24));
+      const suffix = await server.api(`/inputs/${input.id}/files/0`, { headers: { range: 'bytes=-10' } });
+      expect(new Uint8Array(await suffix.arrayBuffer())).toEqual(image.bytes.slice(n - 10));
+      const open = await server.api(`/inputs/${input.id}/files/0`, { headers: { range: `bytes=${n - 4}-` } });
+      expect([open.status, open.headers.get('content-range')]).toEqual([206, `bytes ${n - 4}-${n - 1}/${n}`]);
+      await open.arrayBuffer();
+      const beyond = await server.api(`/inputs/${input.id}/files/0`, { headers: { range: `bytes=${n}-` } });
+      expect([beyond.status, beyond.headers.get('content-range')]).toEqual([416, `bytes */${n}`]);
+      expect((await beyond.json()).error).toBe('RangeNotSatisfiable');
       expect((await server.api(`/inputs/${input.id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`/inputs/${input.id}`)).status).toBe(404);
     });

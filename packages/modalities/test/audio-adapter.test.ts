@@ -98,7 +98,7 @@ describe('audio adapter', () => {
     values[40 * 227 + paddingFrame] = -0.5;
     const relevance: RelevanceOf = { relevances: [{ values, shape: [227, 227, 1] }], method: 'lrp', target: 3, targetName: 'three', logits: [0, 0, 0, 5] };
     const artefacts = await audioAdapter.artefacts(decoded, relevance, { windowSeconds: 0.05 });
-    expect(artefacts.map((a) => a.name)).toEqual(['relevance-spectrogram.png', 'waveform.png', 'relevance-time.csv', 'relevance-time.json', 'relevance.json']);
+    expect(artefacts.map((a) => a.name)).toEqual(['relevance-spectrogram.png', 'waveform.png', 'relevance-time.csv', 'relevance-time.json', 'audio-view.json', 'relevance.json']);
 
     const heat = decode(artefacts[0]!.bytes);
     // plot area: 454 × 454 (2 px per bin and frame) at (62, 30), frequency upwards
@@ -135,7 +135,7 @@ describe('audio adapter', () => {
     expect(timeJson.padding.before.relevance).toBeCloseTo(-0.5, 6);
     expect(timeJson.padding.after.absRelevance).toBe(0);
 
-    const json = JSON.parse(new TextDecoder().decode(artefacts[4]!.bytes));
+    const json = JSON.parse(new TextDecoder().decode(artefacts.find((a) => a.name === 'relevance.json')!.bytes));
     expect(json).toMatchObject({ format: 'xai-relevance', method: 'lrp', target: 3, targetName: 'three', shape: [227, 227, 1], modality: 'audio', representation: 'spectrogram', offsetSamples: 2000 });
     expect(json.axes[0]).toMatchObject({ name: 'frequency', unit: 'Hz' });
 
@@ -149,7 +149,7 @@ describe('audio adapter', () => {
     values[2000 + 1600] = 2; // recording sample 1600 at 8 kHz = 0.2 s
     values[100] = 1; // padding before
     const artefacts = await audioAdapter.artefacts(decoded, { relevances: [{ values, shape: [8000, 1] }], method: 'gradient', target: 1 });
-    expect(artefacts.map((a) => a.name)).toEqual(['waveform.png', 'relevance-time.csv', 'relevance-time.json', 'relevance.json']);
+    expect(artefacts.map((a) => a.name)).toEqual(['waveform.png', 'relevance-time.csv', 'relevance-time.json', 'audio-view.json', 'relevance.json']);
     const rows = new TextDecoder().decode(artefacts[1]!.bytes).trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
     expect(rows).toHaveLength(25);
     expect(rows.filter((r) => r[4] !== 0)).toEqual([[0.2, 0.22, 3200, 3520, 2, 2, 1]]);

@@ -149,8 +149,8 @@ for (const kind of ['spectrogram', 'waveform'] as const) {
       expect(out.target).toBe(digitOf(file));
       const names = out.artefacts.map((a) => a.name);
       expect(names).toEqual(kind === 'spectrogram'
-        ? ['relevance-spectrogram.png', 'waveform.png', 'relevance-time.csv', 'relevance-time.json', 'relevance.json']
-        : ['waveform.png', 'relevance-time.csv', 'relevance-time.json', 'relevance.json']);
+        ? ['relevance-spectrogram.png', 'waveform.png', 'relevance-time.csv', 'relevance-time.json', 'audio-view.json', 'relevance.json']
+        : ['waveform.png', 'relevance-time.csv', 'relevance-time.json', 'audio-view.json', 'relevance.json']);
       for (const a of out.artefacts.filter((x) => x.mediaType === 'image/png')) {
         const png = decode(a.bytes);
         expect(png.width * png.height).toBeGreaterThan(100_000);

@@ -75,7 +75,7 @@ describe('EEG adapter', () => {
     const arts = await eegAdapter.artefacts(d, { relevances: [{ values: relevance, shape: [4, 384, 1] }], method: 'lrp', target: 1, targetName: 'target' }, { topoWindow: [2, 2.5] });
     expect(arts.map((a) => a.name)).toEqual([
       'relevance-channel-time.png', 'topomap.png', 'topomap-series.png', 'relevance-channels.png', 'relevance-bands.png',
-      'relevance.csv', 'relevance-channels.csv', 'relevance.edf', 'relevance.json',
+      'relevance.csv', 'relevance-channels.csv', 'relevance.edf', 'eeg-view.json', 'relevance.json',
     ]);
     for (const a of arts.filter((x) => x.mediaType === 'image/png')) expect(decode(a.bytes).width).toBeGreaterThan(100);
     const csv = new TextDecoder().decode(arts.find((a) => a.name === 'relevance.csv')!.bytes).trim().split('\n');

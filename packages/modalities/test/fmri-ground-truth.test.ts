@@ -91,7 +91,7 @@ describe('fMRI ground truth: relevance in the planted activation', () => {
     const out = await explainInput(model, fmriAdapter, volume, request);
     expect(tf.memory().numTensors).toBe(before);
     expect(out.target).toBe(1);
-    expect(out.artefacts.map((a) => a.name)).toEqual(['relevance.nii.gz', 'ortho.png', 'axial.png', 'summary.json', 'relevance.json']);
+    expect(out.artefacts.map((a) => a.name)).toEqual(['relevance.nii.gz', 'ortho.png', 'axial.png', 'summary.json', 'fmri-view.json', 'relevance.json']);
 
     const run = await explainInput(model, fmriAdapter, [file(FMRI_DEMO_FILES.run)], request);
     expect(tf.memory().numTensors).toBe(before);

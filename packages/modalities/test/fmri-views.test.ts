@@ -152,7 +152,7 @@ describe('fMRI adapter (no model)', () => {
     const rel = new Float32Array(12 * mask.length);
     design.forEach((d, t) => mask.forEach((m, p) => (rel[t * mask.length + p] = m * d * 0.01 + (p === 5 ? 0.0001 : 0))));
     const arts = await fmriAdapter.artefacts(batch, { relevances: [{ values: rel, shape: [12, 32, 32, 16, 1] }], method: 'lrp', target: 1, targetName: 'activation' }, { gzip: false });
-    expect(arts.map((a) => a.name)).toEqual(['relevance.nii', 'ortho.png', 'axial.png', 'timecourse.png', 'timecourse.csv', 'summary.json', 'relevance.json']);
+    expect(arts.map((a) => a.name)).toEqual(['relevance.nii', 'ortho.png', 'axial.png', 'timecourse.png', 'timecourse.csv', 'summary.json', 'fmri-view.json', 'relevance.json']);
     const nii = await readNifti(arts[0]!.bytes, 'relevance.nii');
     expect(nii.shape).toEqual([32, 32, 16, 12]);
     expect(nii.header.pixdim[4]).toBe(2);
@@ -169,7 +169,7 @@ describe('fMRI adapter (no model)', () => {
     const decoded = await fmriAdapter.decode([vol, file(FMRI_DEMO_FILES.anatomical), file(FMRI_DEMO_FILES.roi)], { anatomical: 'anatomical.nii.gz', roi: 'roi.nii.gz' });
     expect(decoded.metadata).toMatchObject({ anatomical: 'anatomical.nii.gz', roi: 'roi.nii.gz' });
     const arts = await fmriAdapter.artefacts(decoded, { relevances: [{ values: blobRelevance, shape: [32, 32, 16, 1] }], method: 'lrp', target: 1 });
-    expect(arts.map((a) => a.name)).toEqual(['relevance.nii.gz', 'ortho.png', 'axial.png', 'regions.csv', 'summary.json', 'relevance.json']);
+    expect(arts.map((a) => a.name)).toEqual(['relevance.nii.gz', 'ortho.png', 'axial.png', 'regions.csv', 'summary.json', 'fmri-view.json', 'relevance.json']);
     const rows = new TextDecoder().decode(arts[3]!.bytes).trim().split('\n').map((r) => r.split(','));
     expect(rows[0]).toEqual(['region', 'voxels', 'relevance', 'positive_relevance']);
     expect(rows[1]![0]).toBe('roi_1');

@@ -1,4 +1,4 @@
-import { getJson, jobErrorMessage, postJson, withToken } from './api';
+import { getJson, jobErrorMessage, postJson, request, withToken } from './api';
 import type { Job } from './types';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled'];
@@ -47,9 +47,22 @@ export function followJob(job: Job, onUpdate: (job: Job) => void = () => undefin
   });
 }
 
+/** A job the user cancelled: views show its state, not an error. */
+export class JobCancelledError extends Error {
+  constructor() {
+    super('The job was cancelled.');
+    this.name = 'JobCancelledError';
+  }
+}
+
 export function assertSucceeded(job: Job): void {
   if (job.state === 'failed') throw new Error(jobErrorMessage(job.error));
-  if (job.state === 'cancelled') throw new Error('The job was cancelled.');
+  if (job.state === 'cancelled') throw new JobCancelledError();
+}
+
+/** Asks the server to cancel a job (a queued one stops at once, a running one at its next batch). */
+export async function cancelJob(id: string): Promise<void> {
+  await request(`/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }
 
 /**

@@ -110,8 +110,23 @@ export interface BenchmarkRow {
   stderr: number | null;
   n: number;
 }
+/** Mean perturbation curve of one method under one metric (pixel flipping, region perturbation …). */
+export interface BenchmarkCurve {
+  method: string;
+  metric: string;
+  x: number[];
+  xLabel: string;
+  yLabel: string;
+  labels?: string[];
+  mean: (number | null)[];
+}
 export interface BenchmarkResult {
   job: string;
-  benchmark: { methods: { label: string }[]; metrics: { label: string; direction: 'higher' | 'lower'; category?: string }[]; table: BenchmarkRow[] };
+  benchmark: {
+    methods: { label: string }[];
+    metrics: { label: string; direction: 'higher' | 'lower'; category?: string }[];
+    table: BenchmarkRow[];
+    curves?: BenchmarkCurve[];
+  };
   files: Artefact[];
 }

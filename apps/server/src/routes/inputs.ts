@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InvalidArgumentError } from '@xai/core';
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
+import { parseByteRange } from '../byte-range.js';
 import { inspect } from '../context.js';
 import { badRequest, conflict, HttpError, notFound } from '../errors.js';
 import { clientDecodeOptions } from '../options.js';
@@ -145,7 +146,7 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['inputs'],
         params: Type.Object({ id: IdParams.properties.id, index: Type.Integer({ minimum: 0, description: 'position in the input\'s files' }) }),
         produces: ['application/octet-stream'],
-        response: { 200: Type.Unknown({ description: 'the bytes' }), ...errors(404) },
+        response: { 200: Type.Unknown({ description: 'the bytes' }), 206: Type.Unknown({ description: 'the bytes of the requested range' }), ...errors(404, 416) },
       },
     },
     async (request, reply) => {
@@ -153,11 +154,24 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!row) throw notFound('input', request.params.id);
       const file = row.files[request.params.index];
       if (!file) throw new HttpError(404, `input '${row.id}' has ${row.files.length} file(s); there is no file ${request.params.index}`);
-      return reply
+      reply
         .type('application/octet-stream')
-        .header('content-length', file.size)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
-        .send(createReadStream(ctx.dirs.resolve(file.path)));
+        .header('accept-ranges', 'bytes')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+      // ranges let the dashboard's <audio> element seek in an uploaded recording
+      const range = parseByteRange(request.headers.range, file.size);
+      if (range === 'unsatisfiable') {
+        reply.header('content-range', `bytes */${file.size}`);
+        throw new HttpError(416, `file ${request.params.index} of input '${row.id}' has ${file.size} bytes; the range '${request.headers.range}' lies outside it`);
+      }
+      if (range) {
+        return reply
+          .code(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${file.size}`)
+          .header('content-length', range.end - range.start + 1)
+          .send(createReadStream(ctx.dirs.resolve(file.path), { start: range.start, end: range.end }));
+      }
+      return reply.header('content-length', file.size).send(createReadStream(ctx.dirs.resolve(file.path)));
     },
   );
 

@@ -9,6 +9,7 @@ import { audioDemoInputs, audioDemoModels } from './demo.js';
 import { timeFrequencyFigure, waveformFigure, type ColourScale } from './figures.js';
 import { resample } from './resample.js';
 import { recordingTimeRelevance, spreadFrames, sumOverFrequency, timeRelevanceCsv } from './time-relevance.js';
+import { audioView } from './view-json.js';
 import { readWav, type WavAudio } from './wav.js';
 
 export type AudioRepresentation = 'spectrogram' | 'waveform';
@@ -273,6 +274,12 @@ export const audioAdapter: ModalityAdapter = {
       ...(relevance.targetName !== undefined ? { targetName: relevance.targetName } : {}),
       ...timeRel,
     })));
+    const view = audioView({
+      file: name, representation: internal.representation, window: internal.window, rate: internal.rate, offset: internal.offset,
+      recording: { duration: internal.recording.duration, sampleRate: internal.recording.sampleRate },
+      ...(internal.spectrogram ? { frameTimes: internal.spectrogram.times.map((t) => t + startTime) } : {}),
+    }, { values: first.values, perSample, method: relevance.method, target: relevance.target, ...(relevance.targetName !== undefined ? { targetName: relevance.targetName } : {}) });
+    artefacts.push(textArtefact('audio-view.json', 'application/json', `numbers for interactive views: spectrogram relevance with Hz/s axes, waveform envelope and relevance per column (seconds of ${name})`, JSON.stringify(view)));
     artefacts.push(relevanceArtefact(relevance, {
       modality: 'audio',
       representation: internal.representation,

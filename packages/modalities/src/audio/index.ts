@@ -11,3 +11,4 @@ export {
 } from './audiomnist.js';
 export { recordingTimeRelevance, spreadFrames, sumOverFrequency, timeRelevanceCsv, type RecordingTimeRelevance, type TimeWindow } from './time-relevance.js';
 export { AUDIO_DEMO_DIR, AUDIO_DEMO_MODELS, AUDIO_DEMO_TEST, DIGIT_CLASSES } from './demo.js';
+export { audioView, WAVEFORM_COLUMNS, type AudioView } from './view-json.js';

@@ -15,6 +15,7 @@ import { renderBandTable, renderChannelBars } from './views/channel-bands.js';
 import { renderChannelTime } from './views/channel-time.js';
 import { placedChannels, renderTopomaps } from './views/topomap.js';
 import { renderTraces } from './views/traces.js';
+import { eegView } from './view-json.js';
 import type { ColormapName, HeatmapMode, ObjectSchema } from '@xai/core';
 
 /** How the [channels × time] epoch is laid out in the model's input. */
@@ -276,6 +277,8 @@ export const eegAdapter: ModalityAdapter = {
       description: 'EDF+ recording of the epoch: the input channels (EEG …) and one relevance channel per input channel (REL …), annotations kept',
       bytes: relevanceEdf(internal, R, { method: relevance.method, target: relevance.targetName ?? String(relevance.target) }),
     });
+    const view = eegView(epoch, R, { file: internal.file, method: relevance.method, target: relevance.target, ...(relevance.targetName !== undefined ? { targetName: relevance.targetName } : {}) });
+    out.push(textArtefact('eeg-view.json', 'application/json', 'numbers for interactive views: channel × time relevance, channel names and montage positions, annotations', JSON.stringify(view)));
     out.push(relevanceArtefact(relevance, { channels: epoch.channels, sampleRate: epoch.sampleRate, tmin: epoch.tmin, layout }));
     return out;
   },

@@ -15,6 +15,7 @@ import type { NiftiHeader } from './nifti-header.js';
 import { readNifti, type NiftiVolume } from './nifti-read.js';
 import { writeNifti } from './nifti-write.js';
 import { timeCourseCsv, timeCoursePlot, timeCourses, type Region } from './time-course.js';
+import { fmriView } from './view-json.js';
 import { axialMosaic, denseGrid, orthoView, viewContext, voxelAt, type ViewOptions, type VolumeGrid } from './volume-views.js';
 
 export const FMRI_EXTENSIONS = ['.nii', '.nii.gz'] as const;
@@ -327,6 +328,14 @@ export const fmriAdapter: ModalityAdapter = {
       orientation: axisCodes(header.affine), units: { space: header.spatialUnit, time: header.temporalUnit },
     };
     artefacts.push(textArtefact('summary.json', 'application/json', 'peak, cut, colour scale, threshold and relevance sums', JSON.stringify(summary, null, 2)));
+    const interactive = fmriView(relGrid, underlay, {
+      file: internal.file, underlayFile: anatomical ? anatomical.file : internal.file, nifti: artefacts[0]!.name,
+      spatialUnit: header.spatialUnit, volumesSummed: T, method: relevance.method, target: relevance.target,
+      ...(relevance.targetName !== undefined ? { targetName: relevance.targetName } : {}),
+    });
+    if (interactive) {
+      artefacts.push(textArtefact('fmri-view.json', 'application/json', `numbers for interactive views: relevance${suffix} and underlay on one RAS voxel grid, affine, peak`, JSON.stringify(interactive)));
+    }
     if (rel.values.length <= JSON_LIMIT) {
       const json = relevanceJson({ relevance: rel.values, shape: rel.shape, method: relevance.method, target: relevance.target, logits: relevance.logits, options: relevance.options as Record<string, unknown> });
       artefacts.push(textArtefact('relevance.json', 'application/json', 'relevance values with shape, method, target and logits', JSON.stringify({ ...json, targetName: relevance.targetName, axes: input.axes.map((a) => a.name) })));

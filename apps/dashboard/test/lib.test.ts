@@ -1,0 +1,50 @@
+/** The dashboard's pure helpers: ticks, colour maps, the topography spline, slice geometry. */
+import { describe, expect, it } from 'vitest';
+import { relevanceColour } from '../src/lib/colours';
+import { formatValue, ticks } from '../src/lib/ticks';
+import { biharmonicSpline } from '../src/lib/topography';
+import { dequantise } from '../src/lib/view-data';
+import { voxelIndex, voxelOfPixel, worldOf } from '../src/lib/volume';
+
+describe('ticks', () => {
+  it('puts round values at their fraction of the axis', () => {
+    const t = ticks(-0.25, 0.75, 5, ' s');
+    expect(t.map((x) => x.label)).toEqual(['-0.2 s', '0.0 s', '0.2 s', '0.4 s', '0.6 s']);
+    t.forEach((x, i) => expect(x.at).toBeCloseTo(0.05 + 0.2 * i, 9));
+    expect(ticks(0, 4000, 4).map((t) => t.label)).toEqual(['0', '1000', '2000', '3000', '4000']);
+    expect(ticks(1, 1)).toEqual([]);
+    expect([formatValue(0.000123), formatValue(12.345), formatValue(0)]).toEqual(['1.23e-4', '12.3', '0']);
+  });
+});
+
+describe('colours', () => {
+  it('centres diverging maps on zero and shows |R| on sequential ones', () => {
+    expect(relevanceColour('bwr', 0, 1)).toEqual([255, 255, 255]);
+    expect(relevanceColour('bwr', 1, 1)).toEqual([255, 0, 0]);
+    expect(relevanceColour('bwr', -5, 1)).toEqual([0, 0, 255]);
+    expect(relevanceColour('coldnhot', 0, 1)).toEqual([0, 0, 0]);
+    expect(relevanceColour('hot', -1, 1)).toEqual([255, 255, 255]);
+    expect(relevanceColour('gray', 0, 0)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('topography spline', () => {
+  it('passes through the electrode values', () => {
+    const points: [number, number][] = [[0, 0], [0.5, 0], [0, 0.5], [-0.5, -0.2]];
+    const f = biharmonicSpline(points, [1, -2, 0.5, 3]);
+    points.forEach((p, i) => expect(f(p[0], p[1])).toBeCloseTo([1, -2, 0.5, 3][i]!, 9));
+  });
+});
+
+describe('volume slices', () => {
+  it('maps slice pixels to RAS voxels with anterior and superior up', () => {
+    const dims = [4, 3, 2];
+    expect(voxelOfPixel('axial', dims, [0, 0, 1], 3, 0)).toEqual([3, 2, 1]);
+    expect(voxelOfPixel('coronal', dims, [0, 1, 0], 2, 1)).toEqual([2, 1, 0]);
+    expect(voxelOfPixel('sagittal', dims, [1, 0, 0], 2, 0)).toEqual([1, 2, 1]);
+    expect(voxelOfPixel('axial', dims, [0, 0, 0], 9, -3)).toEqual([3, 2, 0]);
+    expect(voxelIndex(dims, [3, 1, 1])).toBe(21);
+    expect(worldOf([[3, 0, 0, -10], [0, 3, 0, -20], [0, 0, 3, -30], [0, 0, 0, 1]], [1, 2, 3])).toEqual([-7, -14, -21]);
+    expect(Array.from(dequantise({ scale: 2, steps: 1000, values: [500, -1000] }))).toEqual([1, -2]);
+  });
+});
