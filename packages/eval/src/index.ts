@@ -10,6 +10,7 @@ export { POOLINGS, NONNEGATIVE_POOLINGS, poolChannels, type ChannelPooling } fro
 export { asPredict, modelPredictor, type ModelLike, type OutputScore, type PredictFn, type PredictorOptions } from './data/predict.js';
 export { coreExplainer, type BatchExplainer, type ExplainerOptions, type MethodConfig } from './data/explainer.js';
 export type { AttributedSamples } from './data/samples.js';
+export { inputsWithHeld, type HeldInput, type HeldInputs } from './data/held-inputs.js';
 export type { BatchOptions } from './data/evaluate-rows.js';
 export { cloneLayersModel, editedModel } from './data/clone-model.js';
 export { seededRandom, deriveSeed, type Random } from './random/seeded.js';

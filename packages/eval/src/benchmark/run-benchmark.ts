@@ -1,5 +1,6 @@
 import { CancelledError, InvalidArgumentError, methodByName, optionsAsJson, type XaiModel } from '@xai/core';
 import { coreExplainer, type MethodConfig } from '../data/explainer.js';
+import { checkHeldInputs, type HeldInputs } from '../data/held-inputs.js';
 import { checkBatch, layoutOf, type ChannelAxis } from '../data/layout.js';
 import { argMaxRow, modelPredictor, predictInBatches } from '../data/predict.js';
 import { EmptyMaskError } from '../errors.js';
@@ -20,6 +21,12 @@ export interface BenchmarkSamples {
   /** Ground truth where the modality has it: count × positions, non-zero = on the object. */
   readonly masks?: ArrayLike<number>;
   readonly channels?: ChannelAxis;
+  /**
+   * A multi-input model: which input `inputs` feeds, and the other inputs held at each sample's
+   * values. Only metrics that read the explanations as they are (localisation, complexity,
+   * conservation …) apply; those that evaluate new inputs record an error in their cells.
+   */
+  readonly heldInputs?: HeldInputs;
 }
 
 export type MethodSpec = string | MethodConfig;
@@ -148,6 +155,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     throw new InvalidArgumentError(`masks have ${samples.masks.length} values, expected ${count} samples × ${layout.positions} positions (grid [${layout.grid}])`);
   }
   const masks = samples.masks ? Uint8Array.from(samples.masks, (v) => (v ? 1 : 0)) : undefined;
+  const heldInputs = samples.heldInputs;
+  if (heldInputs) checkHeldInputs(heldInputs, model.inputShapes.length, count);
 
   // Resolve everything before any work, so a bad name or option fails at once.
   const methodConfigs = options.methods.map((m) => (typeof m === 'string' ? { method: m } : m));
@@ -169,7 +178,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     return { label: metricLabels[k]!, definition, options: resolved, direction: metricDirection(definition, resolved) };
   });
 
-  const predict = modelPredictor(model, { output: options.output });
+  const predict = modelPredictor(model, { output: options.output, heldInputs });
   const target = options.target ?? 'label';
   let targets = labels;
   if (target === 'predicted') {
@@ -190,14 +199,14 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
 
   for (const [m, config] of methodConfigs.entries()) {
     const method = methodLabels[m]!;
-    const explainerOptions = { batchSize: explainBatch, output: options.output };
+    const explainerOptions = { batchSize: explainBatch, output: options.output, heldInputs };
     const explain = coreExplainer(model, config, explainerOptions);
     const t0 = performance.now();
     const relevance = new Float32Array(samples.inputs.length);
     for (let start = 0; start < count; start += explainBatch) {
       if (options.signal?.aborted) throw new CancelledError('benchmark cancelled');
       const n = Math.min(explainBatch, count - start);
-      const part = await explain(samples.inputs.subarray(start * layout.size, (start + n) * layout.size), n, targets.slice(start, start + n));
+      const part = await explain(samples.inputs.subarray(start * layout.size, (start + n) * layout.size), n, targets.slice(start, start + n), start);
       relevance.set(part, start * layout.size);
       options.onProgress?.({ phase: 'explain', method, done: start + n, total: count, unit: 'samples', task, tasks });
     }

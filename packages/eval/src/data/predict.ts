@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { explainedTensor, forwardAll, InvalidArgumentError, XaiModel } from '@xai/core';
+import { inputsWithHeld, type HeldInputs } from './held-inputs.js';
 
 /**
  * The model as metrics see it: `count` samples as flat row-major values in, their logits
  * (`count × classes`, row-major, before any softmax) out. Any modality, any framework.
  */
-export type PredictFn = (inputs: Float32Array, count: number) => Float32Array | Promise<Float32Array>;
+export type PredictFn = (inputs: Float32Array, count: number, first?: number) => Float32Array | Promise<Float32Array>;
 
 /** A loaded model or a plain predict function. */
 export type ModelLike = XaiModel | PredictFn;
@@ -13,6 +14,8 @@ export type ModelLike = XaiModel | PredictFn;
 export interface PredictorOptions {
   /** Output head (index or output layer name) of a multi-output model. */
   readonly output?: number | string;
+  /** A multi-input model: the input fed and the others held per sample (then `first` is required). */
+  readonly heldInputs?: HeldInputs;
 }
 
 /**
@@ -20,13 +23,14 @@ export interface PredictorOptions {
  * explained output before any final softmax (what explanations explain).
  */
 export function modelPredictor(model: XaiModel, options: PredictorOptions = {}): PredictFn {
-  if (model.inputShapes.length !== 1) {
-    throw new InvalidArgumentError(`metrics take single-input models; this one has ${model.inputShapes.length} inputs`);
+  const held = options.heldInputs;
+  if (model.inputShapes.length !== 1 && !held) {
+    throw new InvalidArgumentError(`metrics take single-input models (or multi-input models with held inputs); this one has ${model.inputShapes.length} inputs`);
   }
   const head = model.headIndex(options.output);
-  const declared = model.inputShapes[0]!.slice(1);
+  const declared = model.inputShapes[held?.explained ?? 0]!.slice(1);
   const id = explainedTensor(model.graph, head);
-  return (inputs, count) => {
+  return (inputs, count, first) => {
     const known = declared.reduce<number>((a, d) => a * (d ?? 1), 1);
     const free = declared.filter((d) => d === null).length;
     const perSample = inputs.length / count;
@@ -35,8 +39,9 @@ export function modelPredictor(model: XaiModel, options: PredictorOptions = {}):
     }
     const shape = declared.map((d) => d ?? perSample / known);
     const x = tf.tensor(inputs, [count, ...shape], 'float32');
+    const all = held ? inputsWithHeld(held, x, first, count) : [x];
     try {
-      const values = forwardAll(model.graph, [x]);
+      const values = forwardAll(model.graph, all);
       try {
         const out = values.get(id)!;
         if (out.rank !== 2) throw new InvalidArgumentError(`the explained output has shape [${out.shape}]; metrics need [batch, classes]`);
@@ -45,7 +50,7 @@ export function modelPredictor(model: XaiModel, options: PredictorOptions = {}):
         for (const [key, t] of values) if (!model.graph.inputs.includes(key)) t.dispose();
       }
     } finally {
-      x.dispose();
+      all.forEach((t) => t.dispose());
     }
   };
 }
@@ -83,13 +88,13 @@ export function checkTarget(target: number, classes: number, sample: number): vo
   }
 }
 
-/** Logits of `count` samples, `batchSize` samples per model call, concatenated. */
+/** Logits of `count` samples (the benchmark's own, from index 0), `batchSize` samples per model call, concatenated. */
 export async function predictInBatches(predict: PredictFn, inputs: Float32Array, count: number, batchSize = 64): Promise<Float32Array> {
   const size = inputs.length / count;
   const parts: Float32Array[] = [];
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
-    parts.push(await predict(inputs.subarray(start * size, (start + n) * size), n));
+    parts.push(await predict(inputs.subarray(start * size, (start + n) * size), n, start));
   }
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;
