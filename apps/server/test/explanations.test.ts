@@ -152,6 +152,25 @@ describe('explanations and benchmarks', () => {
     expect((await result.json()).message).toMatch(/failed/);
   });
 
+  it('explains chosen inputs of a two-input model (VQA: image + question) with explainedInputs', async () => {
+    const { modalities } = await json(server.api('/modalities'));
+    const vqa = modalities.find((m: any) => m.name === 'vqa');
+    const input = await json(server.api(`/inputs/${vqa.demos.inputs[0]}`));
+    const job = await json(postJson(server, '/explanations', { model: input.model, input: input.id, method: 'occlusion', options: { window: 4, stride: 4 }, explainedInputs: ['image'] }));
+    const done = await waitForJob(server, job.id);
+    expect({ state: done.state, error: done.error }).toEqual({ state: 'succeeded', error: null });
+    const result = await checkResult(server, job.id);
+    expect(result.relevance).toHaveLength(2);
+    const [image, question] = await Promise.all(result.relevance.map(async (r: any) => new Float32Array(await (await fetch(server.url + r.binary)).arrayBuffer())));
+    expect(image!.some((v) => v !== 0)).toBe(true);
+    expect(question!.every((v) => v === 0)).toBe(true);
+
+    const bad = await json(postJson(server, '/explanations', { model: input.model, input: input.id, method: 'occlusion', explainedInputs: ['sound'] }));
+    const failed = await waitForJob(server, bad.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error.message).toMatch(/no input "sound"; its inputs are 0 'image', 1 'question'/);
+  });
+
   it('benchmarks methods × metrics on the generated shapes and on stored inputs', async () => {
     const res = await postJson(server, '/benchmarks', {
       model: 'demo-image-shapes-cnn',
