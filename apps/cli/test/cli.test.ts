@@ -141,6 +141,25 @@ describe('xai explain with modality adapters', () => {
     expect(files('activation-01').some((f) => f.endsWith('.nii.gz'))).toBe(true);
   });
 
+  it('explains a video frame folder as one input (--modality video) and a VQA question with its image', async () => {
+    const M = fileURLToPath(new URL('../../../packages/modalities/demo/', import.meta.url));
+    const out = join(dir, 'video-vqa');
+    const runs = await Promise.all([
+      xaiAsync('explain', '--model', join(M, 'video', 'flash-cnn-lstm'), '--input', join(M, 'video', 'inputs', 'flash-right-frames'), '--modality', 'video', '--out-dir', out, '--render', 'mp4=false'),
+      xaiAsync('explain', '--model', join(M, 'vqa', 'model'), '--input', join(M, 'vqa', 'inputs', 'count.vqa.json'), '--out-dir', out, '-o', 'composite=epsilon_gamma_box'),
+      xaiAsync('explain', '--model', join(M, 'video', 'flash-cnn-lstm'), '--input', join(M, 'video', 'inputs', 'flash-right-frames'), '--modality', 'vidoe', '--out-dir', out),
+    ]);
+    expect(runs[0]!.status, runs[0]!.stderr).toBe(0);
+    expect(runs[0]!.stdout).toMatch(/flash-right-frames \(video\): target 1 /);
+    const temporal = JSON.parse(readFileSync(join(out, 'flash-right-frames', 'temporal-relevance.json'), 'utf8'));
+    expect(temporal.frames).toHaveLength(12);
+    expect(runs[1]!.status, runs[1]!.stderr).toBe(0);
+    expect(runs[1]!.stdout).toMatch(/count\.vqa\.json \(vqa\): target \d+/);
+    expect(readdirSync(join(out, 'count'))).toEqual(expect.arrayContaining(['overlay.png', 'question.html', 'answer.json']));
+    expect(runs[2]!.status).toBe(2);
+    expect(runs[2]!.stderr).toMatch(/^xai: unknown modality 'vidoe'; available: .*video/m);
+  });
+
   it('asks for --out-dir when a modality writes several artefacts', async () => {
     const run = await xaiAsync('explain', '--model', join(TEXT, 'lstm'), '--input', join(TEXT, 'inputs', 'positive-review.txt'));
     expect(run.status).toBe(2);

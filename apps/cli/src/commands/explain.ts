@@ -3,7 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, readInputFile, type InputScale, type XaiModel } from '@xai/core';
-import { adapterForFiles, explainInput, listAdapters, type InputFile } from '@xai/modalities';
+import { adapterByName, adapterForFiles, explainInput, listAdapters, type InputFile, type ModalityAdapter } from '@xai/modalities';
 import { writeFileAtomic } from '@xai/core';
 import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
 import { progressDisplay } from '../progress.js';
@@ -25,6 +25,7 @@ interface ExplainFlags extends RenderFlags {
   decode: string[];
   render: string[];
   inputScale: InputScale;
+  modality?: string;
 }
 
 /** Arrays and images go through core's reader; every other format through its modality adapter. */
@@ -98,9 +99,23 @@ async function filesOf(file: string): Promise<InputFile[]> {
   return Promise.all([file, ...siblings.map((n) => join(dirname(file), n))].map(async (p) => ({ name: basename(p), bytes: new Uint8Array(await readFile(p)) })));
 }
 
-async function explainWithAdapter(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outDir: string): Promise<void> {
-  const files = await filesOf(file);
-  const adapter = adapterForFiles(files);
+/** Every file of a folder, in name order: one input of a modality that reads folders (video frames). */
+async function folderAsOneInput(dir: string): Promise<InputFile[]> {
+  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  if (names.length === 0) throw new InvalidArgumentError(`folder '${dir}' holds no files`);
+  return Promise.all(names.map(async (n) => ({ name: n, bytes: new Uint8Array(await readFile(join(dir, n))) })));
+}
+
+async function explainWithAdapter(
+  model: XaiModel,
+  file: string,
+  flags: ExplainFlags,
+  options: Record<string, unknown>,
+  outDir: string,
+  chosen?: { adapter: ModalityAdapter; files: InputFile[] },
+): Promise<void> {
+  const files = chosen?.files ?? (await filesOf(file));
+  const adapter = chosen?.adapter ?? adapterForFiles(files);
   const progress = progressDisplay(basename(file));
   try {
     const result = await explainInput(model, adapter, files, {
@@ -140,6 +155,7 @@ export function explainCommand(program: Command): void {
     .option('--out-dir <dir>', "folder for a modality's artefacts (one sub-folder per input; required for non-image inputs)")
     .option('--decode <key=value>', "a decoding option of the input's modality, repeatable (e.g. vocabulary=vocab.json)", collect, [])
     .option('--render <key=value>', "a rendering option of the input's modality, repeatable", collect, [])
+    .option('--modality <name>', 'read --input with this modality: a folder becomes ONE input (e.g. video frames), a file is read with its companions')
     .option('--input-scale <range>', 'pixel values of PNG/JPEG inputs: 0-1 or 0-255', '0-1')
     .option('--colormap <name>', 'bwr, seismic, coldnhot, gray_red, hot, gray (default bwr; hot for unsigned modes)')
     .option('--reduce <how>', 'channel reduction: sum, abs-sum, l2, max-abs', 'sum')
@@ -149,6 +165,21 @@ export function explainCommand(program: Command): void {
     .addHelpText('after', '\nExample:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json')
     .action(async (flags: ExplainFlags) => {
       const options = methodOptions(flags);
+      if (flags.modality) {
+        const adapter = adapterByName(flags.modality);
+        if (!flags.outDir) throw new InvalidArgumentError(`--out-dir is needed with --modality ${flags.modality} (its artefacts are several files)`);
+        const isFolder = (await stat(flags.input).catch(() => { throw new InvalidArgumentError(`input '${flags.input}' does not exist`); })).isDirectory();
+        const files = isFolder ? await folderAsOneInput(flags.input) : await filesOf(flags.input);
+        const backend = await initBackend();
+        const model = await loadModel(flags.model);
+        try {
+          console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, modality: ${adapter.name}`);
+          await explainWithAdapter(model, flags.input.replace(/\/+$/, ''), flags, options, flags.outDir, { adapter, files });
+        } finally {
+          model.dispose();
+        }
+        return;
+      }
       const { files, folder } = await inputFiles(flags.input, !!flags.outDir);
       const needsAdapter = files.some((f) => !isArrayInput(f));
       if (needsAdapter && !flags.outDir) throw new InvalidArgumentError(`--out-dir is needed for ${files.find((f) => !isArrayInput(f))} (its modality writes several artefacts)`);
