@@ -202,7 +202,7 @@ describe('VideoResult', () => {
     expect(screen.getByTestId('overlay-video').getAttribute('src')).toBe('/api/v1/jobs/job_test/artefacts/overlay.mp4');
     await fireEvent.click(screen.getAllByRole('button')[2]!);
     expect(strip.querySelector('li.current span')!.textContent).toBe('0.25 s · 20 %');
-    expect(screen.getByText(/Frame 3 of 3 at 0.25 s holds 20.0 % of Σ\|R\|/)).toBeTruthy();
+    expect(screen.getByText(/Frame 3 of 3 at 0.25 s holds 20.0 % of the temporal relevance/)).toBeTruthy();
   });
 
   it('plays the GIF where the browser has no H.264', async () => {
