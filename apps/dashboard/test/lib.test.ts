@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { relevanceColour } from '../src/lib/colours';
 import { formatValue, ticks } from '../src/lib/ticks';
-import { biharmonicSpline } from '../src/lib/topography';
+import { biharmonicSpline } from '@xai/modalities/biharmonic-spline';
 import { dequantise } from '../src/lib/view-data';
 import { voxelIndex, voxelOfPixel, worldOf } from '../src/lib/volume';
 

@@ -16,7 +16,8 @@ export { extractEpochs, findEvents, selectChannels, defaultChannels, filterChann
 export { electrodePosition, projectElectrode, electrodeNames } from './montage.js';
 export { bandComponents, bandRelevance, EEG_BANDS, type Band as FrequencyBand } from './spectral.js';
 export { renderChannelTime, type ChannelTimeView } from './views/channel-time.js';
-export { renderTopomaps, biharmonicSpline, placedChannels, type Topomap, type TopomapStyle } from './views/topomap.js';
+export { renderTopomaps, placedChannels, type Topomap, type TopomapStyle } from './views/topomap.js';
+export { biharmonicSpline } from './biharmonic-spline.js';
 export { renderChannelBars, renderBandTable } from './views/channel-bands.js';
 export { renderTraces, type TracesView } from './views/traces.js';
 export { syntheticEeg, relevanceShare, SYNTHETIC_CHANNELS as EEG_SYNTHETIC_CHANNELS, PLANTED_P300, type SyntheticEegOptions, type SyntheticEeg } from './synthetic.js';

@@ -1,12 +1,13 @@
 /**
- * Scalp maps in the browser: a biharmonic spline through the values at the electrodes (Sandwell
- * 1987, EEGLAB's 'v4'), the same interpolation the EEG adapter uses for topomap.png.
+ * The biharmonic spline (Sandwell 1987; EEGLAB's 'v4' interpolation) through values at scattered
+ * 2-D points: what scalp topographies are drawn with. No imports, so the dashboard bundles this
+ * very file (`@xai/modalities/biharmonic-spline`) and draws the same maps as topomap.png.
  */
 
-/** Green's function of the biharmonic operator, of the squared distance: r²(ln r − 1). */
+/** Green's function of the biharmonic operator in 2-D, of the squared distance: r²(ln r − 1). */
 const green2 = (d2: number) => (d2 <= 0 ? 0 : d2 * (0.5 * Math.log(d2) - 1));
 
-/** Solves A x = b (n × n, row-major) by Gaussian elimination with partial pivoting. */
+/** Solves A x = b (n×n, row-major) by Gaussian elimination with partial pivoting. */
 function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const m = Float64Array.from(a);
   const x = Float64Array.from(b);
@@ -20,6 +21,7 @@ function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
     }
     for (let i = k + 1; i < n; i++) {
       const f = m[i * n + k]! / m[k * n + k]!;
+      if (f === 0) continue;
       for (let j = k; j < n; j++) m[i * n + j] -= f * m[k * n + j]!;
       x[i] -= f * x[k]!;
     }
@@ -32,15 +34,21 @@ function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   return x;
 }
 
-/** The spline through `values` at `points`, as an evaluator of (x, y). */
+/** Biharmonic spline through (points, values); returns an evaluator. */
 export function biharmonicSpline(points: readonly (readonly [number, number])[], values: ArrayLike<number>): (x: number, y: number) => number {
   const n = points.length;
   const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) g[i * n + j] = green2((points[i]![0] - points[j]![0]) ** 2 + (points[i]![1] - points[j]![1]) ** 2);
+  const px = Float64Array.from(points, (p) => p[0]);
+  const py = Float64Array.from(points, (p) => p[1]);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) g[i * n + j] = green2((px[i]! - px[j]!) ** 2 + (py[i]! - py[j]!) ** 2);
   const w = solve(g, Float64Array.from({ length: n }, (_, i) => values[i]!), n);
   return (x, y) => {
     let s = 0;
-    for (let j = 0; j < n; j++) s += w[j]! * green2((x - points[j]![0]) ** 2 + (y - points[j]![1]) ** 2);
+    for (let j = 0; j < n; j++) {
+      const dx = x - px[j]!;
+      const dy = y - py[j]!;
+      s += w[j]! * green2(dx * dx + dy * dy);
+    }
     return s;
   };
 }
