@@ -1,11 +1,12 @@
 /** The EEG views render real pictures: PNGs that decode, have the expected size and are not blank; montage geometry. */
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { biharmonicSpline } from '../src/eeg/biharmonic-spline.js';
 import { electrodePosition, projectElectrode } from '../src/eeg/montage.js';
 import { EEG_BANDS } from '../src/eeg/spectral.js';
 import { renderBandTable, renderChannelBars } from '../src/eeg/views/channel-bands.js';
 import { renderChannelTime } from '../src/eeg/views/channel-time.js';
-import { biharmonicSpline, renderTopomaps } from '../src/eeg/views/topomap.js';
+import { renderTopomaps } from '../src/eeg/views/topomap.js';
 import { renderTraces } from '../src/eeg/views/traces.js';
 
 const CHANNELS = ['Fp1', 'Fp2', 'F3', 'Fz', 'F4', 'C3', 'Cz', 'C4', 'P3', 'Pz', 'P4', 'O1', 'O2', 'EOG'];
