@@ -12,5 +12,4 @@ export { ANSWERS, MAX_COUNT, answerIndex } from './answers.js';
 export { generateDataset, exampleArrays, exampleMasks, type VqaDataset, type VqaExample, type DatasetOptions } from './dataset.js';
 export { VQA_SPLITS } from './splits.js';
 export { readQuestionFile, type QuestionInput } from './question-file.js';
-export { positiveChannelSum, massAccuracy, rankAccuracy } from './ground-truth-scores.js';
 export { InvalidVqaInputError } from './vqa-errors.js';

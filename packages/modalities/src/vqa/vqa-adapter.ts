@@ -3,6 +3,7 @@ import {
   InvalidArgumentError, decodeInput, encodeIndexedPng, encodePng, overlayHeatmap, reduceChannels, renderHeatmap, renderHeatmapIndexed, resolveOptions, upscaleNearest,
   type ObjectSchema,
 } from '@xai/core';
+import { relevanceMassAccuracy, relevanceRankAccuracy, type MassAccuracyOptions } from '@xai/eval';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from '../text/bwr-colour.js';
@@ -12,13 +13,15 @@ import { tokenRelevance } from '../text/token-relevance.js';
 import { ANSWERS } from './answers.js';
 import { vqaDemoInputs, vqaDemoModels } from './demo.js';
 import { groundTruthObjects } from './ground-truth.js';
-import { massAccuracy, positiveChannelSum, rankAccuracy } from './ground-truth-scores.js';
 import { executeProgram, type Program } from './program.js';
 import { readQuestionFile } from './question-file.js';
 import { renderScene, unionMask } from './rasterise.js';
 import type { Scene } from './scene.js';
 import { encodeQuestion, QUESTION_LENGTH } from './vocabulary.js';
 import { InvalidVqaInputError } from './vqa-errors.js';
+
+/** Image relevance pooled per pixel as max(0, Σ_c R_c), CLEVR-XAI's 'sum,pos'. */
+const GROUND_TRUTH_POOLING: MassAccuracyOptions = { pooling: 'sum,pos' };
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
@@ -212,8 +215,13 @@ export const vqaAdapter: ModalityAdapter = {
       }, null, 2)));
     }
     if (groundTruth) {
-      const pooled = positiveChannelSum(imageRelevance.values, 3);
-      const score = (mask: Uint8Array) => ({ pixels: mask.reduce((a, b) => a + b, 0), massAccuracy: massAccuracy(pooled, mask), rankAccuracy: rankAccuracy(pooled, mask) });
+      // @xai/eval's metrics, pooled as in CLEVR-XAI; an empty mask (answer 'no' or 0) has no score
+      const score = (mask: Uint8Array) => {
+        const pixels = mask.reduce((a, b) => a + b, 0);
+        if (pixels === 0) return { pixels, massAccuracy: null, rankAccuracy: null };
+        const args = [imageRelevance.values, mask, imageRelevance.shape, GROUND_TRUTH_POOLING] as const;
+        return { pixels, massAccuracy: relevanceMassAccuracy(...args), rankAccuracy: relevanceRankAccuracy(...args) };
+      };
       artefacts.push(textArtefact('ground-truth.json', 'application/json', 'relevance mass and rank accuracy of the image heatmap against the GT-single and GT-all masks (CLEVR-XAI)', JSON.stringify({
         pooling: 'sum,pos: max(0, Σ_c R_c) per pixel', method: relevance.method, explained: target,
         single: { objects: groundTruth.objects.single, ...score(groundTruth.single) },
