@@ -24,6 +24,7 @@ import { FMRI_DEMO_MODELS } from '../src/fmri/demo.js';
 import { reorderVolume } from '../src/fmri/fmri-layout.js';
 import { SYNTHETIC_CLASSES, SYNTHETIC_SHAPE, syntheticDataset, type SyntheticVolume } from '../src/fmri/synthetic-volumes.js';
 import { registerWasmConvFilterGradient } from './audio-wasm-kernels.js';
+import { accuracyOf } from './batched-accuracy.js';
 import { registerWasmConv3dInputGradient } from './fmri-wasm-kernels.js';
 
 const SEEDS = { train: 1, test: 2, fit: 7 };
@@ -93,16 +94,6 @@ function buildCnnLstm(): SliceModel {
     return dense.apply(bilstm.apply(y) as tf.Tensor) as tf.Tensor;
   };
   return { model: m, forward };
-}
-
-function accuracyOf(predict: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, labels: Int32Array): number {
-  let correct = 0;
-  for (let start = 0; start < labels.length; start += 32) {
-    const size = Math.min(32, labels.length - start);
-    const pred = tf.tidy(() => predict(x.slice(start, size)).argMax(-1).dataSync());
-    for (let n = 0; n < size; n++) if (pred[n] === labels[start + n]) correct++;
-  }
-  return correct / labels.length;
 }
 
 async function train(kind: Kind) {

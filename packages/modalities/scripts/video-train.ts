@@ -25,6 +25,7 @@ import { modelLoadHandler, modelSaveHandler, mulberry32 } from '@xai/core';
 import { videoDemoModelPath, VIDEO_DEMO_PAIRS, type VideoArchitecture } from '../src/video/demo.js';
 import { CLIP_CLASSES, CLIP_FPS, CLIP_SHAPE, syntheticClips, type ClipTask, type SyntheticClip } from '../src/video/synthetic-clips.js';
 import { registerWasmConvFilterGradient } from './audio-wasm-kernels.js';
+import { accuracyOf } from './batched-accuracy.js';
 
 /** Clip seeds: training 1, test 2 (the ground-truth test uses 5, the demo inputs 900 001…). */
 const SEEDS = { train: 1, test: 2, fit: 7 };
@@ -117,16 +118,6 @@ function buildCnnLstm(task: ClipTask): Trainable {
   };
   const forward = (x: tf.Tensor) => dense.apply(lstm.apply(features(x))) as tf.Tensor;
   return { model: m, forward };
-}
-
-function accuracyOf(predict: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, labels: Int32Array): number {
-  let correct = 0;
-  for (let start = 0; start < labels.length; start += 32) {
-    const size = Math.min(32, labels.length - start);
-    const pred = tf.tidy(() => predict(x.slice(start, size)).argMax(-1).dataSync());
-    for (let n = 0; n < size; n++) if (pred[n] === labels[start + n]) correct++;
-  }
-  return correct / labels.length;
 }
 
 async function train(task: ClipTask, arch: VideoArchitecture) {
