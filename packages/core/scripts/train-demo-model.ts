@@ -13,7 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { modelLoadHandler, modelSaveHandler } from '../src/io/model-file-handlers.js';
-import { CHANNELS, CLASS_NAMES, IMAGE_SIZE, generateShapes, mulberry32 } from '../src/demo/synthetic-shapes.js';
+import { CHANNELS, CLASS_NAMES, IMAGE_SIZE, generateShapes } from '../src/demo/synthetic-shapes.js';
+import { mulberry32 } from '../src/random/mulberry32.js';
 
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo', 'model');
 // data sets, weight initialisers, and Math.random during fit (shuffling + dropout masks)
