@@ -557,5 +557,6 @@ export const meaningfulPerturbationMethod: MethodDefinition = {
       batchSize: { type: 'integer', minimum: 1, default: 32, description: "class gradients per backward pass ('probability' score)" },
     },
   },
+  cost: (o) => ({ passes: o.steps as number, batch: o.score === 'probability' ? (o.batchSize as number) : 1, passesOption: 'steps', batchOption: 'batchSize' }),
   run: (model, input, options, context) => meaningfulPerturbation(model, input as tf.Tensor, options as MeaningfulPerturbationOptions, context),
 };
