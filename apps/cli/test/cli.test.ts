@@ -103,6 +103,34 @@ describe('xai explain', () => {
       expect(lines[0]).toMatch(cases[i]![1]);
     });
   });
+
+  it('checks the rendering flags before anything runs: one line, exit 2, no explanation started', async () => {
+    const png = join(dir, 'images', 'shape-0.png');
+    const cases: [string[], RegExp][] = [
+      [['--colormap', 'rainbow'], /^xai: --colormap rainbow is not one of bwr, /],
+      [['--scale', '0'], /^xai: --scale is a whole upscaling factor from 1 to 64, got 0$/],
+      [['--clip', '150'], /^xai: --clip is a percentile in \(0, 100\], got 150$/],
+      [['--mode', 'weird'], /^xai: --mode weird is not one of signed, absolute, positive$/],
+      [['--reduce', 'foo'], /^xai: --reduce foo is not one of sum, abs-sum, max-abs, l2$/],
+    ];
+    const runs = await Promise.all(cases.map(([flags]) => xaiAsync('explain', '--model', DEMO_MODEL, '--input', png, '--out', join(dir, 'never.png'), ...flags)));
+    runs.forEach((run, i) => {
+      expect(run.status, cases[i]![0].join(' ')).toBe(2);
+      // Nothing ran: the backend line is printed only once the model is about to load.
+      expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
+      expect(run.stderr.trim()).toMatch(cases[i]![1]);
+    });
+  });
+
+  it('creates the folders of --out, --overlay and --json when they are missing', () => {
+    const nested = join(dir, 'made', 'by', 'xai');
+    const png = join(dir, 'images', 'shape-1.png');
+    const run = xai('explain', '--model', DEMO_MODEL, '--input', png, '--out', join(nested, 'heat.png'), '--overlay', join(nested, 'o', 'overlay.png'), '--json', join(nested, 'j', 'r.json'));
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(nested).sort()).toEqual(['heat.png', 'j', 'o']);
+    expect(decode(readFileSync(join(nested, 'o', 'overlay.png'))).width).toBe(32);
+    expect(JSON.parse(readFileSync(join(nested, 'j', 'r.json'), 'utf8')).shape).toEqual([32, 32, 3]);
+  });
 });
 
 describe('xai explain with modality adapters', () => {

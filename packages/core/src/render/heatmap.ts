@@ -26,14 +26,16 @@ export interface IndexedHeatmap extends IndexedImage {
 }
 
 /** 'l2' is sqrt(Σ_c R²); 'max-abs' is max_c |R|; 'abs-sum' is Σ_c |R|. */
-export type ChannelReduction = 'sum' | 'abs-sum' | 'max-abs' | 'l2';
+export const CHANNEL_REDUCTIONS = ['sum', 'abs-sum', 'max-abs', 'l2'] as const;
+export type ChannelReduction = (typeof CHANNEL_REDUCTIONS)[number];
 
 /**
  * What is coloured: 'signed' keeps the sign (a diverging map puts 0 at its centre; a sequential
  * map shows the positive part); 'absolute' maps |R| and 'positive' maps max(R, 0), both onto
  * [0, 1] of the colormap (meant for sequential maps such as 'hot').
  */
-export type HeatmapMode = 'signed' | 'absolute' | 'positive';
+export const HEATMAP_MODES = ['signed', 'absolute', 'positive'] as const;
+export type HeatmapMode = (typeof HEATMAP_MODES)[number];
 
 export interface NormalizeOptions {
   /** Default 'signed'. */
@@ -89,7 +91,7 @@ export function reduceChannels(
 ): Float32Array {
   const [h, w, c] = shape;
   assertDims(h, w);
-  if (!['sum', 'abs-sum', 'max-abs', 'l2'].includes(how)) throw new RangeError(`Unknown channel reduction "${how}"; valid: sum, abs-sum, max-abs, l2`);
+  if (!CHANNEL_REDUCTIONS.includes(how)) throw new RangeError(`Unknown channel reduction "${how}"; valid: ${CHANNEL_REDUCTIONS.join(', ')}`);
   if (!Number.isInteger(c) || c < 1) throw new RangeError(`Invalid channel count ${c}`);
   assertSize('relevance', relevance.length, h * w * c);
   const out = new Float32Array(h * w);
@@ -206,7 +208,6 @@ export interface NormalizedHeatmap {
   range: [low: number, high: number];
 }
 
-const MODES: readonly HeatmapMode[] = ['signed', 'absolute', 'positive'];
 
 /**
  * Map values to colormap coordinates t ∈ [0, 1] (see `HeatmapMode`). Symmetric ('signed' with a
@@ -216,7 +217,7 @@ const MODES: readonly HeatmapMode[] = ['signed', 'absolute', 'positive'];
  */
 export function normalizeHeatmap(map: ArrayLike<number>, opts: NormalizeOptions = {}): NormalizedHeatmap {
   const mode = opts.mode ?? 'signed';
-  if (!MODES.includes(mode)) throw new RangeError(`Unknown heatmap mode "${mode}"; valid modes: ${MODES.join(', ')}`);
+  if (!HEATMAP_MODES.includes(mode)) throw new RangeError(`Unknown heatmap mode "${mode}"; valid modes: ${HEATMAP_MODES.join(', ')}`);
   checkScale(opts.scale);
   if (opts.clipPercentile !== undefined) {
     if (opts.scale !== undefined) throw new RangeError('pass either scale or clipPercentile, not both');

@@ -15,6 +15,8 @@ export {
   type RGB,
 } from './colormaps.js';
 export {
+  CHANNEL_REDUCTIONS,
+  HEATMAP_MODES,
   colorbar,
   encodePng,
   indexedToRgba,
