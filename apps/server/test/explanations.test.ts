@@ -161,7 +161,7 @@ describe('explanations and benchmarks', () => {
     expect({ state: done.state, error: done.error }).toEqual({ state: 'succeeded', error: null });
     const result = await checkResult(server, job.id);
     expect(result.relevance).toHaveLength(2);
-    const [image, question] = await Promise.all(result.relevance.map(async (r: any) => new Float32Array(await (await fetch(server.url + r.binary)).arrayBuffer())));
+    const [image, question]: Float32Array[] = await Promise.all(result.relevance.map(async (r: any) => new Float32Array(await (await fetch(server.url + r.binary)).arrayBuffer())));
     expect(image!.some((v) => v !== 0)).toBe(true);
     expect(question!.every((v) => v === 0)).toBe(true);
 
