@@ -25,6 +25,7 @@ export { ActivationNode, activationFunction } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
 export { writeFileAtomic } from './io/write-file-atomic.js';
+export { sizeLimit, DEFAULT_LIMITS, type LimitName } from './io/limits.js';
 export { modelSaveHandler, modelLoadHandler, type SaveHandlerOptions } from './io/model-file-handlers.js';
 export { normalDeviates } from './random/normal-deviates.js';
 export { mulberry32 } from './random/mulberry32.js';
