@@ -3,6 +3,7 @@
  * given inputs and returns every requested output with its dims.
  */
 import * as ort from 'onnxruntime-node';
+import { onnx, type OnnxProto } from '../../src/import/onnx/proto.js';
 
 export type ReferenceData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array | boolean[] | Uint32Array;
 
@@ -40,4 +41,14 @@ export async function runReference(bytes: Uint8Array, feeds: Feeds, outputs?: re
 export function rampData(dims: readonly number[], scale = 0.1): Float32Array {
   const n = dims.reduce((a, b) => a * b, 1);
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + 0.3) * scale * 10);
+}
+
+/** The same model with every node output also a graph output, so a run reports every intermediate. */
+export function exposeAllValues(bytes: Uint8Array): { bytes: Uint8Array; names: string[] } {
+  const model = onnx.ModelProto.decode(bytes);
+  const graph = model.graph as OnnxProto.GraphProto;
+  const existing = new Set(graph.output.map((o) => o.name));
+  const names = graph.node.flatMap((n) => n.output).filter((o) => o !== '');
+  for (const name of names) if (!existing.has(name)) graph.output.push(onnx.ValueInfoProto.create({ name }));
+  return { bytes: onnx.ModelProto.encode(model).finish(), names };
 }
