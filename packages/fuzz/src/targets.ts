@@ -17,7 +17,18 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 
 registerLstmPlugin();
 
-/** Parses one input with the named parser (throws what the parser throws). */
+/** A result that is accepted but wrong (issue 15: ±1e308 physical ranges gave ±Inf/NaN samples): an untyped failure. */
+function requireFinite(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new Error(`accepted but wrong: ${what}[${i}] is ${values[i]}`);
+  }
+}
+
+/**
+ * Parses one input with the named parser (throws what the parser throws). Results made from
+ * integer samples must also be finite: EEG channels (EDF/BDF are integers; BrainVision may be
+ * float32, whose NaN the file can hold), NIfTI volumes of integer datatypes, PCM WAV audio.
+ */
 export async function parseWith(target: TargetName, files: readonly FuzzFile[]): Promise<void> {
   const [first] = files;
   if (!first) throw new Error('no input file');
@@ -38,15 +49,22 @@ export async function parseWith(target: TargetName, files: readonly FuzzFile[]):
       return;
     case 'edf':
     case 'bdf':
-    case 'brainvision':
-      readRecording(files);
+    case 'brainvision': {
+      const recording = readRecording(files);
+      const floatData = target === 'brainvision' && new TextDecoder().decode(first.bytes).includes('IEEE_FLOAT_32');
+      if (!floatData) for (const channel of recording.channels) requireFinite(channel.samples, `channel '${channel.label}'`);
       return;
+    }
     case 'nifti':
-    case 'nifti-gz':
-      await readNifti(first.bytes, first.name);
+    case 'nifti-gz': {
+      const volume = await readNifti(first.bytes, first.name);
+      if (['int', 'uint', 'rgb'].includes(volume.header.datatype.kind)) requireFinite(volume.data, 'voxel');
       return;
-    case 'wav':
-      readWav(first.bytes, first.name);
+    }
+    case 'wav': {
+      const audio = readWav(first.bytes, first.name);
+      if (audio.encoding === 'pcm') requireFinite(audio.samples, 'sample');
       return;
+    }
   }
 }

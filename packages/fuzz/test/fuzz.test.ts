@@ -9,9 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badCount, formatFailures, formatTable, fuzzTargets, DEFAULT_OPTIONS, type TargetReport } from '../src/harness.js';
 import { TARGET_NAMES, type TargetName } from '../src/targets.js';
 
-/** Inputs per parser in `npm test` (about a minute in all on two cores): fewer for the model loader, whose inputs cost ~25 ms each. */
+/**
+ * Inputs per parser in `npm test` (11,900 in all, one to two minutes on two cores): fewer where one
+ * input costs more (a model load ~25 ms, the 1 MB demo EDF ~20 ms).
+ */
 const RUNS: Record<TargetName, number> = {
-  model: 800, png: 2000, jpeg: 2000, npy: 2000, gif: 2000, edf: 1500, bdf: 2000, brainvision: 2000, nifti: 2000, 'nifti-gz': 1500, wav: 2000,
+  model: 600, png: 1000, jpeg: 1000, npy: 1500, gif: 1500, edf: 600, bdf: 1000, brainvision: 1200, nifti: 1200, 'nifti-gz': 1000, wav: 1300,
 };
 const runsOf = (t: TargetName) => (process.env.XAI_FUZZ_RUNS ? Number(process.env.XAI_FUZZ_RUNS) : RUNS[t]);
 
