@@ -52,9 +52,9 @@ describe('external data errors', () => {
   writeFileSync(join(dir, 'model.onnx.data'), rawBytes('float32', [1, 2, 3, 4]));
   mkdirSync(join(dir, 'sub'), { recursive: true });
   it('a missing external file', async () => {
-    const e = await readOnnx(model('weights.onnx.data'), { externalDataDir: dir, label: 'm.onnx' }).catch((x: Error) => x);
+    const e: unknown = await readOnnx(model('weights.onnx.data'), { externalDataDir: dir, label: 'm.onnx' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(OnnxExternalDataError);
-    expect(e.message).toMatch(/^m\.onnx: graph\.initializer\[0\] 'w': external data file 'weights\.onnx\.data' cannot be read \(ENOENT\)/);
+    expect((e as Error).message).toMatch(/^m\.onnx: graph\.initializer\[0\] 'w': external data file 'weights\.onnx\.data' cannot be read \(ENOENT\)/);
   });
   it('a range outside the file', async () => {
     await expect(readOnnx(model('model.onnx.data', 8, 16), { externalDataDir: dir })).rejects.toThrow(

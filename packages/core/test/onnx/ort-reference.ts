@@ -48,7 +48,7 @@ export function exposeAllValues(bytes: Uint8Array): { bytes: Uint8Array; names: 
   const model = onnx.ModelProto.decode(bytes);
   const graph = model.graph as OnnxProto.GraphProto;
   const existing = new Set(graph.output.map((o) => o.name));
-  const names = graph.node.flatMap((n) => n.output).filter((o) => o !== '');
+  const names = graph.node.flatMap((n) => n.output).filter((o): o is string => typeof o === 'string' && o !== '');
   for (const name of names) if (!existing.has(name)) graph.output.push(onnx.ValueInfoProto.create({ name }));
   return { bytes: onnx.ModelProto.encode(model).finish(), names };
 }

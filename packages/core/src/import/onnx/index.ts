@@ -17,4 +17,5 @@ export { removeIdentities } from './normalize/remove-identities.js';
 export { canonicalizeOpsetVariants, canonicalizeNode } from './normalize/canonical-form.js';
 export { foldConstants, type FoldOptions, type FoldResult } from './normalize/fold-constants.js';
 export { removeUnused } from './normalize/remove-unused.js';
-export { inferShapes, inferNodeTypes, type ValueType, type InferShapesOptions } from './normalize/shape-inference.js';
+export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
+export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';

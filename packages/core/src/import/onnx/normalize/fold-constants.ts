@@ -65,6 +65,8 @@ export function foldConstants(graph: OnnxGraph, options: FoldOptions = {}): Fold
     let node = canonicalizeNode(raw, concrete);
     node = resolveSymbolicTarget(node, lookup, types);
     node = canonicalizeNode(node, concrete);
+    node = explicitSplit(node, types);
+    node = positiveAxes(node, types);
     const inputTypes = node.inputs.map((i) => types.get(i) ?? null);
     const outputs = foldNode(node, inputTypes, lookup, maxElements);
     if (outputs && outputs.every(isConcrete)) {
@@ -127,4 +129,42 @@ function resolveSymbolicTarget(node: OnnxNode, lookup: (n: string) => FoldValue 
   }
   if (!expand && resolved.includes(0) && node.attributes.allowzero === 1) return node;
   return { ...node, inputs: [node.inputs[0]], attributes: { ...node.attributes, shape: resolved as number[] } };
+}
+
+/**
+ * A Split into equal parts (no `split`, or opset 18's `num_outputs`) gets its explicit sizes once the
+ * length of the split axis is known, so every Split variant ends in one form.
+ */
+function explicitSplit(node: OnnxNode, types: ReadonlyMap<string, ValueType>): OnnxNode {
+  if (node.domain !== '' || node.opType !== 'Split' || node.inputs.length !== 1 || Array.isArray(node.attributes.split)) return node;
+  const shape = types.get(node.inputs[0])?.shape;
+  const axisAttr = typeof node.attributes.axis === 'number' ? node.attributes.axis : 0;
+  if (!shape) return node;
+  const length = shape[axisAttr < 0 ? axisAttr + shape.length : axisAttr];
+  if (typeof length !== 'number') return node;
+  const parts = node.outputs.length;
+  const size = Math.ceil(length / parts);
+  const split = Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(size, length - i * size)));
+  const { num_outputs: _numOutputs, ...attributes } = node.attributes;
+  return { ...node, attributes: { ...attributes, split } };
+}
+
+const AXES_OF_INPUT = new Set(['Squeeze', 'Slice', 'Pad', 'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare', 'ReduceLogSum']);
+const AXIS_OF_INPUT = new Set(['Concat', 'Split', 'Gather']);
+
+/** Negative `axes`/`axis` become positive once the rank is known, so `-2` and `2` give one graph. */
+function positiveAxes(node: OnnxNode, types: ReadonlyMap<string, ValueType>): OnnxNode {
+  if (node.domain !== '') return node;
+  const rank = types.get(node.inputs[0])?.shape?.length;
+  if (rank === undefined) return node;
+  const axes = node.attributes.axes;
+  if (Array.isArray(axes) && (AXES_OF_INPUT.has(node.opType) || node.opType === 'Unsqueeze')) {
+    const r = node.opType === 'Unsqueeze' ? rank + axes.length : rank;
+    return { ...node, attributes: { ...node.attributes, axes: (axes as number[]).map((a) => (a < 0 ? a + r : a)) } };
+  }
+  const axis = node.attributes.axis;
+  if (typeof axis === 'number' && axis < 0 && AXIS_OF_INPUT.has(node.opType)) {
+    return { ...node, attributes: { ...node.attributes, axis: axis + rank } };
+  }
+  return node;
 }

@@ -7,10 +7,11 @@
 import type { OnnxDim, OnnxModel } from '../model.js';
 import { canonicalizeOpsetVariants } from './canonical-form.js';
 import { constantsToInitializers } from './constants-to-initializers.js';
-import { foldConstants, resolvedInputShapes } from './fold-constants.js';
+import { foldConstants } from './fold-constants.js';
 import { removeIdentities } from './remove-identities.js';
 import { removeUnused } from './remove-unused.js';
-import { inferShapes, type ValueType } from './shape-inference.js';
+import { inferShapes } from './infer-shapes.js';
+import type { ValueType } from './shape-inference.js';
 
 export interface NormalizeOptions {
   /** Shapes to fold for, by input name (default: the declared ones, symbolic batch kept). */
@@ -34,8 +35,6 @@ export function normalizeOnnx(model: OnnxModel, options: NormalizeOptions = {}):
   graph = foldConstants(graph, { ...options, file }).graph;
   graph = removeIdentities(graph); // folding can leave Pad(0)/Identity-like nodes in canonical form
   graph = removeUnused(graph);
-  const inputShapes: Record<string, readonly OnnxDim[]> = {};
-  for (const [name, t] of resolvedInputShapes(graph, options)) if (t.shape) inputShapes[name] = t.shape;
-  const types = inferShapes(graph, { file, inputShapes });
+  const types = inferShapes(graph, { ...options, file });
   return { ...model, graph, types };
 }

@@ -5,12 +5,11 @@
  * known at all is `null`. Operators it does not know get `null` types (the converter names them).
  */
 import { OnnxNodeError } from '../errors.js';
-import type { OnnxDim, OnnxDtype, OnnxGraph, OnnxNode } from '../model.js';
+import type { OnnxDim, OnnxDtype, OnnxNode } from '../model.js';
 import { intAttr, intsAttr, stringAttr, tensorAttr } from './attributes.js';
-import { canonicalizeNode, type ConstantLookup } from './canonical-form.js';
+import type { ConstantLookup } from './canonical-form.js';
 import { broadcastShapes, dimAdd, dimMul, isKnown, normAxis, product, UNKNOWN } from './dims.js';
 import { dtypeFromCode } from '../dtype.js';
-import { fromTensor, type FoldValue } from './fold-value.js';
 
 export interface ValueType {
   readonly dtype: OnnxDtype | null;
@@ -198,7 +197,7 @@ function infer(node: OnnxNode, inputs: readonly ValueType[], ctx: InferContext):
       return [t(null)];
     }
     case 'Expand': {
-      const shape = intsAttr(node, 'shape');
+      const shape = intsAttr(node, 'shape') ?? (ctx.constant(node.inputs[1] ?? '')?.values as OnnxDim[] | undefined) ?? null;
       return [t(s && shape ? broadcastShapes([s, shape]) : null)];
     }
     case 'Tile': {
@@ -370,32 +369,3 @@ function recurrentShapes(node: OnnxNode, x: readonly OnnxDim[] | null, dtype: On
   return types;
 }
 
-export interface InferShapesOptions {
-  readonly file?: string;
-  /** Shapes to assume for graph inputs (e.g. a stated batch), by input name. */
-  readonly inputShapes?: Readonly<Record<string, readonly OnnxDim[]>>;
-}
-
-/**
- * Types of every value of a (normalised) graph: graph inputs, initializers and every node output.
- * Throws OnnxNodeError where inputs contradict each other (channels, inner dimensions, broadcast).
- */
-export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}): Map<string, ValueType> {
-  const types = new Map<string, ValueType>();
-  for (const input of graph.inputs) types.set(input.name, { dtype: input.dtype, shape: options.inputShapes?.[input.name] ?? input.shape });
-  for (const [name, t] of graph.initializers) types.set(name, { dtype: t.dtype, shape: t.dims });
-  const cache = new Map<string, FoldValue>();
-  const constant: ConstantLookup = (name) => {
-    const t = graph.initializers.get(name);
-    if (!t || t.dims.reduce((a, b) => a * b, 1) > 65536) return null;
-    if (!cache.has(name)) cache.set(name, fromTensor(t));
-    return cache.get(name) ?? null;
-  };
-  const ctx: InferContext = { file: options.file ?? 'model.onnx', constant };
-  for (const raw of graph.nodes) {
-    const node = canonicalizeNode(raw, constant);
-    const outs = inferNodeTypes(node, node.inputs.map((i) => types.get(i) ?? null), ctx);
-    node.outputs.forEach((o, i) => o && types.set(o, outs[i]));
-  }
-  return types;
-}
