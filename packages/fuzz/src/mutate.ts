@@ -71,7 +71,8 @@ export function mutations(space: MutationSpace): fc.Arbitrary<Mutation> {
   });
 }
 
-const offset = (at: number, length: number) => (at < 0 ? Math.min(-1 - at, length) : Math.floor(at * length));
+/** Absolute offsets wrap around short files (a 300-byte PNG gets edits all over, not piled at its end). */
+const offset = (at: number, length: number) => (at < 0 ? (-1 - at) % (length + 1) : Math.floor(at * length));
 
 function applyBytes(bytes: Uint8Array, e: Exclude<Edit, { kind: 'json' }>): Uint8Array {
   const at = offset(e.at, bytes.length);
