@@ -56,3 +56,10 @@ export { meaningfulPerturbation, meaningfulPerturbationObjective, type Meaningfu
 export {
   readInputFile, decodeInput, INPUT_EXTENSIONS, type ReadInputOptions, type InputArray, type InputScale,
 } from './io/read-input.js';
+export {
+  readOnnx, decodeOnnx, normalizeOnnx, inferShapes, SUPPORTED_OPSETS as ONNX_SUPPORTED_OPSETS,
+  OnnxModelError, OnnxFormatError, OnnxExternalDataError, OnnxShapeTooLargeError, OnnxDtypeError, OnnxGraphError, OnnxOpsetError, OnnxNodeError,
+  type ReadOnnxOptions, type NormalizeOptions as OnnxNormalizeOptions, type NormalizedOnnxModel,
+  type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, type OnnxDim, type OnnxDtype, type OnnxAttributeValue,
+} from './import/onnx/index.js';
+export * as onnxImport from './import/onnx/index.js';
