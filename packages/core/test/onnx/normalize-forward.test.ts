@@ -70,3 +70,24 @@ describe('built models with shape arithmetic', () => {
     await compare(bytes, { x: feed('float32', [2, 4, 1, 6], rampData([2, 4, 1, 6])) });
   });
 });
+
+describe('Softmax before opset 13 (2-D coercion at axis)', () => {
+  for (const [label, attrs, ops] of [
+    ['default axis 1 on a 3-D input', {}, ['Flatten', 'Softmax', 'Reshape']],
+    ['the last axis', { axis: -1 }, ['Softmax']],
+  ] as const) {
+    it(`${label}: the normalised graph computes what opset 11 computes`, async () => {
+      const bytes = buildModel({
+        opset: 11, inputs: [valueInfo('x', 'float32', [2, 3, 4])], outputs: [valueInfo('y', 'float32', null)],
+        nodes: [node('LogSoftmax', ['x'], ['y'], attrs)],
+      });
+      const m = normalizeOnnx(decodeOnnx(bytes));
+      expect(m.graph.nodes.map((n) => n.opType)).toEqual(ops.map((o) => (o === 'Softmax' ? 'LogSoftmax' : o)));
+      expect(m.graph.nodes.find((n) => n.opType === 'LogSoftmax')?.attributes.axis).toBe(ops.length === 1 ? 2 : 1);
+      const x = { x: feed('float32', [2, 3, 4], rampData([2, 3, 4])) };
+      const [before, after] = await Promise.all([runReference(bytes, x), runReference(encodeNormalized(m.graph, 13), x)]);
+      expectClose(after.y, before.y, 1e-6);
+      expect(m.types.get('y')?.shape).toEqual([2, 3, 4]);
+    });
+  }
+});

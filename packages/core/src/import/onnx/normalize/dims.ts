@@ -51,3 +51,18 @@ export function broadcastShapes(shapes: readonly (readonly OnnxDim[])[]): OnnxDi
 export function normAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
+
+/** The elements Slice takes along one axis of length `length`: first index, step and count (ONNX clamping rules). */
+export function sliceRange(length: number, start: number, end: number, step: number): { start: number; step: number; count: number } {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  let s = start < 0 ? start + length : start;
+  let e = end < 0 ? end + length : end;
+  if (step > 0) {
+    s = clamp(s, 0, length);
+    e = clamp(e, 0, length);
+  } else {
+    s = clamp(s, -1, length - 1);
+    e = clamp(e, -1, length - 1);
+  }
+  return { start: s, step, count: Math.max(0, Math.ceil((e - s) / step)) };
+}

@@ -8,7 +8,7 @@
 import { dtypeFromCode, isIntegerDtype } from '../dtype.js';
 import type { OnnxDtype, OnnxNode } from '../model.js';
 import { intAttr, intsAttr, tensorAttr } from './attributes.js';
-import { broadcastShapes, normAxis } from './dims.js';
+import { broadcastShapes, normAxis, sliceRange } from './dims.js';
 import { elementCount, fromTensor, type FoldElement, type FoldValue } from './fold-value.js';
 
 type Binary = (a: FoldElement, b: FoldElement) => FoldElement | null;
@@ -39,6 +39,15 @@ const UNARY: Readonly<Record<string, (a: number) => number>> = {
   Reciprocal: (a) => 1 / a, Not: (a) => Number(!a), Relu: (a) => Math.max(0, a), Sign: Math.sign,
   Round: (a) => { const f = Math.floor(a); const d = a - f; return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f; },
 };
+
+/** Operators evaluateNode computes (besides ARITHMETIC and UNARY ones). */
+export const EVALUABLE: ReadonlySet<string> = new Set([
+  'ConstantOfShape', 'Range', 'Identity', 'Size', 'Cast', 'Where', 'Gather', 'Unsqueeze', 'Squeeze', 'Flatten', 'Reshape',
+  'Concat', 'Slice', 'Transpose', 'Expand', 'Tile', 'ReduceProd', 'ReduceSum',
+]);
+
+/** Element-wise operators evaluateNode computes. */
+export const ARITHMETIC_OPS: ReadonlySet<string> = new Set([...Object.keys(ARITHMETIC), ...Object.keys(UNARY)]);
 
 const BOOL_RESULT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Not']);
 
@@ -225,14 +234,8 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
       const steps = intsAttr(node, 'steps') ?? starts.map(() => 1);
       const ranges = x.dims.map((d) => ({ start: 0, step: 1, count: d }));
       for (let k = 0; k < axes.length; k++) {
-        const d = x.dims[axes[k]];
-        const step = steps[k];
-        if (step === 0) return null;
-        const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-        let s = starts[k] < 0 ? starts[k] + d : starts[k];
-        let e = ends[k] < 0 ? ends[k] + d : ends[k];
-        if (step > 0) { s = clamp(s, 0, d); e = clamp(e, 0, d); } else { s = clamp(s, -1, d - 1); e = clamp(e, -1, d - 1); }
-        ranges[axes[k]] = { start: s, step, count: Math.max(0, Math.ceil((e - s) / step)) };
+        if (steps[k] === 0) return null;
+        ranges[axes[k]] = sliceRange(x.dims[axes[k]], starts[k], ends[k], steps[k]);
       }
       const dims = ranges.map((r) => r.count);
       const st = strides(x.dims);

@@ -8,7 +8,7 @@
  */
 import type { OnnxDim, OnnxGraph, OnnxNode, OnnxTensor } from '../model.js';
 import { canonicalizeNode, type ConstantLookup } from './canonical-form.js';
-import { evaluateNode } from './evaluate.js';
+import { ARITHMETIC_OPS, EVALUABLE, evaluateNode } from './evaluate.js';
 import { elementCount, fromTensor, isConcrete, toTensor, type FoldValue } from './fold-value.js';
 import { withGraph } from './graph-edit.js';
 import { inferNodeTypes, type InferContext, type ValueType } from './shape-inference.js';
@@ -21,6 +21,8 @@ export interface FoldOptions {
   readonly batch?: number;
   /** Largest tensor folded (elements; default 65536): larger constants are left to the runtime. */
   readonly maxFoldElements?: number;
+  /** The model's ai.onnx opset (default 13): Softmax before 13 has other axis semantics. */
+  readonly opset?: number;
 }
 
 export interface FoldResult {
@@ -67,6 +69,17 @@ export function foldConstants(graph: OnnxGraph, options: FoldOptions = {}): Fold
     node = canonicalizeNode(node, concrete);
     node = explicitSplit(node, types);
     node = positiveAxes(node, types);
+    const legacy = legacySoftmax(node, types, options.opset ?? 13);
+    if (legacy) {
+      // Flatten → Softmax(last axis) → Reshape back; each gets its type like any node
+      for (const part of legacy) {
+        const partTypes = part.inputs.map((i) => types.get(i) ?? null);
+        const inferred = inferNodeTypes(part, partTypes, ctx);
+        part.outputs.forEach((name, i) => types.set(name, inferred[i]));
+        nodes.push(part);
+      }
+      continue;
+    }
     const inputTypes = node.inputs.map((i) => types.get(i) ?? null);
     const outputs = foldNode(node, inputTypes, lookup, maxElements);
     if (outputs && outputs.every(isConcrete)) {
@@ -99,10 +112,12 @@ function foldNode(node: OnnxNode, inputTypes: readonly (ValueType | null)[], loo
     const dims = shape.slice(start, Math.max(start, end));
     return [{ dtype: 'int64', dims: [dims.length], values: dims }];
   }
-  const inputs = node.inputs.map((name) => (name === '' ? null : lookup(name)));
-  if (node.inputs.some((name, i) => name !== '' && inputs[i] === null)) {
-    // ConstantOfShape and Range need only their (small) inputs; everything else needs all of them.
-    return null;
+  if (!EVALUABLE.has(node.opType) && !ARITHMETIC_OPS.has(node.opType)) return null;
+  const inputs: (FoldValue | null)[] = [];
+  for (const name of node.inputs) {
+    const value = name === '' ? null : lookup(name);
+    if (name !== '' && value === null) return null; // not constant (or too large to fold)
+    inputs.push(value);
   }
   const outputs = evaluateNode(node, inputs);
   if (!outputs || outputs.some((o) => o.values.length > maxElements)) return null;
@@ -168,3 +183,29 @@ function positiveAxes(node: OnnxNode, types: ReadonlyMap<string, ValueType>): On
   }
   return node;
 }
+
+const SOFTMAX_FAMILY = new Set(['Softmax', 'LogSoftmax', 'Hardmax']);
+
+/**
+ * Before opset 13, Softmax/LogSoftmax/Hardmax flatten the input to 2-D at `axis` (default 1) and
+ * normalise over the second part. On the last axis that is today's meaning (the node gets an explicit
+ * `axis`); elsewhere it becomes Flatten → Softmax(axis 1) → Reshape to the input's shape.
+ */
+function legacySoftmax(node: OnnxNode, types: ReadonlyMap<string, ValueType>, opset: number): OnnxNode[] | null {
+  if (node.domain !== '' || opset >= 13 || !SOFTMAX_FAMILY.has(node.opType)) return null;
+  const shape = types.get(node.inputs[0])?.shape;
+  if (!shape) return null;
+  const rank = shape.length;
+  const raw = typeof node.attributes.axis === 'number' ? node.attributes.axis : 1;
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis === rank - 1) return [{ ...node, attributes: { ...node.attributes, axis } }];
+  if (!shape.every((d) => typeof d === 'number')) return null;
+  const flat = `${node.outputs[0]}__flat`;
+  const soft = `${node.outputs[0]}__2d`;
+  return [
+    { name: `${node.name}__flatten`, opType: 'Flatten', domain: '', inputs: [node.inputs[0]], outputs: [flat], attributes: { axis } },
+    { ...node, inputs: [flat], outputs: [soft], attributes: { axis: 1 } },
+    { name: `${node.name}__reshape`, opType: 'Reshape', domain: '', inputs: [soft], outputs: [node.outputs[0]], attributes: { shape: shape as number[] } },
+  ];
+}
+

@@ -12,6 +12,8 @@ export interface InferShapesOptions {
   readonly inputShapes?: Readonly<Record<string, readonly OnnxDim[]>>;
   /** A stated batch size for a symbolic first axis. */
   readonly batch?: number;
+  /** The model's ai.onnx opset (default 13). */
+  readonly opset?: number;
 }
 
 /** Throws OnnxNodeError where inputs contradict each other (channels, inner dimensions, broadcast). */

@@ -4,7 +4,7 @@
  * form (attributes); shape arithmetic folded for the given input shape; unused nodes and
  * initializers dropped; the type (dtype + shape) of every value inferred.
  */
-import type { OnnxDim, OnnxModel } from '../model.js';
+import { defaultOpset, type OnnxDim, type OnnxModel } from '../model.js';
 import { canonicalizeOpsetVariants } from './canonical-form.js';
 import { constantsToInitializers } from './constants-to-initializers.js';
 import { foldConstants } from './fold-constants.js';
@@ -29,12 +29,13 @@ export interface NormalizedOnnxModel extends OnnxModel {
 
 export function normalizeOnnx(model: OnnxModel, options: NormalizeOptions = {}): NormalizedOnnxModel {
   const file = model.file;
+  const opset = defaultOpset(model);
   let graph = constantsToInitializers(model.graph, file);
   graph = canonicalizeOpsetVariants(graph);
   graph = removeIdentities(graph);
-  graph = foldConstants(graph, { ...options, file }).graph;
+  graph = foldConstants(graph, { ...options, file, opset }).graph;
   graph = removeIdentities(graph); // folding can leave Pad(0)/Identity-like nodes in canonical form
   graph = removeUnused(graph);
-  const types = inferShapes(graph, { ...options, file });
+  const types = inferShapes(graph, { ...options, file, opset });
   return { ...model, graph, types };
 }

@@ -27,9 +27,9 @@ export function removeIdentities(graph: OnnxGraph): OnnxGraph {
   let nodes = [...graph.nodes];
   const outputs = graphOutputNames(graph);
   const sources = new Set([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
+  const used = new Set([...graph.nodes.flatMap((n) => n.inputs), ...outputs]);
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i];
-    const used = new Set(nodes.flatMap((n) => n.inputs));
     if (!isInferenceIdentity(node, used)) continue;
     const [input] = node.inputs;
     const [output] = node.outputs;

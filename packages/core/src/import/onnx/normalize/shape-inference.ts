@@ -8,7 +8,7 @@ import { OnnxNodeError } from '../errors.js';
 import type { OnnxDim, OnnxDtype, OnnxNode } from '../model.js';
 import { intAttr, intsAttr, stringAttr, tensorAttr } from './attributes.js';
 import type { ConstantLookup } from './canonical-form.js';
-import { broadcastShapes, dimAdd, dimMul, isKnown, normAxis, product, UNKNOWN } from './dims.js';
+import { broadcastShapes, dimAdd, dimMul, isKnown, normAxis, product, sliceRange, UNKNOWN } from './dims.js';
 import { dtypeFromCode } from '../dtype.js';
 
 export interface ValueType {
@@ -249,16 +249,7 @@ function clampAxis(a: number, rank: number): number {
 
 function sliceLength(d: OnnxDim, start: number, end: number, step: number): OnnxDim {
   if (!isKnown(d)) return start === 0 && end >= 2 ** 31 - 1 && step === 1 ? d : UNKNOWN;
-  if (step === 0) return UNKNOWN;
-  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  let s = start < 0 ? start + d : start;
-  let e = end < 0 ? end + d : end;
-  if (step > 0) {
-    s = clamp(s, 0, d); e = clamp(e, 0, d);
-    return Math.max(0, Math.ceil((e - s) / step));
-  }
-  s = clamp(s, -1, d - 1); e = clamp(e, -1, d - 1);
-  return Math.max(0, Math.ceil((e - s) / step));
+  return step === 0 ? UNKNOWN : sliceRange(d, start, end, step).count;
 }
 
 /** Output spatial size of a convolution or pool along one axis. */
