@@ -146,15 +146,3 @@ export function buildModel(spec: ModelSpec): Uint8Array {
   });
   return onnx.ModelProto.encode(proto).finish();
 }
-
-/** A one-node model: `op(inputs) → outputs`, inputs given as [name, dtype, shape], constants as initializers. */
-export function singleNodeModel(op: string, inputs: readonly [string, OnnxDtype, readonly Dim[]][], outputs: readonly string[], attributes: Record<string, AttrInput> = {}, options: { opset?: number; initializers?: OnnxProto.ITensorProto[]; nodeInputs?: readonly string[] } = {}): Uint8Array {
-  const initNames = new Set((options.initializers ?? []).map((t) => t.name));
-  return buildModel({
-    opset: options.opset,
-    inputs: inputs.filter(([n]) => !initNames.has(n)).map(([n, d, s]) => valueInfo(n, d, s)),
-    outputs: outputs.map((o) => ({ name: o })),
-    nodes: [node(op, options.nodeInputs ?? inputs.map(([n]) => n), outputs, attributes)],
-    initializers: options.initializers,
-  });
-}
