@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeOnnx, OnnxDtypeError, OnnxExternalDataError, OnnxFormatError, OnnxGraphError, OnnxOpsetError, OnnxShapeTooLargeError, readOnnx,
+  decodeOnnx, normalizeOnnx, OnnxDtypeError, OnnxExternalDataError, OnnxFormatError, OnnxGraphError, OnnxOpsetError, OnnxShapeTooLargeError, readOnnx,
 } from '../../src/import/onnx/index.js';
 import { InvalidModelError } from '../../src/errors.js';
 import { onnx } from '../../src/import/onnx/proto.js';
@@ -146,3 +146,34 @@ function catchError(fn: () => unknown): Error {
   }
   throw new Error('expected an error');
 }
+
+describe('normalisation refuses what it cannot allocate, and folds nothing undefined', () => {
+  const i64 = (name: string, values: number[], dims = [values.length]) => tensor(name, 'int64', dims, values);
+  it('a ConstantOfShape of 10^12 elements is not folded, and the node is named', () => {
+    const bytes = buildModel({
+      inputs: [valueInfo('x', 'float32', [1])], outputs: [valueInfo('y', 'float32', null)],
+      initializers: [i64('s', [1000000, 1000000])],
+      nodes: [node('ConstantOfShape', ['s'], ['big'], {}, 'huge'), node('Mul', ['big', 'x'], ['y'])],
+    });
+    const e = catchError(() => normalizeOnnx(decodeOnnx(bytes)));
+    expect(e).toBeInstanceOf(OnnxShapeTooLargeError);
+    expect(e.message).toBe("model.onnx: node 'huge' (ConstantOfShape) output 'big': declared shape [1000000, 1000000] exceeds the limit of 268435456 elements");
+  });
+  it('integer division by zero and Cast of NaN to int stay in the graph for the runtime', () => {
+    const bytes = buildModel({
+      inputs: [], outputs: [valueInfo('q', 'int64', null), valueInfo('c', 'int64', null)],
+      initializers: [i64('a', [6]), i64('z', [0]), tensor('nan', 'float32', [1], [NaN])],
+      nodes: [node('Div', ['a', 'z'], ['q']), node('Cast', ['nan'], ['c'], { to: 7 })],
+    });
+    const m = normalizeOnnx(decodeOnnx(bytes));
+    expect(m.graph.nodes.map((n) => n.opType)).toEqual(['Div', 'Cast']);
+    expect(m.types.get('q')).toEqual({ dtype: 'int64', shape: [1] });
+  });
+  it('a dimension without value or name reads as "?"', () => {
+    const bytes = onnx.ModelProto.encode({
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: { input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{}, { dimValue: 3 }] } } } }], output: [{ name: 'x' }] },
+    }).finish();
+    expect(decodeOnnx(bytes).graph.inputs[0].shape).toEqual(['?', 3]);
+  });
+});

@@ -90,6 +90,7 @@ function castElement(v: FoldElement, to: OnnxDtype): FoldElement | null {
   if (to === 'bool') return v ? 1 : 0;
   if (to === 'float32' || to === 'float16' || to === 'bfloat16') return Math.fround(v);
   if (to === 'float64') return v;
+  if (!Number.isFinite(v)) return null; // NaN/Inf → integer is undefined in ONNX: leave to the runtime
   const truncated = Math.trunc(v);
   switch (to) {
     case 'int8': return (truncated << 24) >> 24;
@@ -102,13 +103,23 @@ function castElement(v: FoldElement, to: OnnxDtype): FoldElement | null {
   }
 }
 
-function wrapInteger(v: FoldElement, dtype: OnnxDtype): FoldElement {
+/** Rounds a result to its dtype; null for an integer result that is not finite (division by zero). */
+function wrapInteger(v: FoldElement, dtype: OnnxDtype): FoldElement | null {
   if (typeof v !== 'number' || !isIntegerDtype(dtype)) return typeof v === 'number' && dtype === 'float32' ? Math.fround(v) : v;
+  if (!Number.isFinite(v)) return null;
   return Math.trunc(v); // ONNX integer division truncates toward zero
 }
 
-/** The outputs of `node` on constant inputs, or null when it cannot be folded here. */
-export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)[]): FoldValue[] | null {
+/** A valid shape whose element count is at most `limit` (checked before anything is allocated). */
+function fits(dims: readonly number[] | null, limit: number): dims is number[] {
+  return dims !== null && dims.every((d) => Number.isInteger(d) && d >= 0) && elementCount(dims) <= limit;
+}
+
+/**
+ * The outputs of `node` on constant inputs, or null when it cannot be folded here. `limit` caps the
+ * elements of any result, checked before allocating (a file can declare a ConstantOfShape of 10^12).
+ */
+export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)[], limit = 65536): FoldValue[] | null {
   if (node.domain !== '') return null;
   const op = node.opType;
   const x = inputs[0];
@@ -118,12 +129,14 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
     const value = tensorAttr(node, 'value');
     const fill = value ? fromTensor(value) : { dtype: 'float32' as OnnxDtype, dims: [1], values: [0] };
     const dims = x.values as number[];
+    if (!fits(dims, limit)) return null;
     return [{ dtype: fill.dtype, dims, values: new Array(elementCount(dims)).fill(fill.values[0]) }];
   }
   if (op === 'Range') {
     const [a, b, c] = inputs.map((v) => v?.values[0]);
     if (typeof a !== 'number' || typeof b !== 'number' || typeof c !== 'number' || c === 0) return null;
     const n = Math.max(0, Math.ceil((b - a) / c));
+    if (!fits([n], limit)) return null;
     return [{ dtype: (x as FoldValue).dtype, dims: [n], values: Array.from({ length: n }, (_, i) => a + i * c) }];
   }
   if (present.some((v) => v === null) || !x) return null;
@@ -133,13 +146,15 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
     let acc: FoldValue = values[0];
     for (const next of values.slice(1)) {
       const dims = broadcastShapes([acc.dims, next.dims]) as number[] | null;
-      if (!dims) return null;
+      if (!fits(dims, limit)) return null;
       const [p, q] = [broadcastTo(acc, dims), broadcastTo(next, dims)];
       const out: FoldElement[] = [];
       for (let i = 0; i < p.length; i++) {
         const r = f(p[i], q[i]);
         if (r === null) return null;
-        out.push(BOOL_RESULT.has(op) ? r : wrapInteger(r, acc.dtype));
+        const v = BOOL_RESULT.has(op) ? r : wrapInteger(r, acc.dtype);
+        if (v === null) return null;
+        out.push(v);
       }
       acc = { dtype: BOOL_RESULT.has(op) ? 'bool' : acc.dtype, dims, values: out };
     }
@@ -147,7 +162,8 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
   }
   if (UNARY[op]) {
     if (x.values.some((v) => typeof v !== 'number')) return null;
-    return [{ dtype: BOOL_RESULT.has(op) ? 'bool' : x.dtype, dims: x.dims, values: (x.values as number[]).map((v) => wrapInteger(UNARY[op](v), x.dtype)) }];
+    const out = (x.values as number[]).map((v) => wrapInteger(UNARY[op](v), x.dtype));
+    return out.includes(null) ? null : [{ dtype: BOOL_RESULT.has(op) ? 'bool' : x.dtype, dims: x.dims, values: out as FoldElement[] }];
   }
   switch (op) {
     case 'Identity': return [x];
@@ -163,7 +179,7 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
       const [c, a, b] = values;
       if (c.values.some((v) => typeof v !== 'number')) return null;
       const dims = broadcastShapes([c.dims, a.dims, b.dims]) as number[] | null;
-      if (!dims) return null;
+      if (!fits(dims, limit)) return null;
       const [cc, aa, bb] = [broadcastTo(c, dims), broadcastTo(a, dims), broadcastTo(b, dims)];
       return [{ dtype: a.dtype, dims, values: cc.map((v, i) => (v ? aa[i] : bb[i])) }];
     }
@@ -174,6 +190,7 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
       const outer = elementCount(x.dims.slice(0, axis));
       const inner = elementCount(x.dims.slice(axis + 1));
       const n = x.dims[axis];
+      if (!fits([outer, indices.values.length, inner], limit)) return null;
       const out: FoldElement[] = [];
       for (let o = 0; o < outer; o++) {
         for (const raw of indices.values as number[]) {
@@ -262,12 +279,13 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
     case 'Expand': {
       const shape = intsAttr(node, 'shape');
       const dims = shape && (broadcastShapes([x.dims, shape]) as number[] | null);
-      return dims ? [{ dtype: x.dtype, dims, values: broadcastTo(x, dims) }] : null;
+      return fits(dims, limit) ? [{ dtype: x.dtype, dims, values: broadcastTo(x, dims) }] : null;
     }
     case 'Tile': {
       const repeats = intsAttr(node, 'repeats');
       if (!repeats) return null;
       const dims = x.dims.map((d, i) => d * repeats[i]);
+      if (!fits(dims, limit)) return null;
       const st = strides(x.dims);
       const out: FoldElement[] = [];
       forEachIndex(dims, (index) => {
@@ -284,7 +302,8 @@ export function evaluateNode(node: OnnxNode, inputs: readonly (FoldValue | null)
       const keep = intAttr(node, 'keepdims', 1) === 1;
       const v = x.values as number[];
       const r = op === 'ReduceProd' ? v.reduce((a, b) => a * b, 1) : v.reduce((a, b) => a + b, 0);
-      return [{ dtype: x.dtype, dims: keep ? x.dims.map(() => 1) : [], values: [wrapInteger(r, x.dtype)] }];
+      const value = wrapInteger(r, x.dtype);
+      return value === null ? null : [{ dtype: x.dtype, dims: keep ? x.dims.map(() => 1) : [], values: [value] }];
     }
     default:
       return null;

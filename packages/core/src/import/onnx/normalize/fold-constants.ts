@@ -119,7 +119,7 @@ function foldNode(node: OnnxNode, inputTypes: readonly (ValueType | null)[], loo
     if (name !== '' && value === null) return null; // not constant (or too large to fold)
     inputs.push(value);
   }
-  const outputs = evaluateNode(node, inputs);
+  const outputs = evaluateNode(node, inputs, maxElements);
   if (!outputs || outputs.some((o) => o.values.length > maxElements)) return null;
   return outputs;
 }

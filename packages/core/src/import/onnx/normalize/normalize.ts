@@ -4,7 +4,9 @@
  * form (attributes); shape arithmetic folded for the given input shape; unused nodes and
  * initializers dropped; the type (dtype + shape) of every value inferred.
  */
-import { defaultOpset, type OnnxDim, type OnnxModel } from '../model.js';
+import { defaultOpset, type OnnxDim, type OnnxGraph, type OnnxModel } from '../model.js';
+import { OnnxShapeTooLargeError } from '../errors.js';
+import { DEFAULT_MAX_ELEMENTS } from '../read-onnx.js';
 import { canonicalizeOpsetVariants } from './canonical-form.js';
 import { constantsToInitializers } from './constants-to-initializers.js';
 import { foldConstants } from './fold-constants.js';
@@ -20,6 +22,8 @@ export interface NormalizeOptions {
   readonly batch?: number;
   /** Largest constant tensor folded (elements; default 65536). */
   readonly maxFoldElements?: number;
+  /** Largest tensor any node may produce (elements; default 2^28, as readOnnx's cap). */
+  readonly maxElements?: number;
 }
 
 export interface NormalizedOnnxModel extends OnnxModel {
@@ -37,5 +41,20 @@ export function normalizeOnnx(model: OnnxModel, options: NormalizeOptions = {}):
   graph = removeIdentities(graph); // folding can leave Pad(0)/Identity-like nodes in canonical form
   graph = removeUnused(graph);
   const types = inferShapes(graph, { ...options, file, opset });
+  checkSizes(graph, types, file, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
   return { ...model, graph, types };
+}
+
+/** Refuses a graph in which some node would produce a tensor larger than the cap. */
+function checkSizes(graph: OnnxGraph, types: ReadonlyMap<string, ValueType>, file: string, limit: number): void {
+  for (const node of graph.nodes) {
+    for (const output of node.outputs) {
+      const shape = types.get(output)?.shape;
+      if (!shape) continue;
+      const known = shape.filter((d): d is number => typeof d === 'number');
+      if (known.reduce((a, b) => a * b, 1) > limit) {
+        throw new OnnxShapeTooLargeError(file, `node '${node.name}' (${node.opType}) output '${output}'`, shape, limit);
+      }
+    }
+  }
 }
