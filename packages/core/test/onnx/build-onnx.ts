@@ -32,6 +32,11 @@ export function toFloat16Bits(value: number): number {
   return sign | (exp << 10) | ((mant + 0x1000) >> 13);
 }
 
+/** float32 → bfloat16 bits (truncation: exact for the values tests use). */
+export function toBfloat16Bits(value: number): number {
+  return new Uint32Array(Float32Array.of(value).buffer)[0] >>> 16;
+}
+
 /** Little-endian bytes of the values in `dtype`. */
 export function rawBytes(dtype: OnnxDtype, values: ArrayLike<number | bigint>): Uint8Array {
   const n = values.length;
@@ -48,6 +53,7 @@ export function rawBytes(dtype: OnnxDtype, values: ArrayLike<number | bigint>): 
     case 'int64': return new Uint8Array(BigInt64Array.from(Array.from(values, (v) => BigInt(v))).buffer);
     case 'uint64': return new Uint8Array(BigUint64Array.from(Array.from(values, (v) => BigInt(v))).buffer);
     case 'float16': return new Uint8Array(Uint16Array.from(nums, toFloat16Bits).buffer);
+    case 'bfloat16': return new Uint8Array(Uint16Array.from(nums, toBfloat16Bits).buffer);
     default: throw new Error(`no raw form for ${dtype} (${n} values)`);
   }
 }
@@ -71,6 +77,7 @@ export function tensor(name: string, dtype: OnnxDtype, dims: readonly number[], 
     case 'int64': return { ...base, int64Data: list };
     case 'uint32': case 'uint64': return { ...base, uint64Data: list };
     case 'float16': return { ...base, int32Data: list.map(toFloat16Bits) };
+    case 'bfloat16': return { ...base, int32Data: list.map(toBfloat16Bits) };
     default: return { ...base, int32Data: list };
   }
 }

@@ -49,6 +49,9 @@ describe('readOnnx: initializers as typed arrays', () => {
     ['i8', 'int8', [-128, 127], Int8Array.of(-128, 127)],
     ['b', 'bool', [1, 0, 1], Uint8Array.of(1, 0, 1)],
     ['h', 'float16', [1, -0.5, 65504, 2 ** -24], Float32Array.of(1, -0.5, 65504, 2 ** -24)],
+    ['bf', 'bfloat16', [1, -2.5, 3.140625], Float32Array.of(1, -2.5, 3.140625)],
+    ['u16', 'uint16', [0, 65535], Uint16Array.of(0, 65535)],
+    ['u32', 'uint32', [0, 2 ** 32 - 1], Uint32Array.of(0, 2 ** 32 - 1)],
   ];
   for (const raw of [true, false]) {
     it(`decodes every dtype from ${raw ? 'raw_data (little-endian)' : 'the typed fields'}`, () => {
