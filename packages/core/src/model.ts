@@ -184,6 +184,34 @@ async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.
   return model;
 }
 
+/** The parts of tfjs's engine a scope needs (startScope/endScope are what tf.tidy runs on). */
+interface EngineScopes {
+  startScope(): void;
+  endScope(): void;
+  state: { activeScope: { track: tf.Tensor[] } };
+}
+
+/**
+ * Runs a synchronous build in an engine scope: if it throws, the tensors it made are released (a
+ * graph that fails half-built held kernels already); if it succeeds, every tensor it made is kept,
+ * exactly as without the scope. (tf.tidy would keep only what its result reaches by enumerable
+ * keys, and the graph holds tensors in Maps.)
+ */
+function releasingOnFailure<T>(build: () => T): T {
+  const engine = tf.engine() as unknown as EngineScopes;
+  engine.startScope();
+  let result: T;
+  try {
+    result = build();
+  } catch (err) {
+    engine.endScope();
+    throw err;
+  }
+  for (const tensor of engine.state.activeScope.track) tf.keep(tensor);
+  engine.endScope();
+  return result;
+}
+
 /**
  * Loads a TensorFlow.js LayersModel from `model.json` (path, or a folder holding it) and its weight
  * shards, or from in-memory bytes (uploads). Chooses the backend on first use.
@@ -194,7 +222,7 @@ export async function loadModel(source: string | ModelBytes, options: LoadOption
   const model = await deserialize(bytes, options);
   let xai: XaiModel;
   try {
-    xai = XaiModel.fromLayersModel(model, options, bytes.label ?? 'model.json');
+    xai = releasingOnFailure(() => XaiModel.fromLayersModel(model, options, bytes.label ?? 'model.json'));
   } catch (err) {
     model.dispose();
     if (err instanceof XaiError) throw err;

@@ -53,12 +53,19 @@ describe('image size caps', () => {
     expect(() => decodeInput(PNG, 'cross.png')).toThrow(/XAI_MAX_IMAGE_PIXELS must be a positive number, got "lots"/);
   });
 
-  it('a JPEG whose frame header declares 65535 × 65535 is refused by its resolution cap', () => {
+  it('a JPEG frame header declaring 65535 × 65535, or more blocks than its bytes can code, is refused before decoding', () => {
     const rgba = new Uint8Array(16 * 16 * 4).fill(200);
-    const bytes = new Uint8Array(jpeg.encode({ data: rgba, width: 16, height: 16 }, 90).data);
-    const sof = bytes.findIndex((b, i) => b === 0xff && bytes[i + 1] === 0xc0);
+    const small = new Uint8Array(jpeg.encode({ data: rgba, width: 16, height: 16 }, 90).data);
+    expect(decodeInput(small, 'small.jpg').shape).toEqual([16, 16, 3]);
+    const sof = small.findIndex((b, i) => b === 0xff && small[i + 1] === 0xc0);
     expect(sof).toBeGreaterThan(0);
-    bytes.set([0xff, 0xff, 0xff, 0xff], sof + 5); // height, width
-    expect(() => decodeInput(bytes, 'big.jpg')).toThrow(/big\.jpg: not a valid JPEG file \(maxResolutionInMP limit exceeded/);
+    const withSize = (w: number, h: number) => {
+      const out = small.slice();
+      out.set([h >> 8, h & 0xff, w >> 8, w & 0xff], sof + 5);
+      return out;
+    };
+    expect(() => decodeInput(withSize(65535, 65535), 'big.jpg')).toThrow(/big\.jpg: not a valid JPEG file \(SOF: width × height 65535 × 65535 exceeds the limit of 33554432 pixels/);
+    expect(() => decodeInput(withSize(5000, 5000), 'big.jpg')).toThrow(/SOF: 5000 × 5000 pixels are 390625 blocks of 8×8, which need at least 97657 bytes of data; the file has \d+/);
+    expect(() => decodeInput(withSize(65535, 65535), 'big.jpg', { maxPixels: 2 ** 33 })).toThrow(/blocks of 8×8/);
   });
 });

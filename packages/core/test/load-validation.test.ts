@@ -101,6 +101,15 @@ describe('topology, before tfjs builds it', () => {
     await refused(bytesOf(json, shards), /reads call 1 of layer 'hidden', which is never made/);
   });
 
+  it('an empty inbound node, or a layer entry without its name, is refused (tfjs would never make the call and loop)', async () => {
+    const { json, shards } = await functionalModel();
+    layersOf(json).find((l: any) => l.name === 'hidden').inbound_nodes[0] = [];
+    await refused(bytesOf(json, shards), /layer 'hidden'\.inbound_nodes\[0\]: must be a non-empty list/);
+    const second = await functionalModel();
+    delete layersOf(second.json).find((l: any) => l.name === 'hidden').name;
+    await refused(bytesOf(second.json, second.shards), /layers\[1\]\.name: must be a string, got undefined/);
+  });
+
   it('a non-numeric initializer option names the layer and the option', async () => {
     const json = demoJson();
     const conv = layersOf(json).find((l: any) => l.class_name === 'Conv2D');

@@ -168,7 +168,45 @@ function readPng(bytes: Uint8Array, name: string, scale: InputScale, maxPixels: 
   return { ...takeColour(png.data, n, png.channels, factor), width, height };
 }
 
+/**
+ * Reads the JPEG's frame header (SOFn) before decoding: width × height within `maxPixels`, and for
+ * a sequential (non-progressive) JPEG at least the bytes its 8×8 luma blocks need — each needs a
+ * DC code and an end-of-block code of a bit or more, 2 bits a block — since jpeg-js decodes every
+ * block the header declares, data or not (a 1 kB file declaring 30 M pixels takes seconds).
+ */
+function checkJpegHeader(bytes: Uint8Array, name: string, maxPixels: number): void {
+  const bad = (detail: string): never => {
+    throw new InvalidArgumentError(`${name}: not a valid JPEG file (${detail})`);
+  };
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return; // jpeg-js names the problem
+  for (let at = 2; at + 4 <= bytes.length; ) {
+    if (bytes[at] !== 0xff) return;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) {
+      if (at + 9 > bytes.length) return;
+      const height = (bytes[at + 5]! << 8) | bytes[at + 6]!;
+      const width = (bytes[at + 7]! << 8) | bytes[at + 8]!;
+      if (width * height > maxPixels) bad(`SOF: width × height ${width} × ${height} exceeds the limit of ${maxPixels} pixels (XAI_MAX_IMAGE_PIXELS)`);
+      const progressive = marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce;
+      const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+      if (!progressive && bytes.length < blocks / 4) {
+        bad(`SOF: ${width} × ${height} pixels are ${blocks} blocks of 8×8, which need at least ${Math.ceil(blocks / 4)} bytes of data; the file has ${bytes.length}`);
+      }
+      return;
+    }
+    if (marker === 0xda || marker === 0xd9) return; // scan data before any frame header
+    at += 2 + length;
+  }
+}
+
 function readJpeg(bytes: Uint8Array, name: string, scale: InputScale, maxPixels: number): Image {
+  checkJpegHeader(bytes, name, maxPixels);
   let img: { width: number; height: number; data: Uint8Array };
   try {
     // jpeg-js refuses a frame header above maxResolutionInMP before allocating, and counts what it allocates.

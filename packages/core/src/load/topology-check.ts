@@ -13,8 +13,8 @@ const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object'
  * - an unsupported (or unknown, custom) layer class (UnsupportedLayerError);
  * - a layer without a class or a config object, a duplicate layer name in one model;
  * - initializer options that are not finite numbers (a non-negative one for `stddev`);
- * - in a functional model, inbound nodes that are not [layer, node, tensor, kwargs?] lists, that
- *   name a missing layer, or that can never be built (a node index no layer call creates, a
+ * - in a functional model, a layer whose entry and config name differ, inbound nodes that are not
+ *   non-empty lists of [layer, node, tensor, kwargs?], that name a missing layer, or that can never be built (a node index no layer call creates, a
  *   cycle): tfjs's modelFromJSON re-queues such nodes forever. The check replays its queue.
  */
 export function checkTopology(topology: unknown, file = 'model.json'): void {
@@ -72,14 +72,19 @@ function checkFunctionalGraph(layers: Record<string, any>[], config: Record<stri
   const made = new Map<string, number>(); // layer name → calls (inbound nodes) made so far
   const pending = new Map<string, unknown[][][]>();
   layers.forEach((layer, i) => {
-    const name = layer.name ?? layer.config?.name;
-    if (typeof name !== 'string') bad(`${where}.layers[${i}].name`, 'must be a string');
+    // tfjs files a layer under both names (the layer entry's for lookups, the config's for its
+    // queue): one missing or the two different, its calls are never made.
+    const name = layer.name;
+    if (typeof name !== 'string') bad(`${where}.layers[${i}].name`, `must be a string, got ${JSON.stringify(name)}`);
+    if (layer.config?.name !== undefined && layer.config.name !== name) {
+      bad(`${where}.layers[${i}].config.name`, `is ${JSON.stringify(layer.config.name)} but the layer is named '${name}'`);
+    }
     if (made.has(name)) bad(`${where}.layers[${i}].name`, `duplicate layer name '${name}'`);
     made.set(name, layer.class_name === 'InputLayer' ? 1 : 0);
     const nodes = layer.inbound_nodes ?? [];
     if (!Array.isArray(nodes)) bad(`${where} layer '${name}'.inbound_nodes`, 'must be a list');
     nodes.forEach((node: unknown, n: number) => {
-      if (!Array.isArray(node)) bad(`${where} layer '${name}'.inbound_nodes[${n}]`, 'must be a list of [layer, node index, tensor index, kwargs]');
+      if (!Array.isArray(node) || node.length === 0) bad(`${where} layer '${name}'.inbound_nodes[${n}]`, 'must be a non-empty list of [layer, node index, tensor index, kwargs] (tfjs makes no call from an empty one)');
       (node as unknown[]).forEach((input, k) => {
         const at = `${where} layer '${name}'.inbound_nodes[${n}][${k}]`;
         if (!Array.isArray(input) || typeof input[0] !== 'string' || !Number.isSafeInteger(input[1]) || input[1] < 0 || !Number.isSafeInteger(input[2]) || input[2] < 0) {
