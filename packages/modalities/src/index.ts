@@ -2,6 +2,9 @@
 export type { Artefact, AxisInfo, DecodedInput, DemoInput, DemoModel, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf, SampleArray } from './adapter.js';
 export { registerAdapter, listAdapters, adapterByName, adapterForFiles, modalityCatalog } from './registry.js';
 export { relevanceArtefact, textArtefact } from './artefacts.js';
+export {
+  AudioViewSchema, EegViewSchema, FmriViewSchema, FrameRelevanceSchema, QuantisedValuesSchema, TemporalRelevanceViewSchema, type QuantisedValues,
+} from './view-schemas.js';
 export { imageAdapter } from './image/image-adapter.js';
 export * from './text/index.js';
 export * from './audio/index.js';

@@ -3,15 +3,9 @@
  * browser draws itself. Relevance is sent as integers of a shared scale, which keeps a 227 × 227
  * spectrogram or a 32 × 32 × 16 volume to a few hundred kB at a precision finer than a colour map.
  */
+import type { QuantisedValues } from './view-schemas.js';
 
-/** `values[i] / steps × scale` approximates the original value i. */
-export interface QuantisedValues {
-  /** The largest |value| (0 when all are zero). */
-  readonly scale: number;
-  /** Integer steps between 0 and ±scale. */
-  readonly steps: number;
-  readonly values: number[];
-}
+export type { QuantisedValues };
 
 /** Quantises values to integers in [-steps, steps] of their largest magnitude (non-finite values become 0). */
 export function quantise(values: ArrayLike<number>, steps = 1000): QuantisedValues {

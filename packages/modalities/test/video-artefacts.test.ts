@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '@xai/core';
-import { composeGif, quantizeFrames, syntheticClip, videoAdapter, type Artefact, type DecodedInput, type RelevanceOf } from '../src/index.js';
+import { Value } from 'typebox/value';
+import {
+  composeGif, quantizeFrames, syntheticClip, TemporalRelevanceViewSchema, videoAdapter, type Artefact, type DecodedInput, type RelevanceOf, type TemporalRelevanceView,
+} from '../src/index.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const work = mkdtempSync(join(tmpdir(), 'xai-video-artefacts-'));
@@ -64,7 +67,9 @@ describe('video artefacts', () => {
   });
 
   it('the temporal curve: shares of |r_t| and of Σ|R| sum to 1 and sit in frames 3 and 4 as planted; CSV and JSON agree', () => {
-    const json = JSON.parse(new TextDecoder().decode(named(artefacts, 'temporal-relevance.json').bytes));
+    const raw: unknown = JSON.parse(new TextDecoder().decode(named(artefacts, 'temporal-relevance.json').bytes));
+    expect([...Value.Errors(TemporalRelevanceViewSchema, raw)]).toEqual([]); // the schema the dashboard's type comes from
+    const json = raw as TemporalRelevanceView;
     expect(json.format).toBe('xai-video-temporal-relevance');
     expect(json.frames).toHaveLength(12);
     const shares = json.frames.map((f: { share: number }) => f.share);

@@ -1,14 +1,21 @@
 /** The JSON artefacts for interactive views (audio-view.json, eeg-view.json, fmri-view.json) and their quantisation. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import {
   applyAffine, audioAdapter, eegAdapter, fmriAdapter, FMRI_DEMO_FILES, projectElectrode, electrodePosition, writeWav,
-  type AudioView, type EegView, type FmriView,
+  AudioViewSchema, EegViewSchema, FmriViewSchema,
 } from '../src/index.js';
 import { quantise } from '../src/view-data.js';
 
-const json = <T>(arts: { name: string; bytes: Uint8Array }[], name: string): T => JSON.parse(new TextDecoder().decode(arts.find((a) => a.name === name)!.bytes)) as T;
+/** The named JSON artefact, checked against its schema (the one the dashboard's types come from). */
+function json<S extends TSchema>(arts: { name: string; bytes: Uint8Array }[], name: string, schema: S): Static<S> {
+  const value: unknown = JSON.parse(new TextDecoder().decode(arts.find((a) => a.name === name)!.bytes));
+  expect([...Value.Errors(schema, value)].map((e) => `${e.instancePath} ${e.message}`), name).toEqual([]);
+  return value as Static<S>;
+}
 const dequantised = (q: { scale: number; steps: number; values: number[] }) => q.values.map((v) => (v / q.steps) * q.scale);
 
 describe('quantise', () => {
@@ -36,7 +43,7 @@ describe('audio-view.json', () => {
     values[29 * 227 + 100] = 3; // bin 29 ≈ 510 Hz, frame 100
     values[5 * 227 + 7] = -1;
     const arts = await audioAdapter.artefacts(decoded, { relevances: [{ values, shape: [227, 227, 1] }], method: 'lrp', target: 2, targetName: 'two' });
-    const view = json<AudioView>(arts, 'audio-view.json');
+    const view = json(arts, 'audio-view.json', AudioViewSchema);
     expect(view).toMatchObject({ format: 'xai-audio-view', representation: 'spectrogram', method: 'lrp', target: 2, targetName: 'two', recording: { duration: 0.5, sampleRate: RATE } });
     expect(view.window).toEqual({ start: -0.25, rate: 8000, samples: 8000 });
     const spec = view.spectrogram!;
@@ -63,7 +70,7 @@ describe('audio-view.json', () => {
     const decoded = await audioAdapter.decode([wav], {}, [{ shape: [8000, 1], dtype: 'float32' }]);
     const values = new Float32Array(8000);
     values[2000 + 1600] = 2; // recording 0.2 s
-    const view = json<AudioView>(await audioAdapter.artefacts(decoded, { relevances: [{ values, shape: [8000, 1] }], method: 'gradient', target: 1 }), 'audio-view.json');
+    const view = json(await audioAdapter.artefacts(decoded, { relevances: [{ values, shape: [8000, 1] }], method: 'gradient', target: 1 }), 'audio-view.json', AudioViewSchema);
     expect(view.representation).toBe('waveform');
     expect(view.spectrogram).toBeUndefined();
     const hot = view.waveform.relevance.values.findIndex((v) => v !== 0);
@@ -82,7 +89,7 @@ describe('eeg-view.json', () => {
     values[2 * 512 + 256] = 5; // Pz at 0.5 s
     values[0 * 512 + 10] = -1;
     const arts = await eegAdapter.artefacts(d, { relevances: [{ values, shape: [4, 512, 1] }], method: 'lrp', target: 1, targetName: 'target' });
-    const view = json<EegView>(arts, 'eeg-view.json');
+    const view = json(arts, 'eeg-view.json', EegViewSchema);
     expect(view).toMatchObject({ format: 'xai-eeg-view', channels, sampleRate: 256, tmin: -0.5, columns: 512, columnSeconds: 1 / 256, method: 'lrp', targetName: 'target' });
     expect(view.relevance.values[2 * 512 + 256]).toBe(1000);
     expect(view.relevance.values[10]).toBe(-200);
@@ -99,7 +106,7 @@ describe('eeg-view.json', () => {
     const T = d.samples[0]!.shape[1]!;
     expect(T).toBe(1536);
     const values = Float32Array.from({ length: 3 * T }, () => 0.001);
-    const view = json<EegView>(await eegAdapter.artefacts(d, { relevances: [{ values, shape: [3, T, 1] }], method: 'gradient', target: 0 }), 'eeg-view.json');
+    const view = json(await eegAdapter.artefacts(d, { relevances: [{ values, shape: [3, T, 1] }], method: 'gradient', target: 0 }), 'eeg-view.json', EegViewSchema);
     expect(view.columns).toBe(768); // columns of 2 samples
     expect(view.columnSeconds).toBeCloseTo(2 / 256, 12);
     expect(view.relevance.scale).toBeCloseTo(0.002, 6);
@@ -117,7 +124,7 @@ describe('fmri-view.json', () => {
     values[(source[0]! * nj + source[1]!) * nk + source[2]!] = -2;
     values[(10 * nj + 10) * nk + 5] = 1;
     const arts = await fmriAdapter.artefacts(decoded, { relevances: [{ values, shape: [32, 32, 16, 1] }], method: 'lrp', target: 1 });
-    const view = json<FmriView>(arts, 'fmri-view.json');
+    const view = json(arts, 'fmri-view.json', FmriViewSchema);
     expect(view).toMatchObject({ format: 'xai-fmri-view', dims: [32, 32, 16], voxelSize: [3, 3, 3], spatialUnit: 'mm', sourceOrientation: 'LAS', nifti: 'relevance.nii.gz', volumesSummed: 1 });
     expect(view.underlayFile).toBe('anatomical.nii.gz');
     // x is flipped: RAS x = 31 − i
@@ -138,7 +145,7 @@ describe('fmri-view.json', () => {
     const n = 32 * 32 * 16;
     const rel = new Float32Array(12 * n);
     for (let t = 0; t < 12; t++) rel[t * n + 100] = 0.5;
-    const view = json<FmriView>(await fmriAdapter.artefacts(batch, { relevances: [{ values: rel, shape: [12, 32, 32, 16, 1] }], method: 'lrp', target: 1 }, { gzip: false }), 'fmri-view.json');
+    const view = json(await fmriAdapter.artefacts(batch, { relevances: [{ values: rel, shape: [12, 32, 32, 16, 1] }], method: 'lrp', target: 1 }, { gzip: false }), 'fmri-view.json', FmriViewSchema);
     expect(view.volumesSummed).toBe(12);
     expect(view.relevance.scale).toBeCloseTo(6, 5);
     expect(view.nifti).toBe('relevance.nii');

@@ -4,45 +4,15 @@
  * the waveform as a min/max envelope with the relevance per envelope column. Times are seconds of
  * the recording (negative or beyond its duration: the zero padding of the model's window).
  */
-import { quantise, rounded, type QuantisedValues } from '../view-data.js';
+import { quantise, rounded } from '../view-data.js';
+import type { AudioView } from '../view-schemas.js';
+
+export type { AudioView };
 import { AUDIOMNIST } from './audiomnist.js';
 
 /** Most columns of the waveform envelope (a 1 s window at 8 kHz becomes 1000 columns of 8 samples). */
 export const WAVEFORM_COLUMNS = 1000;
 
-export interface AudioView {
-  readonly format: 'xai-audio-view';
-  readonly version: 1;
-  readonly file: string;
-  readonly representation: 'spectrogram' | 'waveform';
-  readonly method: string;
-  readonly target: number;
-  readonly targetName?: string;
-  readonly recording: { readonly duration: number; readonly sampleRate: number };
-  /** The model's window: its first sample's time, sample rate and length. */
-  readonly window: { readonly start: number; readonly rate: number; readonly samples: number };
-  readonly waveform: {
-    readonly columns: number;
-    /** Time of the first column's start and the column width, seconds. */
-    readonly start: number;
-    readonly step: number;
-    readonly min: number[];
-    readonly max: number[];
-    /** Σ relevance of the window samples in each column. */
-    readonly relevance: QuantisedValues;
-  };
-  readonly spectrogram?: {
-    readonly bins: number;
-    readonly frames: number;
-    /** Hz of bin b: b × frequencyStep (bin 0 = 0 Hz). */
-    readonly frequencyStep: number;
-    /** Centre time of frame f: frameStart + f × frameStep. */
-    readonly frameStart: number;
-    readonly frameStep: number;
-    /** Row-major [bin][frame]. */
-    readonly relevance: QuantisedValues;
-  };
-}
 
 export interface AudioViewInput {
   readonly file: string;

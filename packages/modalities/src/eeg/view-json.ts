@@ -4,32 +4,16 @@
  * 2-D montage positions (the same standard 10-20/10-10 projection as topomap.png), and the
  * recording's annotations in the epoch's time base (seconds relative to the event).
  */
-import { quantise, rounded, type QuantisedValues } from '../view-data.js';
+import { quantise, rounded } from '../view-data.js';
+import type { EegView } from '../view-schemas.js';
+
+export type { EegView };
 import type { Epoch } from './preprocess.js';
 import { placedChannels } from './views/topomap.js';
 
 /** Longer epochs are summed into this many time columns. */
 export const MAX_COLUMNS = 1024;
 
-export interface EegView {
-  readonly format: 'xai-eeg-view';
-  readonly version: 1;
-  readonly file: string;
-  readonly method: string;
-  readonly target: number;
-  readonly targetName?: string;
-  readonly channels: readonly string[];
-  /** Per channel: x (right) and y (nose) in head radii, the head outline at radius 1; null when the montage does not know it. */
-  readonly positions: ([number, number] | null)[];
-  readonly sampleRate: number;
-  /** Start time of the first column and column width, seconds relative to the event. */
-  readonly tmin: number;
-  readonly columns: number;
-  readonly columnSeconds: number;
-  /** Row-major [channel][column]: relevance summed over each column's samples. */
-  readonly relevance: QuantisedValues;
-  readonly annotations: { readonly onset: number; readonly duration: number; readonly description: string }[];
-}
 
 /** `R` is [channels × samples] row-major (the epoch's own layout). */
 export function eegView(
@@ -52,7 +36,7 @@ export function eegView(
     method: meta.method,
     target: meta.target,
     ...(meta.targetName !== undefined ? { targetName: meta.targetName } : {}),
-    channels: epoch.channels,
+    channels: [...epoch.channels],
     positions,
     sampleRate: epoch.sampleRate,
     tmin: rounded(epoch.tmin, 6),

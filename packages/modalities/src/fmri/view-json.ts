@@ -5,40 +5,16 @@
  * (x towards the subject's right, y anterior, z superior) so a viewer needs no orientation logic.
  * The affine maps these RAS voxel indices to the input's world coordinates.
  */
-import { quantise, rounded, type QuantisedValues } from '../view-data.js';
+import { quantise, rounded } from '../view-data.js';
+import type { FmriView } from '../view-schemas.js';
+
+export type { FmriView };
 import { applyAffine, axisCodes, axisOrientation, invertAffine, multiplyAffine, voxelSizes, type Matrix4 } from './affine.js';
 import { voxelAt, type VolumeGrid } from './volume-views.js';
 
 /** Larger volumes get no view JSON (the PNG views and the NIfTI stay): 128³ voxels. */
 export const MAX_VIEW_VOXELS = 128 ** 3;
 
-export interface FmriView {
-  readonly format: 'xai-fmri-view';
-  readonly version: 1;
-  readonly file: string;
-  readonly method: string;
-  readonly target: number;
-  readonly targetName?: string;
-  /** Voxels along x (left → right), y (posterior → anterior), z (inferior → superior). */
-  readonly dims: [number, number, number];
-  readonly voxelSize: [number, number, number];
-  readonly spatialUnit: string;
-  /** RAS voxel index → world coordinates (row-major 4 × 4). */
-  readonly affine: Matrix4;
-  /** Orientation codes of the input file's own voxel axes (e.g. 'LAS'). */
-  readonly sourceOrientation: string;
-  /** x slowest, z fastest: index (x · ny + y) · nz + z. */
-  readonly relevance: QuantisedValues;
-  /** 0…255, window from the 2nd to the 99.5th percentile of the non-zero underlay. */
-  readonly underlay: number[];
-  readonly underlayFile: string;
-  /** Largest |relevance| voxel, RAS indices. */
-  readonly peak: [number, number, number];
-  /** The artefact holding the full-precision relevance. */
-  readonly nifti: string;
-  /** Runs: the relevance was summed over this many volumes. */
-  readonly volumesSummed: number;
-}
 
 /** Maps RAS voxel indices to the source grid's indices, and the RAS affine. */
 function rasFrame(grid: VolumeGrid) {

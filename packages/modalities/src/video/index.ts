@@ -15,7 +15,7 @@ export { encodeMp4, type Mp4Result } from './mp4-write.js';
 export { quantizeFrames, type Quantized } from './palette-quantize.js';
 export { relevanceOverlays, plainFrames, frameMaps, defaultUpscale, type OverlayOptions, type RelevanceOverlays } from './overlays.js';
 export { contactSheet, type ContactSheetOptions } from './contact-sheet.js';
-export { temporalRelevance, shareInFrames, absShareInFrames, temporalCsv, temporalJson, temporalPlot, type FrameRelevance } from './temporal-relevance.js';
+export { temporalRelevance, shareInFrames, absShareInFrames, temporalCsv, temporalView, temporalPlot, type FrameRelevance, type TemporalRelevanceView } from './temporal-relevance.js';
 export {
   syntheticClip, syntheticClips, motionClip, flashClip,
   CLIP_FRAMES, CLIP_SIZE, CLIP_CHANNELS, CLIP_FPS, CLIP_SHAPE, CLIP_TASKS, CLIP_CLASSES, type ClipTask, type SyntheticClip,

@@ -8,22 +8,10 @@
  */
 import type { RgbaImage } from '@xai/core';
 import { timeCoursePlot } from '../fmri/time-course.js';
+import type { FrameRelevance, TemporalRelevanceView } from '../view-schemas.js';
 
-export interface FrameRelevance {
-  /** Position in the clip (0-based). */
-  readonly frame: number;
-  /** Index of the frame in the source (video frame, GIF frame, file of the folder). */
-  readonly sourceFrame: number;
-  /** Sample time in seconds of the source. */
-  readonly time: number;
-  readonly sum: number;
-  readonly absSum: number;
-  readonly positiveSum: number;
-  /** The frame's share of the temporal relevance: |r_t| / Σ_t |r_t| (0 when the clip has none). */
-  readonly share: number;
-  /** The frame's share of the heatmap's Σ |R| (0 when the clip has no relevance). */
-  readonly absShare: number;
-}
+export type { FrameRelevance, TemporalRelevanceView };
+
 
 export function temporalRelevance(relevance: Float32Array, frames: number, times: readonly number[], sourceFrames: readonly number[]): FrameRelevance[] {
   const per = relevance.length / frames;
@@ -57,10 +45,11 @@ export function temporalCsv(rows: readonly FrameRelevance[]): string {
   return [head, ...rows.map((r) => [r.frame, r.sourceFrame, r.time, r.sum, r.absSum, r.positiveSum, r.share, r.absShare].join(','))].join('\n') + '\n';
 }
 
-export function temporalJson(rows: readonly FrameRelevance[], extra: Record<string, unknown>): string {
+/** `temporal-relevance.json`: the rows with their totals and the peak frame. */
+export function temporalView(rows: readonly FrameRelevance[], about: Omit<TemporalRelevanceView, 'format' | 'version' | 'total' | 'peakFrame' | 'frames'>): TemporalRelevanceView {
   const total = rows.reduce((a, r) => ({ sum: a.sum + r.sum, absSum: a.absSum + r.absSum, positiveSum: a.positiveSum + r.positiveSum }), { sum: 0, absSum: 0, positiveSum: 0 });
   const peak = rows.reduce((best, r) => (r.share > best.share ? r : best), rows[0]!);
-  return JSON.stringify({ format: 'xai-video-temporal-relevance', version: 1, ...extra, total, peakFrame: peak.frame, frames: rows }, null, 2);
+  return { format: 'xai-video-temporal-relevance', version: 1, ...about, total, peakFrame: peak.frame, frames: [...rows] };
 }
 
 /** Line plot over time: each frame's signed relevance r_t / Σ_t |r_t|, and its share of Σ |R|. */

@@ -21,7 +21,7 @@ import { encodeMp4 } from './mp4-write.js';
 import { defaultUpscale, frameMaps, plainFrames, relevanceOverlays } from './overlays.js';
 import { RESIZE_METHODS, resizeFrame, resolveResize, type ResizeMethod } from './resize.js';
 import { selectFrames } from './sampling.js';
-import { temporalCsv, temporalJson, temporalPlot, temporalRelevance } from './temporal-relevance.js';
+import { temporalCsv, temporalView, temporalPlot, temporalRelevance } from './temporal-relevance.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ogv', '.gif'] as const;
 /** Per-frame overlay PNGs are written for clips up to this many frames (the GIF/MP4 hold them all). */
@@ -192,9 +192,9 @@ export const videoAdapter: ModalityAdapter = {
     const artefacts: Artefact[] = [
       { name: 'contact-sheet.png', mediaType: 'image/png', description: 'every frame with its relevance overlay, time and share of the temporal relevance |r_t| (r_t = Σ R of the frame), and the colour scale', bytes: encodePng(contactSheet(overlays.frames, { title: title.slice(0, 48), times: v.times, columns: numberOption(options, 'columns'), shares: rows.map((r) => r.share), scale: overlays })) },
       { name: 'temporal-relevance.png', mediaType: 'image/png', description: 'relevance per frame over time: signed r_t = Σ R relative to Σ_t |r_t|, and the share of Σ |R|', bytes: encodePng(temporalPlot(rows, `relevance over time - ${target}`)) },
-      textArtefact('temporal-relevance.json', 'application/json', 'relevance per frame: r_t = Σ R, Σ |R|, Σ R⁺, share of Σ_t |r_t|, share of Σ |R|, source frame and time', temporalJson(rows, {
-        file: v.file, method: relevance.method, target: relevance.target, targetName: relevance.targetName, logits: relevance.logits, fps: v.fps, colourRange: overlays.range, mp4: video,
-      })),
+      textArtefact('temporal-relevance.json', 'application/json', 'relevance per frame: r_t = Σ R, Σ |R|, Σ R⁺, share of Σ_t |r_t|, share of Σ |R|, source frame and time', JSON.stringify(temporalView(rows, {
+        file: v.file, method: relevance.method, target: relevance.target, targetName: relevance.targetName, logits: relevance.logits && [...relevance.logits], fps: v.fps, colourRange: overlays.range, mp4: video,
+      }), null, 2)),
       textArtefact('temporal-relevance.csv', 'text/csv', 'relevance per frame (one row per frame)', temporalCsv(rows)),
       { name: 'overlay.gif', mediaType: 'image/gif', description: `the overlays as an animated GIF at ${round(v.fps)} fps${'bytes' in mp4 ? '' : ` (${mp4.skipped})`}`, bytes: encodeAnimatedGif(overlays.frames, { delayCs: 100 / v.fps }) },
     ];

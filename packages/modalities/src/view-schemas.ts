@@ -1,0 +1,121 @@
+/**
+ * The JSON the dashboard reads (`audio-view.json`, `eeg-view.json`, `fmri-view.json`,
+ * `temporal-relevance.json`), declared once as TypeBox schemas: the adapters' types come from
+ * them, the tests validate what the adapters write against them, and the dashboard imports the
+ * types through `@xai/modalities/view-schemas` (this module imports nothing but typebox, so it
+ * is safe in a browser bundle).
+ */
+import { Type, type Static } from 'typebox';
+
+const Header = <F extends string>(format: F) => ({
+  format: Type.Literal(format),
+  version: Type.Literal(1),
+  file: Type.String({ description: 'the input file' }),
+  method: Type.String(),
+  target: Type.Integer({ description: 'explained output index' }),
+  targetName: Type.Optional(Type.String()),
+});
+
+const Pair = Type.Tuple([Type.Number(), Type.Number()]);
+const Triple = Type.Tuple([Type.Number(), Type.Number(), Type.Number()]);
+
+/** `values[i] / steps × scale` approximates the original value i. */
+export const QuantisedValuesSchema = Type.Object({
+  scale: Type.Number({ minimum: 0, description: 'the largest |value| (0 when all are zero)' }),
+  steps: Type.Integer({ minimum: 1, description: 'integer steps between 0 and ±scale' }),
+  values: Type.Array(Type.Integer()),
+});
+export type QuantisedValues = Static<typeof QuantisedValuesSchema>;
+
+/** `audio-view.json`: spectrogram relevance with its axes and the waveform envelope with relevance per column. */
+export const AudioViewSchema = Type.Object({
+  ...Header('xai-audio-view'),
+  representation: Type.Union([Type.Literal('spectrogram'), Type.Literal('waveform')]),
+  recording: Type.Object({ duration: Type.Number(), sampleRate: Type.Number() }),
+  window: Type.Object({
+    start: Type.Number({ description: "time of the model window's first sample, seconds of the recording" }),
+    rate: Type.Number(),
+    samples: Type.Integer(),
+  }),
+  waveform: Type.Object({
+    columns: Type.Integer(),
+    start: Type.Number({ description: "time of the first column's start, s" }),
+    step: Type.Number({ description: 'column width, s' }),
+    min: Type.Array(Type.Number()),
+    max: Type.Array(Type.Number()),
+    relevance: QuantisedValuesSchema,
+  }),
+  spectrogram: Type.Optional(
+    Type.Object({
+      bins: Type.Integer(),
+      frames: Type.Integer(),
+      frequencyStep: Type.Number({ description: 'Hz of bin b: b × frequencyStep (bin 0 = 0 Hz)' }),
+      frameStart: Type.Number({ description: 'centre time of frame f: frameStart + f × frameStep' }),
+      frameStep: Type.Number(),
+      relevance: QuantisedValuesSchema,
+    }),
+  ),
+});
+export type AudioView = Static<typeof AudioViewSchema>;
+
+/** `eeg-view.json`: channel × time relevance, montage positions and annotations in the epoch's time base. */
+export const EegViewSchema = Type.Object({
+  ...Header('xai-eeg-view'),
+  channels: Type.Array(Type.String()),
+  positions: Type.Array(Type.Union([Pair, Type.Null()]), { description: 'per channel: x (right) and y (nose) in head radii; null when the montage does not know it' }),
+  sampleRate: Type.Number(),
+  tmin: Type.Number({ description: 'start of the first column, s relative to the event' }),
+  columns: Type.Integer(),
+  columnSeconds: Type.Number(),
+  relevance: QuantisedValuesSchema,
+  annotations: Type.Array(Type.Object({ onset: Type.Number(), duration: Type.Number(), description: Type.String() })),
+});
+export type EegView = Static<typeof EegViewSchema>;
+
+/** `fmri-view.json`: relevance and underlay volumes in RAS+ voxel order, with the affine to world coordinates. */
+export const FmriViewSchema = Type.Object({
+  ...Header('xai-fmri-view'),
+  dims: Triple,
+  voxelSize: Triple,
+  spatialUnit: Type.String(),
+  affine: Type.Array(Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), { minItems: 4, maxItems: 4, description: 'RAS voxel index → world coordinates (row-major 4 × 4)' }),
+  sourceOrientation: Type.String({ description: "orientation codes of the input file's voxel axes (e.g. 'LAS')" }),
+  relevance: QuantisedValuesSchema,
+  underlay: Type.Array(Type.Integer({ minimum: 0, maximum: 255 })),
+  underlayFile: Type.String(),
+  peak: Triple,
+  nifti: Type.String({ description: 'the artefact holding the full-precision relevance' }),
+  volumesSummed: Type.Integer(),
+});
+export type FmriView = Static<typeof FmriViewSchema>;
+
+/** One frame's row of `temporal-relevance.json`. */
+export const FrameRelevanceSchema = Type.Object({
+  frame: Type.Integer({ description: 'position in the clip (0-based)' }),
+  sourceFrame: Type.Integer({ description: 'index of the frame in the source (video frame, GIF frame, file of the folder)' }),
+  time: Type.Number({ description: 'sample time in seconds of the source' }),
+  sum: Type.Number(),
+  absSum: Type.Number(),
+  positiveSum: Type.Number(),
+  share: Type.Number({ description: "the frame's share of the temporal relevance, |r_t| / Σ_t |r_t|" }),
+  absShare: Type.Number({ description: "the frame's share of the heatmap's Σ |R|" }),
+});
+export type FrameRelevance = Static<typeof FrameRelevanceSchema>;
+
+/** `temporal-relevance.json` of the video adapter: relevance per frame and its totals. */
+export const TemporalRelevanceViewSchema = Type.Object({
+  format: Type.Literal('xai-video-temporal-relevance'),
+  version: Type.Literal(1),
+  file: Type.String(),
+  method: Type.String(),
+  target: Type.Integer(),
+  targetName: Type.Optional(Type.String()),
+  logits: Type.Optional(Type.Array(Type.Number())),
+  fps: Type.Number(),
+  colourRange: Pair,
+  mp4: Type.String({ description: "'overlay.mp4', or why there is none" }),
+  total: Type.Object({ sum: Type.Number(), absSum: Type.Number(), positiveSum: Type.Number() }),
+  peakFrame: Type.Integer(),
+  frames: Type.Array(FrameRelevanceSchema),
+});
+export type TemporalRelevanceView = Static<typeof TemporalRelevanceViewSchema>;
