@@ -74,6 +74,8 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     app.setErrorHandler((err, request, reply) => {
       const { status, body } = errorResponse(err);
       if (status >= 500) request.log.error({ err }, 'request failed');
+      // refused before its body was read (an upload over a limit): the connection cannot be reused
+      if (!request.raw.complete) reply.header('connection', 'close');
       reply.code(status).type('application/json').send(body);
     });
     app.setNotFoundHandler((request, reply) => {

@@ -113,11 +113,20 @@ describe('workers that die or corrupt their memory (problems 1 and 2)', () => {
     expect((await json(server.api('/health'))).status).toBe('ok');
   });
 
-  it('a batch that overflows WebAssembly memory fails its job; the worker is replaced, not poisoned', async () => {
-    const done = await explain({ method: 'integrated_gradients', options: { steps: 20000, batchSize: 20000 } });
+  it('a batch that overflows WebAssembly memory fails its job; the worker is replaced, not poisoned', { timeout: 300_000 }, async () => {
+    // 22000 path points of a 227×227 spectrogram in one batch: 4.5 GB, past wasm32's 4 GB. In a
+    // worker that kept running, every later job failed with "Aborted()" (measured before the fix).
+    const { models } = await json(server.api('/models'));
+    const spectrogram = models.find((m: any) => m.modality === 'audio' && JSON.stringify(m.inputShapes) === '[[null,227,227,1]]');
+    const { inputs } = await json(server.api('/inputs?modality=audio'));
+    const job = await json(postJson(server, '/explanations', { model: spectrogram.id, input: inputs[0].id, method: 'integrated_gradients', options: { steps: 22000, batchSize: 22000 } }));
+    const done = await waitForJob(server, job.id, undefined, 240_000);
     expect(done.state).toBe('failed');
-    console.log('IG steps=batchSize=20000:', JSON.stringify(done.error));
-    expect(done.error.message).toMatch(/memory/i);
+    console.log('IG steps=batchSize=22000 on a spectrogram:', JSON.stringify(done.error));
+    expect(done.error.error).toBe('WorkerMemoryError');
+    expect(done.error.message).toMatch(/WebAssembly memory.*replaced/);
     for (const method of ['gradient', 'lrp']) expect((await explain({ method })).state, method).toBe('succeeded');
+    const again = await json(postJson(server, '/explanations', { model: spectrogram.id, input: inputs[0].id, method: 'gradient' }));
+    expect((await waitForJob(server, again.id)).state).toBe('succeeded');
   });
 });

@@ -10,7 +10,7 @@ import { clientDecodeOptions } from '../options.js';
 import { errors, IdParams, InputView } from '../schemas.js';
 import type { ModelRow } from '../storage/database.js';
 import { newId } from '../storage/data-dir.js';
-import { isPlainObject, jsonField, receiveUpload } from '../storage/upload.js';
+import { isPlainObject, jsonField, receiveUpload, uploadLimits } from '../storage/upload.js';
 import { inputView } from '../views.js';
 import type { DecodedInfo, ModelInfo } from '../worker/task-types.js';
 
@@ -58,7 +58,7 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = newId('inp');
       const dir = ctx.dirs.input(id);
       try {
-        const upload = await receiveUpload(request, dir, { maxFileBytes: ctx.config.maxUploadBytes, maxFiles: ctx.config.maxFiles });
+        const upload = await receiveUpload(request, dir, uploadLimits(ctx.config));
         if (upload.files.length === 0) throw badRequest('no files: send the file(s) of one input');
         const f = upload.fields;
         const adapter = adapterFor(f.modality, upload.files);

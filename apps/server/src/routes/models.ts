@@ -7,7 +7,7 @@ import { badRequest, conflict, HttpError, notFound } from '../errors.js';
 import { clientDecodeOptions } from '../options.js';
 import { errors, IdParams, ModelDetail, ModelSummary } from '../schemas.js';
 import { newId } from '../storage/data-dir.js';
-import { isPlainObject, isStringList, jsonField, receiveUpload } from '../storage/upload.js';
+import { isPlainObject, isStringList, jsonField, receiveUpload, uploadLimits } from '../storage/upload.js';
 import { DEFAULT_COMPOSITE, modelDetail, modelSummary } from '../views.js';
 import type { ModelInfo } from '../worker/task-types.js';
 
@@ -37,7 +37,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = newId('mdl');
       const outDir = ctx.dirs.model(id);
       try {
-        const upload = await receiveUpload(request, staging, { maxFileBytes: ctx.config.maxUploadBytes, maxFiles: ctx.config.maxFiles });
+        const upload = await receiveUpload(request, staging, uploadLimits(ctx.config));
         if (upload.files.length === 0) throw badRequest('no files: send model.json and its weight shards, or one .zip');
         const f = upload.fields;
         const composite = f.composite || DEFAULT_COMPOSITE;
@@ -47,7 +47,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const decodeOptions = clientDecodeOptions(modality?.options, jsonField(f, 'decodeOptions', isPlainObject, 'a JSON object'), 'decodeOptions');
         const info = await inspect<ModelInfo>(ctx, {
           kind: 'inspect-model',
-          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxUnzippedBytes: ctx.config.maxUnzippedBytes },
+          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxUnzippedBytes: ctx.config.maxUnzippedBytes, maxZipRatio: ctx.config.maxZipRatio },
         });
         const first = upload.files[0]!.name;
         const row = ctx.store.putModel({

@@ -49,7 +49,7 @@ export async function inspectModel(task: InspectModelTask): Promise<Outcome<Mode
         model.dispose();
       }
     }
-    const upload = await assembleUpload(task.source.files, task.source.maxUnzippedBytes);
+    const upload = await assembleUpload(task.source.files, task.source);
     const model = await loadModel(upload.model, { workers: false });
     try {
       const info = describeModel(model, upload.ignored);

@@ -57,7 +57,7 @@ export interface ModelInfo {
 export interface InspectModelTask {
   readonly kind: 'inspect-model';
   /** A model.json on disk (demo models) or uploaded files to assemble and store in `outDir`. */
-  readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxUnzippedBytes: number };
+  readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxUnzippedBytes: number; readonly maxZipRatio: number };
 }
 
 export interface DecodeInputTask {
