@@ -13,6 +13,7 @@ import { requestForLog, strictBodies } from './request-checks.js';
 import { resolveConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { registerDemos } from './demos.js';
+import { scheduleRetention } from './storage/retention.js';
 import { sweepOrphans } from './storage/sweep.js';
 import { errorResponse, HttpError } from './errors.js';
 import { Health } from './health.js';
@@ -127,6 +128,8 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     }
     const swept = await sweepOrphans(ctx);
     if (swept > 0) app.log.warn(`removed ${swept} folder(s) left by interrupted uploads or deleted entries`);
+    const stopRetention = scheduleRetention(ctx);
+    app.addHook('onClose', async () => stopRetention());
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;

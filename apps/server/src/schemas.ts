@@ -93,6 +93,20 @@ export const JobView = Open('a job (explanation or benchmark)', {
   links: Open('related URLs', { self: Link, events: Link, result: Link }),
 });
 
+export const JobSummary = Open('a job as listed: what it named, no request body', {
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')]),
+  state: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
+  progress: Type.Union([JsonObject, Type.Null()]),
+  error: Type.Union([Type.Object({ error: Type.String(), message: Type.String() }), Type.Null()]),
+  summary: Open('model, input, method (explanations); model, dataset or number of inputs, numbers of methods and metrics (benchmarks); textLength for inline text'),
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  cancelRequested: Type.Optional(Type.Boolean()),
+  links: Open('related URLs', { self: Link, events: Link, result: Link }),
+});
+
 /** Method or metric: a name, or a name with options and a table label. */
 export const MethodEntry = Type.Union([
   Type.String({ minLength: 1 }),

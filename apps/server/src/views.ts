@@ -1,6 +1,6 @@
 import { COMPOSITE_NAMES } from '@xai/core';
 import { badRequest } from './errors.js';
-import type { InputRow, JobRow, ModelRow } from './storage/database.js';
+import type { InputRow, JobRow, JobSummaryRow, ModelRow } from './storage/database.js';
 import type { DecodedInfo, ExplainOutput, JobFile, ModelInfo } from './worker/task-types.js';
 
 export const API = '/api/v1';
@@ -77,6 +77,24 @@ export function jobView(job: JobRow & { cancelRequested?: boolean }) {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     ...(job.cancelRequested ? { cancelRequested: true } : {}),
+    links: { self: base, events: `${base}/events`, result: `${base}/result` },
+  };
+}
+
+/** A job in a list: state and what it named, without the request body (which may be megabytes). */
+export function jobSummaryView(row: JobSummaryRow, live?: JobRow & { cancelRequested?: boolean }) {
+  const base = `${API}/jobs/${row.id}`;
+  const current = live && live.state !== row.state ? { state: live.state, progress: live.progress } : { state: row.state, progress: row.progress };
+  return {
+    id: row.id,
+    kind: row.kind,
+    ...current,
+    error: live?.error ?? row.error,
+    summary: row.summary,
+    createdAt: row.createdAt,
+    startedAt: live?.startedAt ?? row.startedAt,
+    finishedAt: live?.finishedAt ?? row.finishedAt,
+    ...(live?.cancelRequested ? { cancelRequested: true } : {}),
     links: { self: base, events: `${base}/events`, result: `${base}/result` },
   };
 }

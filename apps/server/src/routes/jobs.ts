@@ -3,18 +3,29 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { conflict, HttpError, notFound } from '../errors.js';
-import { errors, IdParams, JobView, Open } from '../schemas.js';
+import { badRequest, conflict, HttpError, notFound } from '../errors.js';
+import { errors, IdParams, JobSummary, JobView, Open } from '../schemas.js';
 import { FINISHED, type JobRow } from '../storage/database.js';
-import { benchmarkFiles, explanationResult, jobView } from '../views.js';
+import { benchmarkFiles, explanationResult, jobSummaryView, jobView } from '../views.js';
 import type { ExplainOutput, JobFile } from '../worker/task-types.js';
 import { streamJobEvents } from './job-events.js';
+
+export const MAX_JOBS_PAGE = 100;
 
 const JobQuery = Type.Object({
   state: Type.Optional(Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
   kind: Type.Optional(Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_JOBS_PAGE, default: 50, description: `jobs per page (at most ${MAX_JOBS_PAGE})` })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'the `next` of the previous page' })),
 });
+
+/** Page cursors: the last row's creation time and id, opaque to clients. */
+const encodeCursor = (row: { createdAt: string; id: string }) => Buffer.from(`${row.createdAt}|${row.id}`).toString('base64url');
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw badRequest(`cursor '${cursor}' is not one this server gave out`);
+  return { createdAt, id };
+}
 
 /** Artefacts may hold text from the user (HTML views of a text): never run scripts from them. */
 const ARTEFACT_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src data:";
@@ -41,8 +52,22 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/jobs',
-    { schema: { summary: 'list jobs, newest first', tags: ['jobs'], querystring: JobQuery, response: { 200: Type.Object({ jobs: Type.Array(JobView) }), ...errors(400) } } },
-    async (request) => ({ jobs: ctx.store.listJobs({ ...request.query, limit: request.query.limit ?? 100 }).map((r) => jobView(ctx.jobs.get(r.id) ?? r)) }),
+    {
+      schema: {
+        summary: 'list jobs, newest first, a page at a time',
+        description: 'Summaries (what each job named, no request bodies); GET jobs/:id has the whole job. Pass `next` as `cursor` for the following page (null on the last).',
+        tags: ['jobs'],
+        querystring: JobQuery,
+        response: { 200: Type.Object({ jobs: Type.Array(JobSummary), next: Type.Union([Type.String(), Type.Null()]) }), ...errors(400) },
+      },
+    },
+    async (request) => {
+      const { cursor, ...query } = request.query;
+      const limit = query.limit ?? 50;
+      const rows = ctx.store.listJobSummaries({ ...query, limit: limit + 1, ...(cursor ? { after: decodeCursor(cursor) } : {}) });
+      const page = rows.slice(0, limit);
+      return { jobs: page.map((r) => jobSummaryView(r, ctx.jobs.get(r.id))), next: rows.length > limit ? encodeCursor(page.at(-1)!) : null };
+    },
   );
 
   app.get(

@@ -44,6 +44,11 @@ export interface InputRow {
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
 
+/** A job as listed: no request body, only what it named. */
+export interface JobSummaryRow extends Omit<JobRow, 'request' | 'result'> {
+  readonly summary: Record<string, unknown>;
+}
+
 export interface JobRow {
   readonly id: string;
   readonly kind: 'explanation' | 'benchmark';
@@ -70,6 +75,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, request TEXT NOT NULL, progress TEXT, result TEXT,
   error TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at, id);
 `;
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -214,13 +220,51 @@ export class Store {
     const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
     return r && jobOf(r);
   }
-  listJobs(filter: { state?: string; kind?: string; limit: number }): JobRow[] {
+  /**
+   * One page of jobs, newest first, without their request bodies: what the request named
+   * (model, input, method …) is summarised. `after` is the last row of the previous page.
+   */
+  listJobSummaries(filter: { state?: string; kind?: string; limit: number; after?: { createdAt: string; id: string } }): JobSummaryRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.state) (where.push('state = ?'), args.push(filter.state));
     if (filter.kind) (where.push('kind = ?'), args.push(filter.kind));
-    const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit) as Raw[]).map(jobOf);
+    if (filter.after) (where.push('(created_at < ? OR (created_at = ? AND id < ?))'), args.push(filter.after.createdAt, filter.after.createdAt, filter.after.id));
+    const sql = `SELECT id, kind, state, progress, error, created_at, started_at, finished_at,
+        json_extract(request, '$.model') AS model, json_extract(request, '$.input') AS input, json_extract(request, '$.method') AS method,
+        length(json_extract(request, '$.text')) AS text_length, json_extract(request, '$.dataset.name') AS dataset,
+        json_array_length(request, '$.inputs') AS input_count, json_array_length(request, '$.methods') AS method_count, json_array_length(request, '$.metrics') AS metric_count
+      FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, filter.limit) as Raw[]).map((r) => ({
+      id: r.id as string,
+      kind: r.kind as JobRow['kind'],
+      state: r.state as JobState,
+      progress: parse(r.progress),
+      error: parse(r.error),
+      createdAt: r.created_at as string,
+      startedAt: (r.started_at as string | null) ?? null,
+      finishedAt: (r.finished_at as string | null) ?? null,
+      summary: Object.fromEntries(
+        Object.entries({ model: r.model, input: r.input, method: r.method, textLength: r.text_length, dataset: r.dataset, inputs: r.input_count, methods: r.method_count, metrics: r.metric_count }).filter(([, v]) => v !== null && v !== undefined),
+      ),
+    }));
+  }
+  /** Finished jobs, oldest first (finished before `before`, when given): what retention removes. */
+  finishedJobs(before?: string, limit = 1000): { id: string; finishedAt: string }[] {
+    const rows = before
+      ? this.db.prepare("SELECT id, finished_at FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < ? ORDER BY finished_at, id LIMIT ?").all(before, limit)
+      : this.db.prepare("SELECT id, finished_at FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') ORDER BY finished_at, id LIMIT ?").all(limit);
+    return (rows as Raw[]).map((r) => ({ id: r.id as string, finishedAt: r.finished_at as string }));
+  }
+  deleteJob(id: string): void {
+    this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+  }
+  /** Uploaded models or inputs that no job names, oldest first (created before `before`, when given). */
+  unreferencedUploads(kind: 'models' | 'inputs', before?: string): { id: string; createdAt: string }[] {
+    const column = kind === 'models' ? "json_extract(j.request, '$.model') = t.id" : "(json_extract(j.request, '$.input') = t.id OR EXISTS (SELECT 1 FROM json_each(j.request, '$.inputs') WHERE value = t.id))";
+    const sql = `SELECT t.id, t.created_at FROM ${kind} t WHERE t.source = 'upload' ${before ? 'AND t.created_at < ?' : ''}
+      AND NOT EXISTS (SELECT 1 FROM jobs j WHERE ${column}) ORDER BY t.created_at, t.id`;
+    return ((before ? this.db.prepare(sql).all(before) : this.db.prepare(sql).all()) as Raw[]).map((r) => ({ id: r.id as string, createdAt: r.created_at as string }));
   }
   markStarted(id: string): void {
     this.db.prepare("UPDATE jobs SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'").run(now(), id);
