@@ -204,7 +204,7 @@ describe('folders of frames', () => {
     const decoded = await videoAdapter.decode(files, { width: 4, height: 2, resize: 'area' }, [{ shape: [2, null, null, 1], dtype: 'float32' }]);
     expect(decoded.samples[0]!.shape).toEqual([2, 2, 4, 1]);
     expect(decoded.samples[0]!.values.every((v) => Math.abs(v - 100 / 255) < 1e-6)).toBe(true);
-    await expect(videoAdapter.decode(files, { resize: 'cubic' })).rejects.toThrow(/option resize: must be one of auto, bilinear, area/);
+    await expect(videoAdapter.decode(files, { resize: 'cubic' })).rejects.toThrow(/option 'resize' of modality 'video' must be one of auto, bilinear, area, got 'cubic'/);
   });
 });
 

@@ -1,4 +1,6 @@
-import { encodePng, InvalidArgumentError, resolveOptions, type ColormapName, type HeatmapMode, type ObjectSchema } from '@xai/core';
+import { encodePng, HEATMAP_MODES, InvalidArgumentError, type ColormapName } from '@xai/core';
+import { Type, type Static } from 'typebox';
+import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import {
@@ -28,40 +30,35 @@ export interface AudioInternal {
   readonly spectrogram?: { readonly db: Float32Array; readonly frequencies: Float64Array; readonly times: Float64Array; readonly centres: Int32Array };
 }
 
-const DECODE_OPTIONS: ObjectSchema = {
-  type: 'object',
-  properties: {
-    representation: {
-      type: 'string', enum: ['spectrogram', 'waveform'],
-      description: "model input: AudioMNIST [227, 227, 1] dB spectrogram or [n, 1] waveform; default from the model's input shape",
-    },
-    placement: {
-      type: 'string', enum: ['center', 'random'], default: 'center',
-      description: 'where the recording goes in the fixed-length window (center for inference, random as in training)',
-    },
-    offset: { type: 'integer', description: 'window index of the recording\'s first sample (overrides placement; negative crops the start)' },
-    seed: { type: 'integer', default: 0, description: "seed of placement 'random'" },
-    scaling: {
-      type: 'string', enum: ['db-unit', 'db'], default: 'db-unit',
-      description: "spectrogram values: 'db' = librosa dB re max in [-80, 0] (AudioMNIST); 'db-unit' = (dB + 80)/80 in [0, 1]",
-    },
-    waveformScaling: {
-      type: 'string', enum: ['peak', 'p95', 'none'], default: 'peak',
-      description: "waveform values: 'peak' divides by max |x|, 'p95' by the 95th percentile + 0.001 (AudioMNIST), 'none' keeps [-1, 1)",
-    },
-    sampleRate: { type: 'number', exclusiveMinimum: 0, default: AUDIOMNIST.sampleRate, description: 'waveform models: their sample rate in Hz (spectrograms are fixed at 8000)' },
-  },
-};
+const DECODE_OPTIONS = OptionsObject({
+  representation: StringEnum(['spectrogram', 'waveform'], {
+    description: "model input: AudioMNIST [227, 227, 1] dB spectrogram or [n, 1] waveform; default from the model's input shape",
+  }),
+  placement: StringEnum(['center', 'random'], {
+    default: 'center',
+    description: 'where the recording goes in the fixed-length window (center for inference, random as in training)',
+  }),
+  offset: Type.Integer({ description: 'window index of the recording\'s first sample (overrides placement; negative crops the start)' }),
+  seed: Type.Integer({ default: 0, description: "seed of placement 'random'" }),
+  scaling: StringEnum(['db-unit', 'db'], {
+    default: 'db-unit',
+    description: "spectrogram values: 'db' = librosa dB re max in [-80, 0] (AudioMNIST); 'db-unit' = (dB + 80)/80 in [0, 1]",
+  }),
+  waveformScaling: StringEnum(['peak', 'p95', 'none'], {
+    default: 'peak',
+    description: "waveform values: 'peak' divides by max |x|, 'p95' by the 95th percentile + 0.001 (AudioMNIST), 'none' keeps [-1, 1)",
+  }),
+  sampleRate: Type.Number({ exclusiveMinimum: 0, default: AUDIOMNIST.sampleRate, description: 'waveform models: their sample rate in Hz (spectrograms are fixed at 8000)' }),
+});
+export type AudioDecodeOptions = Static<typeof DECODE_OPTIONS>;
 
-const RENDER_OPTIONS: ObjectSchema = {
-  type: 'object',
-  properties: {
-    colormap: { type: 'string', default: 'bwr', description: 'colormap of the relevance heatmap and waveform tint' },
-    mode: { type: 'string', enum: ['signed', 'absolute', 'positive'], default: 'signed', description: 'which relevance is coloured' },
-    clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' },
-    windowSeconds: { type: 'number', exclusiveMinimum: 0, default: 0.02, description: 'length of the time windows of relevance-time.csv/json, seconds' },
-  },
-};
+const RENDER_OPTIONS = OptionsObject({
+  colormap: Type.String({ default: 'bwr', description: 'colormap of the relevance heatmap and waveform tint' }),
+  mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance is coloured' }),
+  clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' }),
+  windowSeconds: Type.Number({ exclusiveMinimum: 0, default: 0.02, description: 'length of the time windows of relevance-time.csv/json, seconds' }),
+});
+export type AudioRenderOptions = Static<typeof RENDER_OPTIONS>;
 
 /** Which representation a model input shape asks for, and the waveform length. */
 function representationFor(file: string, spec: ModelInputSpec | undefined, requested: AudioRepresentation | undefined): { representation: AudioRepresentation; length: number } {
@@ -92,11 +89,11 @@ const internalOf = (input: DecodedInput): AudioInternal => {
 /** Recording start and end on the recording's time axis, for the dashed marks. */
 const marksOf = (internal: AudioInternal) => [0, internal.recording.duration];
 
-function colourOf(options: Record<string, unknown>): ColourScale {
+function colourOf(options: AudioRenderOptions): ColourScale {
   return {
-    colormap: options.colormap as ColormapName,
-    mode: options.mode as HeatmapMode,
-    ...(options.clipPercentile !== undefined ? { clipPercentile: options.clipPercentile as number } : {}),
+    colormap: (options.colormap ?? 'bwr') as ColormapName,
+    mode: options.mode ?? 'signed',
+    ...(options.clipPercentile !== undefined ? { clipPercentile: options.clipPercentile } : {}),
   };
 }
 
@@ -117,18 +114,18 @@ export const audioAdapter: ModalityAdapter = {
   demos: { models: audioDemoModels, inputs: audioDemoInputs },
   description: 'audio recordings (WAV: 8/16/24/32-bit PCM, 32/64-bit float, any channels): AudioMNIST spectrogram or waveform; time–frequency heatmaps, waveform plots, relevance per time window',
   extensions: ['.wav'],
-  options: DECODE_OPTIONS,
+  options: asObjectSchema(DECODE_OPTIONS),
 
   async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
     if (files.length === 0) throw new InvalidArgumentError('no audio file given');
     const file = files[0]!;
-    const opts = resolveOptions(DECODE_OPTIONS, options, `audio decoding of ${file.name}`);
+    const opts = checkedOptions(DECODE_OPTIONS, options, `audio decoding of ${file.name}`);
     const wav: WavAudio = readWav(file.bytes, file.name);
-    const { representation, length } = representationFor(file.name, model?.[0], opts.representation as AudioRepresentation | undefined);
-    const rate = representation === 'spectrogram' ? AUDIOMNIST.sampleRate : (opts.sampleRate as number);
+    const { representation, length } = representationFor(file.name, model?.[0], opts.representation);
+    const rate = representation === 'spectrogram' ? AUDIOMNIST.sampleRate : opts.sampleRate!;
     const signal = resample(wav.samples, wav.sampleRate, rate);
-    const placement: Placement = opts.offset !== undefined ? (opts.offset as number) : (opts.placement as 'center' | 'random');
-    const embedded = embedRecording(signal, length, placement, opts.seed as number);
+    const placement: Placement = opts.offset !== undefined ? opts.offset : opts.placement!;
+    const embedded = embedRecording(signal, length, placement, opts.seed!);
     if (embedded.cropped === signal.length) {
       throw new InvalidAudioError(file.name, `offset ${embedded.offset} puts the whole recording outside the ${length}-sample window`);
     }
@@ -154,7 +151,7 @@ export const audioAdapter: ModalityAdapter = {
     let axes: AxisInfo[];
     let spectrogram: AudioInternal['spectrogram'];
     if (representation === 'spectrogram') {
-      const spec = audioMnistSpectrogram(embedded.window, opts.scaling as SpectrogramScaling);
+      const spec = audioMnistSpectrogram(embedded.window, opts.scaling!);
       const { bins, frames, firstFrame, hop, windowLength, overlap, topDb } = AUDIOMNIST;
       sample = { values: spec.values, shape: [bins, frames, 1] };
       axes = [
@@ -174,7 +171,7 @@ export const audioAdapter: ModalityAdapter = {
         firstFrameSeconds: seconds(startTime + spec.times[0]!),
       };
     } else {
-      const values = scaleWaveform(embedded.window, opts.waveformScaling as WaveformScaling);
+      const values = scaleWaveform(embedded.window, opts.waveformScaling!);
       sample = { values, shape: [length, 1] };
       axes = [{ name: 'time', unit: 's', start: seconds(startTime), step: 1 / rate }, { name: 'channel', labels: ['amplitude'] }];
       metadata.waveformScaling = opts.waveformScaling;
@@ -222,7 +219,7 @@ export const audioAdapter: ModalityAdapter = {
 
   async artefacts(input: DecodedInput, relevance: RelevanceOf, options = {}): Promise<Artefact[]> {
     const internal = internalOf(input);
-    const opts = resolveOptions(RENDER_OPTIONS, options, 'audio rendering');
+    const opts = checkedOptions(RENDER_OPTIONS, options, 'audio rendering');
     const colour = colourOf(opts);
     const first = relevance.relevances[0];
     const expected = input.samples[0]!.shape;
@@ -260,7 +257,7 @@ export const audioAdapter: ModalityAdapter = {
 
     const timeRel = recordingTimeRelevance(perSample, {
       rate: internal.rate, offset: internal.offset, duration: internal.recording.duration, recordingRate: internal.recording.sampleRate,
-    }, opts.windowSeconds as number);
+    }, opts.windowSeconds!);
     artefacts.push(textArtefact('relevance-time.csv', 'text/csv', `relevance per ${opts.windowSeconds} s window in seconds and samples of ${name}`, timeRelevanceCsv(timeRel)));
     artefacts.push(textArtefact('relevance-time.json', 'application/json', `relevance per time window of ${name}, with the relevance on the zero padding`, JSON.stringify({
       format: 'xai-audio-time-relevance',

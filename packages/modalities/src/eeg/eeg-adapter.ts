@@ -16,7 +16,9 @@ import { renderChannelTime } from './views/channel-time.js';
 import { placedChannels, renderTopomaps } from './views/topomap.js';
 import { renderTraces } from './views/traces.js';
 import { eegView } from './view-json.js';
-import type { ColormapName, HeatmapMode, ObjectSchema } from '@xai/core';
+import { HEATMAP_MODES, type ColormapName } from '@xai/core';
+import { Type, type Static } from 'typebox';
+import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 
 /** How the [channels × time] epoch is laid out in the model's input. */
 export type EegLayout = 'channels-time-1' | 'channels-time' | 'time-channels';
@@ -30,39 +32,37 @@ export interface EegInternal {
   readonly file: string;
 }
 
-const OPTIONS: ObjectSchema = {
-  type: 'object',
-  properties: {
-    preset: { type: 'string', enum: ['none', 'demo'], default: 'none', description: "'demo': the demo model's pre-processing (16 channels, 0.5–12 Hz, 64 Hz, −0.2…0.8 s around stimuli, baseline)" },
-    channels: { type: 'array', items: { type: 'string' }, description: 'channels in the order the model expects (default: the first EEG channels)' },
-    event: { type: 'string', description: "annotation to epoch around: its description, or a /regular expression/ (default: none, a window from 'start')" },
-    eventIndex: { type: 'integer', minimum: 0, default: 0, description: 'which of the matching annotations (0 = first)' },
-    start: { type: 'number', minimum: 0, default: 0, description: 'without an event: window start in seconds from the recording start' },
-    tmin: { type: 'number', description: 'epoch start relative to the event in seconds (default −0.2 with an event, 0 without)' },
-    duration: { type: 'number', exclusiveMinimum: 0, description: 'window length in seconds when the model does not fix it (default 10 s, or 1 s after tmin with an event)' },
-    sampleRate: { type: 'number', exclusiveMinimum: 0, description: "the model's sample rate in Hz (default: the recording's)" },
-    bandpassLow: { type: 'number', minimum: 0, default: 0, description: 'high-pass edge in Hz of the zero-phase Butterworth band-pass (0: none)' },
-    bandpassHigh: { type: 'number', minimum: 0, default: 0, description: 'low-pass edge in Hz (0: none)' },
-    filterOrder: { type: 'integer', minimum: 1, maximum: 10, default: 4, description: 'order of the high- and low-pass parts (applied forward and backward)' },
-    baseline: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: 'baseline interval [from, to] in seconds relative to the event, subtracted per channel' },
-    standardize: { type: 'string', enum: ['none', 'epoch'], default: 'none', description: "'epoch': each channel to zero mean and unit variance" },
-    layout: { type: 'string', enum: ['auto', 'channels-time-1', 'channels-time', 'time-channels'], default: 'auto', description: "how the epoch fills the model input (auto: [C, T, 1] for rank 3, [C, T] or [T, C] by the channel count for rank 2)" },
-    colormap: { type: 'string', default: 'bwr', description: 'colormap of the relevance views' },
-    mode: { type: 'string', enum: ['signed', 'absolute', 'positive'], default: 'signed', description: 'which relevance the channel × time map shows' },
-    clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' },
-    topoWindow: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: 'time window [from, to] in seconds (epoch time) of the topography (default: the whole epoch)' },
-    topoSeries: { type: 'integer', minimum: 0, maximum: 12, default: 5, description: 'number of consecutive windows in the topography series (0: none)' },
-  },
-};
+const Pair = (description: string) => Type.Array(Type.Number(), { minItems: 2, maxItems: 2, description });
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const EEG_OPTIONS = OptionsObject({
+  preset: StringEnum(['none', 'demo'], { default: 'none', description: "'demo': the demo model's pre-processing (16 channels, 0.5–12 Hz, 64 Hz, −0.2…0.8 s around stimuli, baseline)" }),
+  channels: Type.Array(Type.String(), { description: 'channels in the order the model expects (default: the first EEG channels)' }),
+  event: Type.String({ description: "annotation to epoch around: its description, or a /regular expression/ (default: none, a window from 'start')" }),
+  eventIndex: Type.Integer({ minimum: 0, default: 0, description: 'which of the matching annotations (0 = first)' }),
+  start: Type.Number({ minimum: 0, default: 0, description: 'without an event: window start in seconds from the recording start' }),
+  tmin: Type.Number({ description: 'epoch start relative to the event in seconds (default −0.2 with an event, 0 without)' }),
+  duration: Type.Number({ exclusiveMinimum: 0, description: 'window length in seconds when the model does not fix it (default 10 s, or 1 s after tmin with an event)' }),
+  sampleRate: Type.Number({ exclusiveMinimum: 0, description: "the model's sample rate in Hz (default: the recording's)" }),
+  bandpassLow: Type.Number({ minimum: 0, default: 0, description: 'high-pass edge in Hz of the zero-phase Butterworth band-pass (0: none)' }),
+  bandpassHigh: Type.Number({ minimum: 0, default: 0, description: 'low-pass edge in Hz (0: none)' }),
+  filterOrder: Type.Integer({ minimum: 1, maximum: 10, default: 4, description: 'order of the high- and low-pass parts (applied forward and backward)' }),
+  baseline: Pair('baseline interval [from, to] in seconds relative to the event, subtracted per channel'),
+  standardize: StringEnum(['none', 'epoch'], { default: 'none', description: "'epoch': each channel to zero mean and unit variance" }),
+  layout: StringEnum(['auto', 'channels-time-1', 'channels-time', 'time-channels'], { default: 'auto', description: "how the epoch fills the model input (auto: [C, T, 1] for rank 3, [C, T] or [T, C] by the channel count for rank 2)" }),
+  colormap: Type.String({ default: 'bwr', description: 'colormap of the relevance views' }),
+  mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance the channel × time map shows' }),
+  clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' }),
+  topoWindow: Pair('time window [from, to] in seconds (epoch time) of the topography (default: the whole epoch)'),
+  topoSeries: Type.Integer({ minimum: 0, maximum: 12, default: 5, description: 'number of consecutive windows in the topography series (0: none)' }),
+});
+export type EegOptions = Static<typeof EEG_OPTIONS>;
 
 /**
  * Where the channels go: [C, T, 1] for rank 3 (EEGNet), for rank 2 [T, C] (Keras Conv1D, channels
  * last) when the first axis is the longer one or the channel list says so, else [C, T].
  */
-function layoutFor(shape: readonly (number | null)[] | undefined, channels: number | undefined, option: string | undefined): EegLayout {
-  if (option !== undefined && option !== 'auto') return option as EegLayout;
+function layoutFor(shape: readonly (number | null)[] | undefined, channels: number | undefined, option: EegOptions['layout']): EegLayout {
+  if (option !== undefined && option !== 'auto') return option;
   if (!shape || shape.length === 3) return 'channels-time-1';
   if (shape.length !== 2) throw new InvalidArgumentError(`an EEG model input must have rank 2 or 3 (without the batch axis), got [${shape.join(', ')}]`);
   if (channels !== undefined) return shape[1] === channels && shape[0] !== channels ? 'time-channels' : 'channels-time';
@@ -70,32 +70,32 @@ function layoutFor(shape: readonly (number | null)[] | undefined, channels: numb
 }
 
 /** Epoch spec from the options, the model's input shape and the recording. */
-function specFrom(options: Readonly<Record<string, unknown>>, model: ModelInputSpec | undefined): { spec: EpochSpec; event?: string; layout: EegLayout } {
+function specFrom(options: EegOptions, model: ModelInputSpec | undefined): { spec: EpochSpec; event?: string; layout: EegLayout } {
   const preset = options.preset === 'demo';
   const base: Partial<EpochSpec> = preset ? EEG_DEMO_EPOCH : {};
-  const event = (options.event as string | undefined) ?? (preset ? '/^stimulus\\//' : undefined);
+  const event = options.event ?? (preset ? '/^stimulus\\//' : undefined);
   const shape = model?.shape;
-  const layout = layoutFor(shape, Array.isArray(options.channels) ? options.channels.length : undefined, options.layout as string | undefined);
+  const layout = layoutFor(shape, options.channels?.length, options.layout);
   const timeAxis = shape ? (layout === 'time-channels' ? 0 : 1) : -1;
   const modelSamples = shape && timeAxis >= 0 ? shape[timeAxis] ?? undefined : undefined;
-  const low = num(options.bandpassLow) || null;
-  const high = num(options.bandpassHigh) || null;
-  const tmin = num(options.tmin) ?? base.tmin ?? (event ? -0.2 : 0);
-  const duration = num(options.duration);
-  const baseline = Array.isArray(options.baseline) ? (options.baseline as [number, number]) : base.baseline ?? null;
+  const low = options.bandpassLow || null;
+  const high = options.bandpassHigh || null;
+  const tmin = options.tmin ?? base.tmin ?? (event ? -0.2 : 0);
+  const duration = options.duration;
+  const baseline = options.baseline ? (options.baseline as [number, number]) : base.baseline ?? null;
   return {
     event,
     layout,
     spec: {
       ...base,
-      ...(Array.isArray(options.channels) ? { channels: options.channels as string[] } : {}),
-      ...(num(options.sampleRate) !== undefined ? { sampleRate: num(options.sampleRate) } : {}),
+      ...(options.channels ? { channels: options.channels } : {}),
+      ...(options.sampleRate !== undefined ? { sampleRate: options.sampleRate } : {}),
       bandpass: low !== null || high !== null ? [low, high] : base.bandpass ?? null,
-      filterOrder: num(options.filterOrder) ?? base.filterOrder ?? 4,
+      filterOrder: options.filterOrder ?? base.filterOrder ?? 4,
       tmin,
       ...(modelSamples ? { samples: modelSamples } : duration ? { tmax: tmin + duration } : base.samples ? { samples: base.samples } : { tmax: tmin + (event ? 1 : 10) }),
       baseline,
-      standardize: (options.standardize as 'none' | 'epoch' | undefined) ?? base.standardize ?? 'none',
+      standardize: options.standardize ?? base.standardize ?? 'none',
     },
   };
 }
@@ -125,10 +125,11 @@ export const eegAdapter: ModalityAdapter = {
   name: 'eeg',
   description: 'EEG recordings (EDF, EDF+, BDF, BDF+, BrainVision): channel × time relevance with annotations, scalp topographies, relevance per channel and frequency band, CSV, and an EDF+ relevance recording',
   extensions: ['.edf', '.bdf', '.vhdr'],
-  options: OPTIONS,
+  options: asObjectSchema(EEG_OPTIONS),
   demos: { models: EEG_DEMO_MODELS, inputs: EEG_DEMO_INPUTS },
 
-  async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+  async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+    const options = checkedOptions(EEG_OPTIONS, given, "modality 'eeg'", false);
     const spec0 = model?.[0];
     const recording = readRecording(files, { channels: undefined });
     const { spec, event, layout } = specFrom(options, spec0);
@@ -143,7 +144,7 @@ export const eegAdapter: ModalityAdapter = {
     let eventInfo: Record<string, unknown> = {};
     if (event) {
       const matches = findEvents(recording, event);
-      const index = num(options.eventIndex) ?? 0;
+      const index = options.eventIndex ?? 0;
       const hit = matches[index];
       if (!hit) {
         const known = [...new Set(recording.annotations.map((a) => a.description))].slice(0, 20);
@@ -152,7 +153,7 @@ export const eegAdapter: ModalityAdapter = {
       onset = hit.onset;
       eventInfo = { event: hit.description, eventIndex: index, eventOnset: hit.onset, matchingEvents: matches.length };
     } else {
-      onset = num(options.start) ?? 0;
+      onset = options.start ?? 0;
     }
     const [epoch] = extractEpochs(recording, [onset], { ...spec, channels });
     const e = epoch!;
@@ -201,7 +202,8 @@ export const eegAdapter: ModalityAdapter = {
     }));
   },
 
-  async artefacts(input, relevance: RelevanceOf, options = {}): Promise<Artefact[]> {
+  async artefacts(input, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
+    const options = checkedOptions(EEG_OPTIONS, given, "modality 'eeg'", false);
     const internal = input.internal as EegInternal;
     const { epoch, layout } = internal;
     const C = epoch.channels.length;
@@ -209,15 +211,15 @@ export const eegAdapter: ModalityAdapter = {
     const r = relevance.relevances[0]!;
     if (r.values.length !== C * T) throw new InvalidArgumentError(`relevance has ${r.values.length} values, the decoded epoch ${C}×${T}`);
     const R = fromLayout(r.values, C, T, layout);
-    const colormap = (options.colormap as ColormapName | undefined) ?? 'bwr';
-    const mode = (options.mode as HeatmapMode | undefined) ?? 'signed';
+    const colormap = (options.colormap ?? 'bwr') as ColormapName;
+    const mode = options.mode ?? 'signed';
     const what = `${relevance.method}${relevance.targetName !== undefined ? `, class '${relevance.targetName}'` : `, class ${relevance.target}`}`;
     const out: Artefact[] = [];
 
     out.push(png('relevance-channel-time.png', `relevance per channel and time (${what}; ${colormap}, ${mode}) with annotation markers`, renderChannelTime({
       values: R, channels: epoch.channels, sampleRate: epoch.sampleRate, tmin: epoch.tmin, annotations: epoch.annotations,
       title: `relevance (${what})`, unit: 'R',
-    }, { colormap, mode, clipPercentile: num(options.clipPercentile) })));
+    }, { colormap, mode, clipPercentile: options.clipPercentile })));
 
     // Topographies: one window, and a series of consecutive windows on one scale.
     const sumWindow = (a: number, b: number) => {
@@ -232,11 +234,11 @@ export const eegAdapter: ModalityAdapter = {
     const tmax = epoch.tmin + T / epoch.sampleRate;
     const placed = placedChannels(epoch.channels);
     if (placed.length >= 3) {
-      const [a, b] = Array.isArray(options.topoWindow) ? (options.topoWindow as [number, number]) : [epoch.tmin, tmax];
+      const [a, b] = options.topoWindow ? (options.topoWindow as [number, number]) : [epoch.tmin, tmax];
       const label = `${a.toFixed(2)} to ${b.toFixed(2)} s`;
       out.push(png('topomap.png', `scalp topography of the relevance summed over ${label} (biharmonic spline over standard 10-20/10-10 positions)`,
         renderTopomaps([{ title: label, values: sumWindow(a, b) }], epoch.channels, { colormap: 'bwr', title: `relevance ${what}`, unit: 'summed R' })));
-      const n = num(options.topoSeries) ?? 5;
+      const n = options.topoSeries ?? 5;
       if (n > 0) {
         const step = (tmax - epoch.tmin) / n;
         const maps = Array.from({ length: n }, (_, k) => {

@@ -5,7 +5,9 @@
  * and for 4-D input relevance time courses per region (PNG and CSV).
  */
 import { encodePng, InvalidArgumentError, relevanceJson } from '@xai/core';
+import { Type, type Static } from 'typebox';
 import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
+import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import { textArtefact } from '../artefacts.js';
 import { applyAffine, axisCodes, invertAffine, multiplyAffine, voxelSizes } from './affine.js';
 import { fmriDemoInputs, fmriDemoModels } from './demo.js';
@@ -128,40 +130,38 @@ function roiRegions(roi: NiftiVolume, header: NiftiHeader, dims: readonly number
   return [...seen].sort((a, b) => a - b).map((label) => ({ name: `roi_${label}`, mask: Uint8Array.from(labels, (l) => (l === label ? 1 : 0)) }));
 }
 
-const VIEW_OPTIONS = {
-  colormap: { type: 'string', default: 'coldnhot', description: "overlay colormap (coldnhot, bwr, hot, …); 'hot' suits the unsigned modes" },
-  mode: { type: 'string', enum: ['signed', 'positive', 'absolute'], default: 'signed', description: 'which relevance the views show' },
-  threshold: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'voxels below this fraction of the colour scale are not coloured' },
-  clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of the non-zero relevance (default: its maximum)' },
-  alpha: { type: 'number', minimum: 0, maximum: 1, default: 1, description: 'overlay opacity' },
-  cut: { type: 'string', enum: ['peak', 'center'], default: 'peak', description: 'where the orthogonal slices cross' },
-  gzip: { type: 'boolean', default: true, description: 'write the relevance volume as .nii.gz' },
-} as const;
+const FMRI_OPTIONS = OptionsObject({
+  axes: Type.String({ default: 'ijk', description: "spatial axis order of the model input: 'ijk' is nibabel's data[i][j][k]; 'kji' puts axial slices first (slice-wise models)" }),
+  time: StringEnum(TIME_MODES, { default: 'auto', description: '4-D runs: volumes as a batch explained one by one, time as channels, or one sequence sample; auto decides from the model' }),
+  volume: Type.Integer({ minimum: 0, description: 'explain only this volume of a 4-D run' }),
+  normalize: StringEnum(['none', 'zscore'], { default: 'none', description: 'zscore: each volume over its non-zero voxels' }),
+  anatomical: Type.String({ description: 'name of an uploaded 3-D volume to draw the views on (default: a second file, else the input)' }),
+  roi: Type.String({ description: 'name of an uploaded label volume (integers > 0): relevance and time courses per region' }),
+  maxVoxels: Type.Integer({ minimum: 1, description: 'largest voxel count read (default 2^29)' }),
+  // the views
+  colormap: Type.String({ default: 'coldnhot', description: "overlay colormap (coldnhot, bwr, hot, …); 'hot' suits the unsigned modes" }),
+  mode: StringEnum(['signed', 'positive', 'absolute'], { default: 'signed', description: 'which relevance the views show' }),
+  threshold: Type.Number({ minimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'voxels below this fraction of the colour scale are not coloured' }),
+  clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of the non-zero relevance (default: its maximum)' }),
+  alpha: Type.Number({ minimum: 0, maximum: 1, default: 1, description: 'overlay opacity' }),
+  cut: StringEnum(['peak', 'center'], { default: 'peak', description: 'where the orthogonal slices cross' }),
+  gzip: Type.Boolean({ default: true, description: 'write the relevance volume as .nii.gz' }),
+});
+export type FmriOptions = Static<typeof FMRI_OPTIONS>;
 
 export const fmriAdapter: ModalityAdapter = {
   name: 'fmri',
   description: 'fMRI volumes and runs (NIfTI-1/2, .nii/.nii.gz): relevance as NIfTI, slice views over the anatomy, time courses',
   extensions: [...FMRI_EXTENSIONS],
   demos: { models: fmriDemoModels, inputs: fmriDemoInputs },
-  options: {
-    type: 'object',
-    properties: {
-      axes: { type: 'string', default: 'ijk', description: "spatial axis order of the model input: 'ijk' is nibabel's data[i][j][k]; 'kji' puts axial slices first (slice-wise models)" },
-      time: { type: 'string', enum: [...TIME_MODES], default: 'auto', description: '4-D runs: volumes as a batch explained one by one, time as channels, or one sequence sample; auto decides from the model' },
-      volume: { type: 'integer', minimum: 0, description: 'explain only this volume of a 4-D run' },
-      normalize: { type: 'string', enum: ['none', 'zscore'], default: 'none', description: 'zscore: each volume over its non-zero voxels' },
-      anatomical: { type: 'string', description: 'name of an uploaded 3-D volume to draw the views on (default: a second file, else the input)' },
-      roi: { type: 'string', description: 'name of an uploaded label volume (integers > 0): relevance and time courses per region' },
-      maxVoxels: { type: 'integer', minimum: 1, description: 'largest voxel count read (default 2^29)' },
-      ...VIEW_OPTIONS,
-    },
-  },
+  options: asObjectSchema(FMRI_OPTIONS),
 
-  async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+  async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+    const options = checkedOptions(FMRI_OPTIONS, given, "modality 'fmri'", false);
     const file = files[0];
     if (!file) throw new InvalidArgumentError('no input files given');
     if (!isNifti(file.name)) throw new InvalidArgumentError(`${file.name}: the fmri modality reads ${FMRI_EXTENSIONS.join(', ')} files`);
-    const limits = { maxVoxels: options.maxVoxels as number | undefined };
+    const limits = { maxVoxels: options.maxVoxels };
     // Without the option, a second NIfTI file is the anatomical underlay (other companions, e.g. a BIDS .json sidecar, are ignored).
     const anatomicalFile = fileNamed(files, options.anatomical, 'anatomical') ?? (options.roi === undefined ? files.slice(1).find((f) => isNifti(f.name)) ?? null : null);
     const roiFile = fileNamed(files, options.roi, 'roi');
@@ -169,8 +169,8 @@ export const fmriAdapter: ModalityAdapter = {
     const probe = await readNifti(file.bytes, file.name, { ...limits, headerOnly: true });
     const dims = effectiveDims(probe.header, file.name);
     const layout = chooseLayout({
-      file: file.name, dims, axes: (options.axes as string | undefined) ?? 'ijk',
-      time: (options.time as LayoutTime | undefined) ?? 'auto', volume: options.volume as number | undefined, model: model?.[0],
+      file: file.name, dims, axes: options.axes ?? 'ijk',
+      time: options.time ?? 'auto', volume: options.volume, model: model?.[0],
     });
     const fourD = dims.length === 4;
     const readAxes = fourD && layout.mode === 'volume' ? [3, ...layout.spatial] : layout.order;
@@ -186,7 +186,7 @@ export const fmriAdapter: ModalityAdapter = {
         nanVoxels++;
       }
     }
-    const normalize = (options.normalize as string | undefined) ?? 'none';
+    const normalize: string = options.normalize ?? 'none';
     if (normalize === 'zscore') zscore(values, layout);
     else if (normalize !== 'none') throw new InvalidArgumentError(`normalize must be 'none' or 'zscore', got '${normalize}'`);
 
@@ -235,7 +235,8 @@ export const fmriAdapter: ModalityAdapter = {
     return { name: 'input.png', mediaType: 'image/png', description: 'sagittal, coronal and axial slices through the centre of the input', bytes: encodePng(view.image) };
   },
 
-  async artefacts(input: DecodedInput, relevance: RelevanceOf, options = {}): Promise<Artefact[]> {
+  async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
+    const options = checkedOptions(FMRI_OPTIONS, given, "modality 'fmri'", false);
     const internal = internalOf(input);
     const { header, layout, values, anatomical, roi } = internal;
     const rel = relevance.relevances[0];
@@ -246,14 +247,14 @@ export const fmriAdapter: ModalityAdapter = {
     }
     const [ni, nj, nk, T] = layout.dims;
     const series = T > 1;
-    const gzip = (options.gzip as boolean | undefined) ?? true;
+    const gzip = options.gzip ?? true;
     const view: ViewOptions = {
-      colormap: options.colormap as string | undefined,
-      mode: options.mode as ViewOptions['mode'],
-      threshold: options.threshold as number | undefined,
-      clipPercentile: options.clipPercentile as number | undefined,
-      alpha: options.alpha as number | undefined,
-      cut: options.cut as ViewOptions['cut'],
+      colormap: options.colormap,
+      mode: options.mode,
+      threshold: options.threshold,
+      clipPercentile: options.clipPercentile,
+      alpha: options.alpha,
+      cut: options.cut,
     };
     const target = relevance.targetName ?? `class ${relevance.target}`;
     const composite = typeof relevance.options?.composite === 'string' ? ` ${relevance.options.composite}` : '';
@@ -344,7 +345,6 @@ export const fmriAdapter: ModalityAdapter = {
   },
 };
 
-type LayoutTime = (typeof TIME_MODES)[number];
 
 function internalOf(input: DecodedInput): FmriInternal {
   const internal = input.internal as FmriInternal | undefined;

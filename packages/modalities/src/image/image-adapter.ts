@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import {
-  DEMO_INPUTS, DEMO_MODEL, SHAPE_CLASSES, decodeInput, encodeIndexedPng, encodePng, overlayHeatmap, reduceChannels, renderHeatmap, renderHeatmapIndexed, upscaleNearest,
-  type ColormapName, type HeatmapMode,
+  DEMO_INPUTS, DEMO_MODEL, HEATMAP_MODES, SHAPE_CLASSES, decodeInput, encodeIndexedPng, encodePng, overlayHeatmap, reduceChannels, renderHeatmap, renderHeatmapIndexed,
+  upscaleNearest, type ColormapName,
 } from '@xai/core';
+import { Type, type Static } from 'typebox';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from '../adapter.js';
+import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import { relevanceArtefact } from '../artefacts.js';
 
 const CHANNEL_NAMES: Record<number, string[]> = { 1: ['grey'], 3: ['red', 'green', 'blue'] };
@@ -18,6 +20,15 @@ function rgbOf(values: Float32Array, channels: number): Float32Array {
   return out;
 }
 
+const IMAGE_OPTIONS = OptionsObject({
+  scale: StringEnum(['0-1', '0-255'], { default: '0-1', description: 'pixel value range the model was trained on' }),
+  colormap: Type.String({ default: 'bwr', description: 'heatmap colormap (bwr, seismic, coldnhot, hot, gray, …)' }),
+  mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance the heatmap shows' }),
+  clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' }),
+  alpha: Type.Number({ minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' }),
+});
+export type ImageOptions = Static<typeof IMAGE_OPTIONS>;
+
 /** Images (PNG, JPEG, and arrays as .npy/.json): heatmap, overlay and relevance JSON. */
 export const imageAdapter: ModalityAdapter = {
   name: 'image',
@@ -27,22 +38,14 @@ export const imageAdapter: ModalityAdapter = {
     models: [{ name: 'shapes-cnn', path: DEMO_MODEL, description: 'CNN on generated 32×32 shapes (square, cross, ring, triangle), 99.75% test accuracy', classNames: SHAPE_CLASSES }],
     inputs: SHAPE_CLASSES.map((name) => ({ name: `shape-${name}`, files: [join(DEMO_INPUTS, `${name}.png`)], description: `a generated ${name}`, model: 'shapes-cnn' })),
   },
-  options: {
-    type: 'object',
-    properties: {
-      scale: { type: 'string', enum: ['0-1', '0-255'], default: '0-1', description: 'pixel value range the model was trained on' },
-      colormap: { type: 'string', default: 'bwr', description: 'heatmap colormap (bwr, seismic, coldnhot, hot, gray, …)' },
-      mode: { type: 'string', enum: ['signed', 'absolute', 'positive'], default: 'signed', description: 'which relevance the heatmap shows' },
-      clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' },
-      alpha: { type: 'number', minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' },
-    },
-  },
+  options: asObjectSchema(IMAGE_OPTIONS),
 
-  async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+  async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
     const file = files[0]!;
+    const options = checkedOptions(IMAGE_OPTIONS, given, "modality 'image'");
     const expected = model?.[0]?.shape;
     const shape = expected && expected.every((d): d is number => d !== null) ? expected : undefined;
-    const array = decodeInput(file.bytes, file.name, { shape, scale: (options.scale as '0-1' | '0-255' | undefined) ?? '0-1' });
+    const array = decodeInput(file.bytes, file.name, { shape, scale: options.scale ?? '0-1' });
     const [height, width, channels] = array.shape.length === 3 ? array.shape : [array.shape[0]!, array.shape[1] ?? 1, 1];
     return {
       modality: 'image',
@@ -69,20 +72,21 @@ export const imageAdapter: ModalityAdapter = {
     return { name: 'input.png', mediaType: 'image/png', description: 'the input image', bytes: png };
   },
 
-  async artefacts(input, relevance, options = {}): Promise<Artefact[]> {
+  async artefacts(input, relevance, given = {}): Promise<Artefact[]> {
+    const options = checkedOptions(IMAGE_OPTIONS, given, "modality 'image'");
     const { values, shape } = relevance.relevances[0]!;
     const [h, w, c = 1] = shape as number[];
     const map = c > 1 ? reduceChannels(values, [h!, w!, c], 'sum') : values;
     const render = {
-      colormap: (options.colormap as ColormapName | undefined) ?? 'bwr',
-      mode: (options.mode as HeatmapMode | undefined) ?? 'signed',
-      clipPercentile: options.clipPercentile as number | undefined,
+      colormap: (options.colormap ?? 'bwr') as ColormapName,
+      mode: options.mode ?? 'signed',
+      clipPercentile: options.clipPercentile,
       upscale: displayFactor(h!, w!),
     };
     const indexed = renderHeatmapIndexed(map, h!, w!, render);
     const heat = renderHeatmap(map, h!, w!, { ...render, upscale: 1 });
     const image = input.samples[0]!;
-    const overlay = overlayHeatmap(rgbOf(image.values as Float32Array, (image.shape[2] as number | undefined) ?? 1), heat, (options.alpha as number | undefined) ?? 0.6);
+    const overlay = overlayHeatmap(rgbOf(image.values as Float32Array, (image.shape[2] as number | undefined) ?? 1), heat, options.alpha ?? 0.6);
     return [
       { name: 'heatmap.png', mediaType: 'image/png', description: `relevance heatmap (${render.colormap}, ${render.mode}; palette PNG)`, bytes: encodeIndexedPng(indexed) },
       { name: 'overlay.png', mediaType: 'image/png', description: 'heatmap over the input image', bytes: encodePng(upscaleNearest(overlay, render.upscale)) },

@@ -1,5 +1,7 @@
 import { extname } from 'node:path';
-import { InvalidArgumentError, resolveOptions, type ObjectSchema } from '@xai/core';
+import { InvalidArgumentError } from '@xai/core';
+import { Type, type Static } from 'typebox';
+import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from './bwr-colour.js';
@@ -14,24 +16,21 @@ import { tokenRelevance } from './token-relevance.js';
 import { tokenizeTreebank } from './treebank-tokenizer.js';
 import { OOV_POLICIES, SEQUENCE_SIDES, Vocabulary, type OovPolicy, type SequenceSide } from './vocabulary.js';
 
-const TEXT_OPTIONS: ObjectSchema = {
-  type: 'object',
-  properties: {
-    vocabulary: {
-      anyOf: [{ type: 'string' }, { type: 'object', properties: {}, additionalProperties: true }],
-      'x-object': true,
-      description: 'the vocabulary: a JSON file path, or its word → id object (or pass a .json file along with the text)',
-    },
-    lowercase: { type: 'boolean', description: "lower-case tokens before the lookup (default: the vocabulary file's setting, else false)" },
-    oov: { type: 'string', enum: OOV_POLICIES, description: "unknown words: 'unk' feeds the OOV id 1, 'skip' leaves them out, 'error' refuses the text (default: vocabulary setting, else 'unk')" },
-    padding: { type: 'string', enum: SEQUENCE_SIDES, description: "where padding (id 0) goes (default: vocabulary setting, else 'pre' as Keras)" },
-    truncating: { type: 'string', enum: SEQUENCE_SIDES, description: "which end is cut when the text is longer than the model (default: vocabulary setting, else 'pre' as Keras)" },
-    maxLength: { type: 'integer', minimum: 1, description: "sequence length for models whose input length is not fixed" },
-    scale: { type: 'number', exclusiveMinimum: 0, description: 'colour scale: |R| drawn at full colour (default: max |R| per scaleBy)' },
-    scaleBy: { type: 'string', enum: ['text', 'sentence'], default: 'text', description: "symmetric colour scale per explained text (Arras et al.: the explained sequence) or per sentence of it" },
-    colours: { type: 'string', enum: ['truecolor', '256'], default: 'truecolor', description: 'terminal colours of the ANSI rendering' },
-  },
-};
+const TEXT_OPTIONS = OptionsObject({
+  vocabulary: Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], {
+    'x-object': true,
+    description: 'the vocabulary: a JSON file path, or its word → id object (or pass a .json file along with the text)',
+  }),
+  lowercase: Type.Boolean({ description: "lower-case tokens before the lookup (default: the vocabulary file's setting, else false)" }),
+  oov: StringEnum(OOV_POLICIES, { description: "unknown words: 'unk' feeds the OOV id 1, 'skip' leaves them out, 'error' refuses the text (default: vocabulary setting, else 'unk')" }),
+  padding: StringEnum(SEQUENCE_SIDES, { description: "where padding (id 0) goes (default: vocabulary setting, else 'pre' as Keras)" }),
+  truncating: StringEnum(SEQUENCE_SIDES, { description: "which end is cut when the text is longer than the model (default: vocabulary setting, else 'pre' as Keras)" }),
+  maxLength: Type.Integer({ minimum: 1, description: "sequence length for models whose input length is not fixed" }),
+  scale: Type.Number({ exclusiveMinimum: 0, description: 'colour scale: |R| drawn at full colour (default: max |R| per scaleBy)' }),
+  scaleBy: StringEnum(['text', 'sentence'], { default: 'text', description: "symmetric colour scale per explained text (Arras et al.: the explained sequence) or per sentence of it" }),
+  colours: StringEnum(['truecolor', '256'], { default: 'truecolor', description: 'terminal colours of the ANSI rendering' }),
+});
+export type TextOptions = Static<typeof TEXT_OPTIONS>;
 
 /** Wraps inline text as an input file (the adapter reads `.txt` files). */
 export const textFile = (text: string, name = 'input.txt'): InputFile => ({ name, bytes: new TextEncoder().encode(text) });
@@ -110,7 +109,7 @@ export const textAdapter: ModalityAdapter = {
   name: 'text',
   description: 'text (.txt; Penn-Treebank word tokens and a vocabulary): highlighted tokens as HTML, ANSI and JSON',
   extensions: ['.txt'],
-  options: TEXT_OPTIONS,
+  options: asObjectSchema(TEXT_OPTIONS),
   demos: { models: textDemoModels, inputs: textDemoInputs },
 
   async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
@@ -120,16 +119,16 @@ export const textAdapter: ModalityAdapter = {
     if (extra.length > 0 || files.length > 2) {
       throw new InvalidArgumentError(`${file.name}: the text modality reads one text file (and optionally its .json vocabulary), got ${files.map((f) => f.name).join(', ')}`);
     }
-    const options = resolveOptions(TEXT_OPTIONS, given, "modality 'text'");
+    const options = checkedOptions(TEXT_OPTIONS, given, "modality 'text'");
     const text = readText(file);
     const vocabulary = await vocabularyFor(files, options.vocabulary);
     const s = vocabulary.settings;
-    const lowercase = (options.lowercase as boolean | undefined) ?? s.lowercase ?? false;
-    const oov = (options.oov as OovPolicy | undefined) ?? s.oov ?? 'unk';
-    const padding = (options.padding as SequenceSide | undefined) ?? s.padding ?? 'pre';
-    const truncating = (options.truncating as SequenceSide | undefined) ?? s.truncating ?? 'pre';
+    const lowercase = options.lowercase ?? s.lowercase ?? false;
+    const oov = options.oov ?? s.oov ?? 'unk';
+    const padding = options.padding ?? s.padding ?? 'pre';
+    const truncating = options.truncating ?? s.truncating ?? 'pre';
     // An explicit maxLength must agree with a fixed model length; the vocabulary's only fills a free one.
-    const length = modelLength(file.name, model, options.maxLength as number | undefined) ?? s.maxLength ?? null;
+    const length = modelLength(file.name, model, options.maxLength) ?? s.maxLength ?? null;
 
     const tokens = tokenizeTreebank(text, { lowercase });
     const encoded = encodeTokens(tokens, vocabulary, { oov, length, padding, truncating, file: file.name });
@@ -175,17 +174,17 @@ export const textAdapter: ModalityAdapter = {
   },
 
   async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
-    const options = resolveOptions(TEXT_OPTIONS, given, "modality 'text'");
+    const options = checkedOptions(TEXT_OPTIONS, given, "modality 'text'");
     const { text, encoded } = textOf(input);
     const file = String(input.metadata.file ?? 'text');
     const first = relevance.relevances[0];
     if (!first) throw new InvalidArgumentError('no relevance given');
     const scores = tokenRelevance(encoded, first.values, first.shape);
     const highlight: HighlightToken[] = encoded.tokens.map((t, i) => ({ start: t.start, end: t.end, score: scores.scores[i]!, note: noteOf(t, encoded.ids.length) }));
-    const scale = options.scale as number | undefined;
-    const scaleBy = (options.scaleBy as ScaleBy | undefined) ?? 'text';
+    const scale = options.scale;
+    const scaleBy = options.scaleBy ?? 'text';
     const html = textHeatmapHtml(text, highlight, { scale, scaleBy });
-    const ansi = textHeatmapAnsi(text, highlight, { scale, scaleBy, colours: (options.colours as AnsiColours | undefined) ?? 'truecolor' });
+    const ansi = textHeatmapAnsi(text, highlight, { scale, scaleBy, colours: options.colours ?? 'truecolor' });
     const target = relevance.targetName ?? `class ${relevance.target}`;
     const logits = relevance.logits ? ` · logits ${relevance.logits.map((v) => formatScore(v)).join(', ')}` : '';
     const notes = [

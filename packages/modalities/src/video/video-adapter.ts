@@ -4,8 +4,10 @@
  * comes back as per-frame overlays (PNGs, an animated GIF, an MP4 when ffmpeg is there), a contact
  * sheet and the relevance per frame over time (PNG, JSON, CSV).
  */
-import { encodePng, InvalidArgumentError, type HeatmapMode } from '@xai/core';
+import { encodePng, HEATMAP_MODES, InvalidArgumentError } from '@xai/core';
+import { Type, type Static } from 'typebox';
 import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
+import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { clipValues, resolveClipShape } from './clip-shape.js';
 import { contactSheet } from './contact-sheet.js';
@@ -54,14 +56,6 @@ function sourceKind(files: readonly InputFile[]): SourceKind {
   return 'video';
 }
 
-const numberOption = (options: Readonly<Record<string, unknown>>, name: string): number | undefined => {
-  const v = options[name];
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || Number.isNaN(n)) throw new InvalidArgumentError(`option ${name}: must be a number, got ${JSON.stringify(v)}`);
-  return n;
-};
-
 /** The clip's playback rate: its sampling rate when the samples are evenly spaced, else the source's. */
 function playbackFps(times: readonly number[], sourceFps: number): number {
   if (times.length < 2) return sourceFps;
@@ -78,56 +72,53 @@ function timeAxis(times: readonly number[], fps: number): AxisInfo {
   return even ? { name: 'time', unit: 's', start: round(times[0] ?? 0), step: round(step) } : { name: 'time', unit: 's', labels: times.map((t) => `${round(t)} s`) };
 }
 
-async function openSource(kind: SourceKind, files: readonly InputFile[], options: Readonly<Record<string, unknown>>, bin: FfmpegBinaries): Promise<FrameSource & { close?(): Promise<void> }> {
-  if (kind === 'frames') return openFrameFolder(files, numberOption(options, 'frameRate') ?? DEFAULT_FRAME_RATE);
+async function openSource(kind: SourceKind, files: readonly InputFile[], options: VideoOptions, bin: FfmpegBinaries): Promise<FrameSource & { close?(): Promise<void> }> {
+  if (kind === 'frames') return openFrameFolder(files, options.frameRate ?? DEFAULT_FRAME_RATE);
   if (kind === 'gif') return openGifSource(files[0]!.bytes, files[0]!.name);
   return openFfmpegSource(files[0]!.bytes, files[0]!.name, bin);
 }
 
-const RENDER_OPTIONS = {
-  colormap: { type: 'string', default: 'bwr', description: "overlay colormap (bwr, coldnhot, hot, …); 'hot' suits the unsigned modes" },
-  mode: { type: 'string', enum: ['signed', 'absolute', 'positive'], default: 'signed', description: 'which relevance the overlays show' },
-  clipPercentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile over the whole clip (default: its maximum)' },
-  alpha: { type: 'number', minimum: 0, maximum: 1, default: 0.8, description: 'overlay opacity at the strongest relevance (weaker relevance is more transparent)' },
-  upscale: { type: 'integer', minimum: 1, maximum: 16, description: 'enlargement of the frames in the artefacts (default: at least 96 px)' },
-  columns: { type: 'integer', minimum: 1, default: 6, description: 'frames per row of the contact sheet' },
-  frameImages: { type: 'boolean', default: true, description: `one overlay PNG per frame (clips up to ${FRAME_PNG_LIMIT} frames)` },
-  mp4: { type: 'boolean', default: true, description: 'also encode the overlays as MP4 (needs ffmpeg; skipped with a note otherwise)' },
-} as const;
+const VIDEO_OPTIONS = OptionsObject({
+  fps: Type.Number({ exclusiveMinimum: 0, description: 'sample the clip at this rate (frames per second); default: the source frames' }),
+  start: Type.Number({ minimum: 0, default: 0, description: 'first second sampled' }),
+  end: Type.Number({ exclusiveMinimum: 0, description: 'sampling stops before this second (default: the end)' }),
+  frames: Type.Integer({ minimum: 1, description: "number of frames (default: the model's; without fps they are spread evenly over start…end)" }),
+  width: Type.Integer({ minimum: 1, description: "frame width in pixels (default: the model's, else the source's)" }),
+  height: Type.Integer({ minimum: 1, description: "frame height in pixels (default: the model's, else the source's)" }),
+  resize: StringEnum(RESIZE_METHODS, { default: 'auto', description: 'bilinear, area (box average, for shrinking) or auto (area when shrinking)' }),
+  frameRate: Type.Number({ exclusiveMinimum: 0, default: DEFAULT_FRAME_RATE, description: 'frames per second of a folder of frame images' }),
+  ffmpeg: Type.String({ description: 'path of the ffmpeg executable (default: $XAI_FFMPEG, else ffmpeg on PATH)' }),
+  ffprobe: Type.String({ description: 'path of ffprobe (default: next to ffmpeg)' }),
+  // the artefacts
+  colormap: Type.String({ default: 'bwr', description: "overlay colormap (bwr, coldnhot, hot, …); 'hot' suits the unsigned modes" }),
+  mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance the overlays show' }),
+  clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile over the whole clip (default: its maximum)' }),
+  alpha: Type.Number({ minimum: 0, maximum: 1, default: 0.8, description: 'overlay opacity at the strongest relevance (weaker relevance is more transparent)' }),
+  upscale: Type.Integer({ minimum: 1, maximum: 16, description: 'enlargement of the frames in the artefacts (default: at least 96 px)' }),
+  columns: Type.Integer({ minimum: 1, default: 6, description: 'frames per row of the contact sheet' }),
+  frameImages: Type.Boolean({ default: true, description: `one overlay PNG per frame (clips up to ${FRAME_PNG_LIMIT} frames)` }),
+  mp4: Type.Boolean({ default: true, description: 'also encode the overlays as MP4 (needs ffmpeg; skipped with a note otherwise)' }),
+});
+export type VideoOptions = Static<typeof VIDEO_OPTIONS>;
 
 export const videoAdapter: ModalityAdapter = {
   name: 'video',
   description: 'video clips (MP4, MKV, WebM, AVI, MOV via ffmpeg; animated GIF; folders of PNG/JPEG frames): per-frame overlays, contact sheet, GIF/MP4, relevance over time',
   extensions: [...VIDEO_EXTENSIONS],
   demos: { models: videoDemoModels, inputs: videoDemoInputs },
-  options: {
-    type: 'object',
-    properties: {
-      fps: { type: 'number', exclusiveMinimum: 0, description: 'sample the clip at this rate (frames per second); default: the source frames' },
-      start: { type: 'number', minimum: 0, default: 0, description: 'first second sampled' },
-      end: { type: 'number', exclusiveMinimum: 0, description: 'sampling stops before this second (default: the end)' },
-      frames: { type: 'integer', minimum: 1, description: "number of frames (default: the model's; without fps they are spread evenly over start…end)" },
-      width: { type: 'integer', minimum: 1, description: "frame width in pixels (default: the model's, else the source's)" },
-      height: { type: 'integer', minimum: 1, description: "frame height in pixels (default: the model's, else the source's)" },
-      resize: { type: 'string', enum: [...RESIZE_METHODS], default: 'auto', description: 'bilinear, area (box average, for shrinking) or auto (area when shrinking)' },
-      frameRate: { type: 'number', exclusiveMinimum: 0, default: DEFAULT_FRAME_RATE, description: 'frames per second of a folder of frame images' },
-      ffmpeg: { type: 'string', description: 'path of the ffmpeg executable (default: $XAI_FFMPEG, else ffmpeg on PATH)' },
-      ffprobe: { type: 'string', description: 'path of ffprobe (default: next to ffmpeg)' },
-      ...RENDER_OPTIONS,
-    },
-  },
+  options: asObjectSchema(VIDEO_OPTIONS),
 
-  async decode(files: readonly InputFile[], options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+  async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+    const options = checkedOptions(VIDEO_OPTIONS, given, "modality 'video'", false);
     if (files.length === 0) throw new InvalidArgumentError('no input files given');
     const kind = sourceKind(files);
     const file = kind === 'frames' ? `${files.length} frame images` : files[0]!.name;
-    const resize = (options.resize as ResizeMethod | undefined) ?? 'auto';
-    if (!RESIZE_METHODS.includes(resize)) throw new InvalidArgumentError(`option resize: must be one of ${RESIZE_METHODS.join(', ')}, got '${String(resize)}'`);
+    const resize: ResizeMethod = options.resize ?? 'auto';
     const bin = ffmpegBinaries(options);
     const source = await openSource(kind, files, options, bin);
     try {
-      const shape = resolveClipShape({ frames: numberOption(options, 'frames'), width: numberOption(options, 'width'), height: numberOption(options, 'height') }, source, model?.[0]);
-      const selection = selectFrames(source.timeline, { start: numberOption(options, 'start'), end: numberOption(options, 'end'), fps: numberOption(options, 'fps'), frames: shape.frames }, file);
+      const shape = resolveClipShape({ frames: options.frames, width: options.width, height: options.height }, source, model?.[0]);
+      const selection = selectFrames(source.timeline, { start: options.start, end: options.end, fps: options.fps, frames: shape.frames }, file);
       const raw = await source.read(selection.indices);
       const rgbFrames = raw.map((f) => resizeFrame(f, shape.width, shape.height, resize).rgb);
       const values = clipValues(rgbFrames, shape.height, shape.width, shape.channels);
@@ -168,7 +159,8 @@ export const videoAdapter: ModalityAdapter = {
     return { name: 'input.png', mediaType: 'image/png', description: 'the sampled frames of the clip with their times', bytes: encodePng(sheet) };
   },
 
-  async artefacts(input: DecodedInput, relevance: RelevanceOf, options = {}): Promise<Artefact[]> {
+  async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
+    const options = checkedOptions(VIDEO_OPTIONS, given, "modality 'video'", false);
     const v = internalOf(input);
     const rel = relevance.relevances[0];
     if (!rel) throw new InvalidArgumentError('no relevance given');
@@ -178,11 +170,11 @@ export const videoAdapter: ModalityAdapter = {
       throw new InvalidArgumentError(`relevance has ${rel.values.length} values (shape [${rel.shape.join(', ')}]); the decoded clip is [${T}, ${v.height}, ${v.width}, ${v.channels}]`);
     }
     const overlays = relevanceOverlays(v.rgbFrames, frameMaps(rel.values, [T, v.height, v.width, v.channels]), v.height, v.width, {
-      colormap: options.colormap as string | undefined,
-      mode: options.mode as HeatmapMode | undefined,
-      clipPercentile: numberOption(options, 'clipPercentile'),
-      alpha: numberOption(options, 'alpha'),
-      upscale: numberOption(options, 'upscale'),
+      colormap: options.colormap,
+      mode: options.mode,
+      clipPercentile: options.clipPercentile,
+      alpha: options.alpha,
+      upscale: options.upscale,
     });
     const rows = temporalRelevance(rel.values, T, v.times, v.sourceFrames);
     const target = relevance.targetName ?? `class ${relevance.target}`;
@@ -190,7 +182,7 @@ export const videoAdapter: ModalityAdapter = {
     const mp4 = options.mp4 === false ? { skipped: 'no MP4: option mp4 is false' } : await encodeMp4(overlays.frames, v.fps, v.ffmpeg);
     const video = 'bytes' in mp4 ? 'overlay.mp4' : mp4.skipped;
     const artefacts: Artefact[] = [
-      { name: 'contact-sheet.png', mediaType: 'image/png', description: 'every frame with its relevance overlay, time and share of the temporal relevance |r_t| (r_t = Σ R of the frame), and the colour scale', bytes: encodePng(contactSheet(overlays.frames, { title: title.slice(0, 48), times: v.times, columns: numberOption(options, 'columns'), shares: rows.map((r) => r.share), scale: overlays })) },
+      { name: 'contact-sheet.png', mediaType: 'image/png', description: 'every frame with its relevance overlay, time and share of the temporal relevance |r_t| (r_t = Σ R of the frame), and the colour scale', bytes: encodePng(contactSheet(overlays.frames, { title: title.slice(0, 48), times: v.times, columns: options.columns, shares: rows.map((r) => r.share), scale: overlays })) },
       { name: 'temporal-relevance.png', mediaType: 'image/png', description: 'relevance per frame over time: signed r_t = Σ R relative to Σ_t |r_t|, and the share of Σ |R|', bytes: encodePng(temporalPlot(rows, `relevance over time - ${target}`)) },
       textArtefact('temporal-relevance.json', 'application/json', 'relevance per frame: r_t = Σ R, Σ |R|, Σ R⁺, share of Σ_t |r_t|, share of Σ |R|, source frame and time', JSON.stringify(temporalView(rows, {
         file: v.file, method: relevance.method, target: relevance.target, targetName: relevance.targetName, logits: relevance.logits && [...relevance.logits], fps: v.fps, colourRange: overlays.range, mp4: video,

@@ -1,10 +1,12 @@
 import { extname } from 'node:path';
 import {
-  InvalidArgumentError, decodeInput, encodeIndexedPng, encodePng, overlayHeatmap, reduceChannels, renderHeatmap, renderHeatmapIndexed, resolveOptions, upscaleNearest,
-  type ObjectSchema,
+  InvalidArgumentError, decodeInput, encodeIndexedPng, encodePng, overlayHeatmap, reduceChannels, renderHeatmap, renderHeatmapIndexed, upscaleNearest,
+  type ColormapName,
 } from '@xai/core';
+import { Type, type Static } from 'typebox';
 import { relevanceMassAccuracy, relevanceRankAccuracy, type MassAccuracyOptions } from '@xai/eval';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
+import { asObjectSchema, checkedOptions, OptionsObject } from '../adapter-options.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from '../text/bwr-colour.js';
 import type { EncodedText, EncodedToken } from '../text/encode-tokens.js';
@@ -25,14 +27,12 @@ const GROUND_TRUTH_POOLING: MassAccuracyOptions = { pooling: 'sum,pos' };
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
-const VQA_OPTIONS: ObjectSchema = {
-  type: 'object',
-  properties: {
-    colormap: { type: 'string', default: 'bwr', description: 'colormap of the image heatmap (bwr, seismic, coldnhot, hot, …)' },
-    alpha: { type: 'number', minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' },
-    topAnswers: { type: 'integer', minimum: 1, maximum: ANSWERS.length, default: 5, description: 'answers listed in answer.json' },
-  },
-};
+const VQA_OPTIONS = OptionsObject({
+  colormap: Type.String({ default: 'bwr', description: 'colormap of the image heatmap (bwr, seismic, coldnhot, hot, …)' }),
+  alpha: Type.Number({ minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' }),
+  topAnswers: Type.Integer({ minimum: 1, maximum: ANSWERS.length, default: 5, description: 'answers listed in answer.json' }),
+});
+export type VqaOptions = Static<typeof VQA_OPTIONS>;
 
 /** Where each part of the input goes among the model's inputs: the int32 input is the question. */
 function inputOrder(file: string, model: readonly ModelInputSpec[] | undefined): { image: number; question: number } {
@@ -114,7 +114,7 @@ export const vqaAdapter: ModalityAdapter = {
   name: 'vqa',
   description: 'visual question answering (an image .png/.jpg and its question .vqa.json or .txt): image heatmap, highlighted question words, answers, ground-truth scores',
   extensions: ['.vqa.json'],
-  options: VQA_OPTIONS,
+  options: asObjectSchema(VQA_OPTIONS),
   demos: { models: vqaDemoModels, inputs: vqaDemoInputs },
 
   async decode(files: readonly InputFile[], _options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
@@ -177,7 +177,7 @@ export const vqaAdapter: ModalityAdapter = {
   },
 
   async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
-    const options = resolveOptions(VQA_OPTIONS, given, "modality 'vqa'");
+    const options = checkedOptions(VQA_OPTIONS, given, "modality 'vqa'");
     const { text, encoded, order, groundTruth } = internalOf(input);
     const imageRelevance = relevance.relevances[order.image];
     const questionRelevance = relevance.relevances[order.question];
@@ -188,9 +188,9 @@ export const vqaAdapter: ModalityAdapter = {
 
     // Image: relevance summed over the colour channels, signed (red for the answer, blue against).
     const map = reduceChannels(imageRelevance.values, [h, w, 3], 'sum');
-    const render = { colormap: options.colormap as 'bwr', mode: 'signed' as const, upscale: displayFactor(h, w) };
+    const render = { colormap: options.colormap as ColormapName, mode: 'signed' as const, upscale: displayFactor(h, w) };
     const indexed = renderHeatmapIndexed(map, h, w, render);
-    const overlay = overlayHeatmap(image.values as Float32Array, renderHeatmap(map, h, w, { ...render, upscale: 1 }), options.alpha as number);
+    const overlay = overlayHeatmap(image.values as Float32Array, renderHeatmap(map, h, w, { ...render, upscale: 1 }), options.alpha!);
 
     // Question: one score per word, the Embedding relevance summed over its axis.
     const words = tokenRelevance(encoded, questionRelevance.values, questionRelevance.shape);
@@ -207,7 +207,7 @@ export const vqaAdapter: ModalityAdapter = {
     ];
     if (relevance.logits) {
       const scores = softmax(relevance.logits);
-      const top = scores.map((score, i) => ({ answer: ANSWERS[i] ?? `class ${i}`, score, logit: relevance.logits![i]! })).sort((a, b) => b.score - a.score).slice(0, options.topAnswers as number);
+      const top = scores.map((score, i) => ({ answer: ANSWERS[i] ?? `class ${i}`, score, logit: relevance.logits![i]! })).sort((a, b) => b.score - a.score).slice(0, options.topAnswers);
       artefacts.push(textArtefact('answer.json', 'application/json', 'the answer, its score (softmax) and the top answers', JSON.stringify({
         question: text, answer: top[0]!.answer, score: top[0]!.score, explained: target,
         ...(input.metadata.expectedAnswer !== undefined ? { expectedAnswer: input.metadata.expectedAnswer } : {}),
