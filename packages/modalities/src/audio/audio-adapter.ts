@@ -4,7 +4,7 @@ import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../ad
 import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import {
-  AUDIOMNIST, audioMnistSpectrogram, embedRecording, scaleWaveform, type Placement, type SpectrogramScaling, type WaveformScaling,
+  AUDIOMNIST, audioMnistSpectrogram, embedRecording, scaleWaveform, type Placement,
 } from './audiomnist.js';
 import { InvalidAudioError } from './audio-error.js';
 import { audioDemoInputs, audioDemoModels } from './demo.js';

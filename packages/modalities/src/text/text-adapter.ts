@@ -7,14 +7,14 @@ import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from './bwr-colour.js';
 import { textDemoInputs, textDemoModels } from './demo.js';
 import { encodeTokens, type EncodedText, type EncodedToken } from './encode-tokens.js';
-import { tokenScales, type HighlightToken, type ScaleBy } from './highlight-token.js';
-import { textHeatmapAnsi, type AnsiColours } from './render-ansi.js';
+import { tokenScales, type HighlightToken } from './highlight-token.js';
+import { textHeatmapAnsi } from './render-ansi.js';
 import { escapeHtml, htmlPage, legendHtml, textHeatmapHtml } from './render-html.js';
 import { InvalidTextError } from './text-errors.js';
 import { textRelevanceJson } from './token-json.js';
 import { tokenRelevance } from './token-relevance.js';
 import { tokenizeTreebank } from './treebank-tokenizer.js';
-import { OOV_POLICIES, SEQUENCE_SIDES, Vocabulary, type OovPolicy, type SequenceSide } from './vocabulary.js';
+import { OOV_POLICIES, SEQUENCE_SIDES, Vocabulary } from './vocabulary.js';
 
 const TEXT_OPTIONS = OptionsObject({
   vocabulary: Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], {
