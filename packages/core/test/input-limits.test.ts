@@ -65,7 +65,7 @@ describe('image size caps', () => {
       return out;
     };
     expect(() => decodeInput(withSize(65535, 65535), 'big.jpg')).toThrow(/big\.jpg: not a valid JPEG file \(SOF: width × height 65535 × 65535 exceeds the limit of 33554432 pixels/);
-    expect(() => decodeInput(withSize(5000, 5000), 'big.jpg')).toThrow(/SOF: 5000 × 5000 pixels are 390625 blocks of 8×8, which need at least 97657 bytes of data; the file has \d+/);
+    expect(() => decodeInput(withSize(5000, 5000), 'big.jpg')).toThrow(/SOF: 5000 × 5000 pixels in 3 components are 1171875 blocks of 8×8, which need at least 292969 bytes of data; the file has \d+/);
     expect(() => decodeInput(withSize(65535, 65535), 'big.jpg', { maxPixels: 2 ** 33 })).toThrow(/blocks of 8×8/);
   });
 });

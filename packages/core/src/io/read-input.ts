@@ -170,9 +170,10 @@ function readPng(bytes: Uint8Array, name: string, scale: InputScale, maxPixels: 
 
 /**
  * Reads the JPEG's frame header (SOFn) before decoding: width × height within `maxPixels`, and for
- * a sequential (non-progressive) JPEG at least the bytes its 8×8 luma blocks need — each needs a
- * DC code and an end-of-block code of a bit or more, 2 bits a block — since jpeg-js decodes every
- * block the header declares, data or not (a 1 kB file declaring 30 M pixels takes seconds).
+ * a sequential Huffman JPEG (SOF0/SOF1) at least the bytes its 8×8 blocks need, over every
+ * component by its sampling factors — each block needs a DC code and an end-of-block code of a bit
+ * or more — since jpeg-js decodes every block the header declares, data or not (a 50 kB file
+ * declaring 10 M pixels took 4 s).
  */
 function checkJpegHeader(bytes: Uint8Array, name: string, maxPixels: number): void {
   const bad = (detail: string): never => {
@@ -193,10 +194,19 @@ function checkJpegHeader(bytes: Uint8Array, name: string, maxPixels: number): vo
       const height = (bytes[at + 5]! << 8) | bytes[at + 6]!;
       const width = (bytes[at + 7]! << 8) | bytes[at + 8]!;
       if (width * height > maxPixels) bad(`SOF: width × height ${width} × ${height} exceeds the limit of ${maxPixels} pixels (XAI_MAX_IMAGE_PIXELS)`);
-      const progressive = marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce;
-      const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
-      if (!progressive && bytes.length < blocks / 4) {
-        bad(`SOF: ${width} × ${height} pixels are ${blocks} blocks of 8×8, which need at least ${Math.ceil(blocks / 4)} bytes of data; the file has ${bytes.length}`);
+      if (marker !== 0xc0 && marker !== 0xc1) return; // progressive (or unsupported): no such bound
+      // Blocks of every component, each scaled by its sampling factors relative to the largest.
+      const components = bytes[at + 9] ?? 0;
+      const factors: [number, number][] = [];
+      for (let c = 0; c < components && at + 12 + 3 * c <= bytes.length; c++) {
+        const hv = bytes[at + 11 + 3 * c]!;
+        factors.push([Math.max(1, hv >> 4), Math.max(1, hv & 15)]);
+      }
+      const hMax = Math.max(1, ...factors.map((f) => f[0]));
+      const vMax = Math.max(1, ...factors.map((f) => f[1]));
+      const blocks = factors.reduce((sum, [h, v]) => sum + Math.ceil(Math.ceil((width * h) / hMax) / 8) * Math.ceil(Math.ceil((height * v) / vMax) / 8), 0);
+      if (bytes.length < blocks / 4) {
+        bad(`SOF: ${width} × ${height} pixels in ${components} components are ${blocks} blocks of 8×8, which need at least ${Math.ceil(blocks / 4)} bytes of data; the file has ${bytes.length}`);
       }
       return;
     }

@@ -14,8 +14,9 @@ const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object'
  * - a layer without a class or a config object, a duplicate layer name in one model;
  * - initializer options that are not finite numbers (a non-negative one for `stddev`);
  * - in a functional model, a layer whose entry and config name differ, inbound nodes that are not
- *   non-empty lists of [layer, node, tensor, kwargs?], that name a missing layer, or that can never be built (a node index no layer call creates, a
- *   cycle): tfjs's modelFromJSON re-queues such nodes forever. The check replays its queue.
+ *   non-empty lists of [layer, node, tensor, kwargs?], that name a missing layer, or that can never
+ *   be built (a node index no layer call creates, a cycle): tfjs's modelFromJSON re-queues such
+ *   nodes forever. The check replays its queue.
  */
 export function checkTopology(topology: unknown, file = 'model.json'): void {
   const supported = supportedLayerClasses();
