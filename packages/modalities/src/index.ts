@@ -3,7 +3,8 @@ export type { Artefact, AxisInfo, DecodedInput, DemoInput, DemoModel, InputFile,
 export { registerAdapter, listAdapters, adapterByName, adapterForFiles, modalityCatalog } from './registry.js';
 export { relevanceArtefact, textArtefact } from './artefacts.js';
 export {
-  AudioViewSchema, EegViewSchema, FmriViewSchema, FrameRelevanceSchema, QuantisedValuesSchema, TemporalRelevanceViewSchema, type QuantisedValues,
+  AudioViewSchema, EegViewSchema, FmriViewSchema, FrameRelevanceSchema, QuantisedValuesSchema, TemporalRelevanceViewSchema, TextRelevanceSchema,
+  TextRelevanceTokenSchema, type QuantisedValues,
 } from './view-schemas.js';
 export { imageAdapter } from './image/image-adapter.js';
 export * from './text/index.js';

@@ -1,6 +1,6 @@
 /**
  * The JSON the dashboard reads (`audio-view.json`, `eeg-view.json`, `fmri-view.json`,
- * `temporal-relevance.json`), declared once as TypeBox schemas: the adapters' types come from
+ * `temporal-relevance.json`, the text's `tokens.json`), declared once as TypeBox schemas: the adapters' types come from
  * them, the tests validate what the adapters write against them, and the dashboard imports the
  * types through `@xai/modalities/view-schemas` (this module imports nothing but typebox, so it
  * is safe in a browser bundle).
@@ -119,3 +119,38 @@ export const TemporalRelevanceViewSchema = Type.Object({
   frames: Type.Array(FrameRelevanceSchema),
 });
 export type TemporalRelevanceView = Static<typeof TemporalRelevanceViewSchema>;
+
+/** One token of the text adapter's `tokens.json`. */
+export const TextRelevanceTokenSchema = Type.Object({
+  token: Type.String({ description: 'the token as written in the text (text.slice(start, end))' }),
+  form: Type.String({ description: 'the form looked up in the vocabulary' }),
+  start: Type.Integer({ description: 'UTF-16 offset (JavaScript string index)' }),
+  end: Type.Integer({ description: 'UTF-16 offset, exclusive' }),
+  codePoints: Type.Tuple([Type.Integer(), Type.Integer()], { description: 'the same offsets in code points (Python str indices)' }),
+  id: Type.Union([Type.Integer(), Type.Null()]),
+  oov: Type.Boolean(),
+  position: Type.Union([Type.Integer(), Type.Null()], { description: 'index in the model input; null when the token was not fed (see dropped)' }),
+  dropped: Type.Optional(Type.Union([Type.Literal('oov'), Type.Literal('truncated')])),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  colour: Type.Union([Type.String(), Type.Null()], { description: 'its bwr colour on its symmetric scale' }),
+  sentenceScale: Type.Optional(Type.Number({ description: "the scale of the token's sentence (scaleBy 'sentence' only)" })),
+});
+export type TextRelevanceToken = Static<typeof TextRelevanceTokenSchema>;
+
+/** The text adapter's `tokens.json`: per-token relevance with offsets, ids and colours. */
+export const TextRelevanceSchema = Type.Object({
+  format: Type.Literal('xai-text-relevance'),
+  version: Type.Literal(1),
+  file: Type.String(),
+  text: Type.String(),
+  method: Type.String(),
+  target: Type.Integer(),
+  targetName: Type.Optional(Type.String()),
+  logits: Type.Optional(Type.Array(Type.Number())),
+  scale: Type.Number({ description: 'the symmetric colour scale (max |R| over the tokens unless given)' }),
+  scaleBy: Type.Union([Type.Literal('text'), Type.Literal('sentence')]),
+  tokenRelevance: Type.Number({ description: 'Σ R over the tokens' }),
+  paddingRelevance: Type.Number({ description: 'what fell on padding positions' }),
+  tokens: Type.Array(TextRelevanceTokenSchema),
+});
+export type TextRelevance = Static<typeof TextRelevanceSchema>;

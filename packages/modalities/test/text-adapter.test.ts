@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { Value } from 'typebox/value';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, loadModel, XaiError, type XaiModel } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
 import {
   adapterByName, adapterForFiles, explainInput, InvalidTextError, modalityCatalog, OutOfVocabularyError, textAdapter, textFile, Vocabulary, type InputFile,
+  TextRelevanceSchema,
 } from '../src/index.js';
 
 const DEMO = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'demo', 'text');
@@ -118,6 +120,7 @@ describe('text adapter: explanations of the demo LSTM', () => {
     const [html, ansi, tokensJson, relevanceJson] = out.artefacts.map((a) => new TextDecoder().decode(a.bytes));
 
     const json = JSON.parse(tokensJson!);
+    expect([...Value.Errors(TextRelevanceSchema, json)]).toEqual([]); // the schema the dashboard's type comes from
     expect(json).toMatchObject({ format: 'xai-text-relevance', file: 'review.txt', text, method: 'lrp', target: 0, targetName: 'negative', paddingRelevance: 0 });
     for (const t of json.tokens) expect(text.slice(t.start, t.end)).toBe(t.token);
     // The negative words carry the most relevance for 'negative', drawn red.
