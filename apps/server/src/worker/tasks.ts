@@ -1,5 +1,5 @@
 /**
- * The worker-thread entry of both pools (piscina): one dispatcher so that a worker keeps its tfjs
+ * The task dispatcher of both pools' worker processes (process-host.ts): one, so that a worker keeps its tfjs
  * backend and model cache across every kind of task it runs.
  */
 import { benchmarkTask } from './benchmark-worker.js';
