@@ -444,7 +444,7 @@ async function checkInflatedSize(stream: () => AsyncIterable<Uint8Array>, file: 
     const e = err as Error & { code?: string };
     throw new InvalidNiftiError(file, 'gzip', `${e.code === 'Z_BUF_ERROR' ? 'compressed stream truncated' : 'corrupt compressed stream'} (${e.message}) after ${total} of ${end} declared bytes`);
   }
-  throw new InvalidNiftiError(file, 'data', `truncated: dim [${header.shape.join(', ')}] of ${header.datatype.name} declares ${header.dataBytes} bytes from vox_offset ${header.voxOffset}, the stream inflates to ${total} bytes`);
+  throw new InvalidNiftiError(file, 'data', `truncated: dim [${header.shape.join(', ')}] of ${header.datatype.name} declares ${header.dataBytes} bytes from vox_offset ${header.voxOffset}, the file holds ${Math.max(0, total - header.voxOffset)} (inflated)`);
 }
 
 /** Reads a .nii or .nii.gz file held in memory (gzip recognised by its magic bytes, not the name). */
