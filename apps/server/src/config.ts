@@ -79,7 +79,8 @@ export const defaultConcurrency = () => Math.max(1, Math.min(4, availableParalle
 
 /** Defaults sized for a 2-core machine with a few GB of memory. */
 export const DEFAULT_LIMITS: WorkLimits = {
-  maxPasses: 20_000,
+  // occlusion's defaults on a 227×227 spectrogram make 51,077 passes; time is bounded by XAI_JOB_TIMEOUT
+  maxPasses: 100_000,
   maxBatch: 256,
   maxBatchElements: 4 * MB,
   maxBenchmarkSamples: 512,

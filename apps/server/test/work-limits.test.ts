@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv, DEFAULT_LIMITS } from '../src/config.js';
+import { checkMethodCost } from '../src/limits.js';
 import { json, NO_PASS_LIMIT, postJson, slowMethod, startServer, waitForJob, type TestServer } from './helpers.js';
 
 const image = { model: 'demo-image-shapes-cnn', input: 'demo-image-input-shape-cross' };
@@ -37,8 +38,8 @@ describe('work limits from each method\'s declared cost (problem 1, 5)', () => {
     expect(ig.message).toMatch(/batchSize.*XAI_MAX_BATCH/);
     const sg = await refused({ ...image, method: 'smoothgrad', options: { samples: 20000, batchSize: 20000 } });
     expect(sg).toMatchObject({ status: 400, error: 'LimitExceeded' });
-    const wrapped = await refused({ ...image, method: 'smoothgrad', options: { samples: 200, base: 'integrated_gradients', baseOptions: { steps: 200 } } });
-    expect(wrapped.message).toMatch(/samples × baseOptions\.steps make 40000 model passes/);
+    const wrapped = await refused({ ...image, method: 'smoothgrad', options: { samples: 500, base: 'integrated_gradients', baseOptions: { steps: 300 } } });
+    expect(wrapped.message).toMatch(/samples × baseOptions\.steps make 150000 model passes/);
     const windows = await refused({ ...image, method: 'occlusion', options: { window: 1, stride: 1, batchSize: 1024 } });
     expect(windows.message).toMatch(/batchSize makes batches of 1024 copies/);
     // within the limits: accepted
@@ -47,13 +48,29 @@ describe('work limits from each method\'s declared cost (problem 1, 5)', () => {
     expect((await waitForJob(server, (await fine.json()).id)).state).toBe('succeeded');
   });
 
+  it('accepts every method with its default options on every demo input', async () => {
+    const { methods } = await json(server.api('/methods'));
+    const { inputs } = await json(server.api('/inputs'));
+    const { models } = await json(server.api('/models'));
+    let checked = 0;
+    for (const input of inputs.filter((i: any) => i.source === 'demo')) {
+      const model = models.find((m: any) => m.id === input.model);
+      const shapes = input.samples.map((s: any, k: number) => (s.shape.length === model.inputShapes[k].length ? s.shape.slice(1) : s.shape));
+      for (const m of methods) {
+        expect(() => checkMethodCost(DEFAULT_LIMITS, m.name, {}, shapes), `${m.name} on ${input.id}`).not.toThrow();
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(methods.length * 5);
+  });
+
   it('bounds benchmarks: samples and batch size', async () => {
     const many = await refused({ model: 'demo-image-shapes-cnn', dataset: { name: 'shapes', count: DEFAULT_LIMITS.maxBenchmarkSamples + 1 }, methods: ['gradient'], metrics: ['sparseness'] }, '/benchmarks');
     expect(many).toMatchObject({ status: 400, error: 'LimitExceeded' });
     expect(many.message).toContain('XAI_MAX_BENCHMARK_SAMPLES');
     const batch = await refused({ model: 'demo-image-shapes-cnn', dataset: { name: 'shapes', count: 4 }, methods: ['gradient'], metrics: ['sparseness'], batchSize: 4000 }, '/benchmarks');
     expect(batch.message).toMatch(/batchSize \(4000\).*XAI_MAX_BATCH/);
-    const method = await refused({ model: 'demo-image-shapes-cnn', dataset: { name: 'shapes', count: 4 }, methods: [{ method: 'lime', options: { samples: 100000 } }], metrics: ['sparseness'] }, '/benchmarks');
+    const method = await refused({ model: 'demo-image-shapes-cnn', dataset: { name: 'shapes', count: 4 }, methods: [{ method: 'lime', options: { samples: 200000 } }], metrics: ['sparseness'] }, '/benchmarks');
     expect(method.message).toMatch(/lime.*samples.*XAI_MAX_PASSES/);
   });
 
