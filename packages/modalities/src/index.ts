@@ -4,7 +4,7 @@ export { registerAdapter, listAdapters, adapterByName, adapterForFiles, modality
 export { relevanceArtefact, textArtefact } from './artefacts.js';
 export {
   AudioViewSchema, EegViewSchema, FmriViewSchema, FrameRelevanceSchema, QuantisedValuesSchema, TemporalRelevanceViewSchema, TextRelevanceSchema,
-  TextRelevanceTokenSchema, type QuantisedValues,
+  TextRelevanceTokenSchema, VqaAnswerSchema, type QuantisedValues, type VqaAnswer,
 } from './view-schemas.js';
 export { imageAdapter } from './image/image-adapter.js';
 export * from './text/index.js';

@@ -1,6 +1,6 @@
 /**
  * The JSON the dashboard reads (`audio-view.json`, `eeg-view.json`, `fmri-view.json`,
- * `temporal-relevance.json`, the text's `tokens.json`), declared once as TypeBox schemas: the adapters' types come from
+ * `temporal-relevance.json`, the text's `tokens.json`, the VQA `answer.json`), declared once as TypeBox schemas: the adapters' types come from
  * them, the tests validate what the adapters write against them, and the dashboard imports the
  * types through `@xai/modalities/view-schemas` (this module imports nothing but typebox, so it
  * is safe in a browser bundle).
@@ -154,3 +154,15 @@ export const TextRelevanceSchema = Type.Object({
   tokens: Type.Array(TextRelevanceTokenSchema),
 });
 export type TextRelevance = Static<typeof TextRelevanceSchema>;
+
+/** The VQA adapter's `answer.json`: the answer, its softmax score and the top answers. */
+export const VqaAnswerSchema = Type.Object({
+  question: Type.String(),
+  answer: Type.String(),
+  score: Type.Number(),
+  explained: Type.String({ description: 'the answer whose relevance the artefacts show' }),
+  expectedAnswer: Type.Optional(Type.String({ description: 'the ground-truth answer, when the question file has one' })),
+  top: Type.Array(Type.Object({ answer: Type.String(), score: Type.Number(), logit: Type.Number() })),
+  relevanceSums: Type.Object({ image: Type.Number(), question: Type.Number() }),
+});
+export type VqaAnswer = Static<typeof VqaAnswerSchema>;

@@ -7,10 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { epsilon, explain, initBackend, loadModel, lrp, modelLoadHandler, XaiModel } from '@xai/core';
 import { relevanceMassAccuracy, relevanceRankAccuracy } from '@xai/eval';
 import { registerLstmPlugin, withRecurrentRule } from '@xai/lstm';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adapterForFiles, ANSWERS, exampleArrays, explainInput, generateDataset, groundTruthObjects, executeProgram, modelInputSpecs, QUESTION_LENGTH,
   renderScene, unionMask, VQA_DEMO_FILES, VQA_DEMO_MODEL, VQA_SPLITS, vqaAdapter, type InputFile, type Program, type Scene,
+  VqaAnswerSchema, type VqaAnswer,
 } from '../src/index.js';
 
 /** Held-out accuracy must beat the majority answer by this much (measured: see training.json). */
@@ -134,7 +136,9 @@ describe('the vqa adapter', () => {
     const out = await explainInput(model, vqaAdapter, files, { method: 'lrp', composite: 'epsilon_plus', classNames: ANSWERS });
     expect(out.artefacts.map((a) => a.name)).toEqual(['heatmap.png', 'overlay.png', 'question.html', 'answer.json', 'ground-truth.json', 'relevance.json']);
     const text = (name: string) => new TextDecoder().decode(out.artefacts.find((a) => a.name === name)!.bytes);
-    const answer = JSON.parse(text('answer.json')) as { answer: string; expectedAnswer: string; top: { answer: string; score: number }[] };
+    const raw: unknown = JSON.parse(text('answer.json'));
+    expect([...Value.Errors(VqaAnswerSchema, raw)]).toEqual([]); // the schema the dashboard's type comes from
+    const answer = raw as VqaAnswer;
     expect(answer.answer).toBe(ANSWERS[out.logits.indexOf(Math.max(...out.logits))]);
     expect(answer.expectedAnswer).toBe(out.decoded.metadata.expectedAnswer);
     expect(answer.top.map((t) => t.score)).toEqual([...answer.top.map((t) => t.score)].sort((a, b) => b - a));

@@ -1,14 +1,14 @@
 /**
  * The numbers behind the interactive views: the JSON artefacts the audio, EEG, fMRI and video
  * adapters write (`audio-view.json`, `eeg-view.json`, `fmri-view.json`, `temporal-relevance.json`,
- * the text's `tokens.json`),
+ * the text's `tokens.json`, the VQA `answer.json`),
  * typed by the schemas that declare them in @xai/modalities.
  */
 import { request } from './api';
 import type { QuantisedValues } from '@xai/modalities/view-schemas';
 import type { ExplanationResult } from './types';
 
-export type { AudioView, EegView, FmriView, QuantisedValues, TemporalRelevanceView, TextRelevance } from '@xai/modalities/view-schemas';
+export type { AudioView, EegView, FmriView, QuantisedValues, TemporalRelevanceView, TextRelevance, VqaAnswer } from '@xai/modalities/view-schemas';
 
 export const dequantise = (q: QuantisedValues): Float32Array => Float32Array.from(q.values, (v) => (v / q.steps) * q.scale);
 

@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { relevanceMassAccuracy, relevanceRankAccuracy, type MassAccuracyOptions } from '@xai/eval';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { asObjectSchema, checkedOptions, OptionsObject } from '../adapter-options.js';
+import type { VqaAnswer } from '../view-schemas.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from '../text/bwr-colour.js';
 import type { EncodedText, EncodedToken } from '../text/encode-tokens.js';
@@ -208,11 +209,12 @@ export const vqaAdapter: ModalityAdapter = {
     if (relevance.logits) {
       const scores = softmax(relevance.logits);
       const top = scores.map((score, i) => ({ answer: ANSWERS[i] ?? `class ${i}`, score, logit: relevance.logits![i]! })).sort((a, b) => b.score - a.score).slice(0, options.topAnswers);
-      artefacts.push(textArtefact('answer.json', 'application/json', 'the answer, its score (softmax) and the top answers', JSON.stringify({
+      const answer: VqaAnswer = {
         question: text, answer: top[0]!.answer, score: top[0]!.score, explained: target,
-        ...(input.metadata.expectedAnswer !== undefined ? { expectedAnswer: input.metadata.expectedAnswer } : {}),
+        ...(input.metadata.expectedAnswer !== undefined ? { expectedAnswer: String(input.metadata.expectedAnswer) } : {}),
         top, relevanceSums: sums,
-      }, null, 2)));
+      };
+      artefacts.push(textArtefact('answer.json', 'application/json', 'the answer, its score (softmax) and the top answers', JSON.stringify(answer, null, 2)));
     }
     if (groundTruth) {
       // @xai/eval's metrics, pooled as in CLEVR-XAI; an empty mask (answer 'no' or 0) has no score
