@@ -3,7 +3,8 @@
  * InvalidModelError naming the file and the field, before tfjs can hang or allocate, and a failed
  * build leaves no tensor behind. Every case edits the committed demo model.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,32 @@ describe('weights manifest, field by field', () => {
     const json2 = demoJson();
     json2.weightsManifest[0].paths = [7];
     await refused(bytesOf(json2), /weightsManifest\[0\]\.paths\[0\]: must be a file name, got 7/);
+  });
+
+  it('a shard path outside the model folder (absolute or with ..) is refused, from bytes and from disk', async () => {
+    for (const path of ['../secret.bin', '/etc/passwd', 'sub/../../x.bin', '..\\x.bin']) {
+      const json = demoJson();
+      json.weightsManifest[0].paths = [path];
+      await refused(bytesOf(json, { [path]: weights }), /weightsManifest\[0\]\.paths\[0\]: must name a file beside model\.json/);
+    }
+    // On disk: a model.json whose shard points one folder up is refused before that file is read.
+    const dir = mkdtempSync(join(tmpdir(), 'xai-shard-path-'));
+    try {
+      mkdirSync(join(dir, 'model'));
+      writeFileSync(join(dir, 'outside.bin'), weights);
+      const json = demoJson();
+      json.weightsManifest[0].paths = ['../outside.bin'];
+      writeFileSync(join(dir, 'model', 'model.json'), JSON.stringify(json));
+      await expect(loadModel(join(dir, 'model'), { workers: false })).rejects.toThrow(/must name a file beside model\.json, got "\.\.\/outside\.bin"/);
+      // A sub-folder inside the model folder stays allowed.
+      mkdirSync(join(dir, 'model', 'shards'));
+      writeFileSync(join(dir, 'model', 'shards', 'w.bin'), weights);
+      json.weightsManifest[0].paths = ['shards/w.bin'];
+      writeFileSync(join(dir, 'model', 'model.json'), JSON.stringify(json));
+      (await loadModel(join(dir, 'model'), { workers: false })).dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown dtype and a manifest that is not a list', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidModelError } from '../errors.js';
 import { sizeLimit } from '../io/limits.js';
@@ -75,6 +75,10 @@ function manifestGroups(json: Record<string, unknown>, file: string): { paths: s
     if (!Array.isArray(paths) || paths.length === 0) throw new InvalidModelError(file, `${where}.paths: must be a non-empty list of file names`);
     paths.forEach((p, k) => {
       if (typeof p !== 'string' || p === '') throw new InvalidModelError(file, `${where}.paths[${k}]: must be a file name, got ${JSON.stringify(p)}`);
+      // Shards live beside model.json: an absolute path or a '..' step would read files elsewhere.
+      if (isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
+        throw new InvalidModelError(file, `${where}.paths[${k}]: must name a file beside model.json, got ${JSON.stringify(p)}`);
+      }
     });
     if (!Array.isArray(weights)) throw new InvalidModelError(file, `${where}.weights: must be a list of weight specs`);
     return { paths: paths as string[], weights };
