@@ -35,7 +35,7 @@ export function checkMethodCost(limits: WorkLimits, method: string, options: Rea
   const cost = methodCost(method, options, shape);
   const what = `method '${method}'`;
   if (cost.passes > limits.maxPasses) {
-    throw limitExceeded(`${what}: option ${cost.passesOption ?? 'options'} make ${cost.passes} model passes per sample; this server allows at most ${limits.maxPasses} (XAI_MAX_PASSES)`);
+    throw limitExceeded(`${what}: ${cost.passesOption ? `option ${cost.passesOption}` : 'its options'} asks for ${cost.passes} model passes per sample; this server allows at most ${limits.maxPasses} (XAI_MAX_PASSES)`);
   }
   if (cost.batch > limits.maxBatch) {
     throw limitExceeded(`${what}: option ${cost.batchOption ?? 'batchSize'} makes batches of ${cost.batch} copies; this server allows at most ${limits.maxBatch} (XAI_MAX_BATCH)`);

@@ -39,7 +39,7 @@ describe('work limits from each method\'s declared cost (problem 1, 5)', () => {
     const sg = await refused({ ...image, method: 'smoothgrad', options: { samples: 20000, batchSize: 20000 } });
     expect(sg).toMatchObject({ status: 400, error: 'LimitExceeded' });
     const wrapped = await refused({ ...image, method: 'smoothgrad', options: { samples: 500, base: 'integrated_gradients', baseOptions: { steps: 300 } } });
-    expect(wrapped.message).toMatch(/samples × baseOptions\.steps make 150000 model passes/);
+    expect(wrapped.message).toMatch(/option samples × baseOptions\.steps asks for 150000 model passes/);
     const windows = await refused({ ...image, method: 'occlusion', options: { window: 1, stride: 1, batchSize: 1024 } });
     expect(windows.message).toMatch(/batchSize makes batches of 1024 copies/);
     // within the limits: accepted
