@@ -1,4 +1,4 @@
-import { excitationBackprop } from '../composites.js';
+import { excitationBackprop } from '../composites/index.js';
 import { lrp, type ExplainOptions } from '../engine/explain-lrp.js';
 import { onePassMethod } from './sync-method.js';
 

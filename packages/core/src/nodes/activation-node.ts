@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, type BackwardContext } from '../graph/node.js';
+import { GraphNode } from '../graph/node.js';
 
 interface ActivationFn {
   forward(z: tf.Tensor): tf.Tensor;
@@ -84,8 +84,8 @@ export const SUPPORTED_ACTIVATIONS = [
 ] as const;
 
 /**
- * An element-wise activation. Under LRP relevance passes through unchanged (the rules of the
- * surrounding linear layers do the work); under gradient propagation it applies the derivative.
+ * An element-wise activation. Its LRP rule is `pass` (the rules of the surrounding linear layers
+ * do the work); the gradient applies its derivative.
  */
 export class ActivationNode extends GraphNode {
   readonly kind = 'activation';
@@ -108,13 +108,17 @@ export class ActivationNode extends GraphNode {
     return tf.tidy(() => this.fn.forward(z!));
   }
 
-  backward([z]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
-    if (ctx.mode === 'lrp') return [tf.clone(r)];
-    if (ctx.reluBackward && this.activation === 'relu' && !this.isClipped) {
-      const guided = ctx.reluBackward === 'guided';
-      return [tf.tidy(() => (guided ? this.fn.gradient(tf.relu(r), z!, y) : tf.relu(r)))];
-    }
+  override vjp([z]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [tf.tidy(() => this.fn.gradient(r, z!, y))];
+  }
+
+  override get defaultRule(): string {
+    return 'pass';
+  }
+
+  /** A ReLU without a max value: guided backprop and deconvnet change how it passes gradients. */
+  get isPlainRelu(): boolean {
+    return this.activation === 'relu' && !this.isClipped;
   }
 
   override nonNegativeOutput(inputs: readonly boolean[]): boolean {
