@@ -6,7 +6,7 @@
  * object built in code (a Composite), which no JSON form can.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Static, TObject, TSchema } from 'typebox';
+import { Type, type Static, type TObject, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { InvalidArgumentError } from '../errors.js';
 
@@ -164,3 +164,7 @@ export function optionsAsJson(options: Readonly<Record<string, unknown>>): Recor
 export function checkOptions(schema: object, given: Readonly<Record<string, unknown>>, what: string): Record<string, unknown> {
   return resolveObject(schema as Schema, given, what);
 }
+
+/** A string option with a fixed set of values: `{ type: 'string', enum }` in JSON, their union in TypeScript. */
+export const stringEnum = <const T extends readonly string[]>(values: T, extra: { default?: T[number]; description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: values, ...extra });
