@@ -57,3 +57,4 @@ export { meaningfulPerturbation, meaningfulPerturbationObjective, type Meaningfu
 export {
   readInputFile, decodeInput, INPUT_EXTENSIONS, type ReadInputOptions, type InputArray, type InputScale,
 } from './io/read-input.js';
+export { loadPlugins, pluginsFromEnv } from './plugins.js';
