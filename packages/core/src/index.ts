@@ -21,7 +21,7 @@ export { GraphNode, autodiffVjp } from './graph/node.js';
 export { LinearOp, DenseOp, ConvOp, DepthwiseConvOp, identityParams, onLinearOpDispose, type ParamModifier } from './graph/linear-op.js';
 export { registerLayer, layerConverter, supportedLayerClasses, type LayerConverter, type ConversionContext, type Shape } from './graph/registry.js';
 export { LinearNode, type LinearFamily } from './nodes/linear-node.js';
-export { ActivationNode, activationFunction } from './nodes/activation-node.js';
+export { ActivationNode, activationFunction, registerActivation, supportedActivations, type ActivationFn, type ActivationParams } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
 export { writeFileAtomic } from './io/write-file-atomic.js';
