@@ -3,34 +3,20 @@
  * gradient …) — is registered with a TypeBox schema of its options; `ruleByName` checks options
  * against it, fills defaults and builds the rule. Plugins register their own the same way.
  */
-import { Type, type Static, type TObject } from 'typebox';
-import { InvalidArgumentError } from '../errors.js';
-import { checkOptions } from '../methods/option-schema.js';
+import type { TObject } from 'typebox';
+import { NamedRegistry, type NamedDefinition } from '../methods/named-registry.js';
 import type { Rule } from './rule.js';
 
-export interface RuleDefinition<S extends TObject = TObject> {
-  readonly name: string;
-  /** One line for listings. */
-  readonly description: string;
-  /** The rule's options (defaults included). */
-  readonly options: S;
-  create(options: Static<S>): Rule;
-}
+export type RuleDefinition<S extends TObject = TObject> = NamedDefinition<S, Rule>;
 
-const rules = new Map<string, RuleDefinition<any>>();
+const rules = new NamedRegistry<Rule>('rule');
 
 /** Adds (or replaces) a rule under its name. */
-export function registerRule<S extends TObject>(definition: RuleDefinition<S>): void {
-  rules.set(definition.name, definition);
-}
-
-export const ruleNames = (): string[] => [...rules.keys()];
-
-export function ruleDefinition(name: string): RuleDefinition {
-  const d = rules.get(name);
-  if (!d) throw new InvalidArgumentError(`unknown rule '${name}'; choose one of ${ruleNames().join(', ')}`);
-  return d;
-}
+export const registerRule = <S extends TObject>(definition: RuleDefinition<S>): void => rules.register(definition);
+export const ruleNames = (): string[] => rules.names();
+export const ruleDefinition = (name: string): RuleDefinition => rules.definition(name);
+/** Name, description and option schema of every rule. */
+export const ruleCatalog = () => rules.catalog();
 
 /** A rule by name with its options, e.g. `{ name: 'epsilon', epsilon: 0.25 }` (options the rule does not declare are ignored). */
 export interface RuleSpec {
@@ -38,17 +24,8 @@ export interface RuleSpec {
   readonly [option: string]: unknown;
 }
 
-/** Builds a registered rule; options are checked against its schema (unknown ones ignored when given as a spec). */
+/** Builds a registered rule; options are checked against its schema. */
 export function ruleByName(spec: string | RuleSpec, options: Readonly<Record<string, unknown>> = {}): Rule {
   const { name, ...rest } = typeof spec === 'string' ? { name: spec, ...options } : { ...spec, ...options };
-  const d = ruleDefinition(name);
-  const own = Object.fromEntries(Object.entries(rest).filter(([k, v]) => k in d.options.properties && v !== undefined));
-  return d.create(checkOptions(d.options, own, `rule '${name}'`) as never);
+  return rules.create(name, rest);
 }
-
-/** Name, description and option schema of every rule. */
-export function ruleCatalog(): { name: string; description: string; options: TObject }[] {
-  return [...rules.values()].map((d) => ({ name: d.name, description: d.description, options: d.options }));
-}
-
-export { Type };
