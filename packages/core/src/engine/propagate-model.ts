@@ -10,7 +10,8 @@ import { explainedTensor, propagateGraph, type Seed } from './propagate.js';
 export interface PropagateOptions extends Pick<LrpOptions, 'composite' | 'rule' | 'low' | 'high'> {
   /**
    * Where the seed is placed: an output (index or output layer name; the logits, a final softmax
-   * stripped), a node name, or a layer name (the layer's output). Default: the first output.
+   * stripped), a layer name (the layer's output, after a fused activation) or a node name.
+   * Default: the first output.
    */
   readonly from?: number | string;
   /** A tensor shaped like that activation (batch axis optional for one sample), or a function of it (see `logitSeed`, `channelSeed`, `maskSeed`). */
@@ -31,12 +32,15 @@ export interface Propagation {
   dispose(): void;
 }
 
-/** The node whose output a name means: a node name, else the last node of a layer of that name. */
+/**
+ * The node whose output a name means: a layer name is the layer's output (its last node, e.g. after
+ * a fused activation), else a node name (e.g. `block1_conv1/relu`).
+ */
 function nodeNamed(graph: ModelGraph, name: string): string {
-  if (graph.nodes.some((n) => n.name === name)) return name;
   const ofLayer = graph.nodes.filter((n) => n.layerName === name);
-  if (ofLayer.length === 0) throw new InvalidArgumentError(`no node or layer named '${name}'; nodes are ${graph.nodes.map((n) => n.name).join(', ')}`);
-  return ofLayer[ofLayer.length - 1]!.name;
+  if (ofLayer.length > 0) return ofLayer[ofLayer.length - 1]!.name;
+  if (graph.nodes.some((n) => n.name === name)) return name;
+  throw new InvalidArgumentError(`no node or layer named '${name}'; nodes are ${graph.nodes.map((n) => n.name).join(', ')}`);
 }
 
 function startTensor(model: XaiModel, from: number | string | undefined): number {
