@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `xai` command line: explain, methods, layers, demo, conformance. */
 import { Command, CommanderError } from 'commander';
-import { XaiError } from '@xai/core';
+import { loadPlugins, XaiError } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
 import { benchmarkCommandOf } from './commands/benchmark.js';
 import { conformanceCommand } from './commands/conformance.js';
@@ -12,6 +12,8 @@ import { methodsCommand } from './commands/methods.js';
 
 // Recurrent layers (Embedding, LSTM, GRU, SimpleRNN, Bidirectional, TimeDistributed) for every command.
 registerLstmPlugin();
+// Rules, composites, node kinds and methods of the plugins XAI_PLUGINS lists.
+await loadPlugins();
 
 const program = new Command()
   .name('xai')

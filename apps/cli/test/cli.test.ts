@@ -221,3 +221,36 @@ describe('xai methods, layers, --help', () => {
     }
   });
 });
+
+describe('plugins (XAI_PLUGINS)', () => {
+  const PLUGIN = fileURLToPath(new URL('../../../packages/core/test/fixtures/example-plugin.mjs', import.meta.url));
+  const withPlugin = (...args: string[]): Run =>
+    spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', env: { ...process.env, XAI_PLUGINS: PLUGIN } });
+  const input = () => join(dir, 'images', 'shape-1.png');
+
+  it('a rule and a composite registered by a plugin are used by name', () => {
+    const json = (name: string) => join(dir, `plugin-${name}.json`);
+    const half = withPlugin('explain', '--model', DEMO_MODEL, '--input', input(), '--rule', 'test_half_epsilon', '-o', 'epsilon=0.01', '--json', json('half'));
+    expect(half.status, half.stderr).toBe(0);
+    const full = withPlugin('explain', '--model', DEMO_MODEL, '--input', input(), '--rule', 'epsilon', '-o', 'epsilon=0.01', '--json', json('full'));
+    expect(full.status, full.stderr).toBe(0);
+    const [h, f] = ['half', 'full'].map((n) => JSON.parse(readFileSync(json(n), 'utf8')) as { values: number[]; options: Record<string, unknown> });
+    expect(h!.options.rule).toBe('test_half_epsilon');
+    // ε is linear in the relevance it receives: half at each linear layer scales everything by one power of 1/2.
+    const ratios = h!.values.map((v, i) => v / f!.values[i]!).filter((r, i) => Math.abs(f!.values[i]!) > 1e-3 * Math.max(...f!.values.map(Math.abs)) && Number.isFinite(r));
+    const k = Math.round(-Math.log2(ratios[0]!));
+    expect(k).toBeGreaterThanOrEqual(2);
+    ratios.forEach((r) => expect(Math.abs(r - 2 ** -k)).toBeLessThan(1e-3 * 2 ** -k));
+    const composite = withPlugin('layers', DEMO_MODEL, '--composite', 'test_flat_epsilon');
+    expect(composite.status, composite.stderr).toBe(0);
+    const rules = composite.stdout.split('\n').filter((l) => /\blinear\b/.test(l));
+    expect(rules[0]).toMatch(/ flat/);
+    rules.slice(1).forEach((l) => expect(l).toMatch(/epsilon \{"epsilon":0\.01\}/));
+  });
+
+  it('without the plugin the names are unknown, and the message lists the registered ones', () => {
+    const run = xai('explain', '--model', DEMO_MODEL, '--input', input(), '--composite', 'test_flat_epsilon', '--json', join(dir, 'plugin-none.json'));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/option 'composite' of method 'lrp' must be one of epsilon_plus.*got 'test_flat_epsilon'/);
+  });
+});

@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { loadPlugins } from '@xai/core';
 import { registerAuth } from './auth.js';
 import { requestForLog, strictBodies } from './request-checks.js';
 import { resolveConfig, type ServerOptions } from './config.js';
@@ -38,6 +39,7 @@ export const VERSION = '0.1.0';
  */
 export async function buildApp(options: ServerOptions): Promise<FastifyInstance> {
   const config = resolveConfig(options);
+  await loadPlugins(); // XAI_PLUGINS: rules, composites and methods the catalog and validation must know (workers load them too)
   const app = Fastify({
     logger: config.logLevel
       ? { level: config.logLevel, ...(config.logStream ? { stream: config.logStream } : {}), serializers: { req: requestForLog } }

@@ -1,4 +1,4 @@
-import { COMPOSITE_NAMES } from '@xai/core';
+import { compositeNames } from '@xai/core';
 import { badRequest } from './errors.js';
 import type { InputRow, JobRow, JobSummaryRow, ModelRow } from './storage/database.js';
 import type { DecodedInfo, ExplainOutput, JobFile, ModelInfo } from './worker/task-types.js';
@@ -29,14 +29,14 @@ export function modelSummary(row: ModelRow) {
 
 /** The model with its layer table: each graph node and the rule `composite` gives it. */
 export function modelDetail(row: ModelRow, composite = DEFAULT_COMPOSITE) {
-  if (!(COMPOSITE_NAMES as readonly string[]).includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${COMPOSITE_NAMES.join(', ')}`);
+  if (!compositeNames().includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${compositeNames().join(', ')}`);
   const info = row.info as ModelInfo;
   const resolved = info.rules[composite];
   const rules = resolved && 'rules' in resolved ? resolved.rules : {};
   return {
     ...modelSummary(row),
     composite,
-    composites: [...COMPOSITE_NAMES],
+    composites: compositeNames(),
     layers: info.layers.map((l) => ({ ...l, rule: rules[l.node] ?? null })),
     ...(resolved && 'error' in resolved ? { rulesError: resolved.error } : {}),
     ...(info.ignoredFiles.length ? { ignoredFiles: info.ignoredFiles } : {}),

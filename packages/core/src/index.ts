@@ -3,25 +3,25 @@ export { initBackend, type BackendName } from './backend.js';
 export { XaiError, InvalidModelError, UnsupportedLayerError, InvalidArgumentError, BackendError } from './errors.js';
 export { loadModel, XaiModel, type LoadOptions } from './model.js';
 export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
-export { lrp, gradient, gradientXInput, guidedBackprop, deconvnet, compositeFor, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
-export { propagate, forwardAll, explainedTensor, type PropagationRequest, type PropagationResult } from './engine/propagate.js';
+export { lrp, gradient, gradientXInput, guidedBackprop, deconvnet, compositeFor, explainWithComposite, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
+export { propagateGraph, forwardAll, explainedTensor, resolveTargets, type Seed, type GraphPropagation, type GraphPropagationResult } from './engine/propagate.js';
+export { propagate, type PropagateOptions, type Propagation } from './engine/propagate-model.js';
+export { oneHotSeed, logitSeed, channelSeed, maskSeed } from './engine/seeds.js';
 export type { ModelInput } from './engine/inputs.js';
-export { startWorkers, stopWorkers, setPrefetchThreshold, workerStats } from './engine/prefetch/schedule.js';
-export {
-  resolveRules, uniformComposite, epsilonPlus, epsilonPlusFlat, epsilonAlpha2Beta1, epsilonGammaBox, deepTaylor, excitationBackprop,
-  compositeByName, ruleByName,
-  COMPOSITE_NAMES, type Composite, type CompositeName, type LayerMatcher,
-} from './composites.js';
+export { startWorkers, stopWorkers, setPrefetchThreshold, workerStats } from './executors/worker/worker-executor.js';
+export { localExecutor, localMap, type LinearExecutor } from './executors/linear-executor.js';
+export { registerOpCodec, type OpDescription } from './executors/worker/op-codec.js';
+export * from './composites/index.js';
 export * from './rules/index.js';
-export { RULE_NAMES, type RuleSpec } from './rules/by-name.js';
+export { registerNodeKind, FunctionNode, type NodeKindDefinition } from './nodes/function-node.js';
 export { buildGraph } from './graph/build.js';
 export { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
 export type { ModelGraph } from './graph/graph.js';
-export { GraphNode, type BackwardContext, type PropagationMode } from './graph/node.js';
-export { LinearOp, DenseOp, ConvOp, DepthwiseConvOp, identityParams, type ParamModifier } from './graph/linear-op.js';
+export { GraphNode, autodiffVjp } from './graph/node.js';
+export { LinearOp, DenseOp, ConvOp, DepthwiseConvOp, identityParams, onLinearOpDispose, type ParamModifier } from './graph/linear-op.js';
 export { registerLayer, layerConverter, supportedLayerClasses, type LayerConverter, type ConversionContext, type Shape } from './graph/registry.js';
 export { LinearNode, type LinearFamily } from './nodes/linear-node.js';
-export { ActivationNode, activationFunction } from './nodes/activation-node.js';
+export { ActivationNode, activationFunction, registerActivation, supportedActivations, type ActivationFn, type ActivationParams } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
 export { writeFileAtomic } from './io/write-file-atomic.js';
@@ -39,7 +39,10 @@ export {
   registerMethod, methodByName, methodCost, listMethods, methodCatalog, METHOD_FAMILIES, type MethodCost, type MethodDefinition, type MethodFamily, type TargetOptions,
 } from './methods/registry.js';
 export { MethodContext, CancelledError, type Progress, type MethodRunOptions } from './methods/method-context.js';
-export { resolveOptions, optionsAsJson, type OptionSchema, type ObjectSchema } from './methods/option-schema.js';
+export { resolveOptions, optionsAsJson, type OptionSchema, type ObjectSchema, type AnyObjectSchema, type OptionsOf } from './methods/option-schema.js';
+export { bound } from './methods/bounds.js';
+/** TypeBox, for declaring the options of plugin rules, composites and methods (the version core validates with). */
+export { Type, type Static, type TObject } from 'typebox';
 export { onePassMethod } from './methods/sync-method.js';
 export { quadrature, gaussLegendre, type Quadrature, type QuadratureRule } from './methods/quadrature.js';
 export { gaussianBlur, gaussianBlurValues, gaussianKernel } from './ops/gaussian-blur.js';
@@ -63,3 +66,4 @@ export {
   type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, type OnnxDim, type OnnxDtype, type OnnxAttributeValue,
 } from './import/onnx/index.js';
 export * as onnxImport from './import/onnx/index.js';
+export { loadPlugins, pluginsFromEnv } from './plugins.js';

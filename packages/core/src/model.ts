@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { initBackend } from './backend.js';
-import { prefetchThreshold, startWorkers } from './engine/prefetch/schedule.js';
+import { prefetchThreshold, startWorkers } from './executors/worker/worker-executor.js';
 import { InvalidArgumentError, InvalidModelError, UnsupportedLayerError, XaiError } from './errors.js';
 import { buildGraph } from './graph/build.js';
 import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';

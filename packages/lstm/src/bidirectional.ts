@@ -5,12 +5,10 @@
  * where the engine adds it per token.
  */
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, type BackwardContext, type ConversionContext } from '@xai/core';
+import { GraphNode, type ConversionContext } from '@xai/core';
 import { maskInputFor } from './masking.js';
 import { isRecurrentClass, makeCell, readRecurrentConfig, RECURRENT_CLASSES } from './recurrent-config.js';
 import { RecurrentNode } from './recurrent-node.js';
-import { ruleForLayer } from './recurrent-rule.js';
-import { splitSum } from './relevance-ops.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave';
 
@@ -27,12 +25,12 @@ export class ReverseTimeNode extends GraphNode {
     return tf.reverse(x!, 1);
   }
 
-  backward(_inputs: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  override vjp(_inputs: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [tf.reverse(r, 1)];
   }
 }
 
-/** Merges the two directions. LRP: concat splits; sum and ave split proportionally (ε of the recurrent rule). */
+/** Merges the two directions. LRP: concat splits (its gradient); sum and ave split proportionally (the `recurrent` rule, its ε). */
 export class MergeDirectionsNode extends GraphNode {
   readonly kind = 'merge-directions';
 
@@ -53,14 +51,13 @@ export class MergeDirectionsNode extends GraphNode {
     });
   }
 
-  backward([a, b]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
+  override vjp([a, b]: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     if (this.mode === 'concat') return tf.split(r, [a!.shape[a!.rank - 1]!, b!.shape[b!.rank - 1]!], -1);
-    return tf.tidy(() => {
-      const half = this.mode === 'ave';
-      if (ctx.mode === 'gradient') return half ? [tf.mul(r, 0.5), tf.mul(r, 0.5)] : [tf.clone(r), tf.clone(r)];
-      const terms = half ? [tf.mul(a!, 0.5), tf.mul(b!, 0.5)] : [a!, b!];
-      return splitSum(terms, y, r, ruleForLayer(this.layerName));
-    });
+    return tf.tidy(() => (this.mode === 'ave' ? [tf.mul(r, 0.5), tf.mul(r, 0.5)] : [tf.clone(r), tf.clone(r)]));
+  }
+
+  override get defaultRule(): string {
+    return this.mode === 'concat' ? 'gradient' : 'recurrent';
   }
 }
 

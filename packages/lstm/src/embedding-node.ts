@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, InvalidArgumentError, type BackwardContext, type ConversionContext, type ModelGraph } from '@xai/core';
+import { GraphNode, InvalidArgumentError, type ConversionContext, type ModelGraph } from '@xai/core';
 import { recordTokenInput } from './masking.js';
 
 /**
@@ -29,8 +29,14 @@ export class EmbeddingNode extends GraphNode {
     return tf.tidy(() => tf.gather(this.embeddings, ids!.dtype === 'int32' ? ids! : tf.cast(ids!, 'int32')));
   }
 
-  backward(_inputs: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): (tf.Tensor | null)[] {
-    return ctx.mode === 'lrp' ? [tf.sum(r, -1)] : [null];
+  /** Token ids are not differentiable. */
+  override vjp(): (tf.Tensor | null)[] {
+    return [null];
+  }
+
+  /** LRP: the `embedding_sum` rule (registered by the plugin). */
+  override get defaultRule(): string {
+    return 'embedding_sum';
   }
 }
 

@@ -1,7 +1,7 @@
 /** @xai/lstm — relevance for recurrent networks (Arras et al. 2017, 2019), a plugin for @xai/core. */
 export { registerLstmPlugin, LSTM_PLUGIN_LAYERS } from './plugin.js';
 export {
-  setRecurrentRule, recurrentRule, withRecurrentRule, ruleForLayer, DEFAULT_EPSILON,
+  recurrentRule, recurrentComposite, resolveRecurrentRule, embeddingSum, DEFAULT_EPSILON,
   type RecurrentRuleOptions, type ResolvedRecurrentRule, type InitialStateReport,
 } from './recurrent-rule.js';
 export { RecurrentCell, type Activation, type CellWeights, type CellState, type LrpStep, type GradientStep } from './cell.js';

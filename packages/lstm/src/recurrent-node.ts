@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, type BackwardContext } from '@xai/core';
+import { GraphNode } from '@xai/core';
 import type { RecurrentCell, CellState } from './cell.js';
-import { ruleForLayer } from './recurrent-rule.js';
+import type { ResolvedRecurrentRule } from './recurrent-rule.js';
 
 export interface SequenceOptions {
   /** Process the sequence from the last step to the first (outputs stay in processing order, as in Keras). */
@@ -49,8 +49,20 @@ export class RecurrentNode extends GraphNode {
     });
   }
 
-  backward(inputs: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): (tf.Tensor | null)[] {
-    const rx = tf.tidy(() => (ctx.mode === 'lrp' ? this.relevance(inputs, r) : this.gradient(inputs, r)));
+  /** Backpropagation through time. */
+  override vjp(inputs: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): (tf.Tensor | null)[] {
+    const dx = tf.tidy(() => this.gradient(inputs, r));
+    return inputs.length > 1 ? [dx, null] : [dx];
+  }
+
+  /** The `recurrent` rule (registered by the plugin) with its default options. */
+  override get defaultRule(): string {
+    return 'recurrent';
+  }
+
+  /** LRP through the layer under a recurrent rule's settings for it. */
+  relevance(inputs: tf.Tensor[], r: tf.Tensor, rule: ResolvedRecurrentRule): (tf.Tensor | null)[] {
+    const rx = tf.tidy(() => this.lrp(inputs, r, rule));
     return inputs.length > 1 ? [rx, null] : [rx];
   }
 
@@ -76,8 +88,7 @@ export class RecurrentNode extends GraphNode {
   }
 
   /** The LRP rule of the cell, step by step from the last to the first. */
-  private relevance(inputs: tf.Tensor[], r: tf.Tensor): tf.Tensor {
-    const rule = ruleForLayer(this.layerName);
+  private lrp(inputs: tf.Tensor[], r: tf.Tensor, rule: ResolvedRecurrentRule): tf.Tensor {
     const run = this.unroll(inputs);
     const steps = run.traces.length;
     const perStep = this.sequence.returnSequences ? tf.unstack(r, 1) : null;

@@ -1,4 +1,13 @@
-import { InvalidArgumentError } from '@xai/core';
+/**
+ * The LRP rule of the recurrent layers (Arras et al. 2017, 2019) as a rule object: its options
+ * travel with the composite of one explanation (no process-wide state), so two explanations with
+ * different recurrent rules can run at the same time.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, uniformComposite, withEntries, type Composite, type NodeRule, type Rule } from '@xai/core';
+import { MergeDirectionsNode } from './bidirectional.js';
+import { RecurrentNode } from './recurrent-node.js';
+import { splitSum } from './relevance-ops.js';
 
 /** What the relevance of a recurrent layer's initial state was in one explanation (biasFactor 1 checks). */
 export interface InitialStateReport {
@@ -8,7 +17,7 @@ export interface InitialStateReport {
   readonly relevance: number[];
 }
 
-/** The LRP rule of the recurrent layers (Arras et al. 2017, 2019); see the package README. */
+/** Options of the recurrent rule; see the package README. */
 export interface RecurrentRuleOptions {
   /** Stabiliser ε of every division in the recurrent layers (default 0.001). */
   readonly epsilon?: number;
@@ -32,8 +41,6 @@ export interface ResolvedRecurrentRule {
 
 export const DEFAULT_EPSILON = 1e-3;
 
-let current: RecurrentRuleOptions = {};
-
 function check(options: RecurrentRuleOptions, where = 'recurrent rule'): void {
   const { epsilon, biasFactor } = options;
   if (epsilon !== undefined && !(Number.isFinite(epsilon) && epsilon >= 0)) {
@@ -45,42 +52,45 @@ function check(options: RecurrentRuleOptions, where = 'recurrent rule'): void {
   for (const [name, o] of Object.entries(options.layers ?? {})) check(o, `recurrent rule for layer '${name}'`);
 }
 
-/** Sets the rule the recurrent layers follow in every later LRP explanation (process-wide). */
-export function setRecurrentRule(options: RecurrentRuleOptions): void {
-  check(options);
-  current = { ...options };
-}
-
-/** The process-wide recurrent rule options. */
-export function recurrentRule(): RecurrentRuleOptions {
-  return current;
-}
-
-/**
- * Runs `fn` (synchronous, e.g. an `lrp` call) with other recurrent rule options, then restores the
- * previous ones.
- */
-export function withRecurrentRule<T>(options: RecurrentRuleOptions, fn: () => T): T {
-  check(options);
-  const saved = current;
-  current = { ...saved, ...options };
-  try {
-    const result = fn();
-    if (result instanceof Promise) {
-      throw new InvalidArgumentError('withRecurrentRule takes a synchronous function (LRP itself is synchronous)');
-    }
-    return result;
-  } finally {
-    current = saved;
-  }
-}
-
-/** The settings of one layer (per-layer options first, then the process-wide ones, then the defaults). */
-export function ruleForLayer(layerName: string): ResolvedRecurrentRule {
-  const own = current.layers?.[layerName] ?? {};
+/** The settings of one layer (per-layer options first, then the rule's own, then the defaults). */
+export function resolveRecurrentRule(options: RecurrentRuleOptions, layerName: string): ResolvedRecurrentRule {
+  const own = options.layers?.[layerName] ?? {};
   return {
-    epsilon: own.epsilon ?? current.epsilon ?? DEFAULT_EPSILON,
-    biasFactor: own.biasFactor ?? current.biasFactor ?? 0,
-    onInitialState: current.onInitialState,
+    epsilon: own.epsilon ?? options.epsilon ?? DEFAULT_EPSILON,
+    biasFactor: own.biasFactor ?? options.biasFactor ?? 0,
+    onInitialState: options.onInitialState,
   };
 }
+
+/** The recurrent rule with these options: for recurrent layers and the sum/average merge of Bidirectional. */
+export function recurrentRule(options: RecurrentRuleOptions = {}): NodeRule {
+  check(options);
+  const saved = { ...options };
+  return {
+    name: 'recurrent',
+    params: { epsilon: saved.epsilon ?? DEFAULT_EPSILON, biasFactor: saved.biasFactor ?? 0 },
+    appliesTo: (node) => node instanceof RecurrentNode || (node instanceof MergeDirectionsNode && node.mode !== 'concat'),
+    backward(node, { inputs, output, r }) {
+      const rule = resolveRecurrentRule(saved, node.layerName);
+      if (node instanceof RecurrentNode) return node.relevance(inputs, r, rule);
+      const [a, b] = inputs as [tf.Tensor, tf.Tensor];
+      return tf.tidy(() => {
+        const terms = (node as MergeDirectionsNode).mode === 'ave' ? [tf.mul(a, 0.5), tf.mul(b, 0.5)] : [a, b];
+        return splitSum(terms, output, r, rule);
+      });
+    },
+  };
+}
+
+/** `base` (a composite, or one rule everywhere it applies) with the recurrent rule of these options in front. */
+export function recurrentComposite(base: Composite | Rule, options: RecurrentRuleOptions = {}): Composite {
+  const composite = 'entries' in base ? base : uniformComposite(base);
+  return withEntries(composite, [[{ kind: ['recurrent', 'merge-directions'] }, recurrentRule(options)]]);
+}
+
+/** Token ids get the relevance of their embedding vectors, summed (the lookup is linear in a one-hot input). */
+export const embeddingSum = (): NodeRule => ({
+  name: 'embedding_sum',
+  appliesTo: (node) => node.kind === 'embedding',
+  backward: (_node, { r }) => [tf.sum(r, -1)],
+});

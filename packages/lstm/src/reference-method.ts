@@ -5,9 +5,9 @@
  * Other 'lrp' params go to the runner this one replaces.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lrp, MethodNotAvailable, ruleByName, type Explanation, type MethodRunner } from '@xai/core';
+import { lrp, MethodNotAvailable, ruleByName, type Explanation, type MethodRunner, type RuleSpec } from '@xai/core';
 import { relevanceAtEmbedding } from './embedding-node.js';
-import { withRecurrentRule } from './recurrent-rule.js';
+import { recurrentComposite } from './recurrent-rule.js';
 
 export function embeddingReferenceRunner(previousRunner: () => MethodRunner | undefined): MethodRunner {
   return (model, input, target, params) => {
@@ -19,7 +19,8 @@ export function embeddingReferenceRunner(previousRunner: () => MethodRunner | un
     }
     if (!params.rule) throw new MethodNotAvailable('relevance at the embedding output needs params.rule (the rule of the Dense layers)');
     const recurrent = { epsilon: params.epsilon ?? params.rule.epsilon, biasFactor: (params.bias_factor ?? 0) as 0 | 1 };
-    const e = withRecurrentRule(recurrent, () => lrp(model, input, { target, rule: ruleByName(params.rule), keepNodeRelevance: true }));
+    const composite = recurrentComposite(ruleByName(params.rule as RuleSpec), recurrent);
+    const e = lrp(model, input, { target, composite, keepNodeRelevance: true });
     let relevance: tf.Tensor;
     let logits: tf.Tensor;
     try {

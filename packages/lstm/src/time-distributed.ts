@@ -15,7 +15,7 @@ export class FoldTimeNode extends GraphNode {
     return x!.reshape([-1, ...x!.shape.slice(2)]);
   }
 
-  backward([x]: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  override vjp([x]: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [r.reshape(x!.shape)];
   }
 
@@ -32,7 +32,7 @@ export class UnfoldTimeNode extends GraphNode {
     return y!.reshape([x!.shape[0]!, x!.shape[1]!, ...y!.shape.slice(1)]);
   }
 
-  backward([y]: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): (tf.Tensor | null)[] {
+  override vjp([y]: tf.Tensor[], _output: tf.Tensor, r: tf.Tensor): (tf.Tensor | null)[] {
     return [r.reshape(y!.shape), null];
   }
 

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { epsilon, initBackend, lrp, type XaiModel } from '@xai/core';
-import { withRecurrentRule, type InitialStateReport, type RecurrentRuleOptions } from '../src/index.js';
+import { epsilon, explain as explainWith, initBackend, lrp, type XaiModel } from '@xai/core';
+import { recurrentComposite, recurrentRule, type InitialStateReport, type RecurrentRuleOptions } from '../src/index.js';
 import { explainable, expectClose, seededInput, seededTokens, seedWeights, sum } from './helpers.js';
 import { forwardRef, hardSigmoid, lrpRef, sigmoid, type Kind, type Mat, type RefWeights } from './reference-rnn.js';
 
@@ -23,7 +23,7 @@ function seq(layers: tf.layers.Layer[], seed: number): tf.Sequential {
 /** Runs LRP with recurrent rule options, collecting the initial-state reports (summed per sample). */
 function explain(xm: XaiModel, x: tf.Tensor, target: number, options: RecurrentRuleOptions, denseRule = epsilon(0)) {
   const reports: InitialStateReport[] = [];
-  const e = withRecurrentRule({ ...options, onInitialState: (r) => reports.push(r) }, () => lrp(xm, x, { target, rule: denseRule }));
+  const e = lrp(xm, x, { target, composite: recurrentComposite(denseRule, { ...options, onInitialState: (r) => reports.push(r) }) });
   const batch = x.shape[0]!;
   const initial = Array.from({ length: batch }, (_, b) => sum(reports.map((r) => r.relevance[b]!)));
   return { e, initial, reports };
@@ -206,10 +206,31 @@ describe('recurrent LRP rules', () => {
       expect(run({ epsilon: 0.5, layers: { rnn: { epsilon: 1e-3 } } }).r).toEqual(base.r);
     });
 
+    it('lives in the explanation: two explanations with different recurrent rules run at the same time', async () => {
+      const narrow = recurrentComposite(epsilon(0), { epsilon: 1e-3 });
+      const wide = recurrentComposite(epsilon(0), { epsilon: 0.5 });
+      const alone = [narrow, wide].map((composite) => {
+        const e = lrp(model, tokens, { target: 0, composite });
+        const r = Array.from(e.relevance.dataSync());
+        e.dispose();
+        return r;
+      });
+      // SmoothGrad with σ = 0 reproduces its base; its batches interleave the two explanations.
+      const request = (composite: typeof narrow) =>
+        explainWith(model, tokens, { method: 'smoothgrad', base: 'lrp', baseOptions: { composite }, noiseLevel: 0, samples: 4, batchSize: 1, target: 0 });
+      const both = await Promise.all([request(narrow), request(wide)]);
+      both.forEach((e, i) => {
+        const r = Array.from(e.relevance.dataSync());
+        r.forEach((v, k) => expect(v).toBeCloseTo(alone[i]![k]!, 5));
+        e.dispose();
+      });
+      expect(Math.max(...alone[0]!.map((v, k) => Math.abs(v - alone[1]![k]!)))).toBeGreaterThan(1e-4);
+    });
+
     it('rejects invalid options by name', () => {
-      expect(() => withRecurrentRule({ biasFactor: 2 as 0 }, () => 0)).toThrow(/biasFactor must be 0 or 1/);
-      expect(() => withRecurrentRule({ epsilon: -1 }, () => 0)).toThrow(/epsilon must be/);
-      expect(() => withRecurrentRule({ layers: { rnn: { epsilon: Number.NaN } } }, () => 0)).toThrow(/layer 'rnn'/);
+      expect(() => recurrentRule({ biasFactor: 2 as 0 })).toThrow(/biasFactor must be 0 or 1/);
+      expect(() => recurrentRule({ epsilon: -1 })).toThrow(/epsilon must be/);
+      expect(() => recurrentRule({ layers: { rnn: { epsilon: Number.NaN } } })).toThrow(/layer 'rnn'/);
     });
   });
 });

@@ -1,8 +1,8 @@
 /** Explanations do not leak tensors, however often they run; disposing the model frees the plugin's own tensors. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gradient, initBackend, integratedGradients, lrp } from '@xai/core';
-import { relevanceAtEmbedding, withRecurrentRule } from '../src/index.js';
+import { compositeByName, gradient, initBackend, integratedGradients, lrp } from '@xai/core';
+import { recurrentComposite, relevanceAtEmbedding } from '../src/index.js';
 import { explainable, seededInput, seededTokens, seedWeights } from './helpers.js';
 
 describe('tensor memory', () => {
@@ -22,7 +22,7 @@ describe('tensor memory', () => {
     const xm = explainable(model);
     const ids = seededTokens(2, 6, 12, 82, [0, 2]);
     const round = () => {
-      withRecurrentRule({ biasFactor: 1, onInitialState: () => undefined }, () => lrp(xm, ids, { target: 1 })).dispose();
+      lrp(xm, ids, { target: 1, composite: recurrentComposite(compositeByName('epsilon_plus'), { biasFactor: 1, onInitialState: () => undefined }) }).dispose();
       const e = lrp(xm, ids, { target: 0, keepNodeRelevance: true });
       expect(relevanceAtEmbedding(xm.graph, e.nodeRelevance).shape).toEqual([2, 6, 4]);
       e.dispose();

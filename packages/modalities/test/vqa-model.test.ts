@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { epsilon, explain, initBackend, loadModel, lrp, modelLoadHandler, XaiModel } from '@xai/core';
 import { relevanceMassAccuracy, relevanceRankAccuracy } from '@xai/eval';
-import { registerLstmPlugin, withRecurrentRule } from '@xai/lstm';
+import { recurrentComposite, registerLstmPlugin } from '@xai/lstm';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -62,7 +62,7 @@ describe('two inputs, one backward pass', () => {
     }
     const unbiased = XaiModel.fromLayersModel(layers, { workers: false });
     const x = inputs(0, 4);
-    const result = withRecurrentRule({ epsilon: 1e-9 }, () => lrp(unbiased, x, { rule: epsilon(1e-9) }));
+    const result = lrp(unbiased, x, { composite: recurrentComposite(epsilon(1e-9), { epsilon: 1e-9 }) });
     try {
       expect(result.relevances.map((r) => r.shape)).toEqual([[4, 48, 48, 3], [4, QUESTION_LENGTH]]);
       const image = result.relevances[0]!.sum([1, 2, 3]).arraySync() as number[];

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { compositeByName, COMPOSITE_NAMES, initBackend, loadModel, resolveRules } from '@xai/core';
+import { compositeByName, compositeNames, initBackend, loadModel, resolveRules } from '@xai/core';
 
 export function layersCommand(program: Command): void {
   program
     .command('layers')
     .description('list the graph nodes of a model and the rule each linear layer gets under a composite')
     .argument('<model>', 'model.json or a folder holding it')
-    .option('--composite <name>', `composite preset (${COMPOSITE_NAMES.join(', ')})`, 'epsilon_gamma_box')
+    .option('--composite <name>', `composite preset (${compositeNames().join(', ')})`, 'epsilon_gamma_box')
     .action(async (path: string, opts: { composite: string }) => {
       await initBackend();
       const model = await loadModel(path);

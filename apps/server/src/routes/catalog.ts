@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { COMPOSITE_NAMES, METHOD_FAMILIES, methodCatalog } from '@xai/core';
+import { compositeNames, METHOD_FAMILIES, methodCatalog } from '@xai/core';
 import { METRIC_CATEGORIES, metricCatalog } from '@xai/eval';
 import { modalityCatalog } from '@xai/modalities';
 import { errors, Open } from '../schemas.js';
@@ -42,7 +42,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Open('methods', { methods: Type.Array(Open('a method')), families: Open('family → description'), composites: Type.Array(Type.String()) }), ...errors() },
       },
     },
-    async () => ({ methods: methodCatalog(), families: METHOD_FAMILIES, composites: [...COMPOSITE_NAMES] }),
+    async () => ({ methods: methodCatalog(), families: METHOD_FAMILIES, composites: compositeNames() }),
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { COMPOSITE_NAMES } from '@xai/core';
+import { compositeNames } from '@xai/core';
 import { adapterByName } from '@xai/modalities';
 import { inspect } from '../context.js';
 import { badRequest, conflict, HttpError, notFound } from '../errors.js';
@@ -11,7 +11,7 @@ import { isPlainObject, isStringList, jsonField, receiveUpload, uploadLimits } f
 import { DEFAULT_COMPOSITE, modelDetail, modelSummary } from '../views.js';
 import type { ModelInfo } from '../worker/task-types.js';
 
-const CompositeQuery = Type.Object({ composite: Type.Optional(Type.String({ description: `composite preset for the layer table (${COMPOSITE_NAMES.join(', ')}); default ${DEFAULT_COMPOSITE}` })) });
+const CompositeQuery = Type.Object({ composite: Type.Optional(Type.String({ description: `composite preset for the layer table (${compositeNames().join(', ')}); default ${DEFAULT_COMPOSITE}` })) });
 
 /** Models: upload (model.json + shards, or a .zip), list, get with the layer table, delete. */
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -41,7 +41,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (upload.files.length === 0) throw badRequest('no files: send model.json and its weight shards, or one .zip');
         const f = upload.fields;
         const composite = f.composite || DEFAULT_COMPOSITE;
-        if (!(COMPOSITE_NAMES as readonly string[]).includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${COMPOSITE_NAMES.join(', ')}`);
+        if (!compositeNames().includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${compositeNames().join(', ')}`);
         const modality = f.modality ? adapterByName(f.modality) : undefined;
         const classNames = jsonField(f, 'classNames', isStringList, 'a JSON list of strings');
         const decodeOptions = clientDecodeOptions(modality?.options, jsonField(f, 'decodeOptions', isPlainObject, 'a JSON object'), 'decodeOptions');

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { COMPOSITE_NAMES, compositeByName, loadModel, resolveRules, type XaiModel } from '@xai/core';
+import { compositeNames, compositeByName, loadModel, resolveRules, type XaiModel } from '@xai/core';
 import { adapterByName, modelInputSpecs, type InputFile } from '@xai/modalities';
 import { assembleUpload, storeUpload } from './model-upload.js';
 import { initWorker, outcome } from './runtime.js';
@@ -18,7 +18,7 @@ function ruleText(rule: { name: string; params?: Readonly<Record<string, unknown
 export function describeModel(model: XaiModel, ignoredFiles: string[] = []): ModelInfo {
   const layers: LayerNode[] = model.graph.nodes.map((n) => ({ node: n.name, layer: n.layerName, class: n.layerClass, kind: n.kind }));
   const rules: ModelInfo['rules'] = {};
-  for (const name of COMPOSITE_NAMES) {
+  for (const name of compositeNames()) {
     try {
       const resolved = resolveRules(model.graph, compositeByName(name));
       rules[name] = { rules: Object.fromEntries([...resolved].map(([node, rule]) => [node.name, ruleText(rule)])) };

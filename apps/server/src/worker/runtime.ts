@@ -1,4 +1,4 @@
-import { CancelledError, initBackend, loadModel, XaiError, type XaiModel } from '@xai/core';
+import { CancelledError, initBackend, loadModel, loadPlugins, XaiError, type XaiModel } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
 import * as tf from '@tensorflow/tfjs';
 import type { Outcome, TaskError } from './task-types.js';
@@ -12,6 +12,7 @@ let ready: Promise<unknown> | null = null;
 export function initWorker(): Promise<unknown> {
   ready ??= (async () => {
     registerLstmPlugin();
+    await loadPlugins(); // XAI_PLUGINS: the same rules and composites as the main thread
     await initBackend(process.env.XAI_BACKEND || 'wasm');
   })();
   return ready;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { compositeByName, ruleByName } from '../composites.js';
+import { compositeByName } from '../composites/index.js';
+import { ruleByName } from '../rules/registry.js';
 import { gradient, gradientXInput, lrp, type Explanation } from '../engine/explain-lrp.js';
 import { integratedGradients } from '../methods/integrated-gradients.js';
 import { occlusion } from '../methods/occlusion.js';

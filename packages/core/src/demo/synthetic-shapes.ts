@@ -7,9 +7,6 @@
 
 import { mulberry32 } from '../random/mulberry32.js';
 
-// Kept only until methods/lime.ts and methods/smoothgrad.ts import it from '../random/mulberry32.js'
-// (those files belong to the engine change of issue 16).
-export { mulberry32 };
 
 export const IMAGE_SIZE = 32;
 export const CHANNELS = 3;

@@ -1,12 +1,11 @@
-import type * as tf from '@tensorflow/tfjs';
-import { compositeByName, resolveRules, uniformComposite, type Composite } from '../composites.js';
+import * as tf from '@tensorflow/tfjs';
+import { compositeByName, ruleMap, uniformComposite, type Composite } from '../composites/index.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
-import type { LinearNode } from '../nodes/linear-node.js';
-import { gradientRule } from '../rules/gradient.js';
-import type { LinearRule } from '../rules/rule.js';
+import type { Rule } from '../rules/rule.js';
 import type { Bound } from '../rules/zbox.js';
 import { batchInputs, type ModelInput } from './inputs.js';
-import { propagate, type PropagationRequest } from './propagate.js';
+import { explainedTensor, propagateGraph, resolveTargets } from './propagate.js';
 
 export interface ExplainOptions {
   /** Class index per sample, or one for the whole batch; default the arg-max. */
@@ -18,10 +17,10 @@ export interface ExplainOptions {
 }
 
 export interface LrpOptions extends ExplainOptions {
-  /** A composite or a preset name; default 'epsilon_plus'. Ignored when `rule` is given. */
+  /** A composite or a registered composite's name; default 'epsilon_plus'. Ignored when `rule` is given. */
   readonly composite?: Composite | string;
-  /** One rule for every linear layer. */
-  readonly rule?: LinearRule;
+  /** One rule for every node it applies to (other nodes keep their kind's default). */
+  readonly rule?: Rule;
   /** Input bounds for z^B in 'epsilon_gamma_box'. */
   readonly low?: Bound;
   readonly high?: Bound;
@@ -40,29 +39,54 @@ export interface Explanation {
   dispose(): void;
 }
 
-function run(model: XaiModel, input: ModelInput, options: ExplainOptions, request: Pick<PropagationRequest, 'mode' | 'seed' | 'ruleFor' | 'reluBackward'>): Explanation {
+/** The composite an LRP call uses. */
+export function compositeFor(options: LrpOptions): Composite {
+  if (options.rule) return uniformComposite(options.rule);
+  const c = options.composite ?? 'epsilon_plus';
+  return typeof c === 'string' ? compositeByName(c, { low: options.low, high: options.high }) : c;
+}
+
+/** Removes the batch axis again from results of an unbatched call. */
+export const unbatch = (unbatched: boolean) => (t: tf.Tensor): tf.Tensor => {
+  if (!unbatched) return t;
+  const s = t.squeeze([0]);
+  t.dispose();
+  return s;
+};
+
+/**
+ * Explains the target logit(s) with a composite: one propagation from the explained output,
+ * seeded with one-hot(target) × logit (or one-hot(target) for gradient composites).
+ */
+export function explainWithComposite(model: XaiModel, input: ModelInput, options: ExplainOptions, composite: Composite): Explanation {
+  const rules = ruleMap(model.graph, composite); // names any layer left without a rule
   const { tensors, unbatched } = batchInputs(model.graph, input);
-  try {
-    const result = propagate(model.graph, {
-      ...request,
-      inputs: tensors,
-      head: model.headIndex(options.output),
-      targets: options.target,
-      keepNodeRelevance: options.keepNodeRelevance,
+  const head = model.headIndex(options.output);
+  const headName = model.graph.outputNames[head]!;
+  let targets: number[] = [];
+  const seed = (logits: tf.Tensor) => {
+    if (logits.rank !== 2) throw new InvalidArgumentError(`output '${headName}' has shape [${logits.shape}]; explanations need [batch, classes]`);
+    targets = resolveTargets(logits, options.target, headName);
+    return tf.tidy(() => {
+      const onehot = tf.oneHot(tf.tensor1d(targets, 'int32'), logits.shape[1]!).toFloat();
+      return composite.seed === 'onehot' ? onehot : tf.mul(onehot, logits);
     });
-    const strip = (t: tf.Tensor) => {
-      if (!unbatched) return t;
-      const s = t.squeeze([0]);
-      t.dispose();
-      return s;
-    };
-    const relevances = result.relevance.map(strip);
-    const logits = strip(result.logits);
+  };
+  try {
+    const result = propagateGraph(model.graph, {
+      inputs: tensors,
+      from: explainedTensor(model.graph, head),
+      seed,
+      ruleFor: (node) => rules.get(node)!,
+      keep: options.keepNodeRelevance ? 'all' : undefined,
+    });
+    const relevances = result.relevance.map(unbatch(unbatched));
+    const logits = unbatch(unbatched)(result.activation);
     return {
       relevance: relevances[0]!,
       relevances,
       logits,
-      targets: result.targets,
+      targets,
       nodeRelevance: result.nodeRelevance,
       dispose() {
         relevances.forEach((t) => t.dispose());
@@ -75,36 +99,24 @@ function run(model: XaiModel, input: ModelInput, options: ExplainOptions, reques
   }
 }
 
-
-/** The composite an LRP call uses. */
-export function compositeFor(options: LrpOptions): Composite {
-  if (options.rule) return uniformComposite(options.rule);
-  const c = options.composite ?? 'epsilon_plus';
-  return typeof c === 'string' ? compositeByName(c, { low: options.low, high: options.high }) : c;
-}
-
 /** Layer-wise Relevance Propagation of the target logit(s) back to the input(s). */
 export function lrp(model: XaiModel, input: ModelInput, options: LrpOptions = {}): Explanation {
-  const rules = resolveRules(model.graph, compositeFor(options)); // names any layer left without a rule
-  return run(model, input, options, { mode: 'lrp', seed: 'logit', ruleFor: (node) => rules.get(node as LinearNode)! });
+  return explainWithComposite(model, input, options, compositeFor(options));
 }
 
-/** ∂ logit_target / ∂ input, computed by the same engine (no autodiff). */
+/** ∂ logit_target / ∂ input: the `gradient` composite (every node's vector–Jacobian product, no autodiff). */
 export function gradient(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
-  const rule = gradientRule();
-  return run(model, input, options, { mode: 'gradient', seed: 'onehot', ruleFor: () => rule });
+  return explainWithComposite(model, input, options, compositeByName('gradient'));
 }
 
-/** Guided backpropagation (Springenberg et al. 2015): the gradient, with ReLUs passing only positive gradients where their input was positive. */
+/** Guided backpropagation (Springenberg et al. 2015): the `guided_backprop` composite. */
 export function guidedBackprop(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
-  const rule = gradientRule();
-  return run(model, input, options, { mode: 'gradient', seed: 'onehot', ruleFor: () => rule, reluBackward: 'guided' });
+  return explainWithComposite(model, input, options, compositeByName('guided_backprop'));
 }
 
-/** Deconvnet (Zeiler & Fergus 2014): the gradient, with ReLUs passing only positive gradients, whatever their input. */
+/** Deconvnet (Zeiler & Fergus 2014): the `deconvnet` composite. */
 export function deconvnet(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
-  const rule = gradientRule();
-  return run(model, input, options, { mode: 'gradient', seed: 'onehot', ruleFor: () => rule, reluBackward: 'deconvnet' });
+  return explainWithComposite(model, input, options, compositeByName('deconvnet'));
 }
 
 /** Gradient ⊙ input. */

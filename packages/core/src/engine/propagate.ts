@@ -1,35 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors.js';
+import { localExecutor, type LinearExecutor } from '../executors/linear-executor.js';
+import { WorkerExecutor } from '../executors/worker/worker-executor.js';
 import { nonNegativeTensors, producers, type ModelGraph } from '../graph/graph.js';
-import type { BackwardContext, GraphNode, PropagationMode } from '../graph/node.js';
+import type { GraphNode } from '../graph/node.js';
 import { ActivationNode } from '../nodes/activation-node.js';
-import { LinearNode } from '../nodes/linear-node.js';
-import { DenominatorSchedule } from './prefetch/schedule.js';
-import type { LinearRule } from '../rules/rule.js';
+import { isLinearRule, type Rule, type RuleContext } from '../rules/rule.js';
 
-export interface PropagationRequest {
+/** The seed at the starting tensor: a tensor shaped like it, or made from its activation. */
+export type Seed = tf.Tensor | ((activation: tf.Tensor) => tf.Tensor);
+
+export interface GraphPropagation {
   /** Batched inputs, one per model input. */
   readonly inputs: readonly tf.Tensor[];
-  /** Which output head to explain (index into the graph outputs). */
-  readonly head: number;
-  /** Target class per sample (or one for all); default: the arg-max of each sample. */
-  readonly targets?: number | readonly number[];
-  readonly mode: PropagationMode;
-  /** LRP starts from one-hot(target) × logit, gradients from one-hot(target). */
-  readonly seed: 'logit' | 'onehot';
-  readonly ruleFor: BackwardContext['ruleFor'];
-  /** Gradient mode: guided backprop or deconvnet treatment of ReLUs. */
-  readonly reluBackward?: BackwardContext['reluBackward'];
-  /** Keep the relevance at every node's output (keyed by node name). */
-  readonly keepNodeRelevance?: boolean;
+  /** The graph tensor the seed is placed on (an output, or any node's output). */
+  readonly from: number;
+  readonly seed: Seed;
+  /** The rule of every node (see `ruleMap`). */
+  readonly ruleFor: (node: GraphNode) => Rule;
+  /** Keep the relevance at these nodes' outputs (node names), or at every node's ('all'). */
+  readonly keep?: 'all' | ReadonlySet<string>;
 }
 
-export interface PropagationResult {
+export interface GraphPropagationResult {
   /** Relevance (or gradient) per model input, each shaped like that input. */
   readonly relevance: tf.Tensor[];
-  /** The explained output head before any softmax, [batch, classes]. */
-  readonly logits: tf.Tensor;
-  readonly targets: number[];
+  /** The activation the seed was placed on (a copy). */
+  readonly activation: tf.Tensor;
   readonly nodeRelevance?: Map<string, tf.Tensor>;
 }
 
@@ -51,7 +48,7 @@ function argMax(logits: tf.Tensor): number[] {
 }
 
 /** Target class per sample: given (one or per sample) or the arg-max; checked against the classes. */
-export function resolveTargets(logits: tf.Tensor, targets: PropagationRequest['targets'], headName: string): number[] {
+export function resolveTargets(logits: tf.Tensor, targets: number | readonly number[] | undefined, headName: string): number[] {
   const [batch, classes] = logits.shape as [number, number];
   const list = targets === undefined
     ? argMax(logits)
@@ -75,15 +72,20 @@ export function explainedLogits(graph: ModelGraph, inputs: readonly tf.Tensor[],
   return logits;
 }
 
-/** Runs the graph, keeping every node's output; `after` sees each node's inputs and output. */
+/**
+ * Runs the graph, keeping every node's output; `after` sees each node's inputs and output.
+ * `until` stops after the node producing that tensor (the nodes after it are not needed).
+ */
 export function forwardAll(
   graph: ModelGraph,
   inputs: readonly tf.Tensor[],
   after?: (node: GraphNode, inputs: tf.Tensor[], output: tf.Tensor) => void,
+  until?: number,
 ): Map<number, tf.Tensor> {
   const values = new Map<number, tf.Tensor>(graph.inputs.map((id, i) => [id, inputs[i]!]));
   try {
     for (const node of graph.nodes) {
+      if (until !== undefined && values.has(until)) break;
       const ins = node.inputs.map((t) => values.get(t)!);
       const out = node.forward(ins);
       values.set(node.output, out);
@@ -96,43 +98,52 @@ export function forwardAll(
   return values;
 }
 
+/** The seed tensor for an activation, checked against its shape. */
+function seedFor(seed: Seed, activation: tf.Tensor): tf.Tensor {
+  const s = typeof seed === 'function' ? seed(activation) : tf.clone(seed);
+  if (s.size !== activation.size) {
+    const shape = s.shape;
+    s.dispose();
+    throw new InvalidArgumentError(`the seed has shape [${shape}], the activation it starts from [${activation.shape}]`);
+  }
+  if (s.shape.join() === activation.shape.join()) return s;
+  const reshaped = s.reshape(activation.shape);
+  s.dispose();
+  return reshaped;
+}
+
 /**
- * One explanation: forward once keeping activations, seed the explained output, then walk the
- * nodes in reverse topological order; a tensor read by several nodes sums what they send back.
+ * One propagation: forward once keeping activations, place the seed on tensor `from`, then walk the
+ * nodes before it in reverse topological order, each handing the relevance of its output to its
+ * inputs by the rule it was given; a tensor read by several nodes sums what they send back.
  */
-export function propagate(graph: ModelGraph, request: PropagationRequest): PropagationResult {
+export function propagateGraph(graph: ModelGraph, request: GraphPropagation): GraphPropagationResult {
   const nonNegative = nonNegativeTensors(graph);
-  const schedule = request.mode === 'lrp' ? DenominatorSchedule.start() : null;
+  const executor: LinearExecutor = WorkerExecutor.start() ?? localExecutor;
   let values: Map<number, tf.Tensor>;
   try {
-    values = forwardAll(graph, request.inputs, schedule ? (node, ins, out) => {
-      if (node instanceof LinearNode) schedule.afterForward(node, ins[0]!, out, request.ruleFor(node), nonNegative.has(node.inputs[0]!));
-    } : undefined);
+    values = forwardAll(graph, request.inputs, executor.afterForward ? (node, ins, out) => {
+      const op = node.linearOp();
+      const rule = op ? request.ruleFor(node) : null;
+      if (op && rule && isLinearRule(rule)) executor.afterForward!(op, ins[0]!, out, rule, nonNegative.has(node.inputs[0]!));
+    } : undefined, request.from);
   } catch (err) {
-    schedule?.finish();
+    executor.finish();
     throw err;
   }
   const relevance = new Map<number, tf.Tensor>();
-  const nodeRelevance = request.keepNodeRelevance ? new Map<string, tf.Tensor>() : undefined;
+  const keep = request.keep;
+  const nodeRelevance = keep ? new Map<string, tf.Tensor>() : undefined;
   try {
-    const headId = explainedTensor(graph, request.head);
-    const logits = values.get(headId)!;
-    if (logits.rank !== 2) {
-      throw new InvalidArgumentError(`output '${graph.outputNames[request.head]}' has shape [${logits.shape}]; explanations need [batch, classes]`);
-    }
-    const targets = resolveTargets(logits, request.targets, graph.outputNames[request.head]!);
-    relevance.set(headId, tf.tidy(() => {
-      const onehot = tf.oneHot(tf.tensor1d(targets, 'int32'), logits.shape[1]!).toFloat();
-      return request.seed === 'logit' ? tf.mul(onehot, logits) : onehot;
-    }));
-
-    const ctx: BackwardContext = {
-      mode: request.mode,
-      reluBackward: request.reluBackward,
-      ruleFor: request.ruleFor,
+    const activation = values.get(request.from);
+    if (!activation) throw new InvalidArgumentError(`tensor ${request.from} is not computed by the graph`);
+    relevance.set(request.from, seedFor(request.seed, activation));
+    const ctx: RuleContext = {
       isNonNegative: (id) => nonNegative.has(id),
-      prefetched: schedule ? (node) => schedule.forNode(node) : undefined,
-      linearBackward: schedule ? (op, s, kernel, shape) => schedule.backward(op, s, kernel, shape) : undefined,
+      linearMap: (node) => {
+        const op = node.linearOp();
+        return op ? executor.map(op) : null;
+      },
     };
     const accumulate = (id: number, r: tf.Tensor) => {
       const prev = relevance.get(id);
@@ -146,30 +157,35 @@ export function propagate(graph: ModelGraph, request: PropagationRequest): Propa
       const r = relevance.get(node.output);
       if (!r) continue;
       const inputs = node.inputs.map((t) => values.get(t)!);
-      const sent = backwardNode(node, inputs, values.get(node.output)!, r, ctx);
+      const sent = backwardNode(node, request.ruleFor(node), inputs, values.get(node.output)!, r, ctx);
       sent.forEach((ri, i) => ri && accumulate(node.inputs[i]!, ri));
       relevance.delete(node.output);
-      if (nodeRelevance) nodeRelevance.set(node.name, r);
+      if (nodeRelevance && (keep === 'all' || (keep as ReadonlySet<string>).has(node.name))) nodeRelevance.set(node.name, r);
       else r.dispose();
     }
     // An input nothing flows to (e.g. integer token ids under gradient propagation) gets float32 zeros.
     const result = graph.inputs.map((id, i) => relevance.get(id) ?? tf.zeros(request.inputs[i]!.shape));
     relevance.clear();
-    return { relevance: result, logits: tf.clone(logits), targets, nodeRelevance };
+    return { relevance: result, activation: tf.clone(activation), nodeRelevance };
+  } catch (err) {
+    nodeRelevance?.forEach((t) => t.dispose());
+    throw err;
   } finally {
-    schedule?.finish();
+    executor.finish();
     for (const t of relevance.values()) t.dispose();
     for (const [id, t] of values) if (!graph.inputs.includes(id)) t.dispose();
   }
 }
 
-function backwardNode(node: GraphNode, inputs: tf.Tensor[], output: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): (tf.Tensor | null)[] {
+/** One node's backward step under its rule (linear rules see the node's linear map through the executor). */
+function backwardNode(node: GraphNode, rule: Rule, inputs: tf.Tensor[], output: tf.Tensor, r: tf.Tensor, ctx: RuleContext): (tf.Tensor | null)[] {
   try {
-    return node.backward(inputs, output, r, ctx);
+    if (!isLinearRule(rule)) return rule.backward(node, { inputs, output, r }, ctx);
+    const map = ctx.linearMap(node);
+    if (!map) throw new InvalidArgumentError(`rule '${rule.name}' applies to linear layers; layer '${node.layerName}' (${node.layerClass}) is a ${node.kind} node`);
+    return [rule.propagate(map, { x: inputs[0]!, z: output, r, nonNegativeInput: ctx.isNonNegative(node.inputs[0]!) })];
   } catch (err) {
     if (err instanceof InvalidArgumentError) throw err;
     throw new Error(`propagation through layer '${node.layerName}' (${node.layerClass}) failed: ${(err as Error).message}`, { cause: err });
   }
 }
-
-export type { LinearRule };

@@ -1,6 +1,6 @@
 /** Converters for the Keras layers core supports. Plugins add more through `registerLayer`. */
 import * as tf from '@tensorflow/tfjs';
-import { ActivationNode, activationFunction, SUPPORTED_ACTIVATIONS } from '../nodes/activation-node.js';
+import { ActivationNode, activationFunction, supportedActivations } from '../nodes/activation-node.js';
 import { AffineNode } from '../nodes/affine-node.js';
 import { LinearNode, type LinearFamily } from '../nodes/linear-node.js';
 import { AddNode, ConcatenateNode } from '../nodes/merge-nodes.js';
@@ -35,7 +35,7 @@ function geometry(ctx: ConversionContext, rank: number, sizeKey: string, strides
 /** Element-wise activation node for a Keras activation name (or null for 'linear' when fused). */
 function activationNode(ctx: ConversionContext, name: string, input: number, output: number, nodeName: string, params = {}): ActivationNode {
   const fn = activationFunction(name, params);
-  if (!fn) ctx.unsupported(`activation '${name}'; supported activations: ${SUPPORTED_ACTIVATIONS.join(', ')}`);
+  if (!fn) ctx.unsupported(`activation '${name}'; supported activations: ${supportedActivations().join(', ')}`);
   const clipped = (params as { maxValue?: number | null }).maxValue !== undefined && (params as { maxValue?: number | null }).maxValue !== null;
   return new ActivationNode(nodeName, ctx.name, ctx.className, [input], output, name, fn, clipped);
 }

@@ -27,7 +27,7 @@ export class FixedInputNode extends GraphNode {
     return tf.tile(this.sample, [batch, ...Array(this.sample.rank - 1).fill(1)]);
   }
 
-  backward(): (tf.Tensor | null)[] {
+  override vjp(): (tf.Tensor | null)[] {
     return [null];
   }
 

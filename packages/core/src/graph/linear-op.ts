@@ -10,17 +10,10 @@ export interface ParamModifier {
 
 export const identityParams: ParamModifier = { key: 'identity', apply: (p) => p };
 
-/** What a linear op computes, without its parameters: enough to rebuild it in a worker thread. */
-export type LinearOpSpec =
-  | { readonly kind: 'dense' }
-  | { readonly kind: 'conv'; readonly geometry: WindowGeometry }
-  | { readonly kind: 'depthwise'; readonly geometry: WindowGeometry };
+const disposeListeners = new Set<(op: LinearOp) => void>();
 
-let nextUid = 1;
-const disposeListeners = new Set<(uid: number) => void>();
-
-/** Called with an op's uid when it is disposed (lets worker threads drop their parameter copies). */
-export function onLinearOpDispose(listener: (uid: number) => void): void {
+/** Called with an op when it is disposed (lets executors drop their copies of its parameters). */
+export function onLinearOpDispose(listener: (op: LinearOp) => void): void {
   disposeListeners.add(listener);
 }
 
@@ -31,8 +24,6 @@ export function onLinearOpDispose(listener: (uid: number) => void): void {
 export abstract class LinearOp {
   private readonly kernels = new Map<string, tf.Tensor>();
   private readonly biases = new Map<string, tf.Tensor | null>();
-  /** Process-unique id. */
-  readonly uid = nextUid++;
 
   constructor(
     readonly kernel: tf.Tensor,
@@ -44,7 +35,6 @@ export abstract class LinearOp {
   abstract forward(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor;
   /** Transpose applied to s; `inputShape` is the shape of x (with batch axis). */
   abstract backward(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[]): tf.Tensor;
-  abstract spec(): LinearOpSpec;
   /** The kernel axis of input channels, along which term kernels can be stacked (null: cannot). */
   abstract inputChannelAxis(): number | null;
 
@@ -68,7 +58,7 @@ export abstract class LinearOp {
 
   /** Releases cached parameter variants (and the parameters themselves when owned). */
   dispose(): void {
-    for (const listener of disposeListeners) listener(this.uid);
+    for (const listener of disposeListeners) listener(this);
     for (const t of this.kernels.values()) t.dispose();
     for (const t of this.biases.values()) t?.dispose();
     for (const t of this.derived.values()) t.dispose();
@@ -113,9 +103,6 @@ export abstract class LinearOp {
 }
 
 export class DenseOp extends LinearOp {
-  spec(): LinearOpSpec {
-    return { kind: 'dense' };
-  }
   inputChannelAxis(): number {
     return 0;
   }
@@ -134,25 +121,6 @@ export class DenseOp extends LinearOp {
 export class ConvOp extends LinearOp {
   constructor(kernel: tf.Tensor, bias: tf.Tensor | null, readonly geometry: WindowGeometry, ownsParams = false) {
     super(kernel, bias, ownsParams);
-  }
-  /**
-   * Part of the transpose: only input channels [from, to). Lets two threads share one backward
-   * convolution (each computes some of the input channels).
-   */
-  backwardChannels(s: tf.Tensor, kernel: tf.Tensor, inputShape: readonly number[], from: number, to: number): tf.Tensor {
-    const part = this.kernelChannels(kernel, from, to);
-    const flipped = this.derivedKernel(part, 'transposed', ops.flipKernel);
-    return ops.convTranspose(s, flipped, this.geometry, inputShape.slice(1, -1));
-  }
-  /** The kernel's slice for input channels [from, to) (cached for cached kernels). */
-  kernelChannels(kernel: tf.Tensor, from: number, to: number): tf.Tensor {
-    const axis = kernel.rank - 2;
-    return this.derivedKernel(kernel, `channels ${from}:${to}`, (k) =>
-      tf.slice(k, k.shape.map((_, i) => (i === axis ? from : 0)), k.shape.map((d, i) => (i === axis ? to - from : d))),
-    );
-  }
-  spec(): LinearOpSpec {
-    return { kind: 'conv', geometry: this.geometry };
   }
   inputChannelAxis(): number {
     return this.kernel.rank - 2;
@@ -174,9 +142,6 @@ export class DepthwiseConvOp extends LinearOp {
   constructor(kernel: tf.Tensor, bias: tf.Tensor | null, readonly geometry: WindowGeometry, ownsParams = false) {
     super(kernel, bias, ownsParams);
   }
-  spec(): LinearOpSpec {
-    return { kind: 'depthwise', geometry: this.geometry };
-  }
   inputChannelAxis(): null {
     return null; // channels are not summed over: stacking would change the output
   }
@@ -189,17 +154,5 @@ export class DepthwiseConvOp extends LinearOp {
   }
   withParams(kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
     return new DepthwiseConvOp(kernel, bias, this.geometry, true);
-  }
-}
-
-/** Rebuilds an op from its spec and parameters (the op owns the parameters). */
-export function createLinearOp(spec: LinearOpSpec, kernel: tf.Tensor, bias: tf.Tensor | null): LinearOp {
-  switch (spec.kind) {
-    case 'dense':
-      return new DenseOp(kernel, bias, true);
-    case 'conv':
-      return new ConvOp(kernel, bias, spec.geometry, true);
-    case 'depthwise':
-      return new DepthwiseConvOp(kernel, bias, spec.geometry, true);
   }
 }

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { deconvnet } from '../engine/explain-lrp.js';
 import { onePassMethod } from './sync-method.js';
 
@@ -7,7 +8,7 @@ export const deconvnetMethod = onePassMethod(
     family: 'structure',
     description: 'deconvnet (Zeiler & Fergus 2014): ReLUs pass positive gradients whatever their input',
     wrappable: true,
-    options: { type: 'object', properties: {} },
+    options: Type.Object({}),
   },
   deconvnet,
 );

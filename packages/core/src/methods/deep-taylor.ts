@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { deepTaylor } from '../composites.js';
+import { deepTaylor } from '../composites/index.js';
 import { lrp, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
 import type { ModelInput } from '../engine/inputs.js';
 import type { XaiModel } from '../model.js';
 import type { Bound } from '../rules/zbox.js';
-import { BOUND_SCHEMA } from './lrp-method.js';
+import { Type } from 'typebox';
+import { bound } from './bounds.js';
 import { onePassMethod } from './sync-method.js';
 
 export interface DeepTaylorOptions extends ExplainOptions {
@@ -31,13 +32,10 @@ export const deepTaylorMethod = onePassMethod<DeepTaylorOptions>(
     family: 'structure',
     description: 'deep Taylor decomposition: z⁺ in hidden layers, z^B with input bounds at the first layer',
     wrappable: true,
-    options: {
-      type: 'object',
-      properties: {
-        low: { ...BOUND_SCHEMA, description: 'lowest input value (default: the minimum of the input)' },
-        high: { ...BOUND_SCHEMA, description: 'highest input value (default: the maximum of the input)' },
-      },
-    },
+    options: Type.Object({
+      low: Type.Optional(bound({ description: 'lowest input value (default: the minimum of the input)' })),
+      high: Type.Optional(bound({ description: 'highest input value (default: the maximum of the input)' })),
+    }),
   },
   deepTaylorDecomposition,
 );

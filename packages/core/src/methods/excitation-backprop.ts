@@ -1,4 +1,5 @@
-import { excitationBackprop } from '../composites.js';
+import { Type } from 'typebox';
+import { excitationBackprop } from '../composites/index.js';
 import { lrp, type ExplainOptions } from '../engine/explain-lrp.js';
 import { onePassMethod } from './sync-method.js';
 
@@ -9,7 +10,7 @@ export const excitationBackpropMethod = onePassMethod<ExplainOptions>(
     family: 'structure',
     description: 'excitation backprop (Zhang et al. 2016): marginal winning probabilities, z⁺ on every layer',
     wrappable: true,
-    options: { type: 'object', properties: {} },
+    options: Type.Object({}),
   },
   (model, input, options) => lrp(model, input, { ...options, composite: excitationBackprop() }),
 );

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
+import { Type, type Static } from 'typebox';
 import { gradient, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
 import type { ModelInput } from '../engine/inputs.js';
 import type { XaiModel } from '../model.js';
+import { stringEnum } from './option-schema.js';
 import { onePassMethod } from './sync-method.js';
 
-export interface SensitivityOptions extends ExplainOptions {
-  /** 'raw' gradient (default), its 'absolute' value, or its 'square' (sensitivity analysis). */
-  readonly postprocess?: 'raw' | 'absolute' | 'square';
-}
+const OPTIONS = Type.Object({
+  postprocess: Type.Optional(stringEnum(['raw', 'absolute', 'square'], { default: 'raw', description: 'raw gradient, its absolute value, or its square' })),
+});
+
+export type SensitivityOptions = Static<typeof OPTIONS> & ExplainOptions;
 
 /** Sensitivity analysis (Simonyan et al. 2014; Baehrens et al. 2010): ∂f/∂x, optionally |·| or (·)². */
 export function sensitivity(model: XaiModel, input: ModelInput, options: SensitivityOptions = {}): Explanation {
@@ -33,12 +36,7 @@ export const gradientMethod = onePassMethod<SensitivityOptions>(
     family: 'function',
     description: 'sensitivity: the gradient of the target logit with respect to the input',
     wrappable: true,
-    options: {
-      type: 'object',
-      properties: {
-        postprocess: { type: 'string', enum: ['raw', 'absolute', 'square'], default: 'raw', description: 'raw gradient, its absolute value, or its square' },
-      },
-    },
+    options: OPTIONS,
   },
   sensitivity,
 );

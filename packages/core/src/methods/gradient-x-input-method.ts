@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { gradientXInput } from '../engine/explain-lrp.js';
 import { onePassMethod } from './sync-method.js';
 
@@ -7,7 +8,7 @@ export const gradientXInputMethod = onePassMethod(
     family: 'function',
     description: 'gradient ⊙ input (Shrikumar et al. 2016)',
     wrappable: true,
-    options: { type: 'object', properties: {} },
+    options: Type.Object({}),
   },
   gradientXInput,
 );

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { guidedBackprop } from '../engine/explain-lrp.js';
 import { onePassMethod } from './sync-method.js';
 
@@ -7,7 +8,7 @@ export const guidedBackpropMethod = onePassMethod(
     family: 'structure',
     description: 'guided backpropagation (Springenberg et al. 2015): ReLUs pass positive gradients where their input was positive',
     wrappable: true,
-    options: { type: 'object', properties: {} },
+    options: Type.Object({}),
   },
   guidedBackprop,
 );

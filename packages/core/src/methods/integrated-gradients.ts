@@ -1,31 +1,32 @@
 import * as tf from '@tensorflow/tfjs';
+import { Type, type Static } from 'typebox';
 import { gradient, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
 import { MethodContext } from './method-context.js';
-import { quadrature, type QuadratureRule } from './quadrature.js';
+import { stringEnum } from './option-schema.js';
+import { quadrature } from './quadrature.js';
 import type { MethodDefinition } from './registry.js';
 
-export interface IntegratedGradientsOptions extends ExplainOptions {
-  /** Number of points on the path (default 20). */
-  readonly steps?: number;
-  /**
-   * Baseline: a number (constant input, default 0), 'blur' (the input blurred with `blurSigma`),
-   * or a tensor shaped like one sample.
-   */
-  readonly baseline?: number | 'blur' | tf.Tensor;
-  /** σ in elements of the Gaussian blur for the 'blur' baseline (default 5). */
-  readonly blurSigma?: number;
-  /**
-   * Where the path is evaluated: Riemann sums ('right': α = k/n, default; 'left'; 'midpoint') or
-   * 'gauss_legendre' nodes and weights (far fewer steps for the same accuracy on smooth models).
-   */
-  readonly riemann?: QuadratureRule;
-  /** Path points evaluated per batch (default 32). */
-  readonly batchSize?: number;
-}
+const OPTIONS = Type.Object({
+  steps: Type.Optional(Type.Integer({ minimum: 1, default: 20, description: 'points on the path' })),
+  riemann: Type.Optional(stringEnum(['right', 'left', 'midpoint', 'gauss_legendre'], { default: 'right', description: 'Riemann sum or Gauss–Legendre quadrature' })),
+  baseline: Type.Optional(
+    Type.Unsafe<number | 'blur' | tf.Tensor>({
+      anyOf: [{ type: 'number' }, { type: 'string', enum: ['blur'] }],
+      default: 0,
+      'x-tensor': true,
+      description: "a constant, 'blur' (the blurred input), or a tensor shaped like one sample",
+    }),
+  ),
+  blurSigma: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' baseline" })),
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, default: 32, description: 'path points per forward/backward pass' })),
+});
+
+/** Options of integrated gradients (the schema's descriptions say what each means). */
+export type IntegratedGradientsOptions = Static<typeof OPTIONS> & ExplainOptions;
 
 function baselineFor(x: tf.Tensor, options: IntegratedGradientsOptions): tf.Tensor {
   const b = options.baseline ?? 0;
@@ -114,26 +115,7 @@ export const integratedGradientsMethod: MethodDefinition = {
   family: 'function',
   description: 'integrated gradients (Sundararajan et al. 2017): gradients averaged along the path from a baseline',
   wrappable: true,
-  options: {
-    type: 'object',
-    properties: {
-      steps: { type: 'integer', minimum: 1, default: 20, description: 'points on the path' },
-      riemann: {
-        type: 'string',
-        enum: ['right', 'left', 'midpoint', 'gauss_legendre'],
-        default: 'right',
-        description: 'Riemann sum or Gauss–Legendre quadrature',
-      },
-      baseline: {
-        anyOf: [{ type: 'number' }, { type: 'string', enum: ['blur'] }],
-        default: 0,
-        'x-tensor': true,
-        description: "a constant, 'blur' (the blurred input), or a tensor shaped like one sample",
-      },
-      blurSigma: { type: 'number', exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' baseline" },
-      batchSize: { type: 'integer', minimum: 1, default: 32, description: 'path points per forward/backward pass' },
-    },
-  },
+  options: OPTIONS,
   cost: (o) => ({ passes: o.steps as number, batch: Math.min(o.batchSize as number, o.steps as number), passesOption: 'steps', batchOption: 'batchSize' }),
   run: (model, input, options, context) => integratedGradients(model, input as tf.Tensor, options as IntegratedGradientsOptions, context),
 };

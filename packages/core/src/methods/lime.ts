@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../demo/synthetic-shapes.js';
+import { Type, type Static } from 'typebox';
+import { mulberry32 } from '../random/mulberry32.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { batchInputs } from '../engine/inputs.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
@@ -7,7 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
 import { MethodContext } from './method-context.js';
-import { resolveOptions, type ObjectSchema } from './option-schema.js';
+import { resolveOptions, stringEnum } from './option-schema.js';
 import type { MethodDefinition } from './registry.js';
 import { ridgeRegression } from './ridge.js';
 import { gridSegments, type Segmentation } from './superpixels/grid.js';
@@ -15,40 +16,8 @@ import { slic } from './superpixels/slic.js';
 
 export type LimeSegmentation = 'slic' | 'grid' | 'tokens';
 
-export interface LimeOptions extends ExplainOptions {
-  /**
-   * How the input is cut into features. Default by the shape of one sample: 'slic' for images
-   * [H, W, C], 'tokens' for rank-1 samples (token ids of a sequence model, each token a feature),
-   * 'grid' for 1-D signals [T, C] and volumes [D, H, W, C].
-   */
-  readonly segmentation?: LimeSegmentation;
-  /** Approximate number of features for 'slic', and for 'grid' when no cell size is given (default 50). */
-  readonly nSegments?: number;
-  /** SLIC compactness (default 10; colours are rescaled to 0..100, see `slic`). */
-  readonly compactness?: number;
-  /** SLIC k-means iterations at most (default 10). */
-  readonly slicIterations?: number;
-  /** 'grid' cell size per spatial axis (one number for all); default ≈ nSegments cells. */
-  readonly cellSize?: number | readonly number[];
-  /** 'grid' on 1-D signals (or rank-1 samples): consecutive elements per feature; default ⌈T / nSegments⌉. */
-  readonly groupSize?: number;
-  /** Perturbed copies per sample, the first one unperturbed (default 500). */
-  readonly samples?: number;
-  /** Seed of the masks (default 0); every sample of a batch uses the same masks stream. */
-  readonly seed?: number;
-  /** What replaces a masked feature: a constant (default 0), the sample's channel 'mean', or the 'blur'red sample ('tokens' use `maskToken`). */
-  readonly fill?: number | 'mean' | 'blur';
-  /** σ in elements of the 'blur' fill (default 5). */
-  readonly blurSigma?: number;
-  /** 'tokens': the id that replaces masked tokens (default 0, padding); tokens equal to it are no features. */
-  readonly maskToken?: number;
-  /** Width of the exponential kernel on the cosine distance to the unperturbed mask (default 0.25). */
-  readonly kernelWidth?: number;
-  /** Ridge penalty of the surrogate (default 1). */
-  readonly alpha?: number;
-  /** Perturbed copies per forward pass (default 64). */
-  readonly batchSize?: number;
-}
+/** Options of LIME (the schema's descriptions say what each means; defaults by sample shape for `segmentation`). */
+export type LimeOptions = Static<typeof LIME_OPTIONS> & ExplainOptions;
 
 /** A LIME explanation; the extra fields describe the surrogate of each sample of the batch. */
 export interface LimeExplanation extends Explanation {
@@ -62,38 +31,37 @@ export interface LimeExplanation extends Explanation {
   readonly intercepts: number[];
 }
 
-const cellSizeSchema = {
-  anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
-  description: "'grid' cell size, one for all spatial axes or one per axis; default ≈ nSegments cells",
-} as const;
-
-const LIME_OPTIONS: ObjectSchema = {
-  type: 'object',
-  properties: {
-    segmentation: {
-      type: 'string',
-      enum: ['slic', 'grid', 'tokens'],
+const LIME_OPTIONS = Type.Object({
+  segmentation: Type.Optional(
+    stringEnum(['slic', 'grid', 'tokens'], {
       description: "features: 'slic' superpixels (default for images), 'grid' cells (default for signals and volumes), 'tokens' (default for token sequences)",
-    },
-    nSegments: { type: 'integer', minimum: 1, default: 50, description: "approximate number of features ('slic', and 'grid' without a cell size)" },
-    compactness: { type: 'number', exclusiveMinimum: 0, default: 10, description: 'SLIC compactness: larger gives more grid-like superpixels' },
-    slicIterations: { type: 'integer', minimum: 1, default: 10, description: 'SLIC k-means iterations at most' },
-    cellSize: cellSizeSchema,
-    groupSize: { type: 'integer', minimum: 1, description: "'grid' on 1-D signals: consecutive elements per feature; default ⌈T / nSegments⌉" },
-    samples: { type: 'integer', minimum: 2, default: 500, description: 'perturbed copies per sample (the first unperturbed)' },
-    seed: { type: 'integer', default: 0, description: 'seed of the random masks' },
-    fill: {
+    }),
+  ),
+  nSegments: Type.Optional(Type.Integer({ minimum: 1, default: 50, description: "approximate number of features ('slic', and 'grid' without a cell size)" })),
+  compactness: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 10, description: 'SLIC compactness: larger gives more grid-like superpixels' })),
+  slicIterations: Type.Optional(Type.Integer({ minimum: 1, default: 10, description: 'SLIC k-means iterations at most' })),
+  cellSize: Type.Optional(
+    Type.Unsafe<number | readonly number[]>({
+      anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
+      description: "'grid' cell size, one for all spatial axes or one per axis; default ≈ nSegments cells",
+    }),
+  ),
+  groupSize: Type.Optional(Type.Integer({ minimum: 1, description: "'grid' on 1-D signals: consecutive elements per feature; default ⌈T / nSegments⌉" })),
+  samples: Type.Optional(Type.Integer({ minimum: 2, default: 500, description: 'perturbed copies per sample (the first unperturbed)' })),
+  seed: Type.Optional(Type.Integer({ default: 0, description: 'seed of the random masks' })),
+  fill: Type.Optional(
+    Type.Unsafe<number | 'mean' | 'blur'>({
       anyOf: [{ type: 'number' }, { type: 'string', enum: ['mean', 'blur'] }],
       default: 0,
       description: "what replaces a masked feature: a constant, the sample's channel 'mean', or the 'blur'red sample",
-    },
-    blurSigma: { type: 'number', exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' fill" },
-    maskToken: { type: 'integer', default: 0, description: "'tokens': id that replaces masked tokens (tokens equal to it are no features)" },
-    kernelWidth: { type: 'number', exclusiveMinimum: 0, default: 0.25, description: 'width of the exponential kernel on the cosine distance' },
-    alpha: { type: 'number', minimum: 0, default: 1, description: 'ridge penalty of the linear surrogate' },
-    batchSize: { type: 'integer', minimum: 1, default: 64, description: 'perturbed copies per forward pass' },
-  },
-};
+    }),
+  ),
+  blurSigma: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' fill" })),
+  maskToken: Type.Optional(Type.Integer({ default: 0, description: "'tokens': id that replaces masked tokens (tokens equal to it are no features)" })),
+  kernelWidth: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 0.25, description: 'width of the exponential kernel on the cosine distance' })),
+  alpha: Type.Optional(Type.Number({ minimum: 0, default: 1, description: 'ridge penalty of the linear surrogate' })),
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, default: 64, description: 'perturbed copies per forward pass' })),
+});
 
 type Resolved = Required<Omit<LimeOptions, keyof ExplainOptions | 'segmentation' | 'cellSize' | 'groupSize'>> &
   Pick<LimeOptions, 'segmentation' | 'cellSize' | 'groupSize'>;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { Type, type Static } from 'typebox';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
@@ -7,21 +8,29 @@ import { gaussianBlur } from '../ops/gaussian-blur.js';
 import { MethodContext } from './method-context.js';
 import type { MethodDefinition } from './registry.js';
 
-export interface OcclusionOptions extends ExplainOptions {
-  /** Window size per spatial axis (a number for all); default 2. Windows span all channels. */
-  readonly window?: number | readonly number[];
-  /** Stride per spatial axis; default 1. */
-  readonly stride?: number | readonly number[];
-  /**
-   * What replaces the window: a constant (default 0), 'mean' (the sample's mean per channel) or
-   * 'blur' (the sample blurred with `blurSigma`).
-   */
-  readonly fill?: number | 'mean' | 'blur';
-  /** σ in elements of the 'blur' fill (default 5). */
-  readonly blurSigma?: number;
-  /** Occluded copies evaluated per call (default 64). */
-  readonly batchSize?: number;
-}
+const perAxisInteger = (fallback: number, description: string) =>
+  Type.Unsafe<number | readonly number[]>({
+    anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
+    default: fallback,
+    description,
+  });
+
+const OPTIONS = Type.Object({
+  window: Type.Optional(perAxisInteger(2, 'window size, one for all spatial axes or one per axis')),
+  stride: Type.Optional(perAxisInteger(1, 'stride, one for all spatial axes or one per axis')),
+  fill: Type.Optional(
+    Type.Unsafe<number | 'mean' | 'blur'>({
+      anyOf: [{ type: 'number' }, { type: 'string', enum: ['mean', 'blur'] }],
+      default: 0,
+      description: "what replaces the window: a constant, the sample's channel 'mean', or the 'blur'red sample",
+    }),
+  ),
+  blurSigma: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' fill" })),
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, default: 64, description: 'occluded copies per forward pass' })),
+});
+
+/** Options of occlusion (windows span all channels; the schema's descriptions say what each means). */
+export type OcclusionOptions = Static<typeof OPTIONS> & ExplainOptions;
 
 const perAxis = (v: number | readonly number[], rank: number, name: string): number[] => {
   const list = typeof v === 'number' ? Array(rank).fill(v) : [...v];
@@ -142,28 +151,7 @@ export const occlusionMethod: MethodDefinition = {
   name: 'occlusion',
   family: 'perturbation',
   description: 'occlusion (Zeiler & Fergus 2014): output drop when a sliding window is filled',
-  options: {
-    type: 'object',
-    properties: {
-      window: {
-        anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
-        default: 2,
-        description: 'window size, one for all spatial axes or one per axis',
-      },
-      stride: {
-        anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
-        default: 1,
-        description: 'stride, one for all spatial axes or one per axis',
-      },
-      fill: {
-        anyOf: [{ type: 'number' }, { type: 'string', enum: ['mean', 'blur'] }],
-        default: 0,
-        description: "what replaces the window: a constant, the sample's channel 'mean', or the 'blur'red sample",
-      },
-      blurSigma: { type: 'number', exclusiveMinimum: 0, default: 5, description: "σ (elements) of the 'blur' fill" },
-      batchSize: { type: 'integer', minimum: 1, default: 64, description: 'occluded copies per forward pass' },
-    },
-  },
+  options: OPTIONS,
   cost: (o, sampleShape) => {
     // windows per spatial axis of a channels-last sample (a window wider than the input is refused when run)
     const spatial = sampleShape.slice(0, -1);

@@ -4,7 +4,7 @@ import type { ModelInput } from '../engine/inputs.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { MethodContext } from './method-context.js';
-import { resolveOptions, type ObjectSchema } from './option-schema.js';
+import { resolveOptions, type AnyObjectSchema, type ObjectSchema } from './option-schema.js';
 
 /** The families of the seed's overview of explanation methods. */
 export const METHOD_FAMILIES = {
@@ -30,7 +30,7 @@ export interface MethodDefinition {
   /** One line for listings. */
   readonly description: string;
   /** Object schema of the method's own options (defaults included). */
-  readonly options: ObjectSchema;
+  readonly options: AnyObjectSchema;
   /**
    * Whether the result is a (modified) gradient or relevance computed per sample by one backward pass,
    * so that SmoothGrad can average it over noisy copies.
@@ -94,7 +94,7 @@ export function listMethods(): MethodDefinition[] {
 
 /** JSON description of every method (for `xai methods`, `GET /methods`, generated forms). */
 export function methodCatalog(): { name: string; family: MethodFamily; description: string; wrappable: boolean; options: ObjectSchema }[] {
-  return listMethods().map((m) => ({ name: m.name, family: m.family, description: m.description, wrappable: !!m.wrappable, options: m.options }));
+  return listMethods().map((m) => ({ name: m.name, family: m.family, description: m.description, wrappable: !!m.wrappable, options: m.options as ObjectSchema }));
 }
 
 export type { tf };

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { Type, type Static } from 'typebox';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
-import { mulberry32 } from '../demo/synthetic-shapes.js';
+import { mulberry32 } from '../random/mulberry32.js';
 import { normalDeviates } from '../random/normal-deviates.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
@@ -12,19 +13,19 @@ import { listMethods, methodByName, methodCost, type MethodDefinition } from './
 /** How the per-copy explanations are combined. */
 export type NoiseAggregate = 'mean' | 'mean_square' | 'variance';
 
-export interface SmoothGradOptions extends ExplainOptions {
-  /** The wrapped method: any method marked `wrappable` (default 'gradient'; 'lrp' as zennit allows). */
-  readonly base?: string;
-  /** Options of the wrapped method. */
-  readonly baseOptions?: Readonly<Record<string, unknown>>;
-  /** Noisy copies per sample (default 20). */
-  readonly samples?: number;
-  /** σ of the Gaussian noise as a fraction of the sample's value range max(x) − min(x) (default 0.1). */
-  readonly noiseLevel?: number;
-  readonly seed?: number;
-  /** Copies per pass of the wrapped method (default 32). */
-  readonly batchSize?: number;
-}
+const NOISE_OPTIONS = Type.Object({
+  base: Type.Optional(Type.String({ default: 'gradient', description: "the wrapped method (a 'wrappable' one: gradient, lrp, …)" })),
+  baseOptions: Type.Optional(
+    Type.Unsafe<Readonly<Record<string, unknown>>>({ type: 'object', properties: {}, additionalProperties: true, default: {}, description: 'options of the wrapped method' }),
+  ),
+  samples: Type.Optional(Type.Integer({ minimum: 1, default: 20, description: 'noisy copies per input' })),
+  noiseLevel: Type.Optional(Type.Number({ minimum: 0, default: 0.1, description: 'σ as a fraction of the input range max − min' })),
+  seed: Type.Optional(Type.Integer({ default: 0, description: 'seed of the noise' })),
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, default: 32, description: 'noisy copies per pass' })),
+});
+
+/** Options of SmoothGrad, SmoothGrad² and VarGrad (the schema's descriptions say what each means). */
+export type SmoothGradOptions = Static<typeof NOISE_OPTIONS> & ExplainOptions;
 
 /**
  * SmoothGrad (Smilkov et al. 2017) and its variants: the wrapped method's explanation averaged over
@@ -108,18 +109,6 @@ export async function noiseTunnel(
     logits?.dispose();
   }
 }
-
-const NOISE_OPTIONS = {
-  type: 'object',
-  properties: {
-    base: { type: 'string', default: 'gradient', description: "the wrapped method (a 'wrappable' one: gradient, lrp, …)" },
-    baseOptions: { type: 'object', properties: {}, additionalProperties: true, default: {}, description: 'options of the wrapped method' },
-    samples: { type: 'integer', minimum: 1, default: 20, description: 'noisy copies per input' },
-    noiseLevel: { type: 'number', minimum: 0, default: 0.1, description: 'σ as a fraction of the input range max − min' },
-    seed: { type: 'integer', default: 0, description: 'seed of the noise' },
-    batchSize: { type: 'integer', minimum: 1, default: 32, description: 'noisy copies per pass' },
-  },
-} as const;
 
 function noiseMethod(name: string, aggregate: NoiseAggregate, description: string): MethodDefinition {
   return {

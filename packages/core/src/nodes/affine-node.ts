@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, type BackwardContext } from '../graph/node.js';
+import { GraphNode } from '../graph/node.js';
 
 /**
  * y = x·scale + shift per channel: a BatchNormalization the canonizer could not merge into a
- * preceding linear layer. LRP passes relevance through; gradients are scaled.
+ * preceding linear layer. Its LRP rule is `pass`; gradients are scaled.
  */
 export class AffineNode extends GraphNode {
   readonly kind = 'affine';
@@ -26,8 +26,12 @@ export class AffineNode extends GraphNode {
     return tf.tidy(() => tf.add(tf.mul(x!, this.scale), this.shift));
   }
 
-  backward(_x: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
-    return [ctx.mode === 'lrp' ? tf.clone(r) : tf.mul(r, this.scale)];
+  override vjp(_x: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+    return [tf.mul(r, this.scale)];
+  }
+
+  override get defaultRule(): string {
+    return 'pass';
   }
 
   override dispose(): void {

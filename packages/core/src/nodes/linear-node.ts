@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LinearOp } from '../graph/linear-op.js';
-import { GraphNode, type BackwardContext } from '../graph/node.js';
+import { GraphNode } from '../graph/node.js';
 
 /** 'dense' or 'conv': what composites distinguish. */
 export type LinearFamily = 'dense' | 'conv';
@@ -25,9 +25,17 @@ export class LinearNode extends GraphNode {
     return this.op.forward(x!, this.op.kernel, this.op.bias);
   }
 
-  backward([x]: tf.Tensor[], z: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
-    const rule = ctx.ruleFor(this);
-    return [rule.propagate(this.op, { x: x!, z, r, nonNegativeInput: ctx.isNonNegative(this.inputs[0]!), prefetched: ctx.prefetched?.(this), backward: ctx.linearBackward })];
+  override vjp([x]: tf.Tensor[], _z: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+    return [this.op.backward(r, this.op.kernel, x!.shape)];
+  }
+
+  /** Composites must give linear nodes a rule. */
+  override get defaultRule(): null {
+    return null;
+  }
+
+  override linearOp(): LinearOp {
+    return this.op;
   }
 
   /** Same node with another op (canonizers). */

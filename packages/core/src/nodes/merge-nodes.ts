@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, type BackwardContext } from '../graph/node.js';
-import { stabilizedRatio } from '../ops/ops.js';
+import { GraphNode } from '../graph/node.js';
 
-/** Element-wise sum of its inputs: LRP gives each addend addend ⊙ R / stab(sum); gradients copy. */
+/** Element-wise sum of its inputs. LRP rule `norm`: each addend gets addend ⊙ R / stab(sum); gradients copy. */
 export class AddNode extends GraphNode {
   readonly kind = 'add';
 
@@ -10,12 +9,12 @@ export class AddNode extends GraphNode {
     return tf.addN(inputs);
   }
 
-  backward(inputs: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
-    if (ctx.mode === 'gradient') return inputs.map(() => tf.clone(r));
-    return tf.tidy(() => {
-      const s = stabilizedRatio(r, y, 1e-6);
-      return inputs.map((x) => tf.mul(x, s));
-    });
+  override vjp(inputs: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+    return inputs.map(() => tf.clone(r));
+  }
+
+  override get defaultRule(): string {
+    return 'norm';
   }
 
   override nonNegativeOutput(inputs: readonly boolean[]): boolean {
@@ -23,7 +22,7 @@ export class AddNode extends GraphNode {
   }
 }
 
-/** Concatenation along an axis: relevance is split back along it. */
+/** Concatenation along an axis: relevance (its gradient) is split back along it. */
 export class ConcatenateNode extends GraphNode {
   readonly kind = 'concatenate';
 
@@ -35,7 +34,7 @@ export class ConcatenateNode extends GraphNode {
     return tf.concat(inputs, this.axis);
   }
 
-  backward(inputs: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  override vjp(inputs: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     const axis = this.axis < 0 ? r.rank + this.axis : this.axis;
     return tf.split(r, inputs.map((x) => x.shape[axis]!), axis);
   }

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode, type BackwardContext } from '../graph/node.js';
+import { GraphNode } from '../graph/node.js';
 import type { WindowGeometry } from '../ops/conv-geometry.js';
-import { avgPoolTranspose, maxPoolRoute, pool, stabilizedRatio } from '../ops/ops.js';
+import { avgPoolTranspose, maxPoolRoute, pool } from '../ops/ops.js';
+
+/** LRP defaults of pooling: max → the winner takes all (its gradient), average → `norm`. */
+const poolingRule = (pooling: 'max' | 'avg') => (pooling === 'max' ? 'winner_takes_all' : 'norm');
 
 /**
- * Max pooling: relevance (and gradient) goes to each window's arg-max.
- * Average pooling: LRP redistributes proportionally, x ⊙ Jᵀ(R / stab(z)); gradient spreads evenly.
+ * Max pooling: the gradient goes to each window's (first) arg-max. Average pooling: the gradient
+ * spreads evenly; LRP (`norm`) redistributes proportionally, x ⊙ Jᵀ(R / stab(z)).
  */
 export class PoolingNode extends GraphNode {
   readonly kind = 'pooling';
@@ -26,14 +29,12 @@ export class PoolingNode extends GraphNode {
     return pool(this.pooling, x!, this.geometry);
   }
 
-  backward([x]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
-    return [
-      tf.tidy(() => {
-        if (this.pooling === 'max') return maxPoolRoute(r, x!, y, this.geometry);
-        if (ctx.mode === 'gradient') return avgPoolTranspose(r, x!, this.geometry);
-        return tf.mul(x!, avgPoolTranspose(stabilizedRatio(r, y, 1e-6), x!, this.geometry));
-      }),
-    ];
+  override vjp([x]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+    return [tf.tidy(() => (this.pooling === 'max' ? maxPoolRoute(r, x!, y, this.geometry) : avgPoolTranspose(r, x!, this.geometry)))];
+  }
+
+  override get defaultRule(): string {
+    return poolingRule(this.pooling);
   }
 
   override nonNegativeOutput(inputs: readonly boolean[]): boolean {
@@ -64,7 +65,11 @@ export class GlobalPoolingNode extends GraphNode {
     return this.pooling === 'max' ? tf.max(x!, this.spatialAxes(x!)) : tf.mean(x!, this.spatialAxes(x!));
   }
 
-  backward([x]: tf.Tensor[], y: tf.Tensor, r: tf.Tensor, ctx: BackwardContext): tf.Tensor[] {
+  override get defaultRule(): string {
+    return poolingRule(this.pooling);
+  }
+
+  override vjp([x]: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [
       tf.tidy(() => {
         const [batch, channels] = [x!.shape[0]!, x!.shape[x!.rank - 1]!];
@@ -77,9 +82,7 @@ export class GlobalPoolingNode extends GraphNode {
           const routed = tf.mul(tf.transpose(winner, [0, 2, 1]), r.reshape([batch, 1, channels]));
           return routed.reshape(x!.shape);
         }
-        const share = ctx.mode === 'gradient' ? r : stabilizedRatio(r, y, 1e-6);
-        const spread = tf.div(share, positions).reshape(broadcastShape);
-        return ctx.mode === 'gradient' ? tf.mul(tf.onesLike(x!), spread) : tf.mul(x!, spread);
+        return tf.mul(tf.onesLike(x!), tf.div(r, positions).reshape(broadcastShape));
       }),
     ];
   }

@@ -25,7 +25,7 @@ export class ReshapeNode extends RearrangeNode {
     return this.targetShape ? x!.reshape([x!.shape[0]!, ...this.targetShape]) : tf.clone(x!);
   }
 
-  backward([x]: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  override vjp([x]: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [r.reshape(x!.shape)];
   }
 }
@@ -46,7 +46,7 @@ export class PermuteNode extends RearrangeNode {
     return tf.transpose(x!, this.perm);
   }
 
-  backward(_x: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  override vjp(_x: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [tf.transpose(r, this.inverse)];
   }
 }
@@ -63,7 +63,7 @@ export class PadCropNode extends RearrangeNode {
     return padOrCrop(x!, this.pads);
   }
 
-  backward(_x: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
+  override vjp(_x: tf.Tensor[], _y: tf.Tensor, r: tf.Tensor): tf.Tensor[] {
     return [padOrCrop(r, this.pads.map(([a, b]) => [-a, -b]))];
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { identityParams, type LinearOp, type ParamModifier } from '../graph/linear-op.js';
+import { identityParams, type ParamModifier } from '../graph/linear-op.js';
 import { hasMaskedRelevance, stabilizedRatio } from '../ops/ops.js';
-import type { LinearRule, PrefetchableDenominator, RuleInput } from './rule.js';
+import type { LinearMap, LinearRule, RuleInput } from './rule.js';
 
 /** How a term modifies the layer input: x, x⁺, x⁻, all-ones, or a computed tensor (e.g. a bound). */
 export type InputModifier = 'x' | 'positive' | 'negative' | 'ones' | ((x: tf.Tensor) => tf.Tensor);
@@ -56,40 +56,39 @@ interface LiveTerm {
  * kernel's input axis, so one forward and one backward call replace one per term (z^B's three
  * terms on a 3-channel image become one 9-channel convolution).
  */
-function stackTerms(op: LinearOp, terms: readonly LiveTerm[]): { input: tf.Tensor; kernel: tf.Tensor } | null {
-  const axis = op.inputChannelAxis();
+function stackTerms(map: LinearMap, terms: readonly LiveTerm[]): { input: tf.Tensor; params: ParamModifier } | null {
+  const axis = map.inputChannelAxis;
   if (axis === null || terms.length < 2) return null;
   const mods = terms.map((t) => t.params);
   const stacked: ParamModifier = { key: `stack(${mods.map((m) => m.key).join(',')})`, apply: (k) => tf.concat(mods.map((m) => m.apply(k)), axis) };
-  return { input: tf.concat(terms.map((t) => t.input), -1), kernel: op.modifiedKernel(stacked) };
+  return { input: tf.concat(terms.map((t) => t.input), -1), params: stacked };
 }
 
-function propagateGroup(op: LinearOp, group: TermGroup, index: number, input: RuleInput): tf.Tensor | null {
+function propagateGroup(map: LinearMap, group: TermGroup, input: RuleInput): tf.Tensor | null {
   // Where the mask removes all relevance (e.g. no relevance on negative outputs of a ReLU
   // layer), the group contributes exactly zero: skip its convolutions.
   if (group.mask && !hasMaskedRelevance(input.r, input.z, group.mask)) return null;
   const terms = group.terms
     .map((t) => ({ input: resolveInput(t.input, input), ones: t.input === 'ones', params: t.params }))
     .filter((t): t is LiveTerm => t.input !== null);
-  const stacked = stackTerms(op, terms);
-  const bias = group.bias ? op.modifiedBias(group.bias) : null;
+  const stacked = stackTerms(map, terms);
 
-  // z_g = Σ forward(x', W') + b': the forward pass's own output when the group is plain xW + b,
-  // a worker thread's result when it computed it ahead, else computed here.
-  let z = isPlain(group) ? input.z : input.prefetched?.get(index)?.() ?? null;
-  if (!z && stacked) z = op.forward(stacked.input, stacked.kernel, bias);
-  if (!z) {
-    z = op.forward(terms[0]!.input, op.modifiedKernel(terms[0]!.params), bias);
-    for (const t of terms.slice(1)) z = tf.add(z, op.forward(t.input, op.modifiedKernel(t.params), null));
+  // z_g = Σ forward(x', W') + b': the forward pass's own output when the group is plain xW + b.
+  let z: tf.Tensor;
+  if (isPlain(group)) z = input.z;
+  else if (terms.length === 1) z = map.forward(terms[0]!.input, terms[0]!.params, group.bias);
+  else if (stacked) z = map.forward(stacked.input, stacked.params, group.bias);
+  else {
+    z = map.forward(terms[0]!.input, terms[0]!.params, group.bias);
+    for (const t of terms.slice(1)) z = tf.add(z, map.forward(t.input, t.params, null));
   }
   const s = stabilizedRatio(input.r, z, group.epsilon, group.mask, input.z);
 
   // Σ_terms x' ⊙ backward(s, W')  (x' omitted for 'ones' inputs)
   const channels = input.x.shape[input.x.rank - 1]!;
-  const back = input.backward ?? ((o: LinearOp, si: tf.Tensor, k: tf.Tensor, shape: readonly number[]) => o.backward(si, k, shape));
   const backs = stacked
-    ? tf.split(back(op, s, stacked.kernel, [...input.x.shape.slice(0, -1), channels * terms.length]), terms.length, -1)
-    : terms.map((t) => back(op, s, op.modifiedKernel(t.params), input.x.shape));
+    ? tf.split(map.backward(s, stacked.params, [...input.x.shape.slice(0, -1), channels * terms.length]), terms.length, -1)
+    : terms.map((t) => map.backward(s, t.params, input.x.shape));
   const parts = terms.map((t, i) => (t.ones ? backs[i]! : tf.mul(t.input, backs[i]!)));
   const out = parts.length === 1 ? parts[0]! : tf.addN(parts);
   return group.weight !== undefined && group.weight !== 1 ? tf.mul(out, group.weight) : out;
@@ -100,16 +99,16 @@ function propagateGroup(op: LinearOp, group: TermGroup, index: number, input: Ru
  * divide by the stabilised denominator, backward, multiply" that every LRP rule is made of
  * (zennit's BasicHook). Each concrete rule is a few declarative lines on top of this.
  */
-export function basicRule(name: string, groups: readonly TermGroup[], params?: Record<string, unknown>): LinearRule {
+export function basicRule(name: string, groups: readonly TermGroup[], params?: Record<string, unknown>): BasicRule {
   return {
     name,
     params,
-    prefetchable: (nonNegativeInput) => prefetchableGroups(groups, nonNegativeInput),
-    propagate(op: LinearOp, input: RuleInput): tf.Tensor {
+    groups,
+    propagate(map: LinearMap, input: RuleInput): tf.Tensor {
       return tf.tidy(() => {
         let total: tf.Tensor | null = null;
-        for (const [i, g] of groups.entries()) {
-          const part = propagateGroup(op, g, i, input);
+        for (const g of groups) {
+          const part = propagateGroup(map, g, input);
           if (part) total = total ? tf.add(total, part) : part;
         }
         return total ?? tf.zerosLike(input.x);
@@ -118,16 +117,29 @@ export function basicRule(name: string, groups: readonly TermGroup[], params?: R
   };
 }
 
+/** A rule built by `basicRule`: its term groups are its declaration (executors may read them). */
+export interface BasicRule extends LinearRule {
+  readonly groups: readonly TermGroup[];
+}
+
+/** A denominator forward(x, W', b') of the node's own input x, known once the forward pass reached the node. */
+export interface InputDenominator {
+  readonly params: ParamModifier;
+  readonly bias: ParamModifier | null;
+}
+
 /**
- * Groups whose denominator is one forward(x, W', b') of the unmodified input and always needed
- * (no mask, or the 'positive' one): those can be computed during the forward pass.
+ * The denominators of a rule's groups that are one forward(x, W', b') of the unmodified input and
+ * always needed (no mask, or the 'positive' one): they depend on the forward pass alone, so an
+ * executor may compute them ahead (e.g. in a worker thread while the forward pass goes on).
  */
-function prefetchableGroups(groups: readonly TermGroup[], nonNegativeInput: boolean): PrefetchableDenominator[] {
-  return groups.flatMap((g, group) => {
+export function inputDenominators(rule: LinearRule, nonNegativeInput: boolean): InputDenominator[] {
+  const groups = (rule as Partial<BasicRule>).groups ?? [];
+  return groups.flatMap((g) => {
     if (isPlain(g) || g.mask === 'negative') return [];
     const live = g.terms.filter((t) => !(nonNegativeInput && t.input === 'negative'));
     const direct = live.length === 1 && (live[0]!.input === 'x' || (nonNegativeInput && live[0]!.input === 'positive'));
-    return direct ? [{ group, params: live[0]!.params, bias: g.bias }] : [];
+    return direct ? [{ params: live[0]!.params, bias: g.bias }] : [];
   });
 }
 

@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LinearRule } from './rule.js';
+import { identityParams } from '../graph/linear-op.js';
+import type { NodeRule } from './rule.js';
 
-/** The gradient as a rule: Wᵀr, no division, input not multiplied in. */
-export const gradientRule = (): LinearRule => ({
+/**
+ * The gradient as a rule, for every node kind: the node's vector–Jacobian product (Wᵀr for linear
+ * nodes, run by the executor; routing for max pooling, concatenation and reshapes).
+ */
+export const gradientRule = (): NodeRule => ({
   name: 'gradient',
-  propagate: (op, { x, r }) => tf.tidy(() => op.backward(r, op.kernel, x.shape)),
+  backward(node, { inputs, output, r }, ctx) {
+    const op = ctx.linearMap(node);
+    if (op) return [tf.tidy(() => op.backward(r, identityParams, inputs[0]!.shape))];
+    return node.vjp(inputs, output, r);
+  },
 });

@@ -1,5 +1,5 @@
-export type { LinearRule, RuleInput } from './rule.js';
-export { basicRule, type TermGroup, type Term, type InputModifier } from './basic-rule.js';
+export { isLinearRule, ruleApplies, type LinearRule, type NodeRule, type Rule, type RuleInput, type LinearMap, type BackwardStep, type RuleContext } from './rule.js';
+export { basicRule, inputDenominators, type BasicRule, type TermGroup, type Term, type InputModifier } from './basic-rule.js';
 export { epsilon } from './epsilon.js';
 export { zplus } from './zplus.js';
 export { alphaBeta } from './alpha-beta.js';
@@ -8,3 +8,8 @@ export { flat } from './flat.js';
 export { wsquare } from './wsquare.js';
 export { zbox, type Bound } from './zbox.js';
 export { gradientRule } from './gradient.js';
+export { pass } from './pass.js';
+export { norm } from './norm.js';
+export { winnerTakesAll } from './winner-takes-all.js';
+export { guidedRelu, deconvnetRelu, isPlainRelu } from './relu-rules.js';
+export { registerRule, ruleByName, ruleNames, ruleCatalog, ruleDefinition, type RuleDefinition, type RuleSpec } from './registry.js';

@@ -2,9 +2,19 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../backend.js';
-import { onLinearOpDispose, type ConvOp, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
+import { onLinearOpDispose, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
 import { readView } from '../../ops/elementwise.js';
+import { encodeOp, type OpDescription } from './op-codec.js';
 import type { FromWorker, TensorData, ToWorker } from './protocol.js';
+
+/** Process-unique ids of the ops whose parameters went to the worker. */
+const opIds = new WeakMap<LinearOp, number>();
+let nextOpId = 1;
+const opId = (op: LinearOp): number => {
+  let id = opIds.get(op);
+  if (id === undefined) opIds.set(op, (id = nextOpId++));
+  return id;
+};
 
 /** A worker that answers nothing for this long while work is pending is taken as dead. */
 const STALL_LIMIT_MS = 30_000;
@@ -62,7 +72,9 @@ export class DenominatorPool {
     const channel = new MessageChannel();
     this.port = channel.port1 as unknown as MessagePort;
     this.post({ type: 'init', backend: backend as never, signal: this.signal.buffer as SharedArrayBuffer, port: channel.port2 as never }, [channel.port2 as never]);
-    onLinearOpDispose((opUid) => {
+    onLinearOpDispose((op) => {
+      const opUid = opIds.get(op);
+      if (opUid === undefined) return;
       for (const key of [...this.sent]) if (key.startsWith(`${opUid}:`)) this.sent.delete(key);
       this.post({ type: 'release', opUid });
     });
@@ -96,11 +108,11 @@ export class DenominatorPool {
     this.worker.postMessage(message, transfer as never);
   }
 
-  /** Makes sure the worker holds `op`'s kind with these parameters under `key`. */
-  private ensureParams(key: string, op: LinearOp, kernel: () => tf.Tensor, bias: () => tf.Tensor | null): void {
+  /** Makes sure the worker holds an op described by `description` with these parameters under `key`. */
+  private ensureParams(key: string, op: LinearOp, description: OpDescription, kernel: () => tf.Tensor, bias: () => tf.Tensor | null): void {
     if (this.sent.has(key)) return;
     const b = bias();
-    this.post({ type: 'params', key, opUid: op.uid, spec: op.spec(), kernel: toData(kernel()), bias: b ? toData(b) : null });
+    this.post({ type: 'params', key, opUid: opId(op), op: description, kernel: toData(kernel()), bias: b ? toData(b) : null });
     this.sent.add(key);
   }
 
@@ -109,20 +121,24 @@ export class DenominatorPool {
     return this.nextJob++;
   }
 
-  /** Starts forward(x, W', b') in the worker; returns a ticket for `take`. */
-  submit(op: LinearOp, params: ParamModifier, bias: ParamModifier | null, x: tf.Tensor): number {
-    const key = `${op.uid}:${params.key}:${bias?.key ?? 'none'}`;
-    this.ensureParams(key, op, () => op.modifiedKernel(params), () => (bias ? op.modifiedBias(bias) : null));
+  /** Starts forward(x, W', b') in the worker; returns a ticket for `take` (null: the op cannot go there). */
+  submit(op: LinearOp, params: ParamModifier, bias: ParamModifier | null, x: tf.Tensor): number | null {
+    const description = encodeOp(op);
+    if (!description) return null;
+    const key = `${opId(op)}:${params.key}:${bias?.key ?? 'none'}`;
+    this.ensureParams(key, op, description, () => op.modifiedKernel(params), () => (bias ? op.modifiedBias(bias) : null));
     const job = this.nextTicket();
     const data = toData(x);
     this.post({ type: 'forward', job, key, x: data }, [data.data.buffer]);
     return job;
   }
 
-  /** Starts the transposed convolution of s for input channels [from, to) of a cached kernel. */
-  submitBackward(op: ConvOp, kernel: tf.Tensor, from: number, to: number, s: tf.Tensor, inputShape: readonly number[]): number {
-    const key = `${op.uid}:kernel${kernel.id}:channels${from}-${to}`;
-    this.ensureParams(key, op, () => op.kernelChannels(kernel, from, to), () => null);
+  /** Starts the transpose of s through `op` with a kernel slice (input channels [from, to) of a cached kernel). */
+  submitBackward(op: LinearOp, kernel: tf.Tensor, slice: () => tf.Tensor, from: number, to: number, s: tf.Tensor, inputShape: readonly number[]): number | null {
+    const description = encodeOp(op);
+    if (!description) return null;
+    const key = `${opId(op)}:kernel${kernel.id}:channels${from}-${to}`;
+    this.ensureParams(key, op, description, slice, () => null);
     const job = this.nextTicket();
     const data = toData(s);
     this.post({ type: 'backward', job, key, s: data, inputShape: [...inputShape.slice(0, -1), to - from] }, [data.data.buffer]);

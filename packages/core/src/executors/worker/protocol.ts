@@ -1,5 +1,5 @@
 import type { BackendName } from '../../backend.js';
-import type { LinearOpSpec } from '../../graph/linear-op.js';
+import type { OpDescription } from './op-codec.js';
 
 /** A tensor as it crosses threads. */
 export interface TensorData {
@@ -9,7 +9,7 @@ export interface TensorData {
 
 export type ToWorker =
   | { readonly type: 'init'; readonly backend: BackendName; readonly signal: SharedArrayBuffer; readonly port: MessagePort }
-  | { readonly type: 'params'; readonly key: string; readonly opUid: number; readonly spec: LinearOpSpec; readonly kernel: TensorData; readonly bias: TensorData | null }
+  | { readonly type: 'params'; readonly key: string; readonly opUid: number; readonly op: OpDescription; readonly kernel: TensorData; readonly bias: TensorData | null }
   | { readonly type: 'forward'; readonly job: number; readonly key: string; readonly x: TensorData }
   | { readonly type: 'backward'; readonly job: number; readonly key: string; readonly s: TensorData; readonly inputShape: number[] }
   | { readonly type: 'release'; readonly opUid: number };

@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../backend.js';
-import { createLinearOp, type LinearOp } from '../../graph/linear-op.js';
+import type { LinearOp } from '../../graph/linear-op.js';
+import { decodeOp } from './op-codec.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const ops = new Map<string, { op: LinearOp; opUid: number }>();
@@ -43,7 +44,7 @@ function handle(msg: ToWorker): void {
       const kernel = tf.tensor(msg.kernel.data, msg.kernel.shape);
       const bias = msg.bias ? tf.tensor(msg.bias.data, msg.bias.shape) : null;
       ops.get(msg.key)?.op.dispose();
-      ops.set(msg.key, { op: createLinearOp(msg.spec, kernel, bias), opUid: msg.opUid });
+      ops.set(msg.key, { op: decodeOp(msg.op, kernel, bias), opUid: msg.opUid });
       return;
     }
     case 'forward':
