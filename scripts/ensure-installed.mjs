@@ -18,7 +18,9 @@ function upToDate() {
 
 if (!upToDate()) {
   console.log('xai: installing npm dependencies (npm ci) …');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // onnxruntime-node's postinstall would fetch GPU providers from an unreachable host (see .npmrc).
+  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: process.env.ONNXRUNTIME_NODE_INSTALL ?? 'skip' };
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error('xai: npm ci failed; see the messages above');
     process.exit(result.status ?? 1);

@@ -1,5 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
-  InvalidArgumentError, overlayHeatmap, reduceChannels, relevanceJson, renderHeatmap, upscaleNearest, writeFileAtomic, writeHeatmapPng, writePng,
+  CHANNEL_REDUCTIONS, COLORMAP_NAMES, HEATMAP_MODES, InvalidArgumentError, overlayHeatmap, reduceChannels, relevanceJson, renderHeatmap, upscaleNearest, writeFileAtomic, writeHeatmapPng, writePng,
   type ChannelReduction, type ColormapName, type ExplainResult, type HeatmapMode, type RenderOptions,
 } from '@xai/core';
 
@@ -9,6 +11,18 @@ export interface RenderFlags {
   clip?: number;
   mode: string;
   scale: number;
+}
+
+/** Checks the rendering flags before anything runs, so a typo costs no explanation. */
+export function checkRenderFlags(flags: RenderFlags): void {
+  const oneOf = (flag: string, value: string | undefined, valid: readonly string[]) => {
+    if (value !== undefined && !valid.includes(value)) throw new InvalidArgumentError(`${flag} ${value} is not one of ${valid.join(', ')}`);
+  };
+  oneOf('--colormap', flags.colormap, COLORMAP_NAMES);
+  oneOf('--mode', flags.mode, HEATMAP_MODES);
+  oneOf('--reduce', flags.reduce, CHANNEL_REDUCTIONS);
+  if (flags.clip !== undefined && !(flags.clip > 0 && flags.clip <= 100)) throw new InvalidArgumentError(`--clip is a percentile in (0, 100], got ${flags.clip}`);
+  if (!(Number.isInteger(flags.scale) && flags.scale >= 1 && flags.scale <= 64)) throw new InvalidArgumentError(`--scale is a whole upscaling factor from 1 to 64, got ${flags.scale}`);
 }
 
 const renderOptions = (flags: RenderFlags): RenderOptions => ({
@@ -42,6 +56,7 @@ export async function writeOutputs(
   const values = result.relevance.dataSync() as Float32Array;
   const shape = result.relevance.shape;
   const written: string[] = [];
+  for (const path of [outputs.out, outputs.overlay, outputs.json]) if (path) await mkdir(dirname(path), { recursive: true });
   if (outputs.out || outputs.overlay) {
     const { map, height, width } = relevanceMap(values, shape, flags.reduce);
     if (outputs.out) {

@@ -94,14 +94,27 @@ describe('xai explain', () => {
       [['explain', '--model', DEMO_MODEL, '--input', png, '--target', '9'], /^xai: target 9 is out of range/],
       [['explain', '--input', png], /^xai: required option '--model <path>' not specified/],
       [['explain', '--model', DEMO_MODEL, '--input', png, '--method', 'gradient', '--composite', 'epsilon_plus'], /apply to 'lrp'/],
+      // Rendering flags are checked before the model loads (render-flags.test.ts has every flag).
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--out', join(dir, 'never.png'), '--colormap', 'rainbow'], /^xai: --colormap rainbow is not one of bwr, /],
     ];
     const runs = await Promise.all(cases.map(([args]) => xaiAsync(...args)));
     runs.forEach((run, i) => {
       expect(run.status, cases[i]![0].join(' ')).toBe(2);
+      if (cases[i]![0].includes('--colormap')) expect(run.stderr, 'the model was loaded before the flags were checked').not.toMatch(/^backend:/m);
       const lines = run.stderr.trim().split('\n').filter((l) => !l.startsWith('backend:') && !l.startsWith('xai: no --out'));
       expect(lines, run.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(cases[i]![1]);
     });
+  });
+
+  it('creates the folders of --out, --overlay and --json when they are missing', () => {
+    const nested = join(dir, 'made', 'by', 'xai');
+    const png = join(dir, 'images', 'shape-1.png');
+    const run = xai('explain', '--model', DEMO_MODEL, '--input', png, '--out', join(nested, 'heat.png'), '--overlay', join(nested, 'o', 'overlay.png'), '--json', join(nested, 'j', 'r.json'));
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(nested).sort()).toEqual(['heat.png', 'j', 'o']);
+    expect(decode(readFileSync(join(nested, 'o', 'overlay.png'))).width).toBe(32);
+    expect(JSON.parse(readFileSync(join(nested, 'j', 'r.json'), 'utf8')).shape).toEqual([32, 32, 3]);
   });
 });
 

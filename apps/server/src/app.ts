@@ -10,11 +10,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadPlugins } from '@xai/core';
 import { registerAuth } from './auth.js';
-import { resolveConfig, type ServerConfig } from './config.js';
+import { requestForLog, strictBodies } from './request-checks.js';
+import { resolveConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { registerDemos } from './demos.js';
 import { sweepOrphans } from './storage/sweep.js';
 import { errorResponse, HttpError } from './errors.js';
+import { Health } from './health.js';
 import { JobManager } from './jobs/job-manager.js';
 import { WorkerPools } from './jobs/pools.js';
 import { landingPage } from './landing-page.js';
@@ -34,23 +36,27 @@ export const VERSION = '0.1.0';
  * every registered modality registered (unless `loadDemos` is false), routes under /api/v1.
  * Closing it ends event streams, fails running jobs, stops the workers and closes the database.
  */
-export async function buildApp(options: Partial<ServerConfig> & { dataDir: string }): Promise<FastifyInstance> {
+export async function buildApp(options: ServerOptions): Promise<FastifyInstance> {
   const config = resolveConfig(options);
   await loadPlugins(); // XAI_PLUGINS: rules, composites and methods the catalog and validation must know (workers load them too)
   const app = Fastify({
-    logger: config.logLevel ? { level: config.logLevel } : false,
+    logger: config.logLevel
+      ? { level: config.logLevel, ...(config.logStream ? { stream: config.logStream } : {}), serializers: { req: requestForLog } }
+      : false,
     bodyLimit: config.maxJsonBytes,
     forceCloseConnections: true,
     pluginTimeout: 60_000,
     // Unknown fields are an error (a typo in an option name should not be dropped silently).
+    // Query strings and paths are coerced (they are text); bodies are checked strictly first (strictBodies).
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const dirs = new DataDir(config.dataDir);
   const store = new Store(dirs.database);
-  const pools = new WorkerPools(config.concurrency, config.inspectThreads);
-  const jobs = new JobManager(store, pools, dirs, config.cancelGraceMs, app.log);
-  const ctx: ServerContext = { config, store, dirs, pools, jobs, log: app.log, streams: new Set() };
+  const pools = new WorkerPools(config.concurrency, config.inspectThreads, config.workerMemoryMb);
+  const health = new Health();
+  const jobs = new JobManager(store, pools, dirs, { cancelGraceMs: config.cancelGraceMs, jobTimeoutMs: config.jobTimeoutMs }, health, app.log);
+  const ctx: ServerContext = { config, store, dirs, pools, jobs, health, log: app.log, streams: new Set() };
   const interrupted = jobs.recover();
   if (interrupted > 0) app.log.warn(`${interrupted} job(s) interrupted by the last shutdown marked failed`);
   app.decorate('xai', ctx);
@@ -66,6 +72,7 @@ export async function buildApp(options: Partial<ServerConfig> & { dataDir: strin
 
   try {
     app.removeContentTypeParser('text/plain'); // JSON or multipart only: anything else is a 415
+    strictBodies(app);
     app.setErrorHandler((err, request, reply) => {
       const { status, body } = errorResponse(err);
       if (status >= 500) request.log.error({ err }, 'request failed');

@@ -33,6 +33,40 @@ export interface ServerConfig {
   readonly cancelGraceMs: number;
   /** Fastify's logger: false, or a pino level. */
   readonly logLevel: false | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Where log lines go (default stdout); tests read them. */
+  readonly logStream?: NodeJS.WritableStream;
+  /** Largest total of the files of one upload request, bytes. */
+  readonly maxRequestBytes: number;
+  /** A .zip may unpack to at most this many times its own size (zip bombs stop early). */
+  readonly maxZipRatio: number;
+  /** A job running longer than this is stopped and marked cancelled, ms (0: no limit). */
+  readonly jobTimeoutMs: number;
+  /** Work limits checked before a job runs (see limits.ts). */
+  readonly limits: WorkLimits;
+  /** JavaScript heap of each worker thread, MB: a worker above it is stopped and replaced, not the server. */
+  readonly workerMemoryMb: number;
+  /** Finished jobs and unreferenced uploads older than this are removed, days (0: keep forever). */
+  readonly retentionDays: number;
+  /** The data directory is kept under this size by removing the oldest first, bytes (0: no quota). */
+  readonly maxDataBytes: number;
+  /** How often retention and the quota are applied, ms. */
+  readonly retentionIntervalMs: number;
+}
+
+/** Maxima on the work of one request, checked against each method's declared cost. */
+export interface WorkLimits {
+  /** Forward(+backward) passes per explained sample (IG steps, SmoothGrad samples, occlusion windows …). */
+  readonly maxPasses: number;
+  /** Copies of a sample in one batch (batchSize after the method's own clamping). */
+  readonly maxBatch: number;
+  /** Values (elements) of one batch: copies × elements of a sample. */
+  readonly maxBatchElements: number;
+  /** Samples of one benchmark (data-set count or stored inputs). */
+  readonly maxBenchmarkSamples: number;
+  /** Characters of an inline text. */
+  readonly maxTextChars: number;
+  /** Bytes of artefacts and relevance files one job may write. */
+  readonly maxJobOutputBytes: number;
 }
 
 const MB = 1024 * 1024;
@@ -43,7 +77,20 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist
 /** One core stays with the HTTP thread and upload checks; at most four job workers by default. */
 export const defaultConcurrency = () => Math.max(1, Math.min(4, availableParallelism() - 1));
 
-export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
+/** Defaults sized for a 2-core machine with a few GB of memory. */
+export const DEFAULT_LIMITS: WorkLimits = {
+  maxPasses: 20_000,
+  maxBatch: 256,
+  maxBatchElements: 4 * MB,
+  maxBenchmarkSamples: 512,
+  maxTextChars: 100_000,
+  maxJobOutputBytes: 256 * MB,
+};
+
+/** What `buildApp` takes: any settings (limits one by one), the data directory required. */
+export type ServerOptions = Omit<Partial<ServerConfig>, 'limits'> & { readonly dataDir: string; readonly limits?: Partial<WorkLimits> };
+
+export function resolveConfig(partial: ServerOptions): ServerConfig {
   return {
     host: '127.0.0.1',
     port: 3000,
@@ -58,7 +105,15 @@ export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string
     loadDemos: true,
     cancelGraceMs: 3000,
     logLevel: 'info',
+    maxRequestBytes: 512 * MB,
+    maxZipRatio: 200,
+    jobTimeoutMs: 60 * 60_000,
+    workerMemoryMb: 2048,
+    retentionDays: 30,
+    maxDataBytes: 20 * 1024 * MB,
+    retentionIntervalMs: 60 * 60_000,
     ...partial,
+    limits: { ...DEFAULT_LIMITS, ...partial.limits },
     dataDir: resolve(partial.dataDir),
   };
 }
@@ -71,13 +126,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-function megabytes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A non-negative number (`unit` multiplies it: MB → bytes, s → ms …); zero only when `zero` allows it. */
+function amount(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: number, what: string, zero = false): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of megabytes, got '${raw}'`);
-  return Math.round(value * MB);
+  if (!Number.isFinite(value) || value < 0 || (!zero && value === 0)) throw new Error(`${name} must be a ${zero ? 'non-negative' : 'positive'} number of ${what}, got '${raw}'`);
+  return Math.round(value * unit);
 }
+
+const megabytes = (env: NodeJS.ProcessEnv, name: string, fallback: number) => amount(env, name, fallback, MB, 'megabytes');
 
 const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -103,5 +161,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dashboardDir: env.XAI_DASHBOARD_DIR ? resolve(env.XAI_DASHBOARD_DIR) : defaults.dashboardDir,
     loadDemos: env.XAI_DEMOS !== '0',
     logLevel: log === 'silent' ? false : log,
+    maxRequestBytes: megabytes(env, 'XAI_MAX_REQUEST_MB', defaults.maxRequestBytes),
+    maxZipRatio: integer(env, 'XAI_MAX_ZIP_RATIO', defaults.maxZipRatio, 1),
+    jobTimeoutMs: amount(env, 'XAI_JOB_TIMEOUT', defaults.jobTimeoutMs, 1000, 'seconds', true),
+    workerMemoryMb: integer(env, 'XAI_WORKER_MEMORY_MB', defaults.workerMemoryMb, 64),
+    retentionDays: amount(env, 'XAI_RETENTION_DAYS', defaults.retentionDays, 1, 'days', true),
+    maxDataBytes: amount(env, 'XAI_MAX_DATA_GB', defaults.maxDataBytes, 1024 * MB, 'gigabytes', true),
+    limits: {
+      maxPasses: integer(env, 'XAI_MAX_PASSES', DEFAULT_LIMITS.maxPasses, 1),
+      maxBatch: integer(env, 'XAI_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 1),
+      maxBatchElements: integer(env, 'XAI_MAX_BATCH_ELEMENTS', DEFAULT_LIMITS.maxBatchElements, 1),
+      maxBenchmarkSamples: integer(env, 'XAI_MAX_BENCHMARK_SAMPLES', DEFAULT_LIMITS.maxBenchmarkSamples, 1),
+      maxTextChars: integer(env, 'XAI_MAX_TEXT_CHARS', DEFAULT_LIMITS.maxTextChars, 1),
+      maxJobOutputBytes: megabytes(env, 'XAI_MAX_JOB_OUTPUT_MB', DEFAULT_LIMITS.maxJobOutputBytes),
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { XaiError } from '@xai/core';
+import { isStorageError } from './health.js';
 
 /** Error names of the `{ error, message }` bodies, by status. */
 export const STATUS_NAMES: Record<number, string> = {
@@ -16,6 +17,7 @@ export const STATUS_NAMES: Record<number, string> = {
   429: 'TooManyRequests',
   500: 'InternalError',
   503: 'ServiceUnavailable',
+  507: 'InsufficientStorage',
 };
 
 /** A failure with its HTTP status and the `error` name of the response body. */
@@ -41,13 +43,15 @@ export interface ErrorBody {
 /**
  * Status and body for any error reaching the HTTP layer: our HttpErrors, Fastify's own 4xx
  * (validation, body too large, unsupported media type, rate limit, multipart limits), core's typed
- * errors (a bad argument is the client's fault) — and everything else a 500 without internals.
+ * errors (a bad argument is the client's fault), a full disk or database (507) — and everything
+ * else a 500 without internals.
  */
 export function errorResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) return { status: err.statusCode, body: { error: err.error, message: err.message } };
   const e = err as { statusCode?: unknown; validation?: unknown; message?: string; code?: string; name?: string };
   if (e && typeof e === 'object' && e.validation) return { status: 400, body: { error: 'BadRequest', message: e.message ?? 'invalid request' } };
   if (err instanceof XaiError) return { status: 400, body: { error: err.name, message: err.message } };
+  if (isStorageError(err)) return { status: 507, body: { error: 'InsufficientStorage', message: "the server's storage is full or failing; try again later" } };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     return { status, body: { error: STATUS_NAMES[status] ?? 'BadRequest', message: e.message || (STATUS_NAMES[status] ?? 'bad request') } };

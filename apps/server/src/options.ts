@@ -1,4 +1,4 @@
-import type { ObjectSchema } from '@xai/core';
+import { COLORMAP_NAMES, resolveOptions, type ObjectSchema } from '@xai/core';
 import { badRequest } from './errors.js';
 
 /**
@@ -16,4 +16,19 @@ export function clientDecodeOptions(schema: ObjectSchema | undefined, options: R
     }
   }
   return options;
+}
+
+/**
+ * Decoding or rendering options from a request, checked against the adapter's schema (unknown
+ * names, wrong types, values outside an enum) and colour maps against core's list, so that a bad
+ * option is a 400 now rather than a failed job later.
+ */
+export function checkedClientOptions(schema: ObjectSchema, options: Record<string, unknown> | undefined, what: string): Record<string, unknown> {
+  const given = clientDecodeOptions(schema, options, what);
+  resolveOptions(schema, given, what); // throws InvalidArgumentError (a 400) naming the option
+  const colormap = given.colormap;
+  if (colormap !== undefined && !(COLORMAP_NAMES as readonly unknown[]).includes(colormap)) {
+    throw badRequest(`${what}: unknown colormap ${JSON.stringify(colormap)}; choose one of ${COLORMAP_NAMES.join(', ')}`);
+  }
+  return given;
 }

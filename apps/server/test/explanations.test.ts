@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoImage, FINISHED, isPng, json, postJson, readEvents, slowMethod, startServer, upload, waitForJob, type TestServer } from './helpers.js';
+import { demoImage, FINISHED, isPng, NO_PASS_LIMIT, json, postJson, readEvents, slowMethod, startServer, upload, waitForJob, type TestServer } from './helpers.js';
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -33,7 +33,7 @@ async function checkResult(server: TestServer, jobId: string) {
 describe('explanations and benchmarks', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ concurrency: 2, cancelGraceMs: 5000 });
+    server = await startServer({ concurrency: 2, cancelGraceMs: 5000, limits: NO_PASS_LIMIT });
   });
   afterAll(() => server?.close());
 
@@ -161,9 +161,9 @@ describe('explanations and benchmarks', () => {
     expect({ state: done.state, error: done.error }).toEqual({ state: 'succeeded', error: null });
     const result = await checkResult(server, job.id);
     expect(result.relevance).toHaveLength(2);
-    const [image, question] = await Promise.all(result.relevance.map(async (r: any) => new Float32Array(await (await fetch(server.url + r.binary)).arrayBuffer())));
-    expect(image!.some((v) => v !== 0)).toBe(true);
-    expect(question!.every((v) => v === 0)).toBe(true);
+    const [image, question]: Float32Array[] = await Promise.all(result.relevance.map(async (r: any) => new Float32Array(await (await fetch(server.url + r.binary)).arrayBuffer())));
+    expect(image!.some((v: number) => v !== 0)).toBe(true);
+    expect(question!.every((v: number) => v === 0)).toBe(true);
 
     const bad = await json(postJson(server, '/explanations', { model: input.model, input: input.id, method: 'occlusion', explainedInputs: ['sound'] }));
     const failed = await waitForJob(server, bad.id);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { DEMO_INPUTS, DEMO_MODEL } from '@xai/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
-import type { ServerConfig } from '../src/config.js';
+import type { ServerOptions } from '../src/config.js';
 
 export interface TestServer {
   readonly app: FastifyInstance;
@@ -20,7 +20,7 @@ export interface TestServer {
 export const tempDir = (prefix = 'xai-server-test-') => mkdtempSync(join(tmpdir(), prefix));
 
 /** A real server on 127.0.0.1 and a random port, with its own data directory unless given one. */
-export async function startServer(options: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const app = await buildApp({ logLevel: false, rateLimit: 0, ...options, dataDir });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -132,6 +132,9 @@ export async function readEvents(response: Response, stop: (events: SseEvent[]) 
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export const isPng = (bytes: Uint8Array) => PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+
+/** Work limits that let `slowMethod` run until it is cancelled (the defaults refuse it). */
+export const NO_PASS_LIMIT = { maxPasses: Number.MAX_SAFE_INTEGER } as const;
 
 /** A smoothgrad run that takes a while and reports progress after every batch. */
 export const slowMethod = (samples: number) => ({ method: 'smoothgrad', options: { samples, batchSize: 8, seed: 1 } });

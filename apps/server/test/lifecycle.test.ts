@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoImage, FINISHED, json, postJson, removeDir, slowMethod, startServer, tempDir, upload, waitForJob, type TestServer } from './helpers.js';
+import { demoImage, FINISHED, json, NO_PASS_LIMIT, postJson, removeDir, slowMethod, startServer, tempDir, upload, waitForJob, type TestServer } from './helpers.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -11,7 +11,7 @@ const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { ...process.env, XAI_PORT: '0', XAI_LOG: 'silent', ...env },
+    env: { ...process.env, XAI_PORT: '0', XAI_LOG: 'silent', XAI_MAX_PASSES: String(NO_PASS_LIMIT.maxPasses), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -61,7 +61,7 @@ describe('persistence across restarts', () => {
     await once(child, 'exit');
     child = undefined;
 
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, limits: NO_PASS_LIMIT });
     const after = await json(server.api(`/jobs/${finished.id}`));
     expect(after.state).toBe('succeeded');
     expect(await json(server.api(`/jobs/${finished.id}/result`))).toEqual(result);
@@ -79,7 +79,7 @@ describe('persistence across restarts', () => {
     const slow = await json(postJson(server, '/explanations', { model: 'demo-image-shapes-cnn', input: input.id, ...slowMethod(10_000_000) }));
     await waitForJob(server, slow.id, (j) => j.state === 'running');
     await server.close();
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, limits: NO_PASS_LIMIT });
     expect(await json(server.api(`/jobs/${slow.id}`))).toMatchObject({ state: 'failed', error: { error: 'Interrupted' } });
     const fresh = await json(postJson(server, '/explanations', { model: 'demo-image-shapes-cnn', input: input.id, method: 'gradient' }));
     expect((await waitForJob(server, fresh.id)).state).toBe('succeeded');
@@ -91,7 +91,7 @@ describe('the HTTP thread under load', () => {
   afterAll(() => server?.close());
 
   it('answers health quickly while both workers run heavy jobs', async () => {
-    server = await startServer({ concurrency: 2, loadDemos: true });
+    server = await startServer({ concurrency: 2, loadDemos: true, limits: NO_PASS_LIMIT });
     const jobs = await Promise.all(
       [0, 1].map(() => json(postJson(server, '/explanations', { model: 'demo-image-shapes-cnn', input: 'demo-image-input-shape-square', ...slowMethod(10_000_000) }))),
     );

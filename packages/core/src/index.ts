@@ -25,16 +25,18 @@ export { ActivationNode, activationFunction } from './nodes/activation-node.js';
 export * as ops from './ops/ops.js';
 export * from './render/index.js';
 export { writeFileAtomic } from './io/write-file-atomic.js';
+export { sizeLimit, DEFAULT_LIMITS, type LimitName } from './io/limits.js';
 export { modelSaveHandler, modelLoadHandler, type SaveHandlerOptions } from './io/model-file-handlers.js';
 export { normalDeviates } from './random/normal-deviates.js';
+export { mulberry32 } from './random/mulberry32.js';
 export { runDemo, DEMO_MODEL, DEMO_INPUTS, type DemoOptions, type DemoResult } from './demo/run-demo.js';
-export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, mulberry32, type ShapesDataset } from './demo/synthetic-shapes.js';
+export { generateShapes, CLASS_NAMES as SHAPE_CLASSES, type ShapesDataset } from './demo/synthetic-shapes.js';
 export { runConformance, type ConformanceOptions, type ConformanceSummary } from './conformance/run-conformance.js';
 export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from './conformance/methods.js';
 export { compareRelevance, readReferenceCase, type ReferenceCase } from './conformance/reference-case.js';
 export { explain, type ExplainRequest, type ExplainResult } from './methods/explain.js';
 export {
-  registerMethod, methodByName, listMethods, methodCatalog, METHOD_FAMILIES, type MethodDefinition, type MethodFamily, type TargetOptions,
+  registerMethod, methodByName, methodCost, listMethods, methodCatalog, METHOD_FAMILIES, type MethodCost, type MethodDefinition, type MethodFamily, type TargetOptions,
 } from './methods/registry.js';
 export { MethodContext, CancelledError, type Progress, type MethodRunOptions } from './methods/method-context.js';
 export { resolveOptions, optionsAsJson, type OptionSchema, type ObjectSchema, type AnyObjectSchema, type OptionsOf } from './methods/option-schema.js';
@@ -58,3 +60,10 @@ export {
   readInputFile, decodeInput, INPUT_EXTENSIONS, type ReadInputOptions, type InputArray, type InputScale,
 } from './io/read-input.js';
 export { loadPlugins, pluginsFromEnv } from './plugins.js';
+export {
+  readOnnx, decodeOnnx, normalizeOnnx, inferShapes, SUPPORTED_OPSETS as ONNX_SUPPORTED_OPSETS,
+  OnnxModelError, OnnxFormatError, OnnxExternalDataError, OnnxShapeTooLargeError, OnnxDtypeError, OnnxGraphError, OnnxOpsetError, OnnxNodeError,
+  type ReadOnnxOptions, type NormalizeOptions as OnnxNormalizeOptions, type NormalizedOnnxModel,
+  type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, type OnnxDim, type OnnxDtype, type OnnxAttributeValue,
+} from './import/onnx/index.js';
+export * as onnxImport from './import/onnx/index.js';

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { initBackend } from './backend.js';
 import { prefetchThreshold, startWorkers } from './executors/worker/worker-executor.js';
-import { InvalidArgumentError, InvalidModelError, UnsupportedLayerError } from './errors.js';
+import { InvalidArgumentError, InvalidModelError, UnsupportedLayerError, XaiError } from './errors.js';
 import { buildGraph } from './graph/build.js';
 import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
 import { FixedInputNode, graphWithFixedInputs } from './graph/fixed-inputs.js';
@@ -24,6 +25,8 @@ export interface LoadOptions {
    * a convolution large enough to gain; `XAI_WORKERS=0` turns 'auto' off.
    */
   readonly workers?: boolean | 'auto';
+  /** Most weight bytes the manifest may declare (default: XAI_MAX_MODEL_BYTES, else 2 GiB). */
+  readonly maxWeightBytes?: number;
 }
 
 /** A loaded model: the tfjs LayersModel and the graph the engine explains. */
@@ -102,24 +105,78 @@ function gainsFromWorkers(model: XaiModel): boolean {
   });
 }
 
-async function deserialize(bytes: ModelBytes): Promise<tf.LayersModel> {
+/** What one model's build may allocate, and the weights it made (released if the build fails). */
+interface BuildBudget {
+  readonly file: string;
+  readonly maxElements: number;
+  readonly made: { dispose(): void }[];
+}
+
+const buildBudget = new AsyncLocalStorage<BuildBudget>();
+let weightGuardInstalled = false;
+
+/**
+ * tfjs allocates every weight while it builds the layers, before the manifest's weights replace
+ * them: a `units` or `kernel_size` edited to a huge number allocates gigabytes and only then fails.
+ * Layer.addWeight is wrapped (once) so that, inside a load, a weight larger than the largest one
+ * the manifest holds (it could never be loaded) is refused before allocation, and every weight made
+ * is recorded so a failed build releases it; what the initializers leave behind is released.
+ */
+function installWeightGuard(): void {
+  if (weightGuardInstalled) return;
+  weightGuardInstalled = true;
+  const proto = tf.layers.Layer.prototype as unknown as { addWeight: (this: { name: string }, name: string, shape: number[], ...rest: unknown[]) => { dispose(): void } };
+  const addWeight = proto.addWeight;
+  proto.addWeight = function guardedAddWeight(name, shape, ...rest) {
+    const budget = buildBudget.getStore();
+    if (!budget) return addWeight.call(this, name, shape, ...rest);
+    const count = Array.isArray(shape) ? shape.reduce((a, b) => a * b, 1) : Number.NaN;
+    if (!(count <= budget.maxElements)) {
+      throw new InvalidModelError(
+        budget.file,
+        `layer '${this.name}' would allocate weight '${name}' of shape [${Array.isArray(shape) ? shape.join(', ') : String(shape)}], ` +
+          `larger than any weight in the manifest (${budget.maxElements} elements): its configuration does not match the weights`,
+      );
+    }
+    // Inside tidy: tfjs's own initializers leave tensors behind (LSTM's unit_forget_bias …); the variable is kept.
+    const variable = tf.tidy(() => addWeight.call(this, name, shape, ...rest) as never) as { dispose(): void };
+    budget.made.push(variable);
+    return variable;
+  };
+}
+
+const elementCount = (spec: tf.io.WeightsManifestEntry) => spec.shape.reduce((a, b) => a * b, 1);
+
+async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.LayersModel> {
   const label = bytes.label ?? 'model.json';
-  const artifacts = assembleArtifacts(bytes, label);
-  checkTopology(artifacts.modelTopology);
+  const artifacts = assembleArtifacts(bytes, label, options.maxWeightBytes);
+  checkTopology(artifacts.modelTopology, label);
+  installWeightGuard();
+  const specs = artifacts.weightSpecs ?? [];
+  const budget: BuildBudget = { file: label, maxElements: Math.max(0, ...specs.map(elementCount)), made: [] };
   // Built in two steps, as tf.loadLayersModel does, but so that a failure releases everything:
-  // the layers' variables when the weights do not fit, the decoded weights always.
+  // the weights made so far when the build fails, the layers' variables when the weights do not
+  // fit, the decoded weights always. tfjs's own errors become InvalidModelErrors naming the file.
   let model: tf.LayersModel;
   try {
-    model = (await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as never)) as tf.LayersModel;
+    model = await buildBudget.run(budget, () => tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as never)) as tf.LayersModel;
   } catch (err) {
-    throw new InvalidModelError(label, `cannot build the model: ${(err as Error).message}`);
+    for (const variable of budget.made) variable.dispose();
+    if (err instanceof InvalidModelError) throw err;
+    throw new InvalidModelError(label, `cannot build the model: ${(err as Error)?.message ?? String(err)}`);
   }
-  const weights = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
+  let weights: tf.NamedTensorMap;
+  try {
+    weights = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, specs);
+  } catch (err) {
+    model.dispose();
+    throw new InvalidModelError(label, `cannot decode the weights: ${(err as Error)?.message ?? String(err)}`);
+  }
   try {
     model.loadWeights(weights);
   } catch (err) {
     model.dispose();
-    const msg = (err as Error).message;
+    const msg = (err as Error)?.message ?? String(err);
     throw new InvalidModelError(label, /shape/i.test(msg) ? `weights do not match the topology: ${msg}` : `cannot load the weights: ${msg}`);
   } finally {
     tf.dispose(Object.values(weights));
@@ -134,13 +191,14 @@ async function deserialize(bytes: ModelBytes): Promise<tf.LayersModel> {
 export async function loadModel(source: string | ModelBytes, options: LoadOptions = {}): Promise<XaiModel> {
   await initBackend();
   const bytes = typeof source === 'string' ? await readModelFiles(source) : source;
-  const model = await deserialize(bytes);
+  const model = await deserialize(bytes, options);
   let xai: XaiModel;
   try {
     xai = XaiModel.fromLayersModel(model, options, bytes.label ?? 'model.json');
   } catch (err) {
     model.dispose();
-    throw err;
+    if (err instanceof XaiError) throw err;
+    throw new InvalidModelError(bytes.label ?? 'model.json', `cannot build the explanation graph: ${(err as Error)?.message ?? String(err)}`);
   }
   const workers = options.workers ?? 'auto';
   if (workers === true || (workers === 'auto' && gainsFromWorkers(xai))) {

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 
 // ---- randomness ------------------------------------------------------------------------------
 
-import { mulberry32 } from '../src/demo/synthetic-shapes.js';
+import { mulberry32 } from '../src/random/mulberry32.js';
 
 export { mulberry32 };
 

@@ -29,7 +29,7 @@ export { selectRegions, gridRegions, type Region, type RegionOrder, type RegionS
 export { pixelFlipping, type PixelFlippingOptions, type PixelFlippingResult } from './faithfulness/pixel-flipping.js';
 export { selectivity, type SelectivityOptions, type SelectivityResult } from './faithfulness/selectivity.js';
 export { noisyLinearImputation, neighbourWeights } from './faithfulness/linear-imputation.js';
-export { road, type RoadOptions, type RoadResult } from './faithfulness/road.js';
+export { removedPositionCount, road, type RoadOptions, type RoadResult } from './faithfulness/road.js';
 export { faithfulnessCorrelation, type FaithfulnessCorrelationOptions, type FaithfulnessCorrelationResult } from './faithfulness/faithfulness-correlation.js';
 export { wordDeletion, type WordDeletionOptions, type WordDeletionResult } from './faithfulness/word-deletion.js';
 

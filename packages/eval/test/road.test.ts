@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutOf, neighbourWeights, noisyLinearImputation, road, seededRandom } from '../src/index.js';
+import { layoutOf, neighbourWeights, noisyLinearImputation, removedPositionCount, road, seededRandom } from '../src/index.js';
 import { linearPredict } from './helpers.js';
 
 describe('noisy linear imputation (Rong et al. 2022)', () => {
@@ -69,5 +69,22 @@ describe('ROAD', () => {
     expect(r.curves[0]![0]).toBeCloseTo(2, 5); // nothing removed
     expect(r.curves[0]![1]).toBeCloseTo(2, 5); // ⌊0.64⌋ = 0 positions
     expect(r.curves[0]![2]!).toBeLessThan(2); // two square pixels imputed from dark surroundings
+  });
+});
+
+describe('ROAD removal counts', () => {
+  it('p % of n positions removes ⌊p·n/100⌋ positions, with no loss to rounding', () => {
+    // (29 / 100) · 100 = 28.999999999999996 in floating point: the old formula removed 28.
+    expect(removedPositionCount(29, 100)).toBe(29);
+    for (const n of [10, 49, 100, 784, 1024]) {
+      for (let p = 0; p <= 100; p++) {
+        // Integer arithmetic is exact here: k is the largest count with 100·k ≤ p·n.
+        const k = removedPositionCount(p, n);
+        expect(100 * k).toBeLessThanOrEqual(p * n);
+        expect(100 * (k + 1)).toBeGreaterThan(p * n);
+      }
+    }
+    expect(removedPositionCount(57, 100)).toBe(57);
+    expect(removedPositionCount(100, 37)).toBe(37);
   });
 });

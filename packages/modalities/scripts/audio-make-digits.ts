@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mulberry32 } from '@xai/core';
 import { AUDIO_DEMO_DIR, DIGIT_CLASSES } from '../src/audio/demo.js';
-import { resample } from '../src/audio/resample.js';
+import { resample } from '../src/dsp/resample.js';
 import { readWav, writeWav } from '../src/audio/wav.js';
 
 const run = promisify(execFile);

@@ -11,7 +11,7 @@
  *   npx tsx packages/modalities/scripts/audio-train.ts [spectrogram|waveform|both]
  *
  * Run by hand, never in tests. WebAssembly backend, with the missing convolution-filter gradient
- * and a faster input gradient built from XNNPACK convolutions (scripts/audio-wasm-kernels.ts).
+ * and a faster input gradient built from XNNPACK convolutions (@xai/core/tfjs-kernel-patches).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -23,7 +23,7 @@ import { AUDIOMNIST, audioMnistSpectrogram, embedRecording, scaleWaveform } from
 import { AUDIO_DEMO_MODELS, DIGIT_CLASSES } from '../src/audio/demo.js';
 import { readWav } from '../src/audio/wav.js';
 import { SPLITS, TEST_DIR, TRAIN_CACHE } from './audio-make-digits.js';
-import { registerWasmConvFilterGradient, registerWasmConvInputGradient } from './audio-wasm-kernels.js';
+import { registerWasmConvFilterGradient, registerWasmConvInputGradient } from '@xai/core/tfjs-kernel-patches';
 
 type Kind = 'spectrogram' | 'waveform';
 

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, modelSaveHandler, mulberry32 } from '@xai/core';
+import { useFastCpuChannelKernels, useFastCpuConvFilterGradient, useFastCpuDepthwiseFilterGradient } from '@xai/core/tfjs-kernel-patches';
 import { EEG_DEMO_CLASSES, EEG_DEMO_DIR, EEG_DEMO_EPOCH, EEG_DEMO_LRP } from '../src/eeg/demo.js';
 import { checkDemo } from './eeg-demo-check.js';
 import { readEdfFile } from '../src/eeg/edf-reader.js';
@@ -75,138 +76,6 @@ export function buildEegNet(shape: [number, number, number], seed = SEEDS.init):
   });
 }
 
-type CpuBackend = {
-  readSync(id: object): tf.backend_util.BackendValues;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-};
-
-/**
- * Training speed only (same results up to float summation order): the cpu backend's filter
- * gradient of Conv2D goes through TensorBuffer.get per element and took ~70 % of a step; this
- * flat-array version covers NHWC without dilation and defers to the stock kernel otherwise.
- */
-function useFastConvFilterGradient(): void {
-  const stock = tf.getKernel('Conv2DBackpropFilter', 'cpu');
-  tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'cpu',
-    kernelFunc: (args) => {
-      const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const a = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-      if (a.dataFormat !== 'NHWC') return stock.kernelFunc(args);
-      const be = args.backend as unknown as CpuBackend;
-      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
-      const { batchSize, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
-      const xv = be.readSync(x.dataId) as Float32Array;
-      const dyv = be.readSync(dy.dataId) as Float32Array;
-      const dw = new Float64Array(FH * FW * CI * CO);
-      for (let b = 0; b < batchSize; b++)
-        for (let yr = 0; yr < OH; yr++)
-          for (let yc = 0; yc < OW; yc++) {
-            const dyOff = ((b * OH + yr) * OW + yc) * CO;
-            for (let fr = 0; fr < FH; fr++) {
-              const xr = yr * SH + fr - info.padInfo.top;
-              if (xr < 0 || xr >= H) continue;
-              for (let fc = 0; fc < FW; fc++) {
-                const xc = yc * SW + fc - info.padInfo.left;
-                if (xc < 0 || xc >= W) continue;
-                const xOff = ((b * H + xr) * W + xc) * CI;
-                const wOff = (fr * FW + fc) * CI * CO;
-                for (let ci = 0; ci < CI; ci++) {
-                  const v = xv[xOff + ci]!;
-                  if (v === 0) continue;
-                  const o = wOff + ci * CO;
-                  for (let co = 0; co < CO; co++) dw[o + co] += v * dyv[dyOff + co]!;
-                }
-              }
-            }
-          }
-      return be.makeTensorInfo(info.filterShape, 'float32', Float32Array.from(dw));
-    },
-  });
-}
-
-/** Swaps a cpu kernel for `fast`, which may return null to defer to the stock kernel. */
-function overrideCpuKernel(name: string, fast: (args: Parameters<tf.KernelFunc>[0], be: CpuBackend) => tf.TensorInfo | null): void {
-  const stock = tf.getKernel(name, 'cpu');
-  tf.unregisterKernel(name, 'cpu');
-  tf.registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: (args) => fast(args, args.backend as unknown as CpuBackend) ?? stock.kernelFunc(args) });
-}
-
-/**
- * Training speed only, as in packages/core/scripts/train-demo-model.ts: BatchNormalization's
- * per-channel reductions and broadcasts, and the depthwise filter gradient, on flat arrays.
- */
-function useFastBatchNormKernels(): void {
-  for (const [name, isMean] of [['Sum', false], ['Mean', true]] as const) {
-    overrideCpuKernel(name, ({ inputs, attrs }, be) => {
-      const { x } = inputs as { x: tf.TensorInfo };
-      const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
-      const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
-      const rank = x.shape.length;
-      if (x.dtype !== 'float32' || rank < 2 || axes.length !== rank - 1 || axes.some((a, k) => a !== k)) return null;
-      const C = x.shape[rank - 1]!;
-      const xv = be.readSync(x.dataId) as Float32Array;
-      const acc = new Float64Array(C);
-      const n = xv.length / C;
-      for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) acc[c] += isMean ? Math.fround(xv[i + c]! / n) : xv[i + c]!;
-      return be.makeTensorInfo(keepDims ? [...Array<number>(rank - 1).fill(1), C] : [C], 'float32', Float32Array.from(acc));
-    });
-  }
-  const ops: Record<string, (p: number, q: number) => number> = { Add: (p, q) => p + q, Sub: (p, q) => p - q, Multiply: (p, q) => p * q };
-  for (const [name, op] of Object.entries(ops)) {
-    overrideCpuKernel(name, ({ inputs }, be) => {
-      const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
-      const perChannel = (small: tf.TensorInfo, big: tf.TensorInfo) =>
-        small.shape.length <= big.shape.length && small.shape.length > 0 && small.shape.at(-1) === big.shape.at(-1)
-        && small.shape.slice(0, -1).every((d) => d === 1) && tf.util.sizeFromShape(big.shape) > small.shape.at(-1)!;
-      const bSmall = perChannel(b, a);
-      if (!bSmall && !perChannel(a, b)) return null;
-      const big = bSmall ? a : b;
-      const bigV = be.readSync(big.dataId) as Float32Array;
-      const smallV = be.readSync((bSmall ? b : a).dataId) as Float32Array;
-      const C = smallV.length;
-      const out = new Float32Array(bigV.length);
-      for (let i = 0; i < out.length; i += C) for (let c = 0; c < C; c++) out[i + c] = bSmall ? op(bigV[i + c]!, smallV[c]!) : op(smallV[c]!, bigV[i + c]!);
-      return be.makeTensorInfo(big.shape, 'float32', out);
-    });
-  }
-  overrideCpuKernel('DepthwiseConv2dNativeBackpropFilter', ({ inputs, attrs }, be) => {
-    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-    const dilations = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : a.dilations ?? [1, 1];
-    if (dilations[0] !== 1 || dilations[1] !== 1) return null;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, true);
-    const { batchSize, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
-    const M = CO / CI;
-    const xv = be.readSync(x.dataId) as Float32Array;
-    const dyv = be.readSync(dy.dataId) as Float32Array;
-    const dw = new Float64Array(FH * FW * CO);
-    for (let b = 0; b < batchSize; b++)
-      for (let yr = 0; yr < OH; yr++)
-        for (let yc = 0; yc < OW; yc++) {
-          const dyOff = ((b * OH + yr) * OW + yc) * CO;
-          for (let fr = 0; fr < FH; fr++) {
-            const xr = yr * SH + fr - info.padInfo.top;
-            if (xr < 0 || xr >= H) continue;
-            for (let fc = 0; fc < FW; fc++) {
-              const xc = yc * SW + fc - info.padInfo.left;
-              if (xc < 0 || xc >= W) continue;
-              const xOff = ((b * H + xr) * W + xc) * CI;
-              const wOff = (fr * FW + fc) * CO;
-              for (let ci = 0; ci < CI; ci++) {
-                const v = xv[xOff + ci]!;
-                for (let m = 0; m < M; m++) dw[wOff + ci * M + m] += v * dyv[dyOff + ci * M + m]!;
-              }
-            }
-          }
-        }
-    return be.makeTensorInfo(info.filterShape, 'float32', Float32Array.from(dw));
-  });
-}
-
 /**
  * tfjs 4.22 serialises DepthwiseConv2D's depthwiseRegularizer also as its depthwise_constraint,
  * which then breaks loading (a regularizer returns a scalar); the layer has no constraint.
@@ -240,8 +109,9 @@ async function main() {
   const files = readdirSync(values.data!).filter((f) => /^rec-\d+\.edf$/.test(f)).sort().map((f) => join(values.data!, f));
   if (files.length < 3) throw new Error(`${values.data}: run eeg-make-data.ts first (found ${files.length} recordings)`);
   await tf.setBackend('cpu');
-  useFastConvFilterGradient();
-  useFastBatchNormKernels();
+  useFastCpuConvFilterGradient(); // training speed on the cpu backend, same results
+  useFastCpuChannelKernels();
+  useFastCpuDepthwiseFilterGradient();
   Math.random = mulberry32(SEEDS.fit); // fit() shuffling and dropout masks
   const train = loadEpochs(files.slice(0, -2));
   const test = loadEpochs(files.slice(-2));

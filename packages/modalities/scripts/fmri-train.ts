@@ -7,7 +7,7 @@
  *
  * - conv3d: Conv3D(4) → MaxPool3D → Conv3D(8) → MaxPool3D → Flatten → Dense(2) on [32, 32, 16, 1]
  *   (nibabel axis order i, j, k), trained with `fit` on the WebAssembly backend (with a corrected
- *   Conv3D input-gradient kernel, see fmri-wasm-kernels.ts).
+ *   Conv3D input-gradient kernel, see @xai/core/tfjs-kernel-patches).
  * - cnn-lstm: the slice-wise design of Thomas, Heekeren, Müller & Samek (2019): TimeDistributed
  *   Conv2D/MaxPool2D over the 16 axial slices [16, 32, 32, 1] (axes k, j, i), Flatten per slice,
  *   Bidirectional LSTM(8) across slices, Dense(2). tfjs runs TimeDistributed as a loop over time
@@ -23,9 +23,8 @@ import { modelLoadHandler, modelSaveHandler, mulberry32 } from '@xai/core';
 import { FMRI_DEMO_MODELS } from '../src/fmri/demo.js';
 import { reorderVolume } from '../src/fmri/fmri-layout.js';
 import { SYNTHETIC_CLASSES, SYNTHETIC_SHAPE, syntheticDataset, type SyntheticVolume } from '../src/fmri/synthetic-volumes.js';
-import { registerWasmConvFilterGradient } from './audio-wasm-kernels.js';
+import { registerWasmConv3dInputGradient, registerWasmConvFilterGradient } from '@xai/core/tfjs-kernel-patches';
 import { accuracyOf } from './batched-accuracy.js';
-import { registerWasmConv3dInputGradient } from './fmri-wasm-kernels.js';
 
 const SEEDS = { train: 1, test: 2, fit: 7 };
 const TRAIN_COUNT = 480;

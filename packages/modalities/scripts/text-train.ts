@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { modelLoadHandler, modelSaveHandler, mulberry32 } from '@xai/core';
+import { useFastCpuSegmentSum } from '@xai/core/tfjs-kernel-patches';
 import { encodeTokens } from '../src/text/encode-tokens.js';
 import { tokenizeTreebank } from '../src/text/treebank-tokenizer.js';
 import { Vocabulary, type VocabularySettings } from '../src/text/vocabulary.js';
@@ -27,43 +28,6 @@ const SETTINGS: VocabularySettings = { lowercase: true, oov: 'unk', padding: 'pr
 const SEEDS = { init: 42, fit: 7 };
 const EMBEDDING_DIM = 16;
 const BATCH_SIZE = 64;
-
-
-
-type CpuBackend = {
-  readSync(id: object): tf.backend_util.BackendValues;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-};
-
-/**
- * Training-speed fix, same sums: the cpu backend's UnsortedSegmentSum (the gradient of the
- * Embedding's gather) compares every row with every segment and took ~75% of a training step
- * (1.8 s of 2.5 s per batch). This one adds each row to its segment once.
- */
-function useFastSegmentSum(): void {
-  const stock = tf.getKernel('UnsortedSegmentSum', 'cpu');
-  tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
-  tf.registerKernel({
-    kernelName: 'UnsortedSegmentSum',
-    backendName: 'cpu',
-    kernelFunc: (args) => {
-      const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-      const { numSegments } = args.attrs as unknown as { numSegments: number };
-      if (x.dtype !== 'float32' || segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0]) return stock.kernelFunc(args);
-      const be = args.backend as unknown as CpuBackend;
-      const xv = be.readSync(x.dataId) as Float32Array;
-      const ids = be.readSync(segmentIds.dataId) as Int32Array;
-      const inner = xv.length / Math.max(1, ids.length);
-      const out = new Float32Array(numSegments * inner);
-      for (let r = 0; r < ids.length; r++) {
-        const seg = ids[r]!;
-        if (seg < 0 || seg >= numSegments) continue;
-        for (let k = 0; k < inner; k++) out[seg * inner + k] += xv[r * inner + k]!;
-      }
-      return be.makeTensorInfo([numSegments, ...x.shape.slice(1)], 'float32', out);
-    },
-  });
-}
 
 /** Vocabulary of the training split: words by frequency (then alphabetically), ids from 2. */
 function buildVocabulary(train: readonly CorpusSentence[]): Vocabulary {
@@ -198,7 +162,7 @@ function splitsAsTensors(vocabulary: Vocabulary, splits: ReturnType<typeof corpu
 async function main() {
   // cpu: the wasm backend has no UnsortedSegmentSum kernel (the Embedding's gradient).
   await tf.setBackend('cpu');
-  useFastSegmentSum();
+  useFastCpuSegmentSum(); // the Embedding's gradient, fast on the cpu backend
   const splits = corpusSplits();
   const committed = join(TEXT_DEMO_DIR, 'corpus', 'heldout.json');
   if (!existsSync(committed)) throw new Error(`${committed} is missing: run scripts/text-make-corpus.ts first`);

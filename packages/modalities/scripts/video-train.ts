@@ -14,7 +14,7 @@
  *   very same layer objects with the frames folded into the batch axis (as fmri-train.ts does);
  *   the saved TimeDistributed model is checked to compute the trained function.
  *
- * tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter (audio-wasm-kernels.ts supplies it) and runs
+ * tfjs-backend-wasm 4.22 lacks Conv2DBackpropFilter (@xai/core/tfjs-kernel-patches supplies it) and runs
  * Conv3D naively; the Conv3D model is therefore trained through Conv2D (see conv3dAsConv2d).
  */
 import { writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { modelLoadHandler, modelSaveHandler, mulberry32 } from '@xai/core';
 import { videoDemoModelPath, VIDEO_DEMO_PAIRS, type VideoArchitecture } from '../src/video/demo.js';
 import { CLIP_CLASSES, CLIP_FPS, CLIP_SHAPE, syntheticClips, type ClipTask, type SyntheticClip } from '../src/video/synthetic-clips.js';
-import { registerWasmConvFilterGradient } from './audio-wasm-kernels.js';
+import { registerWasmConvFilterGradient } from '@xai/core/tfjs-kernel-patches';
 import { accuracyOf } from './batched-accuracy.js';
 
 /** Clip seeds: training 1, test 2 (the ground-truth test uses 5, the demo inputs 900 001…). */

@@ -9,7 +9,7 @@
  *   nice npx tsx packages/modalities/scripts/vqa-train.ts
  *
  * Run by hand, never in tests. tfjs on the wasm backend (XNNPACK convolutions; the Conv2D gradient
- * kernels wasm lacks or runs slowly are patched, see audio-wasm-kernels.ts). The Embedding is
+ * kernels wasm lacks or runs slowly are patched, see @xai/core/tfjs-kernel-patches). The Embedding is
  * frozen at its seeded random initialisation: its gradient needs UnsortedSegmentSum, which wasm
  * does not have, and with 31 words random 16-d vectors are distinct enough for the LSTM to learn on.
  * Training and held-out data come from fixed seeds (src/vqa/splits.ts), batches from a seeded shuffle.
@@ -24,7 +24,7 @@ import { exampleArrays, generateDataset, type VqaDataset } from '../src/vqa/data
 import { IMAGE_SIZE } from '../src/vqa/scene.js';
 import { VQA_SPLITS } from '../src/vqa/splits.js';
 import { QUESTION_LENGTH, QUESTION_WORDS } from '../src/vqa/vocabulary.js';
-import { registerWasmConvFilterGradient, registerWasmConvInputGradient } from './audio-wasm-kernels.js';
+import { registerWasmConvFilterGradient, registerWasmConvInputGradient } from '@xai/core/tfjs-kernel-patches';
 
 const DIR = fileURLToPath(new URL('../demo/vqa/model/', import.meta.url));
 const SEEDS = { init: 11, shuffle: 12 };

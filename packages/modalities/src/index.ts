@@ -9,6 +9,7 @@ export * from './fmri/index.js';
 export * from './eeg/index.js';
 export * from './video/index.js';
 export * from './vqa/index.js';
+export { EEG_RESAMPLING, resample, resampleAt, resampledLength, resampleHalfWidth, type ResampleOptions } from './dsp/resample.js';
 export { explainInput, modelInputSpecs, type ExplainedInput } from './explain-input.js';
 import { imageAdapter } from './image/image-adapter.js';
 import { textAdapter } from './text/text-adapter.js';

@@ -4,7 +4,7 @@ import { writeEdfPlus } from '../src/eeg/edf-writer.js';
 import { readEdfBytes } from '../src/eeg/edf-reader.js';
 import { bandpassSections, butterworth, filtfilt, sectionsGain } from '../src/eeg/filters.js';
 import { defaultChannels, extractEpochs, findEvents, selectChannels, standardizeInPlace } from '../src/eeg/preprocess.js';
-import { resample } from '../src/eeg/resample.js';
+import { EEG_RESAMPLING, resample } from '../src/dsp/resample.js';
 import { bandComponents, bandRelevance, EEG_BANDS } from '../src/eeg/spectral.js';
 
 const x = Array.from({ length: 200 }, (_, i) => Math.sin(i * 0.3) + 0.5 * Math.cos(i * 0.05) + (i % 7) * 0.1);
@@ -47,16 +47,16 @@ describe('Butterworth filters and forward-backward filtering', () => {
 describe('resampling', () => {
   it.each([[256, 64, 5], [256, 100, 10], [128, 256, 20], [500, 128, 30]])('%i → %i Hz keeps a %i Hz sine to 1e-4', (from, to, f) => {
     const x = Float64Array.from({ length: from * 4 }, (_, i) => Math.sin((2 * Math.PI * f * i) / from + 0.3));
-    const y = resample(x, from, to);
+    const y = resample(x, from, to, EEG_RESAMPLING);
     expect(y.length).toBe(to * 4);
     for (let j = to; j < 3 * to; j++) expect(Math.abs(y[j]! - Math.sin((2 * Math.PI * f * j) / to + 0.3))).toBeLessThan(1e-4);
   });
 
   it('removes what the new rate cannot hold instead of aliasing it, and keeps constants exact', () => {
     const x = Float64Array.from({ length: 1000 }, (_, i) => 2 + Math.sin((2 * Math.PI * 40 * i) / 250));
-    const y = resample(x, 250, 64); // 40 Hz > 32 Hz Nyquist
+    const y = resample(x, 250, 64, EEG_RESAMPLING); // 40 Hz > 32 Hz Nyquist
     for (let j = 20; j < y.length - 20; j++) expect(Math.abs(y[j]! - 2)).toBeLessThan(1e-3);
-    expect(Array.from(resample(new Float64Array(100).fill(-3), 100, 37))).toEqual(new Array(37).fill(-3));
+    expect(Array.from(resample(new Float64Array(100).fill(-3), 100, 37, EEG_RESAMPLING))).toEqual(new Array(37).fill(-3));
   });
 });
 

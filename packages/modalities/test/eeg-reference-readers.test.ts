@@ -1,10 +1,10 @@
 /**
- * Cross-checks with the reference tools when they are installed (Debian: python3-mne, libedf-dev;
- * skipped otherwise): MNE-Python and EDFlib (the library behind EDFbrowser) open the EDF+/BDF+
+ * Cross-checks with the reference tools (Debian: python3-mne, libedf-dev; `npm test` installs
+ * them): MNE-Python and EDFlib (the library behind EDFbrowser) open the EDF+/BDF+
  * files our writer produces and read the same channels, annotations and samples; MNE reads our
  * hand-written BrainVision files as we do.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brainVisionFromFiles, readBrainVision } from '../src/eeg/brainvision.js';
 import { readEdfBytes } from '../src/eeg/edf-reader.js';
 import { writeEdfPlus } from '../src/eeg/edf-writer.js';
+import { PYTHON, requireTool } from './reference-tools.js';
 
-const PYTHON = '/usr/bin/python3';
-const hasMne = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import mne'], { stdio: 'ignore' }).status === 0;
-const hasEdflib = existsSync('/usr/include/edflib.h') && spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'xai-eeg-ref-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,7 +61,8 @@ Mk3=Response,R  2,120,10,0
 
 interface MneRead { ch_names: string[]; sfreq: number; meas_date: string; annotations: [number, number, string][]; data: number[][] }
 
-describe.skipIf(!hasMne)('MNE-Python reads what we write and what we read', () => {
+describe('MNE-Python reads what we write and what we read', () => {
+  beforeAll(() => requireTool('mne'));
   const samples = { 'EDF+': sample('EDF+'), 'BDF+': sample('BDF+') };
   const bv = new Float32Array(2 * 200).map((_, i) => Math.sin(i / 7) * 20);
   let read: Record<string, MneRead> = {};
@@ -113,7 +112,8 @@ print(json.dumps(out))`;
   });
 });
 
-describe.skipIf(!hasEdflib)('EDFlib (EDFbrowser\'s library) opens our EDF+ and BDF+ files', () => {
+describe('EDFlib (EDFbrowser\'s library) opens our EDF+ and BDF+ files', () => {
+  beforeAll(() => requireTool('edflib'));
   it.each(['EDF+', 'BDF+'] as const)('%s', (format) => {
     const program = join(dir, 'edfcheck');
     if (!existsSync(program)) {

@@ -1,11 +1,12 @@
 /** The NIfTI writer: round trips (geometry, units, datatype, gzip), raw header bytes against the spec, nibabel when present. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { affineToQform, qformAffine, readNifti, writeNifti, type Matrix4 } from '../src/index.js';
+import { PYTHON, requireTool } from './reference-tools.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures/nifti');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, name)));
@@ -92,16 +93,8 @@ describe('NIfTI writer', () => {
     expect(() => writeNifti({ data: new Float32Array(6), shape: [2, 3], axes: [0, 0] })).toThrow(/permutation/);
   });
 
-  const nibabel = existsSync('/usr/bin/python3') && (() => {
-    try {
-      execFileSync('/usr/bin/python3', ['-c', 'import nibabel'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
-  it.skipIf(!nibabel)('nibabel reads the written files with the same affine, zooms, units and data', async () => {
+  it('nibabel reads the written files with the same affine, zooms, units and data', async () => {
+    requireTool('nibabel');
     const dir = mkdtempSync(join(tmpdir(), 'fmri-nib-'));
     try {
       const input = await readNifti(fixture('example4d.nii.gz'), 'example4d.nii.gz', { axes: [3, 2, 1, 0] });
@@ -115,7 +108,7 @@ describe('NIfTI writer', () => {
         '  "qform": float(np.abs(img.get_qform() - ref.get_qform()).max()), "zooms": [float(z) for z in img.header.get_zooms()],',
         '  "units": list(img.header.get_xyzt_units()), "v": float(d[64, 48, 12, 1]), "sum": float(d.sum())}))',
       ].join('\n');
-      const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' })) as Record<string, unknown>;
+      const out = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as Record<string, unknown>;
       expect(out.dtype).toBe('float32');
       expect(out.shape).toEqual([128, 96, 24, 2]);
       expect(out.affine).toBeLessThan(1e-5);

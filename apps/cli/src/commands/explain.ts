@@ -7,7 +7,7 @@ import { adapterByName, adapterForFiles, explainInput, listAdapters, type InputF
 import { writeFileAtomic } from '@xai/core';
 import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
 import { progressDisplay } from '../progress.js';
-import { writeOutputs, type RenderFlags } from '../write-outputs.js';
+import { checkRenderFlags, writeOutputs, type RenderFlags } from '../write-outputs.js';
 
 
 interface ExplainFlags extends RenderFlags {
@@ -164,6 +164,7 @@ export function explainCommand(program: Command): void {
     .option('--scale <factor>', 'nearest-neighbour upscaling of the PNGs', parseInteger('--scale'), 1)
     .addHelpText('after', '\nExample:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json')
     .action(async (flags: ExplainFlags) => {
+      checkRenderFlags(flags);
       const options = methodOptions(flags);
       if (flags.modality) {
         const adapter = adapterByName(flags.modality);

@@ -3,7 +3,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { FINISHED, type JobRow, type JobState, type Store } from '../storage/database.js';
 import { newId, type DataDir } from '../storage/data-dir.js';
 import type { Outcome, WorkerEvent, WorkerTask } from '../worker/task-types.js';
+import { isStorageError, type Health } from '../health.js';
 import type { WorkerPools } from './pools.js';
+import { WorkerLostError } from './process-pool.js';
 
 export type JobKind = JobRow['kind'];
 
@@ -21,26 +23,37 @@ interface ActiveJob {
   readonly controller: AbortController;
   readonly port: MessagePort;
   killTimer?: NodeJS.Timeout;
+  timeoutTimer?: NodeJS.Timeout;
+  /** Stopped because it ran past the job time limit. */
+  timedOut: boolean;
 }
+
+type Finished = 'succeeded' | 'failed' | 'cancelled';
+type JobError = { error: string; message: string };
 
 const PROGRESS_SAVE_MS = 1000;
 
 /**
  * Runs jobs in the worker pool and keeps their state in SQLite: queued → running → succeeded /
- * failed / cancelled. Progress arrives on a MessagePort per job; cancelling asks the worker to
- * stop between batches and, if it has not after `cancelGraceMs`, aborts the task (piscina then
- * terminates that worker and starts a fresh one).
+ * failed / cancelled. Progress arrives on a MessagePort per job; cancelling (on request, or when a
+ * job runs past `jobTimeoutMs`) asks the worker to stop between batches and, if it has not after
+ * `cancelGraceMs`, aborts the task (the pool then terminates that worker and starts a fresh one).
+ * A job whose state cannot be saved (disk full) is failed in memory and the server's health says
+ * why; nothing here lets a storage error escape as an unhandled rejection.
  */
 export class JobManager {
   private readonly active = new Map<string, ActiveJob>();
   private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
+  /** Finished jobs whose final state SQLite could not take (disk full): served from memory. */
+  private readonly unsaved = new Map<string, JobRow>();
   private closing = false;
 
   constructor(
     private readonly store: Store,
     private readonly pools: WorkerPools,
     private readonly dirs: DataDir,
-    private readonly cancelGraceMs: number,
+    private readonly settings: { readonly cancelGraceMs: number; readonly jobTimeoutMs: number },
+    private readonly health: Health,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -58,6 +71,8 @@ export class JobManager {
 
   /** The stored job with live progress and whether a cancel is pending. */
   get(id: string): (JobRow & { cancelRequested?: boolean }) | undefined {
+    const unsaved = this.unsaved.get(id);
+    if (unsaved) return unsaved;
     const row = this.store.getJob(id);
     if (!row) return undefined;
     const live = this.active.get(id);
@@ -76,9 +91,10 @@ export class JobManager {
   submit(kind: JobKind, request: Record<string, unknown>, build: (port: MessagePort, outDir: string) => WorkerTask): JobRow {
     if (this.closing) throw new Error('the server is shutting down');
     const id = newId('job');
-    this.store.insertJob({ id, kind, request });
+    this.store.insertJob({ id, kind, request }); // a full disk throws here: the route answers 507
+    this.health.storageOk();
     const { port1, port2 } = new MessageChannel();
-    const job: ActiveJob = { state: 'queued', progress: null, cancelRequested: false, lastSaved: 0, controller: new AbortController(), port: port1 };
+    const job: ActiveJob = { state: 'queued', progress: null, cancelRequested: false, lastSaved: 0, controller: new AbortController(), port: port1, timedOut: false };
     this.active.set(id, job);
     port1.on('message', (event: WorkerEvent) => this.onWorkerEvent(id, job, event));
     let task: WorkerTask;
@@ -90,21 +106,26 @@ export class JobManager {
       throw err;
     }
     this.pools.jobs
-      .run(task, { transferList: [port2], signal: job.controller.signal })
+      .run(task, { signal: job.controller.signal })
       .then(
         (outcome: Outcome<unknown>) => {
           if (outcome.ok) this.finish(id, job, 'succeeded', { result: outcome.value });
-          else if (outcome.error.error === 'Cancelled') this.finish(id, job, 'cancelled', { error: { error: 'Cancelled', message: 'cancelled on request' } });
-          else this.finish(id, job, 'failed', { error: { error: outcome.error.error, message: outcome.error.message } });
-        },
-        (err: Error) => {
-          if (job.cancelRequested) this.finish(id, job, 'cancelled', { error: { error: 'Cancelled', message: 'cancelled on request' } });
-          else if (!this.closing) {
-            this.log.error({ err, job: id }, 'job worker failed');
-            this.finish(id, job, 'failed', { error: { error: 'WorkerError', message: `the worker running this job failed: ${err.message}` } });
+          else if (outcome.error.error === 'Cancelled' || job.cancelRequested) this.finish(id, job, 'cancelled', { error: this.cancelReason(job) });
+          else {
+            if (outcome.error.error === 'StorageFull') this.storageFailed(id, outcome.error.message);
+            this.finish(id, job, 'failed', { error: { error: outcome.error.error, message: outcome.error.message } });
           }
         },
-      );
+        (err: Error) => {
+          if (job.cancelRequested) this.finish(id, job, 'cancelled', { error: this.cancelReason(job) });
+          else if (!this.closing) {
+            this.log.error({ err, job: id }, 'job worker failed');
+            const memory = err instanceof WorkerLostError && err.reason === 'memory';
+            this.finish(id, job, 'failed', { error: { error: memory ? 'WorkerOutOfMemory' : 'WorkerError', message: `the worker running this job failed: ${err.message}` } });
+          }
+        },
+      )
+      .catch((err: unknown) => this.log.error({ err, job: id }, 'finishing a job failed'));
     return this.get(id)!;
   }
 
@@ -112,17 +133,26 @@ export class JobManager {
   cancel(id: string): (JobRow & { cancelRequested?: boolean }) | undefined {
     const job = this.active.get(id);
     if (!job) return undefined;
+    this.stop(id, job);
+    return this.get(id);
+  }
+
+  private stop(id: string, job: ActiveJob): void {
     if (!job.cancelRequested) {
       job.cancelRequested = true;
       if (job.state === 'queued') job.controller.abort();
       else {
         job.port.postMessage({ type: 'cancel' });
-        job.killTimer = setTimeout(() => job.controller.abort(), this.cancelGraceMs);
+        job.killTimer = setTimeout(() => job.controller.abort(), this.settings.cancelGraceMs);
         job.killTimer.unref();
       }
       this.emit(id, 'state');
     }
-    return this.get(id);
+  }
+
+  private cancelReason(job: ActiveJob): JobError {
+    if (!job.timedOut) return { error: 'Cancelled', message: 'cancelled on request' };
+    return { error: 'Timeout', message: `stopped: the job ran longer than the server's limit of ${this.settings.jobTimeoutMs / 1000} s (XAI_JOB_TIMEOUT)` };
   }
 
   /** Listens to a job's events until it ends; returns the unsubscribe function. */
@@ -149,25 +179,61 @@ export class JobManager {
     if (!this.active.has(id)) return;
     if (event.type === 'started') {
       job.state = 'running';
-      this.store.markStarted(id);
+      this.save(id, () => this.store.markStarted(id));
+      if (this.settings.jobTimeoutMs > 0) {
+        job.timeoutTimer = setTimeout(() => {
+          job.timedOut = true;
+          this.log.warn({ job: id }, `job ${id} ran past the time limit (${this.settings.jobTimeoutMs / 1000} s): stopping it`);
+          this.stop(id, job);
+        }, this.settings.jobTimeoutMs);
+        job.timeoutTimer.unref();
+      }
       this.emit(id, 'state');
     } else if (event.type === 'progress') {
       job.progress = event.progress;
       const now = Date.now();
       if (now - job.lastSaved >= PROGRESS_SAVE_MS) {
         job.lastSaved = now;
-        this.store.saveProgress(id, event.progress);
+        this.save(id, () => this.store.saveProgress(id, event.progress));
       }
       this.emit(id, 'progress');
     }
   }
 
-  private finish(id: string, job: ActiveJob, state: 'succeeded' | 'failed' | 'cancelled', fields: { result?: unknown; error?: { error: string; message: string } }): void {
+  /** A storage write that must not throw into an event handler: a failure marks the server degraded. */
+  private save(id: string, write: () => void): boolean {
+    try {
+      write();
+      return true;
+    } catch (err) {
+      this.storageFailed(id, err);
+      return false;
+    }
+  }
+
+  private storageFailed(id: string, err: unknown): void {
+    this.health.storageFailed(err);
+    this.log.error({ err, job: id }, `job ${id}: storage failed${isStorageError(err) ? ' (disk or database full)' : ''}`);
+  }
+
+  private finish(id: string, job: ActiveJob, state: Finished, fields: { result?: unknown; error?: JobError }): void {
     if (!this.active.has(id)) return;
     this.active.delete(id);
     clearTimeout(job.killTimer);
+    clearTimeout(job.timeoutTimer);
     job.port.close();
-    this.store.finishJob(id, state, { ...fields, ...(job.progress ? { progress: job.progress } : {}) });
+    const progress = job.progress ? { progress: job.progress } : {};
+    if (this.save(id, () => this.store.finishJob(id, state, { ...fields, ...progress }))) {
+      if (state === 'succeeded') this.health.storageOk();
+    } else {
+      // The result cannot be recorded: the job fails, its files go (they may be what filled the
+      // disk), and until a restart it is served from memory; a restart marks it interrupted.
+      const error = { error: 'StorageFull', message: `the job's state could not be saved: ${this.health.status.status === 'degraded' ? this.health.status.reason : 'storage failed'}` };
+      const row = this.store.getJob(id);
+      if (row) this.unsaved.set(id, { ...row, state: 'failed', error, result: null, progress: job.progress ?? row.progress, finishedAt: new Date().toISOString() });
+      if (this.save(id, () => this.store.finishJob(id, 'failed', { error, ...progress }))) this.unsaved.delete(id);
+      this.dirs.remove(this.dirs.job(id)).catch(() => undefined);
+    }
     this.emit(id, 'end');
     this.listeners.delete(id);
   }

@@ -15,12 +15,22 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/health',
     {
       schema: {
-        summary: 'liveness and job counts (never needs the token)',
+        summary: 'liveness, storage health and job counts (never needs the token)',
+        description: 'status is "degraded" (with the reason) while the data directory cannot take writes (disk or database full); it returns to "ok" after a write succeeds.',
         tags: ['server'],
-        response: { 200: Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Type.Number(), jobs: Type.Object({ queued: Type.Integer(), running: Type.Integer() }), concurrency: Type.Integer() }) },
+        response: {
+          200: Type.Object({
+            status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+            reason: Type.Optional(Type.String()),
+            since: Type.Optional(Type.String()),
+            uptimeSeconds: Type.Number(),
+            jobs: Type.Object({ queued: Type.Integer(), running: Type.Integer() }),
+            concurrency: Type.Integer(),
+          }),
+        },
       },
     },
-    async () => ({ status: 'ok' as const, uptimeSeconds: (Date.now() - started) / 1000, jobs: ctx.jobs.counts(), concurrency: ctx.config.concurrency }),
+    async () => ({ ...ctx.health.status, uptimeSeconds: (Date.now() - started) / 1000, jobs: ctx.jobs.counts(), concurrency: ctx.config.concurrency }),
   );
 
   app.get(

@@ -6,7 +6,8 @@ import { metricByName, resolveMetricOptions } from '@xai/eval';
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { clientDecodeOptions } from '../options.js';
+import { checkBenchmarkSize, checkMethodCost, limitExceeded, sampleShapes } from '../limits.js';
+import { checkedClientOptions, clientDecodeOptions } from '../options.js';
 import { BenchmarkRequest, errors, ExplanationRequest, JobView } from '../schemas.js';
 import type { InputRow, ModelRow } from '../storage/database.js';
 import { jobView } from '../views.js';
@@ -23,13 +24,14 @@ const filesOf = (ctx: ServerContext, input: InputRow): FileRef[] => input.files.
 function decodeOptionsFor(adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
   const modelOptions = model.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model.decodeOptions;
   const inputOptions = input?.source === 'upload' ? clientDecodeOptions(adapter.options, input.options, `input '${input.id}' options`) : input?.options;
-  return { ...modelOptions, ...inputOptions, ...clientDecodeOptions(adapter.options, request, 'decodeOptions') };
+  return { ...modelOptions, ...inputOptions, ...checkedClientOptions(adapter.options, request, 'decodeOptions') };
 }
 
-/** Checks a method and its options now, so that a typo is a 400 rather than a failed job. */
-function checkMethod(name: string, options: Record<string, unknown> | undefined): void {
+/** Checks a method, its options and their cost now, so that a typo or an excess is a 400 rather than a failed job. */
+function checkMethod(ctx: ServerContext, name: string, options: Record<string, unknown> | undefined, shapes: readonly number[][]): void {
   const definition = methodByName(name);
   resolveOptions(definition.options, options ?? {}, `method '${name}'`);
+  checkMethodCost(ctx.config.limits, name, options ?? {}, shapes);
 }
 
 /** Explanations and benchmarks: each request becomes a job (202, then GET jobs/:id or its events). */
@@ -61,12 +63,16 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = request.body;
       if ((body.input === undefined) === (body.text === undefined)) throw badRequest("give exactly one of 'input' (an input id) and 'text' (inline text)");
+      const limits = ctx.config.limits;
+      if (body.text !== undefined && body.text.length > limits.maxTextChars) {
+        throw limitExceeded(`field 'text' has ${body.text.length} characters; this server explains at most ${limits.maxTextChars} (XAI_MAX_TEXT_CHARS)`);
+      }
       const m = model(body.model);
       const stored = body.input !== undefined ? input(body.input) : undefined;
       const adapter = stored ? adapterByName(stored.modality) : adapterForFiles([{ name: 'input.txt', bytes: new Uint8Array() }]);
-      checkMethod(body.method, body.options);
+      checkMethod(ctx, body.method, body.options, sampleShapes(m, stored, body.text));
       const decodeOptions = decodeOptionsFor(adapter, m, stored, body.decodeOptions);
-      const renderOptions = clientDecodeOptions(adapter.options as ObjectSchema, body.renderOptions, 'renderOptions');
+      const renderOptions = checkedClientOptions(adapter.options as ObjectSchema, body.renderOptions, 'renderOptions');
       const job = ctx.jobs.submit('explanation', { ...body }, (port, outDir) => {
         let files: FileRef[];
         if (stored) files = filesOf(ctx, stored);
@@ -86,6 +92,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(body.explainedInputs !== undefined ? { explainedInputs: body.explainedInputs } : {}),
           decodeOptions,
           renderOptions,
+          maxOutputBytes: limits.maxJobOutputBytes,
           outDir,
           port,
         };
@@ -112,9 +119,13 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       if ((body.inputs === undefined) === (body.dataset === undefined)) throw badRequest("give exactly one of 'inputs' (input ids) and 'dataset'");
       const m = model(body.model);
+      const rows = body.inputs?.map(input);
+      const dataset = body.dataset ? datasetByName(body.dataset.name) : undefined;
+      const shapes = dataset ? [[...dataset.shape]] : sampleShapes(m, rows![0], undefined);
+      checkBenchmarkSize(ctx.config.limits, dataset ? body.dataset!.count : rows!.length, body.batchSize, shapes[0] ?? [1]);
       for (const entry of body.methods) {
-        if (typeof entry === 'string') checkMethod(entry, {});
-        else checkMethod(entry.method, entry.options);
+        if (typeof entry === 'string') checkMethod(ctx, entry, {}, shapes);
+        else checkMethod(ctx, entry.method, entry.options, shapes);
       }
       for (const entry of body.metrics) {
         const definition = metricByName(typeof entry === 'string' ? entry : entry.name);
@@ -122,13 +133,12 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       let data: Parameters<typeof buildData>[0];
       let target = body.target;
-      if (body.dataset) {
-        const dataset = datasetByName(body.dataset.name);
+      if (body.dataset && dataset) {
         if (body.dataset.count > dataset.maxCount) throw badRequest(`data set '${dataset.name}' has at most ${dataset.maxCount} samples per benchmark`);
         data = { dataset: { name: dataset.name, count: body.dataset.count, seed: body.dataset.seed ?? 1 } };
         target ??= 'label';
       } else {
-        const rows = body.inputs!.map(input);
+        if (!rows) throw badRequest("give 'inputs' or 'dataset'");
         if (body.labels && body.labels.length !== rows.length) throw badRequest(`got ${body.labels.length} labels for ${rows.length} inputs`);
         if (target === 'label' && !body.labels) throw badRequest("target 'label' needs 'labels' (one per input); or use target 'predicted'");
         target ??= body.labels ? 'label' : 'predicted';

@@ -1,11 +1,19 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { methodByName, relevanceJson } from '@xai/core';
+import { methodByName, relevanceJson, XaiError } from '@xai/core';
 import { adapterByName, explainInput, type ModalityAdapter, type RelevanceOf } from '@xai/modalities';
 import { readInputFiles } from './inspect-worker.js';
 import { ProgressPort } from './progress-port.js';
 import { cachedModel, initWorker, outcome } from './runtime.js';
 import type { ExplainOutput, ExplainTask, JobFile, Outcome } from './task-types.js';
+
+/** The files a job would write exceed the server's per-job output limit. */
+class OutputTooLargeError extends XaiError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimitExceeded';
+  }
+}
 
 const sumOf = (values: Float32Array) => values.reduce((s, v) => (Number.isFinite(v) ? s + v : s), 0);
 
@@ -48,6 +56,11 @@ export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOut
       });
       if (!relevance) throw new Error(`modality '${task.input.modality}' drew no artefacts`);
       const targetName = task.model.classNames?.[explained.target];
+      // relevance as float32 and as JSON (≈ 12 characters a value), and the artefacts
+      const outputBytes = relevance.relevances.reduce((n, r) => n + r.values.byteLength * 4, 0) + explained.artefacts.reduce((n, a) => n + a.bytes.byteLength, 0);
+      if (outputBytes > task.maxOutputBytes) {
+        throw new OutputTooLargeError(`the explanation's files would take about ${Math.ceil(outputBytes / 1e6)} MB; this server writes at most ${Math.floor(task.maxOutputBytes / 1e6)} MB per job (XAI_MAX_JOB_OUTPUT_MB): explain a smaller input`);
+      }
       await mkdir(task.outDir, { recursive: true });
       const written: ExplainOutput['relevance'] = [];
       for (const [k, r] of relevance.relevances.entries()) {

@@ -27,6 +27,8 @@ export interface TaskError {
   readonly message: string;
   /** HTTP status when the task answers a request directly (uploads): 4xx for bad files. */
   readonly status: number;
+  /** The worker's WebAssembly memory may be corrupted: it must not run another task. */
+  readonly retire?: boolean;
 }
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: TaskError };
@@ -88,6 +90,8 @@ export interface ExplainTask {
   readonly explainedInputs?: readonly (number | string)[];
   readonly decodeOptions: Record<string, unknown>;
   readonly renderOptions: Record<string, unknown>;
+  /** Most bytes of relevance and artefact files the job may write (XAI_MAX_JOB_OUTPUT_MB). */
+  readonly maxOutputBytes: number;
   /** The job's folder: artefacts and relevance are written here. */
   readonly outDir: string;
   readonly port: MessagePort;

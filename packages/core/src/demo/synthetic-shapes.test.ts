@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, CLASS_NAMES, IMAGE_SIZE, generateShapes, mulberry32 } from './synthetic-shapes.js';
+import { CHANNELS, CLASS_NAMES, IMAGE_SIZE, generateShapes } from './synthetic-shapes.js';
 
 const PX = IMAGE_SIZE * IMAGE_SIZE;
 const N = 400;
@@ -19,20 +19,6 @@ function bbox(masks: Uint8Array, n: number) {
       }
   return { r0, r1, c0, c1 };
 }
-
-describe('mulberry32', () => {
-  it('is deterministic and in [0,1)', () => {
-    const a = mulberry32(5);
-    const b = mulberry32(5);
-    for (let i = 0; i < 1000; i++) {
-      const v = a();
-      expect(v).toBe(b());
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThan(1);
-    }
-    expect(mulberry32(6)()).not.toBe(mulberry32(5)());
-  });
-});
 
 describe('generateShapes', () => {
   it('has the documented array sizes', () => {

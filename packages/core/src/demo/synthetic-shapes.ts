@@ -5,6 +5,8 @@
  * class evidence is, for explanation-quality metrics. Pure TS, no tf.
  */
 
+import { mulberry32 } from '../random/mulberry32.js';
+
 export const IMAGE_SIZE = 32;
 export const CHANNELS = 3;
 export const CLASS_NAMES = ['square', 'cross', 'ring', 'triangle'] as const;
@@ -22,18 +24,6 @@ export interface ShapesDataset {
 const NOISE_AMPLITUDE = 0.1;
 const MIN_SIZE = 10;
 const MAX_SIZE = 20;
-
-/** mulberry32: tiny seeded 32-bit PRNG returning floats in [0,1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Is the point (dx,dy), relative to the shape centre, inside a shape of bounding-box side s? */
 function inside(label: number, dx: number, dy: number, s: number): boolean {

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { InvalidArgumentError } from '../errors.js';
+import { sizeLimit } from './limits.js';
 
 /** Value range of image pixels: '0-1' (default) divides 8-bit values by 255 and 16-bit ones by 65535; '0-255' keeps 8-bit values (16-bit ones are divided by 257). */
 export type InputScale = '0-1' | '0-255';
@@ -17,6 +18,10 @@ export interface ReadInputOptions {
   shape?: readonly number[];
   /** Pixel scaling for PNG/JPEG; ignored for .npy and .json, whose values are taken as they are. */
   scale?: InputScale;
+  /** Most pixels a PNG/JPEG may declare, checked on its header before decoding (default: XAI_MAX_IMAGE_PIXELS, else 2^25). */
+  maxPixels?: number;
+  /** Most values a .npy/.json array may hold (default: XAI_MAX_DECODED_BYTES / 4, else 2^28). */
+  maxValues?: number;
 }
 
 /** A sample as a flat row-major (C order) array; images are [height, width, channels]. */
@@ -47,14 +52,15 @@ export function decodeInput(bytes: Uint8Array, name: string, options: ReadInputO
     throw new InvalidArgumentError(`expected shape must hold positive integers, got ${fmt(expected)}`);
   }
   const ext = extname(name).toLowerCase();
+  const maxPixels = sizeLimit('XAI_MAX_IMAGE_PIXELS', options.maxPixels);
   switch (ext) {
     case '.png':
-      return fitImage(readPng(bytes, name, scale), name, expected);
+      return fitImage(readPng(bytes, name, scale, maxPixels), name, expected);
     case '.jpg':
     case '.jpeg':
-      return fitImage(readJpeg(bytes, name, scale), name, expected);
+      return fitImage(readJpeg(bytes, name, scale, maxPixels), name, expected);
     case '.npy':
-      return fitArray(readNpy(bytes, name), name, expected);
+      return fitArray(readNpy(bytes, name, options.maxValues ?? sizeLimit('XAI_MAX_DECODED_BYTES') / 4), name, expected);
     case '.json':
       return fitArray(readJson(bytes, name), name, expected);
     default:
@@ -87,7 +93,44 @@ function takeColour(src: ArrayLike<number>, n: number, inChannels: number, facto
   return { data, channels };
 }
 
-function readPng(bytes: Uint8Array, name: string, scale: InputScale): Image {
+/** Bytes per pixel sample count of each PNG colour type (0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA). */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** The most deflate expands its input (zlib's technical limit is 1032:1). */
+const MAX_INFLATE_RATIO = 1032;
+
+/**
+ * Reads the PNG's IHDR and sums its IDAT chunks before anything is decoded: the declared pixels
+ * must stay within `maxPixels`, and the filtered scanlines they need must be something the IDAT
+ * bytes can inflate to. fast-png allocates the whole image from the header first.
+ */
+function checkPngHeader(bytes: Uint8Array, name: string, maxPixels: number): void {
+  const bad = (field: string, detail: string): never => {
+    throw new InvalidArgumentError(`${name}: not a valid PNG file (${field}: ${detail})`);
+  };
+  if (bytes.length < 33) bad('IHDR', `the file has ${bytes.length} bytes, too few for a signature and a header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') bad('IHDR', 'the first chunk is not IHDR');
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const depth = bytes[24]!;
+  const channels = PNG_CHANNELS[bytes[25]!];
+  if (width === 0 || height === 0 || width > 2 ** 31 - 1 || height > 2 ** 31 - 1) bad('IHDR', `width × height ${width} × ${height} is not a valid size`);
+  if (width * height > maxPixels) bad('IHDR', `width × height ${width} × ${height} exceeds the limit of ${maxPixels} pixels (XAI_MAX_IMAGE_PIXELS)`);
+  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) bad('IHDR', `colour type ${bytes[25]} with bit depth ${depth} is not a PNG format`);
+  let idat = 0;
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    if (String.fromCharCode(...bytes.subarray(at + 4, at + 8)) === 'IDAT') idat += length;
+    at += 12 + length;
+  }
+  const raw = height * (1 + Math.ceil((width * channels! * depth) / 8));
+  if (raw > (idat + 64) * MAX_INFLATE_RATIO) {
+    bad('IDAT', `${width} × ${height} pixels need ${raw} bytes of scanlines, more than ${idat} bytes of image data can inflate to`);
+  }
+}
+
+function readPng(bytes: Uint8Array, name: string, scale: InputScale, maxPixels: number): Image {
+  checkPngHeader(bytes, name, maxPixels);
   let png: DecodedPng;
   try {
     png = decodePng(bytes, { checkCrc: true });
@@ -125,10 +168,16 @@ function readPng(bytes: Uint8Array, name: string, scale: InputScale): Image {
   return { ...takeColour(png.data, n, png.channels, factor), width, height };
 }
 
-function readJpeg(bytes: Uint8Array, name: string, scale: InputScale): Image {
+function readJpeg(bytes: Uint8Array, name: string, scale: InputScale, maxPixels: number): Image {
   let img: { width: number; height: number; data: Uint8Array };
   try {
-    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
+    // jpeg-js refuses a frame header above maxResolutionInMP before allocating, and counts what it allocates.
+    img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: maxPixels / 1e6,
+      maxMemoryUsageInMB: Math.ceil((maxPixels * 12) / 2 ** 20) + 64,
+    });
   } catch (err) {
     throw new InvalidArgumentError(`${name}: not a valid JPEG file (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -247,7 +296,7 @@ function halfToFloat(h: number): number {
 }
 
 /** NumPy .npy, format versions 1.0, 2.0 and 3.0 (numpy/lib/format.py). */
-function readNpy(bytes: Uint8Array, name: string): InputArray {
+function readNpy(bytes: Uint8Array, name: string, maxValues: number): InputArray {
   const bad = (detail: string): never => {
     throw new InvalidArgumentError(`${name}: not a valid .npy file (${detail})`);
   };
@@ -291,6 +340,7 @@ function readNpy(bytes: Uint8Array, name: string): InputArray {
   if (!ok) throw new InvalidArgumentError(`${name}: unsupported .npy dtype '${descr}'; supported dtypes: ${NPY_DTYPES}`);
   const little = m[1] !== '>';
   const count = dims.reduce((a, b) => a * b, 1);
+  if (count > maxValues) bad(`shape ${fmt(dims)} holds ${count} values, more than the limit of ${maxValues} (XAI_MAX_DECODED_BYTES / 4)`);
   const offset = start + headerLen;
   if (bytes.length - offset < count * size) {
     bad(`truncated data: shape ${fmt(dims)} of '${descr}' needs ${count * size} bytes, the file has ${bytes.length - offset}`);

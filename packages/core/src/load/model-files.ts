@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidModelError } from '../errors.js';
+import { sizeLimit } from '../io/limits.js';
 
 /** A model as bytes: `model.json` plus its weight shards by the names the manifest uses. */
 export interface ModelBytes {
@@ -16,15 +17,41 @@ export interface ModelArtifactsWithSource {
   readonly label: string;
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8, string: NaN };
+/** Bytes per element of the dtypes a LayersModel's weights use (quantized ones by their storage dtype). */
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1 };
+const QUANTIZED_BYTES: Readonly<Record<string, number>> = { uint8: 1, uint16: 2, float16: 2 };
 
-function specBytes(spec: tf.io.WeightsManifestEntry): number {
-  const count = spec.shape.reduce((a, b) => a * b, 1);
-  const dtype = spec.quantization?.dtype ?? spec.dtype;
-  return count * (BYTES_PER_ELEMENT[dtype] ?? NaN);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks one weight spec of the manifest field by field; returns its bytes in the shard. */
+function checkWeightSpec(spec: unknown, where: string, file: string): number {
+  const bad = (field: string, detail: string): never => {
+    throw new InvalidModelError(file, `${where}.${field}: ${detail}`);
+  };
+  if (!isRecord(spec)) return bad('', `a weight spec must be an object, got ${JSON.stringify(spec)}`);
+  if (typeof spec.name !== 'string' || spec.name === '') bad('name', 'must be a non-empty string');
+  const shape = spec.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    bad('shape', `must be a list of non-negative integers, got ${JSON.stringify(shape)?.slice(0, 80)}`);
+  }
+  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count)) bad('shape', `[${(shape as number[]).join(', ')}] has more elements than can be counted`);
+  if (typeof spec.dtype !== 'string' || !(spec.dtype in BYTES_PER_ELEMENT)) {
+    bad('dtype', `must be one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}, got ${JSON.stringify(spec.dtype)}`);
+  }
+  if (spec.quantization === undefined) return count * BYTES_PER_ELEMENT[spec.dtype as string]!;
+  const q = spec.quantization;
+  if (!isRecord(q)) return bad('quantization', 'must be an object');
+  if (typeof q.dtype !== 'string' || !(q.dtype in QUANTIZED_BYTES)) {
+    bad('quantization.dtype', `must be one of ${Object.keys(QUANTIZED_BYTES).join(', ')}, got ${JSON.stringify(q.dtype)}`);
+  }
+  for (const key of ['scale', 'min'] as const) {
+    if (q.dtype !== 'float16' && !(typeof q[key] === 'number' && Number.isFinite(q[key]))) bad(`quantization.${key}`, `must be a finite number, got ${JSON.stringify(q[key])}`);
+  }
+  return count * QUANTIZED_BYTES[q.dtype as string]!;
 }
 
-function parseModelJson(text: string | Uint8Array | Record<string, unknown>, file: string): Record<string, any> {
+function parseModelJson(text: string | Uint8Array | Record<string, unknown>, file: string): Record<string, unknown> {
   if (typeof text === 'object' && !(text instanceof Uint8Array)) return text;
   const source = typeof text === 'string' ? text : new TextDecoder().decode(text);
   let json: unknown;
@@ -33,36 +60,65 @@ function parseModelJson(text: string | Uint8Array | Record<string, unknown>, fil
   } catch (err) {
     throw new InvalidModelError(file, `malformed JSON (${(err as Error).message})`);
   }
-  if (!json || typeof json !== 'object') throw new InvalidModelError(file, 'expected a JSON object');
-  return json as Record<string, any>;
+  if (!isRecord(json)) throw new InvalidModelError(file, 'expected a JSON object');
+  return json;
+}
+
+/** The weight file names a manifest lists, checked to be a list of groups each with a list of names. */
+function manifestGroups(json: Record<string, unknown>, file: string): { paths: string[]; weights: unknown[] }[] {
+  const manifest = json.weightsManifest ?? [];
+  if (!Array.isArray(manifest)) throw new InvalidModelError(file, "'weightsManifest' must be a list");
+  return manifest.map((group: unknown, g) => {
+    const where = `weightsManifest[${g}]`;
+    if (!isRecord(group)) throw new InvalidModelError(file, `${where}: must be an object with 'paths' and 'weights'`);
+    const { paths, weights } = group;
+    if (!Array.isArray(paths) || paths.length === 0) throw new InvalidModelError(file, `${where}.paths: must be a non-empty list of file names`);
+    paths.forEach((p, k) => {
+      if (typeof p !== 'string' || p === '') throw new InvalidModelError(file, `${where}.paths[${k}]: must be a file name, got ${JSON.stringify(p)}`);
+    });
+    if (!Array.isArray(weights)) throw new InvalidModelError(file, `${where}.weights: must be a list of weight specs`);
+    return { paths: paths as string[], weights };
+  });
 }
 
 /**
- * Validates model.json and its shards and assembles tfjs ModelArtifacts. Every problem names the
- * file: malformed JSON, no topology, a shard the manifest lists but that is missing or too short.
+ * Validates model.json and its shards and assembles tfjs ModelArtifacts. Every problem is an
+ * InvalidModelError naming the file and the field: malformed JSON, no topology, a manifest that
+ * is not a list of { paths: [names], weights: [{ name, shape, dtype, quantization? }] }, a shard
+ * that is missing or shorter than its group's weights, more weight bytes than `maxBytes` (or
+ * XAI_MAX_MODEL_BYTES). Each group contributes exactly the bytes its weights declare.
  */
-export function assembleArtifacts(bytes: ModelBytes, jsonFile = 'model.json'): tf.io.ModelArtifacts {
+export function assembleArtifacts(bytes: ModelBytes, jsonFile = 'model.json', maxBytes?: number): tf.io.ModelArtifacts {
   const json = parseModelJson(bytes.modelJson, jsonFile);
-  if (!json.modelTopology) throw new InvalidModelError(jsonFile, "no 'modelTopology': not a TensorFlow.js LayersModel");
-  const manifest = (json.weightsManifest ?? []) as tf.io.WeightsManifestConfig;
-  if (!Array.isArray(manifest)) throw new InvalidModelError(jsonFile, "'weightsManifest' must be an array");
+  if (!isRecord(json.modelTopology)) throw new InvalidModelError(jsonFile, "no 'modelTopology' object: not a TensorFlow.js LayersModel");
+  const cap = sizeLimit('XAI_MAX_MODEL_BYTES', maxBytes);
   const parts: Uint8Array[] = [];
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  for (const group of manifest) {
-    const expected = group.weights.reduce((sum, spec) => sum + specBytes(spec), 0);
+  let total = 0;
+  manifestGroups(json, jsonFile).forEach((group, g) => {
+    const expected = group.weights.reduce<number>((sum, spec, w) => sum + checkWeightSpec(spec, `weightsManifest[${g}].weights[${w}]`, jsonFile), 0);
+    total += expected;
+    if (total > cap) throw new InvalidModelError(jsonFile, `weightsManifest: the weights need ${total} bytes, more than the limit of ${cap} (XAI_MAX_MODEL_BYTES)`);
+    const shards: Uint8Array[] = [];
     let found = 0;
     for (const path of group.paths) {
       const shard = bytes.shards[path] ?? bytes.shards[basename(path)];
       if (!shard) throw new InvalidModelError(path, `weight shard listed in ${jsonFile} is missing`);
-      parts.push(shard);
+      shards.push(shard);
       found += shard.byteLength;
     }
-    if (Number.isFinite(expected) && found < expected) {
-      throw new InvalidModelError(group.paths.join(', '), `weight shard truncated: the manifest needs ${expected} bytes, found ${found}`);
+    if (found < expected) {
+      throw new InvalidModelError(group.paths.join(', '), `weight shard truncated: weightsManifest[${g}] needs ${expected} bytes, found ${found}`);
     }
-    weightSpecs.push(...group.weights);
-  }
-  const total = parts.reduce((s, p) => s + p.byteLength, 0);
+    let need = expected;
+    for (const shard of shards) {
+      if (need === 0) break;
+      const take = shard.subarray(0, Math.min(need, shard.byteLength));
+      parts.push(take);
+      need -= take.byteLength;
+    }
+    weightSpecs.push(...(group.weights as tf.io.WeightsManifestEntry[]));
+  });
   const weightData = new Uint8Array(total);
   let offset = 0;
   for (const p of parts) {
@@ -70,12 +126,12 @@ export function assembleArtifacts(bytes: ModelBytes, jsonFile = 'model.json'): t
     offset += p.byteLength;
   }
   return {
-    modelTopology: json.modelTopology,
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs,
     weightData: weightData.buffer,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
+    format: typeof json.format === 'string' ? json.format : undefined,
+    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
+    convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : undefined,
   };
 }
 
@@ -90,8 +146,8 @@ export async function readModelFiles(path: string): Promise<ModelBytes> {
   }
   const json = parseModelJson(text, jsonPath);
   const shards: Record<string, Uint8Array> = {};
-  for (const group of (json.weightsManifest ?? []) as tf.io.WeightsManifestConfig) {
-    for (const p of group.paths ?? []) {
+  for (const group of manifestGroups(json, jsonPath)) {
+    for (const p of group.paths) {
       try {
         shards[p] = new Uint8Array(await readFile(join(dirname(jsonPath), p)));
       } catch {

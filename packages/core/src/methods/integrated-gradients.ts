@@ -134,5 +134,6 @@ export const integratedGradientsMethod: MethodDefinition = {
       batchSize: { type: 'integer', minimum: 1, default: 32, description: 'path points per forward/backward pass' },
     },
   },
+  cost: (o) => ({ passes: o.steps as number, batch: Math.min(o.batchSize as number, o.steps as number), passesOption: 'steps', batchOption: 'batchSize' }),
   run: (model, input, options, context) => integratedGradients(model, input as tf.Tensor, options as IntegratedGradientsOptions, context),
 };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../demo/synthetic-shapes.js';
+import { mulberry32 } from '../random/mulberry32.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { batchInputs } from '../engine/inputs.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
@@ -275,5 +275,6 @@ export const limeMethod: MethodDefinition = {
   description: 'LIME (Ribeiro et al. 2016): weighted linear surrogate fitted to randomly masked superpixels, cells or tokens',
   integerInputs: true,
   options: LIME_OPTIONS,
+  cost: (o) => ({ passes: o.samples as number, batch: Math.min(o.batchSize as number, o.samples as number), passesOption: 'samples', batchOption: 'batchSize' }),
   run: (model, input, options, context) => lime(model, input as tf.Tensor, options as LimeOptions, context),
 };

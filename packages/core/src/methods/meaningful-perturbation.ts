@@ -231,5 +231,6 @@ export const meaningfulPerturbationMethod: MethodDefinition = {
   family: 'perturbation',
   description: 'meaningful perturbation (Fong & Vedaldi 2017): the smallest smooth mask whose deletion (blur) destroys the target score',
   options: OPTIONS,
+  cost: (o) => ({ passes: o.steps as number, batch: 1, passesOption: 'steps' }),
   run: (model, input, options, context) => meaningfulPerturbation(model, input as tf.Tensor, options as MeaningfulPerturbationOptions, context),
 };

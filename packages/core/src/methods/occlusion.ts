@@ -164,5 +164,12 @@ export const occlusionMethod: MethodDefinition = {
       batchSize: { type: 'integer', minimum: 1, default: 64, description: 'occluded copies per forward pass' },
     },
   },
+  cost: (o, sampleShape) => {
+    // windows per spatial axis of a channels-last sample (a window wider than the input is refused when run)
+    const spatial = sampleShape.slice(0, -1);
+    const per = (v: unknown, i: number) => (typeof v === 'number' ? v : ((v as number[])[i] ?? 1));
+    const windows = spatial.reduce((n, extent, i) => n * Math.max(1, Math.floor((extent - per(o.window, i)) / per(o.stride, i)) + 1), 1);
+    return { passes: windows + 1, batch: Math.min(o.batchSize as number, windows), passesOption: 'window/stride (windows)', batchOption: 'batchSize' };
+  },
   run: (model, input, options, context) => occlusion(model, input as tf.Tensor, options as OcclusionOptions, context),
 };

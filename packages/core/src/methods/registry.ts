@@ -4,7 +4,7 @@ import type { ModelInput } from '../engine/inputs.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { MethodContext } from './method-context.js';
-import type { AnyObjectSchema, ObjectSchema } from './option-schema.js';
+import { resolveOptions, type AnyObjectSchema, type ObjectSchema } from './option-schema.js';
 
 /** The families of the seed's overview of explanation methods. */
 export const METHOD_FAMILIES = {
@@ -43,8 +43,24 @@ export interface MethodDefinition {
   readonly allInputsInOnePass?: boolean;
   /** Can explain int32 inputs such as token ids (LIME masks tokens); gradient methods cannot. */
   readonly integerInputs?: boolean;
+  /**
+   * What one explained sample costs with these (resolved) options: a server refuses requests above
+   * its limits before running them. Without it a method costs one pass of batch 1.
+   */
+  cost?(options: Readonly<Record<string, unknown>>, sampleShape: readonly number[]): MethodCost;
   /** Works on any input rank (occlusion, LIME …) or needs the model's own input shape only. */
   run(model: XaiModel, input: ModelInput, options: Readonly<Record<string, unknown>> & TargetOptions, context: MethodContext): Promise<Explanation>;
+}
+
+/** The work of one explained sample (see MethodDefinition.cost). */
+export interface MethodCost {
+  /** Forward (with backward, for gradient methods) passes through the model. */
+  readonly passes: number;
+  /** Copies of the sample in the largest batch one pass runs. */
+  readonly batch: number;
+  /** The option(s) that set `passes` and `batch`, for messages that refuse them. */
+  readonly passesOption?: string;
+  readonly batchOption?: string;
 }
 
 const methods = new Map<string, MethodDefinition>();
@@ -59,6 +75,16 @@ export function methodByName(name: string): MethodDefinition {
   const m = methods.get(name);
   if (!m) throw new InvalidArgumentError(`unknown method '${name}'; available: ${[...methods.keys()].join(', ')}`);
   return m;
+}
+
+/**
+ * The cost of explaining one sample of shape `sampleShape` (no batch axis) with `options` as a
+ * client gives them (checked, defaults filled in).
+ */
+export function methodCost(name: string, options: Readonly<Record<string, unknown>>, sampleShape: readonly number[]): MethodCost {
+  const definition = methodByName(name);
+  const resolved = resolveOptions(definition.options, options, `method '${name}'`);
+  return definition.cost?.(resolved, sampleShape) ?? { passes: 1, batch: 1 };
 }
 
 /** All registered methods in registration order. */

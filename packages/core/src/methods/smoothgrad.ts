@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
-import { mulberry32 } from '../demo/synthetic-shapes.js';
+import { mulberry32 } from '../random/mulberry32.js';
 import { normalDeviates } from '../random/normal-deviates.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { MethodContext } from './method-context.js';
 import { resolveOptions } from './option-schema.js';
-import { listMethods, methodByName, type MethodDefinition } from './registry.js';
+import { listMethods, methodByName, methodCost, type MethodDefinition } from './registry.js';
 
 /** How the per-copy explanations are combined. */
 export type NoiseAggregate = 'mean' | 'mean_square' | 'variance';
@@ -127,6 +127,16 @@ function noiseMethod(name: string, aggregate: NoiseAggregate, description: strin
     family: 'sampling',
     description,
     options: NOISE_OPTIONS,
+    cost: (o, sampleShape) => {
+      const base = methodCost(o.base as string, (o.baseOptions ?? {}) as Record<string, unknown>, sampleShape);
+      const samples = o.samples as number;
+      return {
+        passes: samples * base.passes,
+        batch: Math.min(o.batchSize as number, samples) * base.batch,
+        passesOption: base.passesOption ? `samples × baseOptions.${base.passesOption}` : 'samples',
+        batchOption: base.batchOption ? `batchSize × baseOptions.${base.batchOption}` : 'batchSize',
+      };
+    },
     run: (model, input, options, context) => noiseTunnel(model, input as tf.Tensor, aggregate, options as SmoothGradOptions, context),
   };
 }

@@ -333,13 +333,13 @@ describe('colorbar', () => {
     const pixels = Array.from({ length: v.width * v.height }, (_, p) => px(v, p % v.width, Math.floor(p / v.width)));
     expect(pixels.filter((c) => c.join() === '255,0,0,255').length).toBeGreaterThan(0);
     expect(px(v, v.width - 1, 15)).toEqual([0, 0, 255, 255]);
-    expect(() => colorbar('bwr', 10, 2, 'horizontal', { range: [0, 1], format: () => 'abc' })).toThrow(/label font/);
+    expect(() => colorbar('bwr', 10, 2, 'horizontal', { range: [0, 1], format: () => 'a#c' })).toThrow(/label character "#" is not in the 3×5 label font/);
     expect(() => colorbar('bwr', 10, 2, 'horizontal', { range: [0, 1], ticks: 1 })).toThrow(/ticks/);
   });
 
   it('formats tick labels compactly', () => {
-    expect([0, -1.5, 0.125, 100, 0.001, 2.5e-5, 1234567, -9999.9, 1 / 3].map(formatTickLabel)).toEqual([
-      '0', '-1.5', '0.125', '100', '0.001', '2.5e-5', '1.23e6', '-1e4', '0.333',
+    expect([0, -1.5, 0.125, 100, 0.001, 2.5e-5, 1234567, -9999.9, 1 / 3, 3000, -1234.4].map(formatTickLabel)).toEqual([
+      '0', '-1.5', '0.125', '100', '0.001', '2.5e-5', '1.23e6', '-1e4', '0.333', '3000', '-1234',
     ]);
   });
 });

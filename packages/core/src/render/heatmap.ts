@@ -1,7 +1,8 @@
 import { encode } from 'fast-png';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import { type Colormap, type ColormapName, type RGB, colormapPalette, getColormap, isDiverging } from './colormaps.js';
-import { drawText, formatTickLabel, GLYPH_HEIGHT, textWidth } from './label-font.js';
+import { formatTickLabel } from './axis-ticks.js';
+import { drawText, missingGlyphs, SMALL_FONT, textWidth } from './pixel-font.js';
 import { type IndexedImage, type IndexedPngOptions, writeIndexedPng } from './png.js';
 
 /** 8-bit RGBA image, row-major, 4 bytes per pixel. */
@@ -26,14 +27,16 @@ export interface IndexedHeatmap extends IndexedImage {
 }
 
 /** 'l2' is sqrt(Σ_c R²); 'max-abs' is max_c |R|; 'abs-sum' is Σ_c |R|. */
-export type ChannelReduction = 'sum' | 'abs-sum' | 'max-abs' | 'l2';
+export const CHANNEL_REDUCTIONS = ['sum', 'abs-sum', 'max-abs', 'l2'] as const;
+export type ChannelReduction = (typeof CHANNEL_REDUCTIONS)[number];
 
 /**
  * What is coloured: 'signed' keeps the sign (a diverging map puts 0 at its centre; a sequential
  * map shows the positive part); 'absolute' maps |R| and 'positive' maps max(R, 0), both onto
  * [0, 1] of the colormap (meant for sequential maps such as 'hot').
  */
-export type HeatmapMode = 'signed' | 'absolute' | 'positive';
+export const HEATMAP_MODES = ['signed', 'absolute', 'positive'] as const;
+export type HeatmapMode = (typeof HEATMAP_MODES)[number];
 
 export interface NormalizeOptions {
   /** Default 'signed'. */
@@ -89,7 +92,7 @@ export function reduceChannels(
 ): Float32Array {
   const [h, w, c] = shape;
   assertDims(h, w);
-  if (!['sum', 'abs-sum', 'max-abs', 'l2'].includes(how)) throw new RangeError(`Unknown channel reduction "${how}"; valid: sum, abs-sum, max-abs, l2`);
+  if (!CHANNEL_REDUCTIONS.includes(how)) throw new RangeError(`Unknown channel reduction "${how}"; valid: ${CHANNEL_REDUCTIONS.join(', ')}`);
   if (!Number.isInteger(c) || c < 1) throw new RangeError(`Invalid channel count ${c}`);
   assertSize('relevance', relevance.length, h * w * c);
   const out = new Float32Array(h * w);
@@ -206,7 +209,6 @@ export interface NormalizedHeatmap {
   range: [low: number, high: number];
 }
 
-const MODES: readonly HeatmapMode[] = ['signed', 'absolute', 'positive'];
 
 /**
  * Map values to colormap coordinates t ∈ [0, 1] (see `HeatmapMode`). Symmetric ('signed' with a
@@ -216,7 +218,7 @@ const MODES: readonly HeatmapMode[] = ['signed', 'absolute', 'positive'];
  */
 export function normalizeHeatmap(map: ArrayLike<number>, opts: NormalizeOptions = {}): NormalizedHeatmap {
   const mode = opts.mode ?? 'signed';
-  if (!MODES.includes(mode)) throw new RangeError(`Unknown heatmap mode "${mode}"; valid modes: ${MODES.join(', ')}`);
+  if (!HEATMAP_MODES.includes(mode)) throw new RangeError(`Unknown heatmap mode "${mode}"; valid modes: ${HEATMAP_MODES.join(', ')}`);
   checkScale(opts.scale);
   if (opts.clipPercentile !== undefined) {
     if (opts.scale !== undefined) throw new RangeError('pass either scale or clipPercentile, not both');
@@ -366,7 +368,7 @@ export interface ColorbarLabels {
   color?: RGB;
   /** Background of the label strip; default white. */
   background?: RGB;
-  /** Label text; default `formatTickLabel` (digits, '-', '+', '.', 'e' only). */
+  /** Label text; default `formatTickLabel`. Only characters of the 3×5 SMALL_FONT (digits, lower case, a little punctuation). */
   format?: (value: number) => string;
 }
 
@@ -397,10 +399,12 @@ export function colorbar(
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`label range must be finite, got [${lo}, ${hi}]`);
     const format = labels.format ?? formatTickLabel;
     texts = Array.from({ length: n }, (_, j) => ({ text: format(lo + ((hi - lo) * j) / (n - 1)), at: (j / (n - 1)) * (length - 1) }));
+    const missing = texts.flatMap((t) => missingGlyphs(t.text, SMALL_FONT));
+    if (missing.length > 0) throw new RangeError(`label character "${missing[0]}" is not in the 3×5 label font`);
   }
   const pad = fs;
-  const textH = GLYPH_HEIGHT * fs;
-  const maxTextW = Math.max(0, ...texts.map((t) => textWidth(t.text, fs)));
+  const textH = SMALL_FONT.height * fs;
+  const maxTextW = Math.max(0, ...texts.map((t) => textWidth(t.text, fs, SMALL_FONT)));
   const [width, height] = !labels ? [barW, barH] : horizontal ? [barW, barH + 2 * pad + textH] : [barW + 2 * pad + maxTextW, barH];
 
   const rgba = new Uint8Array(width * height * 4);
@@ -418,9 +422,9 @@ export function colorbar(
   const color = labels?.color ?? [0, 0, 0];
   const clamp = (v: number, max: number) => Math.max(0, Math.min(max, Math.round(v)));
   for (const { text, at } of texts) {
-    const w = textWidth(text, fs);
-    if (horizontal) drawText(rgba, width, height, clamp(at - w / 2, width - w), barH + pad, text, color, fs);
-    else drawText(rgba, width, height, barW + pad, clamp(barH - 1 - at - textH / 2, height - textH), text, color, fs);
+    const w = textWidth(text, fs, SMALL_FONT);
+    if (horizontal) drawText({ rgba, width, height }, clamp(at - w / 2, width - w), barH + pad, text, color, fs, SMALL_FONT);
+    else drawText({ rgba, width, height }, barW + pad, clamp(barH - 1 - at - textH / 2, height - textH), text, color, fs, SMALL_FONT);
   }
   return { rgba, width, height };
 }

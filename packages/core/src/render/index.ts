@@ -15,6 +15,8 @@ export {
   type RGB,
 } from './colormaps.js';
 export {
+  CHANNEL_REDUCTIONS,
+  HEATMAP_MODES,
   colorbar,
   encodePng,
   indexedToRgba,
@@ -40,6 +42,8 @@ export {
   type RenderOptions,
   type RgbaImage,
 } from './heatmap.js';
-export { formatTickLabel } from './label-font.js';
+export { formatTickLabel, niceStep, niceTicks, NICE_STEPS } from './axis-ticks.js';
+export { drawText, LABEL_FONT, missingGlyphs, SMALL_FONT, textWidth, type PixelFont } from './pixel-font.js';
+export { BLACK, Canvas, WHITE, type Colour, type LineStyle } from './canvas.js';
 export { crc32, encodeIndexedPng, replacePngPalette, writeIndexedPng, type IndexedImage, type IndexedPngOptions } from './png.js';
 export { relevanceJson, writeRelevanceJson, type RelevanceJson, type RelevanceJsonInput } from './relevance-json.js';

@@ -33,6 +33,11 @@ export interface RoadResult {
   readonly scores: number[];
 }
 
+/** How many of `positions` positions p percent removes: ⌊p·n/100⌋ (not ⌊(p/100)·n⌋: 0.29·100 is 28.999…). */
+export function removedPositionCount(percent: number, positions: number): number {
+  return Math.floor((percent * positions) / 100);
+}
+
 /**
  * ROAD — RemOve And Debias (Rong, Leemann, Borisov, Kasneci & Kasneci 2022, "A consistent and
  * efficient evaluation strategy for attribution methods", ICML): for each removal level p, the
@@ -62,7 +67,7 @@ export async function road(model: ModelLike, data: AttributedSamples, options: R
       target: (r) => labels[Math.floor(r / L)]!,
       fill(r, into) {
         const i = Math.floor(r / L);
-        const removedCount = Math.floor((percentages[r % L]! / 100) * layout.positions);
+        const removedCount = removedPositionCount(percentages[r % L]!, layout.positions);
         const removed = new Uint8Array(layout.positions);
         for (let k = 0; k < removedCount; k++) removed[ranking[i]![k]!] = 1;
         const x = data.inputs.subarray(i * layout.size, (i + 1) * layout.size);

@@ -7,7 +7,7 @@ import {
 import { InvalidAudioError } from './audio-error.js';
 import { audioDemoInputs, audioDemoModels } from './demo.js';
 import { timeFrequencyFigure, waveformFigure, type ColourScale } from './figures.js';
-import { resample } from './resample.js';
+import { resample } from '../dsp/resample.js';
 import { recordingTimeRelevance, spreadFrames, sumOverFrequency, timeRelevanceCsv } from './time-relevance.js';
 import { audioView } from './view-json.js';
 import { readWav, type WavAudio } from './wav.js';

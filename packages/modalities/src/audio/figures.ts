@@ -1,10 +1,13 @@
-import { colorbar, formatTickLabel, renderHeatmap, type ColormapName, type HeatmapMode, type RgbaImage } from '@xai/core';
-import { BLACK, Canvas, GREY, niceTicks, tickLabel, type Color } from './canvas.js';
-import { GLYPH_HEIGHT } from './plot-font.js';
+import {
+  BLACK, Canvas, colorbar, formatTickLabel, niceTicks, renderHeatmap, SMALL_FONT, WHITE, type ColormapName, type HeatmapMode, type RGB, type RgbaImage,
+} from '@xai/core';
 
-const FONT = 2; // label font scale: 6×10 px glyphs
-const TEXT_H = GLYPH_HEIGHT * FONT;
-const DARK: Color = [60, 60, 60];
+const FONT = 2; // scale of the 3×5 font: 6×10 px glyphs
+const TEXT_H = SMALL_FONT.height * FONT;
+const DARK: RGB = [60, 60, 60];
+const GREY: RGB = [150, 150, 150];
+/** Dashed marks start on a multiple of 8 px, so every figure's dashes line up with its neighbours'. */
+const DASH_START = (y: number) => Math.ceil(y / 8) * 8;
 
 export interface ColourScale {
   readonly colormap: ColormapName;
@@ -57,10 +60,10 @@ export function timeFrequencyFigure(fig: TimeFrequencyFigure): { image: RgbaImag
   });
   const width = left + plotW + 14 + bar.width + 8;
   const height = top + plotH + 8 + TEXT_H + 6 + TEXT_H + 8;
-  const canvas = new Canvas(width, height);
-  canvas.text(fig.title, left, 8, BLACK, FONT);
-  canvas.blit(heat, left, top);
-  canvas.blit(bar, left + plotW + 14, top);
+  const canvas = new Canvas(width, height, WHITE, SMALL_FONT);
+  canvas.text(left, 8, fig.title, BLACK, FONT);
+  canvas.draw(heat, left, top);
+  canvas.draw(bar, left + plotW + 14, top);
 
   // x: frame j covers [left + j·k, left + (j+1)·k); its time is times[j]
   const t0 = times[0]!;
@@ -70,23 +73,23 @@ export function timeFrequencyFigure(fig: TimeFrequencyFigure): { image: RgbaImag
   const df = bins > 1 ? frequencies[1]! - f0 : 1;
   const yOf = (f: number) => Math.round(top + plotH - ((f - f0) / df) * k - k / 2);
 
-  canvas.hline(left - 1, left + plotW, top + plotH, BLACK);
-  canvas.vline(left - 1, top, top + plotH, BLACK);
+  canvas.line(left - 1, top + plotH, left + plotW, top + plotH, BLACK);
+  canvas.line(left - 1, top, left - 1, top + plotH, BLACK);
   for (const f of niceTicks(f0, frequencies[bins - 1]!, 4)) {
     const y = yOf(f);
-    canvas.hline(left - 5, left - 2, y, BLACK);
-    canvas.textRight(tickLabel(f), left - 8, y, BLACK, FONT);
+    canvas.line(left - 5, y, left - 2, y, BLACK);
+    canvas.text(left - 8, y - TEXT_H / 2, formatTickLabel(f), BLACK, FONT, 'right');
   }
-  canvas.text('Hz', 4, top - TEXT_H - 4, BLACK, FONT);
+  canvas.text(4, top - TEXT_H - 4, 'Hz', BLACK, FONT);
   for (const t of niceTicks(t0, times[frames - 1]!, 6)) {
     const x = xOf(t);
-    canvas.vline(x, top + plotH + 1, top + plotH + 4, BLACK);
-    canvas.textCentered(tickLabel(t), x, top + plotH + 8, BLACK, FONT);
+    canvas.line(x, top + plotH + 1, x, top + plotH + 4, BLACK);
+    canvas.text(x, top + plotH + 8, formatTickLabel(t), BLACK, FONT, 'center');
   }
-  canvas.textCentered('time (s)', left + plotW / 2, top + plotH + 8 + TEXT_H + 6, BLACK, FONT);
+  canvas.text(left + plotW / 2, top + plotH + 8 + TEXT_H + 6, 'time (s)', BLACK, FONT, 'center');
   for (const t of fig.marks ?? []) {
     const x = xOf(t);
-    if (x > left && x < left + plotW) canvas.vline(x, top, top + plotH - 1, GREY, 4);
+    if (x > left && x < left + plotW) canvas.line(x, DASH_START(top), x, top + plotH - 1, GREY, { dash: [4, 4] });
   }
   return { image: canvas, scale: heat.scale, range: heat.range };
 }
@@ -135,8 +138,8 @@ export function waveformFigure(fig: WaveformFigure): { image: RgbaImage; scale: 
     : undefined;
   const width = left + plotW + 12;
   const height = top + plotH + 8 + TEXT_H + 6 + TEXT_H + 8 + (bar ? bar.height + 8 : 0);
-  const canvas = new Canvas(width, height);
-  canvas.text(fig.title, left, 8, BLACK, FONT);
+  const canvas = new Canvas(width, height, WHITE, SMALL_FONT);
+  canvas.text(left, 8, fig.title, BLACK, FONT);
 
   let peak = 0;
   for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(samples[i]!));
@@ -145,7 +148,7 @@ export function waveformFigure(fig: WaveformFigure): { image: RgbaImage; scale: 
   for (let c = 0; c < plotW; c++) {
     if (tint) {
       const p = c * 4;
-      canvas.vline(left + c, top, top + plotH - 1, [tint.rgba[p]!, tint.rgba[p + 1]!, tint.rgba[p + 2]!]);
+      canvas.line(left + c, top, left + c, top + plotH - 1, [tint.rgba[p]!, tint.rgba[p + 1]!, tint.rgba[p + 2]!]);
     }
     let lo = Infinity;
     let hi = -Infinity;
@@ -153,13 +156,13 @@ export function waveformFigure(fig: WaveformFigure): { image: RgbaImage; scale: 
       lo = Math.min(lo, samples[i]!);
       hi = Math.max(hi, samples[i]!);
     }
-    canvas.vline(left + c, yOf(hi), yOf(lo), DARK);
+    canvas.line(left + c, yOf(hi), left + c, yOf(lo), DARK);
   }
-  canvas.hline(left - 1, left + plotW, top + plotH, BLACK);
-  canvas.vline(left - 1, top, top + plotH, BLACK);
-  for (const [v, label] of [[amp, tickLabel(amp)], [0, '0'], [-amp, tickLabel(-amp)]] as const) {
-    canvas.hline(left - 5, left - 2, yOf(v), BLACK);
-    canvas.textRight(label, left - 7, yOf(v), BLACK, FONT);
+  canvas.line(left - 1, top + plotH, left + plotW, top + plotH, BLACK);
+  canvas.line(left - 1, top, left - 1, top + plotH, BLACK);
+  for (const [v, label] of [[amp, formatTickLabel(amp)], [0, '0'], [-amp, formatTickLabel(-amp)]] as const) {
+    canvas.line(left - 5, yOf(v), left - 2, yOf(v), BLACK);
+    canvas.text(left - 7, yOf(v) - TEXT_H / 2, label, BLACK, FONT, 'right');
   }
   const t0 = fig.startTime;
   const t1 = t0 + n / fig.sampleRate;
@@ -167,14 +170,14 @@ export function waveformFigure(fig: WaveformFigure): { image: RgbaImage; scale: 
   for (const t of niceTicks(t0, t1, 8)) {
     const x = xOf(t);
     if (x < left || x > left + plotW) continue;
-    canvas.vline(x, top + plotH + 1, top + plotH + 4, BLACK);
-    canvas.textCentered(tickLabel(t), x, top + plotH + 8, BLACK, FONT);
+    canvas.line(x, top + plotH + 1, x, top + plotH + 4, BLACK);
+    canvas.text(x, top + plotH + 8, formatTickLabel(t), BLACK, FONT, 'center');
   }
-  canvas.textCentered('time (s)', left + plotW / 2, top + plotH + 8 + TEXT_H + 6, BLACK, FONT);
+  canvas.text(left + plotW / 2, top + plotH + 8 + TEXT_H + 6, 'time (s)', BLACK, FONT, 'center');
   for (const t of fig.marks ?? []) {
     const x = xOf(t);
-    if (x > left && x < left + plotW) canvas.vline(x, top, top + plotH - 1, GREY, 4);
+    if (x > left && x < left + plotW) canvas.line(x, DASH_START(top), x, top + plotH - 1, GREY, { dash: [4, 4] });
   }
-  if (bar) canvas.blit(bar, left + plotW - bar.width, height - bar.height - 6);
+  if (bar) canvas.draw(bar, left + plotW - bar.width, height - bar.height - 6);
   return { image: canvas, scale, range };
 }

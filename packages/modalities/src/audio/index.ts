@@ -2,7 +2,6 @@
 export { audioAdapter, type AudioInternal, type AudioRepresentation } from './audio-adapter.js';
 export { InvalidAudioError } from './audio-error.js';
 export { readWav, writeWav, type WavAudio, type WavBitDepth } from './wav.js';
-export { resample, resampledLength, type ResampleOptions } from './resample.js';
 export { dft, directDft, fftPlan, type FftPlan } from './dft.js';
 export { amplitudeToDb, hannWindow, stftFrameCount, stftMagnitude, type DecibelOptions, type MagnitudeSpectrogram, type StftOptions } from './stft.js';
 export {

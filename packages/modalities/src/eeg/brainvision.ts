@@ -136,6 +136,13 @@ export function readBrainVision(files: BrainVisionFiles, options: { channels?: r
     fail('DataFile', `${source.name} has ${source.size} bytes, not a whole number of samples of ${count} channels × ${bps} bytes (${format}): truncated or inconsistent`);
   }
   const samples = source.size / frame;
+  // Integer samples times the resolution are stored as float32: the largest must stay finite.
+  const largest = format === 'INT_16' ? 32768 : format === 'UINT_16' ? 65535 : format === 'INT_32' ? 2 ** 31 : 0;
+  infos.forEach((info, c) => {
+    if (largest * Math.abs(info.resolution) > 3.4028234663852886e38) {
+      fail(`Ch${c + 1}`, `resolution ${info.resolution} times ${format} samples (up to ${largest}) exceeds the float32 range`);
+    }
+  });
 
   let keep = infos.map((_, c) => c);
   if (options.channels) {

@@ -2,6 +2,9 @@ import { latin1, parseDecimal } from './ascii.js';
 import type { ByteSource } from './byte-source.js';
 import { InvalidEegFileError } from './errors.js';
 
+/** Largest finite float32: samples are stored as float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** One signal as the header describes it. */
 export interface EdfSignalHeader {
   readonly label: string;
@@ -162,10 +165,17 @@ export function readEdfHeader(source: ByteSource, options: EdfHeaderOptions = {}
     if (physicalMin === physicalMax) fail(`physical maximum ${of}`, `physical minimum and maximum are both ${physicalMin}`);
     const isAnnotation = plus !== '' && (label === 'EDF Annotations' || label === 'BDF Annotations');
     const gain = (physicalMax - physicalMin) / (digitalMax - digitalMin);
+    // Samples are physical values gain·d + offset stored as float32: every digital value the file
+    // can hold must map to a finite float32 (a range of ±1e308 overflows to ±Infinity and NaN).
+    const offset = physicalMin - gain * digitalMin;
+    const extreme = Math.max(Math.abs(gain * lowest + offset), Math.abs(gain * highest + offset));
+    if (!Number.isFinite(gain) || !Number.isFinite(offset) || !(extreme <= FLOAT32_MAX)) {
+      fail(`physical maximum ${of}`, `physical range [${physicalMin}, ${physicalMax}] over digital range [${digitalMin}, ${digitalMax}] gives samples beyond the float32 range (±${FLOAT32_MAX.toPrecision(4)})`);
+    }
     signals.push({
       label, transducer: transducers[s]!.trim(), unit: units[s]!.trim(), physicalMin, physicalMax, digitalMin, digitalMax,
       prefilter: prefilters[s]!.trim(), samplesPerRecord, reserved: reserveds[s]!.trim(), isAnnotation,
-      gain, offset: physicalMin - gain * digitalMin, recordOffset: recordSize,
+      gain, offset, recordOffset: recordSize,
     });
     recordSize += samplesPerRecord * bytesPerSample;
   }

@@ -11,7 +11,6 @@ export { parseTals, encodeTal, talAnnotations, type Tal } from './tal.js';
 export { writeEdfPlus, EdfPlusWriter, chooseRecordDuration, type EdfSignalSpec, type EdfWriteOptions } from './edf-writer.js';
 export { relevanceEdf, relevanceExponent } from './relevance-edf.js';
 export { butterworth, bandpassSections, filtfilt, sosFilterInPlace, sectionsGain, sectionsInitialState, type Section as FilterSection } from './filters.js';
-export { resample as resampleSignal, resampleAt, resampleHalfWidth, type ResampleOptions as SignalResampleOptions } from './resample.js';
 export { extractEpochs, findEvents, selectChannels, defaultChannels, filterChannel, standardizeInPlace, type Epoch, type EpochSpec } from './preprocess.js';
 export { electrodePosition, projectElectrode, electrodeNames } from './montage.js';
 export { bandComponents, bandRelevance, EEG_BANDS, type Band as FrequencyBand } from './spectral.js';

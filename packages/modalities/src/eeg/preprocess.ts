@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '@xai/core';
 import { bandpassSections, filtfilt } from './filters.js';
 import { electrodePosition } from './montage.js';
 import { type EegAnnotation, type EegChannel, type EegRecording, microvoltFactor, sensorName } from './recording.js';
-import { resampleAt, resampleHalfWidth } from './resample.js';
+import { EEG_RESAMPLING, resampleAt, resampleHalfWidth } from '../dsp/resample.js';
 
 export interface EpochSpec {
   /** Channels to use, in this order (labels, with or without an 'EEG ' prefix, case-insensitive); default all data channels. */
@@ -101,7 +101,7 @@ function segmentRange(recording: EegRecording, channel: EegChannel, t0: number, 
 function marginSeconds(spec: EpochSpec, rate: number, target: number): number {
   const [low, high] = spec.bandpass ?? [null, null];
   const settle = spec.bandpass ? Math.max(1, 3 / Math.min(low ?? Infinity, high ?? Infinity)) : 0;
-  return settle + (rate === target ? 0 : (resampleHalfWidth(rate, target) + 2) / rate);
+  return settle + (rate === target ? 0 : (resampleHalfWidth(rate, target, EEG_RESAMPLING) + 2) / rate);
 }
 
 /** A channel's samples, optionally already band-passed per segment (then only resampling needs a margin). */
@@ -132,7 +132,7 @@ function channelWindow(recording: EegRecording, { channel, filtered }: Source, t
     for (let j = 0; j < samples; j++) out[j] = x[Math.min(x.length - 1, Math.max(0, o + j))]! * factor;
     return out;
   }
-  const y = resampleAt(x, rate, target, samples, offset);
+  const y = resampleAt(x, rate, target, samples, offset, EEG_RESAMPLING);
   for (let j = 0; j < samples; j++) out[j] = y[j]! * factor;
   return out;
 }

@@ -1,6 +1,6 @@
 /** Relevance as an EDF+ recording: the input epoch and one relevance channel per input channel. */
-import type { EegInternal } from './eeg-adapter.js';
 import { writeEdfPlus } from './edf-writer.js';
+import type { Epoch } from './preprocess.js';
 import type { EegAnnotation } from './recording.js';
 
 /** Power of ten that brings small relevances to a range the 8-character physical fields resolve (0 when not needed). */
@@ -16,7 +16,11 @@ export function relevanceExponent(values: ArrayLike<number>): number {
  * epoch's first sample (sub-second start in the first record's time-keeping TAL); annotations of
  * the epoch plus one naming the explanation.
  */
-export function relevanceEdf(internal: EegInternal, relevance: Float32Array, about: { method: string; target: string }): Uint8Array {
+export function relevanceEdf(
+  internal: { readonly epoch: Epoch; readonly epochStart: Date | null },
+  relevance: Float32Array,
+  about: { method: string; target: string },
+): Uint8Array {
   const { epoch, epochStart } = internal;
   const C = epoch.channels.length;
   const T = epoch.samples;

@@ -14,7 +14,7 @@ export {
   type Matrix4, type QformParams,
 } from './affine.js';
 export { viewContext, orthoView, axialMosaic, renderPlane, cutVoxel, denseGrid, voxelAt, type VolumeGrid, type ViewOptions, type MosaicOptions, type OrthoView, type Plane } from './volume-views.js';
-export { timeCourses, timeCourseCsv, timeCoursePlot, niceTicks, type RelevanceSeries, type Region, type TimeCourse } from './time-course.js';
+export { timeCourses, timeCourseCsv, timeCoursePlot, type RelevanceSeries, type Region, type TimeCourse } from './time-course.js';
 export {
   syntheticVolume, syntheticDataset, syntheticSeries, syntheticAnatomy, brainMask,
   SYNTHETIC_SHAPE, SYNTHETIC_CLASSES, SYNTHETIC_AFFINE, ACTIVATION_SITE, type SyntheticVolume, type SyntheticSeries,

@@ -9,7 +9,8 @@
  * - the affine follows nibabel: sform if sform_code > 0, else qform if qform_code > 0, else voxel
  *   sizes with x flipped and the origin at the centre (the package prefers the qform whenever
  *   qform_code > sform_code, and computes √(1 − b² − c² − d²) without guarding rounding);
- * - scl_slope 0 or non-finite means "no scaling" (nifti1.h), a non-finite scl_inter counts as 0;
+ * - scl_slope 0 or non-finite means "no scaling" (nifti1.h); with a valid slope, a non-finite
+ *   scl_inter is refused, as nibabel does;
  *   RGB data are never scaled;
  * - bounds: dim[0] in 1..7, every used dim ≥ 1, bitpix matching datatype, an integral vox_offset
  *   past the header, finite pixdim/affine fields, and a voxel count below `maxVoxels` — before any
@@ -217,8 +218,12 @@ export function parseNiftiHeader(bytes: Uint8Array, file: string, limits: Header
 
   const sclSlope = lib.scl_slope;
   const sclInter = lib.scl_inter;
-  const slope = Number.isFinite(sclSlope) && sclSlope !== 0 ? sclSlope : 1;
-  const inter = Number.isFinite(sclInter) && Number.isFinite(sclSlope) && sclSlope !== 0 ? sclInter : 0;
+  // nibabel (Nifti1Header.get_slope_inter): a zero or non-finite slope means no scaling, whatever
+  // the intercept; a valid slope with a non-finite intercept is refused.
+  const scaled = Number.isFinite(sclSlope) && sclSlope !== 0;
+  if (scaled && !Number.isFinite(sclInter)) fail('scl_inter', `must be finite when scl_slope is ${sclSlope}, got ${sclInter} (nibabel refuses it too)`);
+  const slope = scaled ? sclSlope : 1;
+  const inter = scaled ? sclInter : 0;
   const scaling = datatype!.kind === 'rgb' || (slope === 1 && inter === 0) ? null : { slope, inter };
 
   // The 4 bytes after the header are the extension flag only when vox_offset leaves room for them.

@@ -7,7 +7,9 @@
  * inflated copy, no raw-typed copy, no separate transpose). Allocation is bounded before it
  * happens: the header's voxel count against `maxVoxels`, a plain file's declared data against
  * its length, and a gzip stream's declared size against the most deflate can expand its input
- * (1032:1). Every failure is an `InvalidNiftiError` naming the file and the field.
+ * (1032:1), then its actual inflated size, counted in a first pass that keeps nothing (see
+ * checkInflatedSize). Scaled values that overflow float32 output are refused (dtype 'float64'
+ * reads them). Every failure is an `InvalidNiftiError` naming the file and the field.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -52,6 +54,16 @@ const EXTENSION_CAP = 16 * 2 ** 20;
 /** Voxels decoded per block (bounds the float64 scratch buffer). */
 const BLOCK = 1 << 16;
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The largest magnitude a stored voxel of this datatype can have (before scaling). */
+function largestRaw(datatype: { kind: string; bits: number }): number {
+  if (datatype.kind === 'int') return 2 ** (datatype.bits - 1);
+  if (datatype.kind === 'uint') return 2 ** datatype.bits - 1;
+  if (datatype.kind === 'bit') return 1;
+  return datatype.kind === 'float' && datatype.bits === 32 ? FLOAT32_MAX : Infinity;
+}
+
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /** Output elements staged at most for a cache-friendly transposition (64 MiB as float32). */
@@ -85,6 +97,7 @@ class VoxelWriter {
     complex: ComplexPart,
     fastestAxis: number,
     stageElements = STAGE_ELEMENTS,
+    private readonly file = '',
   ) {
     this.decode = voxelDecoder(header.datatype, header.littleEndian, complex)!;
     this.voxelBytes = header.datatype.bits / 8;
@@ -93,6 +106,7 @@ class VoxelWriter {
     this.coord = header.shape.map(() => 0);
     this.slope = header.scaling?.slope ?? 1;
     this.inter = header.scaling?.inter ?? 0;
+    this.checkRange = out instanceof Float32Array && header.scaling !== null && largestRaw(header.datatype) * Math.abs(this.slope) + Math.abs(this.inter) > FLOAT32_MAX;
     const f = fastestAxis;
     this.fastest = f;
     if (components === 1 && f > 0) {
@@ -143,7 +157,19 @@ class VoxelWriter {
     }
   }
 
+  /** Scaled values must fit float32 output (slope and intercept of 1e38 overflow it): refused, naming the fields. */
+  private readonly checkRange: boolean;
+
   private scatter(count: number): void {
+    if (this.checkRange) {
+      const { scratch, slope, inter } = this;
+      for (let n = 0; n < count; n++) {
+        const raw = scratch[n]!;
+        if (Number.isFinite(raw) && !(Math.abs(raw * slope + inter) <= FLOAT32_MAX)) {
+          throw new InvalidNiftiError(this.file, 'scl_slope', `value ${raw} × scl_slope ${slope} + scl_inter ${inter} overflows float32 output (read with dtype 'float64')`);
+        }
+      }
+    }
     if (this.stage) this.stageValues(count);
     else this.scatterDirect(count);
     this.done += count;
@@ -330,7 +356,7 @@ export async function readNiftiStream(
     if (options.headerOnly) return;
     const n = h.voxelCount * layout.components;
     out = options.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-    writer = new VoxelWriter(h, out, layout.strides, layout.components, options.complex ?? 'magnitude', axes[axes.length - 1]!, options.stageElements);
+    writer = new VoxelWriter(h, out, layout.strides, layout.components, options.complex ?? 'magnitude', axes[axes.length - 1]!, options.stageElements, file);
   };
 
   /** Feeds bytes that start at file offset `offset` (after the header): skips to vox_offset, then decodes. */
@@ -399,9 +425,34 @@ async function* gunzipChunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8A
   }
 }
 
+/**
+ * Before a gzipped volume's output is allocated, the stream is inflated once without keeping
+ * anything, up to the size the header declares: a header that declares more than the stream holds
+ * is refused having cost CPU, not memory (the 1032:1 bound alone lets a 1 MB file claim 1 GB).
+ */
+async function checkInflatedSize(stream: () => AsyncIterable<Uint8Array>, file: string, options: ReadNiftiOptions, compressedSize: number): Promise<void> {
+  if (options.headerOnly) return;
+  const { header } = await readNiftiStream(stream(), file, { ...options, headerOnly: true, compressedSize });
+  const end = header.voxOffset + header.dataBytes;
+  let total = 0;
+  try {
+    for await (const chunk of stream()) {
+      total += chunk.length;
+      if (total >= end) return;
+    }
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    throw new InvalidNiftiError(file, 'gzip', `${e.code === 'Z_BUF_ERROR' ? 'compressed stream truncated' : 'corrupt compressed stream'} (${e.message}) after ${total} of ${end} declared bytes`);
+  }
+  throw new InvalidNiftiError(file, 'data', `truncated: dim [${header.shape.join(', ')}] of ${header.datatype.name} declares ${header.dataBytes} bytes from vox_offset ${header.voxOffset}, the stream inflates to ${total} bytes`);
+}
+
 /** Reads a .nii or .nii.gz file held in memory (gzip recognised by its magic bytes, not the name). */
 export async function readNifti(bytes: Uint8Array, file: string, options: ReadNiftiOptions = {}): Promise<NiftiVolume> {
-  if (isGzip(bytes)) return readNiftiStream(gunzipChunks(slices(bytes)), file, { ...options, compressedSize: bytes.length });
+  if (isGzip(bytes)) {
+    await checkInflatedSize(() => gunzipChunks(slices(bytes)), file, options, bytes.length);
+    return readNiftiStream(gunzipChunks(slices(bytes)), file, { ...options, compressedSize: bytes.length });
+  }
   if (bytes.length >= 4 && !sniffHeader(bytes)) parseNiftiHeader(bytes, file, options); // names the bad field
   // A plain file: check the declared size against the bytes before allocating.
   if (!options.headerOnly && bytes.length >= 352) {
@@ -421,6 +472,7 @@ export async function readNiftiFile(path: string, options: ReadNiftiOptions = {}
   let magic = new Uint8Array(0);
   for await (const c of fd) magic = new Uint8Array(c as Buffer);
   fd.destroy();
+  if (isGzip(magic)) await checkInflatedSize(() => gunzipChunks(createReadStream(path, { highWaterMark: 1 << 20 })), file, options, size);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     if (isGzip(magic)) return await readNiftiStream(gunzipChunks(stream), file, { ...options, compressedSize: size });

@@ -2,9 +2,7 @@
  * Relevance time courses of a 4-D input: for each region (a voxel mask) the summed relevance of
  * its voxels at every volume, as CSV and as a line plot.
  */
-import { formatTickLabel, type RgbaImage } from '@xai/core';
-import { createCanvas, drawLine, fillRect, type Color } from './canvas.js';
-import { drawLabel, FONT_HEIGHT, labelWidth } from './pixel-font.js';
+import { Canvas, formatTickLabel, LABEL_FONT, niceTicks, textWidth, type RGB, type RgbaImage } from '@xai/core';
 import type { VolumeGrid } from './volume-views.js';
 
 /** A 4-D relevance: the grid of volume 0 and the element step from one volume to the next. */
@@ -53,18 +51,10 @@ export function timeCourseCsv(times: readonly number[], courses: readonly TimeCo
   return [head, ...rows].join('\n') + '\n';
 }
 
-/** Up to `count` round tick values covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count - 1);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return ticks;
-}
+// Tick steps of 1, 2, 2.5 or 5 × 10^k.
+const TICK_STEPS = [1, 2, 2.5, 5];
 
-const SERIES_COLORS: Color[] = [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14], [148, 103, 189], [140, 86, 75], [227, 119, 194]];
+const SERIES_COLORS: RGB[] = [[214, 39, 40], [31, 119, 180], [44, 160, 44], [255, 127, 14], [148, 103, 189], [140, 86, 75], [227, 119, 194]];
 
 export interface PlotOptions {
   readonly title?: string;
@@ -77,11 +67,11 @@ export interface PlotOptions {
 /** A line plot of the time courses (white background, legend, ticks, zero line). */
 export function timeCoursePlot(times: readonly number[], courses: readonly TimeCourse[], options: PlotOptions = {}): RgbaImage {
   const H = options.height ?? 360;
-  const legendW = Math.max(0, ...courses.map((c) => labelWidth(c.name))) + 30;
+  const legendW = Math.max(0, ...courses.map((c) => textWidth(c.name))) + 30;
   const W = (options.width ?? 720) + legendW;
   const [left, right, top, bottom] = [78, 24 + legendW, options.title ? 44 : 20, 54];
-  const canvas = createCanvas(W, H, [255, 255, 255]);
-  const ink: Color = [30, 30, 30];
+  const canvas = new Canvas(W, H, [255, 255, 255]);
+  const ink: RGB = [30, 30, 30];
   const all = courses.flatMap((c) => [...c.values]).filter(Number.isFinite);
   let lo = Math.min(0, ...all);
   let hi = Math.max(0, ...all);
@@ -93,36 +83,36 @@ export function timeCoursePlot(times: readonly number[], courses: readonly TimeC
   const X = (t: number) => left + ((t - t0) / (t1 - t0 || 1)) * (W - left - right);
   const Y = (v: number) => top + (1 - (v - lo) / (hi - lo)) * (H - top - bottom);
 
-  if (options.title) drawLabel(canvas, left, 12, options.title, ink, 2);
+  if (options.title) canvas.text(left, 12, options.title.toUpperCase(), ink, 2);
   // grid, ticks and labels
-  for (const v of niceTicks(lo, hi, 6)) {
+  for (const v of niceTicks(lo, hi, 5, TICK_STEPS)) {
     const y = Math.round(Y(v));
-    drawLine(canvas, left, y, W - right, y, v === 0 ? [150, 150, 150] : [228, 228, 228]);
+    canvas.line(left, y, W - right, y, v === 0 ? [150, 150, 150] : [228, 228, 228]);
     const text = formatTickLabel(v);
-    drawLabel(canvas, left - 6 - labelWidth(text), y - 3, text, ink);
+    canvas.text(left - 6 - textWidth(text), y - 3, text.toUpperCase(), ink);
   }
-  const xTicks = times.length <= 24 ? times : niceTicks(t0, t1, 8);
+  const xTicks = times.length <= 24 ? times : niceTicks(t0, t1, 7, TICK_STEPS);
   for (const t of xTicks) {
     const x = Math.round(X(t));
-    drawLine(canvas, x, H - bottom, x, H - bottom + 4, ink);
+    canvas.line(x, H - bottom, x, H - bottom + 4, ink);
     const text = formatTickLabel(t);
-    drawLabel(canvas, x - labelWidth(text) / 2, H - bottom + 8, text, ink);
+    canvas.text(x - textWidth(text) / 2, H - bottom + 8, text.toUpperCase(), ink);
   }
-  drawLine(canvas, left, top, left, H - bottom, ink);
-  drawLine(canvas, left, H - bottom, W - right, H - bottom, ink);
-  if (options.xLabel) drawLabel(canvas, (W - labelWidth(options.xLabel)) / 2, H - 18, options.xLabel, ink);
-  if (options.yLabel) drawLabel(canvas, 6, top - 14 + (options.title ? 0 : 10), options.yLabel, ink);
+  canvas.line(left, top, left, H - bottom, ink);
+  canvas.line(left, H - bottom, W - right, H - bottom, ink);
+  if (options.xLabel) canvas.text((W - textWidth(options.xLabel)) / 2, H - 18, options.xLabel.toUpperCase(), ink);
+  if (options.yLabel) canvas.text(6, top - 14 + (options.title ? 0 : 10), options.yLabel.toUpperCase(), ink);
 
   courses.forEach((c, n) => {
     const color = SERIES_COLORS[n % SERIES_COLORS.length]!;
-    for (let v = 1; v < c.values.length; v++) drawLine(canvas, X(times[v - 1]!), Y(c.values[v - 1]!), X(times[v]!), Y(c.values[v]!), color, 2);
-    for (let v = 0; v < c.values.length; v++) fillRect(canvas, Math.round(X(times[v]!)) - 2, Math.round(Y(c.values[v]!)) - 2, 5, 5, color);
+    for (let v = 1; v < c.values.length; v++) canvas.line(X(times[v - 1]!), Y(c.values[v - 1]!), X(times[v]!), Y(c.values[v]!), color, { width: 2 });
+    for (let v = 0; v < c.values.length; v++) canvas.rect(Math.round(X(times[v]!)) - 2, Math.round(Y(c.values[v]!)) - 2, 5, 5, color);
     // legend, right of the plot area
     const text = c.name;
     const lx = W - legendW + 4;
-    const ly = top + 6 + n * (FONT_HEIGHT + 8);
-    fillRect(canvas, lx, ly + 2, 12, 3, color);
-    drawLabel(canvas, lx + 16, ly, text, ink);
+    const ly = top + 6 + n * (LABEL_FONT.capHeight + 8);
+    canvas.rect(lx, ly + 2, 12, 3, color);
+    canvas.text(lx + 16, ly, text.toUpperCase(), ink);
   });
   return canvas;
 }

@@ -12,12 +12,10 @@
  * world position (nearest neighbour).
  */
 import {
-  colorbar, colormapPalette, formatTickLabel, getColormap, InvalidArgumentError, isColormapName, isDiverging,
+  Canvas, colorbar, colormapPalette, formatTickLabel, getColormap, InvalidArgumentError, isColormapName, isDiverging, LABEL_FONT, textWidth,
   type ColormapName, type HeatmapMode, type RGB, type RgbaImage,
 } from '@xai/core';
 import { applyAffine, axisOrientation, invertAffine, multiplyAffine, voxelSizes, type Matrix4 } from './affine.js';
-import { createCanvas, drawLine, paste, type Color } from './canvas.js';
-import { drawLabel, FONT_HEIGHT, labelWidth } from './pixel-font.js';
 
 /** A 3-D volume seen through strides: voxel (i, j, k) is data[offset + i·s₀ + j·s₁ + k·s₂]. */
 export interface VolumeGrid {
@@ -67,9 +65,9 @@ const PLANES: Record<Plane, { fixed: number; h: number; v: number; letters: [str
   axial: { fixed: 2, h: 0, v: 1, letters: ['L', 'R', 'A', 'P'], coord: 'Z' },
 };
 
-const BACKGROUND: Color = [0, 0, 0];
-const TEXT: Color = [255, 255, 255];
-const CROSSHAIR: Color = [90, 160, 90];
+const BACKGROUND: RGB = [0, 0, 0];
+const TEXT: RGB = [255, 255, 255];
+const CROSSHAIR: RGB = [90, 160, 90];
 
 /** The pieces every view needs: underlay window, relevance lookup, colours, scale and threshold. */
 export interface ViewContext {
@@ -235,7 +233,7 @@ export function renderPlane(ctx: ViewContext, plane: Plane, at: readonly [number
   const [ph, pv] = [Math.max(1e-9, ctx.sizes[vh]! * pxPerMm), Math.max(1e-9, ctx.sizes[vv]! * pxPerMm)];
   const width = Math.max(1, Math.round(nh * ph));
   const height = Math.max(1, Math.round(nv * pv));
-  const image = createCanvas(width, height, BACKGROUND);
+  const image = new Canvas(width, height, BACKGROUND);
   const [lo, hi] = ctx.window;
   const voxel = [...at];
   // Index along an in-plane axis for a pixel: world coordinate grows rightwards / upwards.
@@ -308,33 +306,33 @@ export function orthoView(ctx: ViewContext, options: ViewOptions = {}): OrthoVie
   const panels = planes.map((p) => renderPlane(ctx, p, at, pxPerMm, options.crosshair ?? true));
   const fs = titleScale(size);
   const gap = 10 * fs;
-  const textH = FONT_HEIGHT * fs;
+  const textH = LABEL_FONT.capHeight * fs;
   const titleH = options.title ? textH + 2 * gap : gap;
   const panelH = Math.max(...panels.map((p) => p.height));
   const showBar = ctx.relevance !== null && ctx.scale > 0;
   const bar = showBar ? colourBar(ctx, Math.max(40, panelH)) : null;
-  const letterW = labelWidth('M', fs);
+  const letterW = textWidth('M', fs);
   const width = gap + panels.reduce((s, p) => s + p.width + 2 * letterW + 2 * gap, 0) + (bar ? bar.width + gap : 0);
   const height = titleH + textH + gap / 2 + panelH + 2 * textH + 2 * gap;
-  const canvas = createCanvas(width, height, BACKGROUND);
-  if (options.title) drawLabel(canvas, gap, gap, options.title, TEXT, fs);
+  const canvas = new Canvas(width, height, BACKGROUND);
+  if (options.title) canvas.text(gap, gap, options.title.toUpperCase(), TEXT, fs);
   let x = gap;
   planes.forEach((plane, n) => {
     const panel = panels[n]!;
     const [left, right, top, bottom] = PLANES[plane].letters;
     const px = x + letterW + gap / 2;
     const py = titleH + textH + gap / 2 + (panelH - panel.height) / 2;
-    paste(canvas, panel, px, Math.round(py));
+    canvas.draw(panel, px, Math.round(py));
     const midY = Math.round(py + panel.height / 2 - textH / 2);
-    drawLabel(canvas, x, midY, left, TEXT, fs);
-    drawLabel(canvas, px + panel.width + gap / 2, midY, right, TEXT, fs);
-    drawLabel(canvas, Math.round(px + panel.width / 2 - letterW / 2), Math.round(py - textH - 2), top, TEXT, fs);
-    drawLabel(canvas, Math.round(px + panel.width / 2 - letterW / 2), Math.round(py + panel.height + 2), bottom, TEXT, fs);
+    canvas.text(x, midY, left.toUpperCase(), TEXT, fs);
+    canvas.text(px + panel.width + gap / 2, midY, right.toUpperCase(), TEXT, fs);
+    canvas.text(Math.round(px + panel.width / 2 - letterW / 2), Math.round(py - textH - 2), top.toUpperCase(), TEXT, fs);
+    canvas.text(Math.round(px + panel.width / 2 - letterW / 2), Math.round(py + panel.height + 2), bottom.toUpperCase(), TEXT, fs);
     const label = `${PLANES[plane].coord}=${formatTickLabel(Math.round(cutCoordinate(ctx, plane, at) * 10) / 10)}`;
-    drawLabel(canvas, px, Math.round(py + panel.height + textH + gap / 2), label, TEXT, fs);
+    canvas.text(px, Math.round(py + panel.height + textH + gap / 2), label.toUpperCase(), TEXT, fs);
     x = px + panel.width + letterW + gap + gap / 2;
   });
-  if (bar) paste(canvas, bar, x, titleH + textH + gap / 2);
+  if (bar) canvas.draw(bar, x, titleH + textH + gap / 2);
   return { image: canvas, cutVoxel: at, cutWorld: applyAffine(ctx.underlay.affine, at), scale: ctx.scale, threshold: ctx.threshold };
 }
 
@@ -370,22 +368,22 @@ export function axialMosaic(ctx: ViewContext, options: MosaicOptions = {}): { im
   const tw = Math.max(...tiles.map((t) => t.image.width));
   const th = Math.max(...tiles.map((t) => t.image.height));
   const gap = 8;
-  const textH = FONT_HEIGHT;
+  const textH = LABEL_FONT.capHeight;
   const showBar = ctx.relevance !== null && ctx.scale > 0;
   const bar = showBar ? colourBar(ctx, Math.max(40, Math.min(rows * (th + textH + gap) - gap, 240))) : null;
-  const titleH = options.title ? 2 * FONT_HEIGHT + 2 * gap : gap;
+  const titleH = options.title ? 2 * LABEL_FONT.capHeight + 2 * gap : gap;
   const width = gap + cols * (tw + gap) + (bar ? bar.width + gap : 0);
   const height = titleH + rows * (th + textH + 2 + gap) + gap;
-  const canvas = createCanvas(width, height, BACKGROUND);
-  if (options.title) drawLabel(canvas, gap, gap, options.title, TEXT, 2);
+  const canvas = new Canvas(width, height, BACKGROUND);
+  if (options.title) canvas.text(gap, gap, options.title.toUpperCase(), TEXT, 2);
   tiles.forEach((t, n) => {
     const x = gap + (n % cols) * (tw + gap);
     const y = titleH + Math.floor(n / cols) * (th + textH + 2 + gap);
-    paste(canvas, t.image, x + Math.floor((tw - t.image.width) / 2), y);
-    drawLabel(canvas, x, y + th + 2, `Z=${formatTickLabel(Math.round(t.z * 10) / 10)}`, TEXT, 1);
+    canvas.draw(t.image, x + Math.floor((tw - t.image.width) / 2), y);
+    canvas.text(x, y + th + 2, `Z=${formatTickLabel(Math.round(t.z * 10) / 10)}`.toUpperCase(), TEXT, 1);
   });
-  if (bar) paste(canvas, bar, gap + cols * (tw + gap), titleH);
+  if (bar) canvas.draw(bar, gap + cols * (tw + gap), titleH);
   // Thin frame lines between rows keep tiles apart on dark backgrounds.
-  for (let r = 1; r < rows; r++) drawLine(canvas, gap, titleH + r * (th + textH + 2 + gap) - gap / 2, gap + cols * (tw + gap) - gap, titleH + r * (th + textH + 2 + gap) - gap / 2, [40, 40, 40]);
+  for (let r = 1; r < rows; r++) canvas.line(gap, titleH + r * (th + textH + 2 + gap) - gap / 2, gap + cols * (tw + gap) - gap, titleH + r * (th + textH + 2 + gap) - gap / 2, [40, 40, 40]);
   return { image: canvas, slices };
 }

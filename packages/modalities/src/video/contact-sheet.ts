@@ -3,9 +3,7 @@
  * each frame is underlined by a bar of its share of the temporal relevance |r_t| (the temporal profile at a glance) and
  * core's colour bar shows the relevance range.
  */
-import { colorbar, type ColormapName, type RgbaImage } from '@xai/core';
-import { createCanvas, fillRect, paste, type Color } from '../fmri/canvas.js';
-import { drawLabel, FONT_HEIGHT, labelWidth } from '../fmri/pixel-font.js';
+import { Canvas, colorbar, LABEL_FONT, textWidth, type ColormapName, type RGB, type RgbaImage } from '@xai/core';
 
 export interface ContactSheetOptions {
   readonly title: string;
@@ -19,10 +17,10 @@ export interface ContactSheetOptions {
   readonly scale?: { readonly colormap: ColormapName; readonly range: readonly [number, number] };
 }
 
-const INK: Color = [30, 30, 30];
-const BAR: Color = [214, 39, 40];
+const INK: RGB = [30, 30, 30];
+const BAR: RGB = [214, 39, 40];
 const GAP = 10;
-const LABEL_H = FONT_HEIGHT + 6;
+const LABEL_H = LABEL_FONT.capHeight + 6;
 
 const formatTime = (t: number) => `${Math.round(t * 1000) / 1000} S`;
 
@@ -30,32 +28,32 @@ export function contactSheet(frames: readonly RgbaImage[], options: ContactSheet
   const columns = Math.max(1, Math.min(options.columns ?? 6, frames.length));
   const gridRows = Math.ceil(frames.length / columns);
   const { width: fw, height: fh } = frames[0]!;
-  const shareH = options.shares ? FONT_HEIGHT + 14 : 0;
-  const cellW = Math.max(fw, labelWidth('#00 00.000 S'));
+  const shareH = options.shares ? LABEL_FONT.capHeight + 14 : 0;
+  const cellW = Math.max(fw, textWidth('#00 00.000 S'));
   const cellH = LABEL_H + fh + shareH;
-  const top = 12 + 2 * FONT_HEIGHT + 12;
+  const top = 12 + 2 * LABEL_FONT.capHeight + 12;
   const bar = options.scale
     ? colorbar(options.scale.colormap, Math.min(columns * (cellW + GAP) - GAP, 320), 10, 'horizontal', { range: [...options.scale.range] as [number, number], ticks: 3, fontScale: 2 })
     : null;
-  const width = Math.max(GAP + columns * (cellW + GAP), labelWidth(options.title, 2) + 2 * GAP);
+  const width = Math.max(GAP + columns * (cellW + GAP), textWidth(options.title, 2) + 2 * GAP);
   const height = top + gridRows * (cellH + GAP) + (bar ? bar.height + GAP : 0);
-  const canvas = createCanvas(width, height, [255, 255, 255]);
-  drawLabel(canvas, GAP, 12, options.title, INK, 2);
+  const canvas = new Canvas(width, height, [255, 255, 255]);
+  canvas.text(GAP, 12, options.title.toUpperCase(), INK, 2);
   const maxShare = Math.max(...(options.shares ?? [0]), 1e-12);
   frames.forEach((frame, t) => {
     const x = GAP + (t % columns) * (cellW + GAP);
     const y = top + Math.floor(t / columns) * (cellH + GAP);
-    drawLabel(canvas, x, y, `#${t} ${formatTime(options.times[t] ?? 0)}`, INK);
-    paste(canvas, frame, x, y + LABEL_H);
+    canvas.text(x, y, `#${t} ${formatTime(options.times[t] ?? 0)}`.toUpperCase(), INK);
+    canvas.draw(frame, x, y + LABEL_H);
     const share = options.shares?.[t];
     if (share === undefined) return;
     // share of the temporal relevance: a bar scaled to the largest share in the clip, and the percentage
     const barY = y + LABEL_H + fh + 3;
-    fillRect(canvas, x, barY, fw, 4, [232, 232, 232]);
-    fillRect(canvas, x, barY, Math.round((fw * share) / maxShare), 4, BAR);
+    canvas.rect(x, barY, fw, 4, [232, 232, 232]);
+    canvas.rect(x, barY, Math.round((fw * share) / maxShare), 4, BAR);
     const pct = `${(100 * share).toFixed(1)}%`;
-    drawLabel(canvas, x + fw - labelWidth(pct), barY + 7, pct, INK);
+    canvas.text(x + fw - textWidth(pct), barY + 7, pct.toUpperCase(), INK);
   });
-  if (bar) paste(canvas, bar, GAP, height - bar.height - GAP);
+  if (bar) canvas.draw(bar, GAP, height - bar.height - GAP);
   return canvas;
 }

@@ -7,9 +7,11 @@
  * transparent after composition are black. A frame delay of 0 (or 1) hundredths is shown for
  * 10 hundredths, as browsers do.
  */
-import { GifReader } from 'omggif';
+import { sizeLimit } from '@xai/core';
+import { GifReader, type GifFrameInfo } from 'omggif';
 import { frameFromBytes, type FrameSource, type RgbFrame } from './frames.js';
 import { InvalidVideoError } from './errors.js';
+import { decodeGifLzw } from './gif-lzw.js';
 
 /** Delays of 0 or 1 cs are played as this (browsers' rule); GIF delays are in hundredths of a second. */
 export const GIF_MIN_DELAY_CS = 2;
@@ -26,7 +28,19 @@ export interface ComposedGif {
   readonly loopCount: number | null;
 }
 
-function gifReader(bytes: Uint8Array, file: string): GifReader {
+/** Caps on what one GIF may make us allocate: see @xai/core's sizeLimit (XAI_MAX_IMAGE_PIXELS, XAI_MAX_DECODED_BYTES). */
+export interface GifLimits {
+  /** Pixels of the canvas and of any one frame. */
+  readonly maxPixels?: number;
+  /** Bytes of composed canvases kept plus palette indices decoded, over all frames. */
+  readonly maxDecodedBytes?: number;
+}
+
+/**
+ * omggif parses the container (its walk over the blocks always ends: every step moves forward);
+ * the header's canvas size is checked against the pixel cap before any canvas exists.
+ */
+function gifReader(bytes: Uint8Array, file: string, limits: GifLimits = {}): GifReader {
   let reader: GifReader;
   try {
     reader = new GifReader(bytes);
@@ -34,18 +48,79 @@ function gifReader(bytes: Uint8Array, file: string): GifReader {
     throw new InvalidVideoError(file, `not a GIF file (${(err as Error).message})`);
   }
   if (reader.numFrames() === 0) throw new InvalidVideoError(file, 'the GIF holds no frames');
+  const maxPixels = sizeLimit('XAI_MAX_IMAGE_PIXELS', limits.maxPixels);
+  if (reader.width === 0 || reader.height === 0) throw new InvalidVideoError(file, `logical screen width × height is ${reader.width} × ${reader.height}: empty canvas`);
+  if (reader.width * reader.height > maxPixels) {
+    throw new InvalidVideoError(file, `logical screen ${reader.width} × ${reader.height} exceeds the limit of ${maxPixels} pixels (XAI_MAX_IMAGE_PIXELS)`);
+  }
   return reader;
+}
+
+/**
+ * Decodes frame n (our LZW decoder, see gif-lzw.ts) and draws it over the RGBA canvas as omggif
+ * does — transparent index left untouched, interlaced rows in their four passes, indices the
+ * stream does not reach drawn as index 0 — except that a frame reaching outside the canvas is
+ * clipped (omggif wraps it into the next rows) and an index past the colour table is black.
+ */
+function blitFrame(bytes: Uint8Array, info: GifFrameInfo, n: number, canvas: Uint8Array, width: number, height: number, file: string): void {
+  const { width: fw, height: fh } = info;
+  const indices = new Uint8Array(fw * fh);
+  try {
+    decodeGifLzw(bytes, info.data_offset, indices);
+  } catch (err) {
+    throw new InvalidVideoError(file, `frame ${n} cannot be decoded (${(err as Error).message})`);
+  }
+  if (info.palette_offset === null || info.palette_size === null) throw new InvalidVideoError(file, `frame ${n} has no colour table (neither global nor local)`);
+  const palette = info.palette_offset;
+  const colours = Math.min(info.palette_size, Math.floor((bytes.length - palette) / 3));
+  const transparent = info.transparent_index ?? -1;
+  const rows = info.interlaced ? interlacedRows(fh) : null;
+  for (let r = 0; r < fh; r++) {
+    const y = info.y + (rows ? rows[r]! : r);
+    if (y >= height) continue;
+    for (let x = 0; x < fw; x++) {
+      const cx = info.x + x;
+      if (cx >= width) break;
+      const index = indices[r * fw + x]!;
+      if (index === transparent) continue;
+      const o = (y * width + cx) * 4;
+      if (index < colours) {
+        const at = palette + index * 3;
+        canvas[o] = bytes[at]!;
+        canvas[o + 1] = bytes[at + 1]!;
+        canvas[o + 2] = bytes[at + 2]!;
+      } else {
+        canvas[o] = canvas[o + 1] = canvas[o + 2] = 0;
+      }
+      canvas[o + 3] = 255;
+    }
+  }
+}
+
+/** Row of the frame for each stored row of an interlaced image: passes every 8th from 0, every 8th from 4, every 4th from 2, every 2nd from 1. */
+function interlacedRows(h: number): Int32Array {
+  const rows = new Int32Array(h);
+  let k = 0;
+  for (const [start, step] of [[0, 8], [4, 8], [2, 4], [1, 2]] as const) for (let y = start; y < h; y += step) rows[k++] = y;
+  return rows;
 }
 
 /**
  * Composes the frames of a GIF (all, or only those in `wanted`: composition still runs through
  * every frame up to the last one wanted, but only wanted canvases are kept).
  */
-export function composeGif(bytes: Uint8Array, file: string, wanted?: ReadonlySet<number>): ComposedGif {
-  const reader = gifReader(bytes, file);
+export function composeGif(bytes: Uint8Array, file: string, wanted?: ReadonlySet<number>, limits: GifLimits = {}): ComposedGif {
+  const reader = gifReader(bytes, file, limits);
   const { width, height } = reader;
   const count = reader.numFrames();
   const last = wanted ? Math.min(count - 1, Math.max(...wanted)) : count - 1;
+  const maxPixels = sizeLimit('XAI_MAX_IMAGE_PIXELS', limits.maxPixels);
+  const maxBytes = sizeLimit('XAI_MAX_DECODED_BYTES', limits.maxDecodedBytes);
+  let decoded = width * height * 4;
+  const spend = (bytes: number, what: string) => {
+    decoded += bytes;
+    if (decoded > maxBytes) throw new InvalidVideoError(file, `${what}: decoding needs more than the limit of ${maxBytes} bytes (XAI_MAX_DECODED_BYTES)`);
+  };
   const canvas = new Uint8Array(width * height * 4);
   const frames: (Uint8Array | null)[] = [];
   const delays: number[] = [];
@@ -55,13 +130,15 @@ export function composeGif(bytes: Uint8Array, file: string, wanted?: ReadonlySet
     delays.push(info.delay);
     disposals.push(info.disposal);
     if (n > last) continue;
-    const before = info.disposal === 3 ? canvas.slice() : null;
-    try {
-      reader.decodeAndBlitFrameRGBA(n, canvas);
-    } catch (err) {
-      throw new InvalidVideoError(file, `frame ${n} cannot be decoded (${(err as Error).message})`);
+    if (info.width * info.height > maxPixels) {
+      throw new InvalidVideoError(file, `frame ${n}: image descriptor ${info.width} × ${info.height} exceeds the limit of ${maxPixels} pixels (XAI_MAX_IMAGE_PIXELS)`);
     }
-    frames.push(!wanted || wanted.has(n) ? canvas.slice() : null);
+    spend(info.width * info.height + (info.disposal === 3 ? canvas.length : 0), `frame ${n}`);
+    const before = info.disposal === 3 ? canvas.slice() : null;
+    blitFrame(bytes, info, n, canvas, width, height, file);
+    const keep = !wanted || wanted.has(n);
+    if (keep) spend(canvas.length, `frame ${n}`);
+    frames.push(keep ? canvas.slice() : null);
     if (info.disposal === 2) {
       for (let y = Math.max(0, info.y); y < Math.min(height, info.y + info.height); y++) {
         canvas.fill(0, (y * width + Math.max(0, info.x)) * 4, (y * width + Math.min(width, info.x + info.width)) * 4);

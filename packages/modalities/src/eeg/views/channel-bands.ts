@@ -1,9 +1,7 @@
 /** Relevance per channel (bars) and per channel and frequency band (a table coloured by value). */
-import { colorbar, colormapPalette, getColormap, type ColormapName } from '@xai/core';
+import { BLACK, Canvas, colorbar, colormapPalette, formatTickLabel, getColormap, niceTicks, textWidth, WHITE, type ColormapName } from '@xai/core';
 import type { Band } from '../spectral.js';
-import { niceTicks, tickLabel } from './axes.js';
-import { BLACK, Canvas, GREY, LIGHT_GREY, WHITE } from './canvas.js';
-import { measureText } from './font.js';
+import { GREY, LIGHT_GREY } from './ink.js';
 
 const bandLabel = (b: Band) => (Number.isFinite(b.high) ? `${b.low}-${b.high}` : `${b.low}+`);
 
@@ -15,7 +13,7 @@ export function renderChannelBars(channels: readonly string[], sums: ArrayLike<n
   const C = channels.length;
   const palette = colormapPalette(getColormap(options.colormap ?? 'bwr'));
   const rowH = Math.max(10, Math.min(18, Math.floor(520 / C)));
-  const left = 10 + Math.max(...channels.map((c) => measureText(c))) + 6;
+  const left = 10 + Math.max(...channels.map((c) => textWidth(c))) + 6;
   const plotW = 360;
   const titleH = options.title ? 18 : 6;
   const width = left + plotW + 70;
@@ -45,7 +43,7 @@ export function renderChannelBars(channels: readonly string[], sums: ArrayLike<n
     canvas.text(left + plotW + 8, y + Math.floor((rowH - 7) / 2), `${((100 * absSums[c]!) / total).toFixed(1)}%`, GREY);
   }
   canvas.line(xOf(0), titleH, xOf(0), titleH + C * rowH, BLACK);
-  for (const t of ticks) canvas.text(xOf(t), titleH + C * rowH + 5, tickLabel(t), BLACK, 1, 'center');
+  for (const t of ticks) canvas.text(xOf(t), titleH + C * rowH + 5, formatTickLabel(t), BLACK, 1, 'center');
   canvas.text(left + plotW / 2, titleH + C * rowH + 17, 'summed relevance  (right: share of |R|)', BLACK, 1, 'center');
   return canvas.png();
 }
@@ -62,7 +60,7 @@ export function renderBandTable(channels: readonly string[], bands: readonly Ban
   scale ||= 1;
   const rowH = Math.max(10, Math.min(16, Math.floor(480 / (C + 1))));
   const cellW = 56;
-  const left = 10 + Math.max(...channels.map((c) => measureText(c)), measureText('all')) + 6;
+  const left = 10 + Math.max(...channels.map((c) => textWidth(c)), textWidth('all')) + 6;
   const titleH = options.title ? 18 : 4;
   const top = titleH + 22;
   const bar = colorbar(colormap, Math.min(300, B * cellW), 10, 'horizontal', { range: [-scale, scale], ticks: 5 });
@@ -81,7 +79,7 @@ export function renderBandTable(channels: readonly string[], bands: readonly Ban
     for (let b = 0; b < B; b++) {
       if (c === C) {
         canvas.frame(left + b * cellW, y, cellW, rowH, GREY);
-        canvas.text(left + b * cellW + cellW / 2, y + Math.floor((rowH - 7) / 2), tickLabel(totals[b]!), BLACK, 1, 'center');
+        canvas.text(left + b * cellW + cellW / 2, y + Math.floor((rowH - 7) / 2), formatTickLabel(totals[b]!), BLACK, 1, 'center');
       } else {
         canvas.rect(left + b * cellW, y, cellW - 1, rowH - 1, cellColour(values[c * B + b]!));
       }

@@ -1,9 +1,7 @@
 /** The channel × time relevance map: one row per channel, annotation markers, time axis, colour bar. */
-import { colorbar, renderHeatmap, type ColormapName, type HeatmapMode } from '@xai/core';
+import { BLACK, Canvas, colorbar, formatTickLabel, niceTicks, renderHeatmap, textWidth, WHITE, type ColormapName, type HeatmapMode } from '@xai/core';
 import type { EegAnnotation } from '../recording.js';
-import { niceTicks, tickLabel } from './axes.js';
-import { BLACK, Canvas, GREY, WHITE } from './canvas.js';
-import { measureText } from './font.js';
+import { GREY } from './ink.js';
 
 export interface ChannelTimeView {
   /** [channels × samples] row-major. */
@@ -42,7 +40,7 @@ export function renderChannelTime(view: ChannelTimeView, style: RenderStyle = {}
   const rowH = Math.max(6, Math.min(24, Math.floor(480 / C)));
   const plotH = rowH * C;
   const labelEvery = Math.ceil(10 / rowH);
-  const left = 10 + Math.max(...view.channels.map((c) => measureText(c))) + 6;
+  const left = 10 + Math.max(...view.channels.map((c) => textWidth(c))) + 6;
   const tmax = view.tmin + T / view.sampleRate;
   const inside = (view.annotations ?? []).filter((a) => a.onset <= tmax && a.onset + a.duration >= view.tmin);
   // Annotation texts above the plot, greedily stacked so they do not overlap.
@@ -50,7 +48,7 @@ export function renderChannelTime(view: ChannelTimeView, style: RenderStyle = {}
   const lanes: number[] = [];
   const placed = inside.map((a) => {
     const x = Math.max(left, Math.min(left + plotW, xOf(Math.max(view.tmin, a.onset))));
-    const w = measureText(a.description);
+    const w = textWidth(a.description);
     let lane = lanes.findIndex((end) => end < x - 2);
     if (lane < 0) {
       lane = lanes.length;
@@ -84,9 +82,9 @@ export function renderChannelTime(view: ChannelTimeView, style: RenderStyle = {}
     if (a.duration > 0) {
       const x1 = Math.min(left + plotW, xOf(a.onset + a.duration));
       canvas.rect(x, top, Math.max(1, x1 - x), plotH, [0, 0, 0], 0.12);
-      canvas.line(x1, top, x1, top + plotH - 1, MARKER, [2, 3]);
+      canvas.line(x1, top, x1, top + plotH - 1, MARKER, { dash: [2, 3] });
     }
-    canvas.line(x, top - 4 - (lanes.length - 1 - lane) * 10, x, top + plotH - 1, MARKER, [4, 3]);
+    canvas.line(x, top - 4 - (lanes.length - 1 - lane) * 10, x, top + plotH - 1, MARKER, { dash: [4, 3] });
     canvas.text(x + 2, titleH + lane * 10, a.description, MARKER);
   }
 
@@ -94,7 +92,7 @@ export function renderChannelTime(view: ChannelTimeView, style: RenderStyle = {}
   for (const t of niceTicks(view.tmin, tmax, Math.max(4, Math.floor(plotW / 90)))) {
     const x = xOf(t);
     canvas.line(x, top + plotH + 1, x, top + plotH + 4, BLACK);
-    canvas.text(x, top + plotH + 7, tickLabel(t), BLACK, 1, 'center');
+    canvas.text(x, top + plotH + 7, formatTickLabel(t), BLACK, 1, 'center');
   }
   canvas.text(left + plotW / 2, top + plotH + 20, 'time (s)', BLACK, 1, 'center');
   canvas.draw(bar, barX, top);

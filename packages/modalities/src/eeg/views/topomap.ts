@@ -3,11 +3,10 @@
  * projection) interpolated over the head with a biharmonic spline (Sandwell 1987; EEGLAB's 'v4'
  * interpolation), head outline with nose and ears, electrode dots, one shared colour bar.
  */
-import { colorbar, colormapPalette, getColormap, isDiverging, type ColormapName } from '@xai/core';
+import { BLACK, Canvas, colorbar, colormapPalette, formatTickLabel, getColormap, isDiverging, WHITE, type ColormapName } from '@xai/core';
 import { biharmonicSpline } from '../biharmonic-spline.js';
 import { electrodePosition, projectElectrode } from '../montage.js';
-import { tickLabel } from './axes.js';
-import { BLACK, Canvas, GREY, WHITE } from './canvas.js';
+import { GREY } from './ink.js';
 
 export interface Topomap {
   readonly title: string;
@@ -51,7 +50,7 @@ export function renderTopomaps(maps: readonly Topomap[], channels: readonly stri
   const cell = 2 * R + 40;
   const titleH = style.title ? 18 : 0;
   const bar = colorbar(colormap, Math.min(360, cell * maps.length - 40), 10, 'horizontal', {
-    range: diverging ? [-scale, scale] : [0, scale], ticks: maps.length === 1 ? 3 : 5, format: (v) => tickLabel(v),
+    range: diverging ? [-scale, scale] : [0, scale], ticks: maps.length === 1 ? 3 : 5, format: (v) => formatTickLabel(v),
   });
   const width = Math.max(cell * maps.length, bar.width + 20);
   const height = titleH + cell + 16 + bar.height + 14;

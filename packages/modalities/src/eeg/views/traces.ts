@@ -1,8 +1,7 @@
 /** Stacked signal traces (one row per channel) with annotation markers: the preview of a decoded EEG input. */
+import { BLACK, Canvas, formatTickLabel, niceTicks, textWidth, WHITE } from '@xai/core';
 import type { EegAnnotation } from '../recording.js';
-import { niceTicks, tickLabel } from './axes.js';
-import { BLACK, Canvas, GREY, LIGHT_GREY, WHITE } from './canvas.js';
-import { measureText } from './font.js';
+import { GREY, LIGHT_GREY } from './ink.js';
 
 export interface TracesView {
   /** [channels × samples] row-major. */
@@ -22,7 +21,7 @@ export function renderTraces(view: TracesView): Uint8Array {
   const T = view.values.length / C;
   const plotW = Math.max(400, Math.min(1200, T * Math.max(1, Math.floor(800 / T))));
   const rowH = Math.max(12, Math.min(40, Math.floor(560 / C)));
-  const left = 10 + Math.max(...view.channels.map((c) => measureText(c))) + 6;
+  const left = 10 + Math.max(...view.channels.map((c) => textWidth(c))) + 6;
   const titleH = view.title ? 18 : 6;
   const top = titleH + 12;
   const canvas = new Canvas(left + plotW + 80, top + C * rowH + 34, WHITE);
@@ -33,7 +32,7 @@ export function renderTraces(view: TracesView): Uint8Array {
   const xOf = (t: number) => left + ((t - view.tmin) / (tmax - view.tmin)) * plotW;
   for (const a of view.annotations ?? []) {
     if (a.onset < view.tmin || a.onset > tmax) continue;
-    canvas.line(xOf(a.onset), top - 10, xOf(a.onset), top + C * rowH, GREY, [4, 3]);
+    canvas.line(xOf(a.onset), top - 10, xOf(a.onset), top + C * rowH, GREY, { dash: [4, 3] });
     canvas.text(xOf(a.onset) + 2, top - 10, a.description, GREY);
   }
   for (let c = 0; c < C; c++) {
@@ -53,13 +52,13 @@ export function renderTraces(view: TracesView): Uint8Array {
   }
   for (const t of niceTicks(view.tmin, tmax, Math.max(4, Math.floor(plotW / 90)))) {
     canvas.line(xOf(t), top + C * rowH, xOf(t), top + C * rowH + 3, BLACK);
-    canvas.text(xOf(t), top + C * rowH + 6, tickLabel(t), BLACK, 1, 'center');
+    canvas.text(xOf(t), top + C * rowH + 6, formatTickLabel(t), BLACK, 1, 'center');
   }
   canvas.text(left + plotW / 2, top + C * rowH + 19, 'time (s)', BLACK, 1, 'center');
   // Scale bar: half a row = amp.
   const sx = left + plotW + 14;
   canvas.line(sx, top, sx, top + rowH / 2, BLACK);
-  canvas.text(sx + 4, top, `${tickLabel(amp)}`, BLACK);
+  canvas.text(sx + 4, top, `${formatTickLabel(amp)}`, BLACK);
   if (view.unit) canvas.text(sx + 4, top + 10, view.unit, BLACK);
   return canvas.png();
 }

@@ -1,28 +1,40 @@
-import { encodePng, type RgbaImage } from '@xai/core';
-import { ADVANCE, GLYPH_H, GLYPH_W, glyph, measureText } from './font.js';
+import { encodePng, type RgbaImage } from './heatmap.js';
+import { drawText, LABEL_FONT, textWidth, type PixelFont } from './pixel-font.js';
 
-export type Rgb = readonly [number, number, number];
+/** An RGB colour, 0–255 per channel. */
+export type Colour = readonly [r: number, g: number, b: number];
 
-export const WHITE: Rgb = [255, 255, 255];
-export const BLACK: Rgb = [0, 0, 0];
-export const GREY: Rgb = [128, 128, 128];
-export const LIGHT_GREY: Rgb = [225, 225, 225];
+export const WHITE: Colour = [255, 255, 255];
+export const BLACK: Colour = [0, 0, 0];
 
-/** A small RGBA raster with the drawing the EEG views need: rectangles, lines, circles, text, images. */
+/** How `Canvas.line` draws: `dash` = [on, off] pixel lengths along the line, `width` = square pen size. */
+export interface LineStyle {
+  readonly dash?: readonly [on: number, off: number];
+  readonly alpha?: number;
+  readonly width?: number;
+}
+
+/**
+ * The RGBA raster every figure is drawn on: rectangles, lines, circles, text in one pixel-font
+ * face (LABEL_FONT unless given), and images. Coordinates are rounded to whole pixels; anything
+ * outside is clipped.
+ */
 export class Canvas implements RgbaImage {
   readonly rgba: Uint8Array;
 
   constructor(
     readonly width: number,
     readonly height: number,
-    background: Rgb = WHITE,
+    background: Colour = WHITE,
+    readonly font: PixelFont = LABEL_FONT,
   ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`invalid canvas size ${width}×${height}`);
     this.rgba = new Uint8Array(width * height * 4);
     this.rect(0, 0, width, height, background);
   }
 
-  pixel(x: number, y: number, color: Rgb, alpha = 1): void {
+  /** Sets one pixel; `alpha` < 1 blends the colour over what is there. */
+  pixel(x: number, y: number, color: Colour, alpha = 1): void {
     x = Math.round(x);
     y = Math.round(y);
     if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
@@ -42,7 +54,7 @@ export class Canvas implements RgbaImage {
     this.rgba[p + 3] = 255;
   }
 
-  rect(x: number, y: number, w: number, h: number, color: Rgb, alpha = 1): void {
+  rect(x: number, y: number, w: number, h: number, color: Colour, alpha = 1): void {
     const x0 = Math.max(0, Math.round(x));
     const y0 = Math.max(0, Math.round(y));
     const x1 = Math.min(this.width, Math.round(x + w));
@@ -51,15 +63,17 @@ export class Canvas implements RgbaImage {
   }
 
   /** Outline of a rectangle, 1 px. */
-  frame(x: number, y: number, w: number, h: number, color: Rgb): void {
+  frame(x: number, y: number, w: number, h: number, color: Colour): void {
     this.line(x, y, x + w - 1, y, color);
     this.line(x, y + h - 1, x + w - 1, y + h - 1, color);
     this.line(x, y, x, y + h - 1, color);
     this.line(x + w - 1, y, x + w - 1, y + h - 1, color);
   }
 
-  /** Bresenham line; `dash` = [on, off] pixel lengths. */
-  line(x0: number, y0: number, x1: number, y1: number, color: Rgb, dash?: readonly [number, number], alpha = 1): void {
+  /** Bresenham line between the rounded end points, both included. */
+  line(x0: number, y0: number, x1: number, y1: number, color: Colour, style: LineStyle = {}): void {
+    const { dash, alpha = 1, width = 1 } = style;
+    const half = Math.floor((width - 1) / 2);
     x0 = Math.round(x0);
     y0 = Math.round(y0);
     x1 = Math.round(x1);
@@ -71,7 +85,10 @@ export class Canvas implements RgbaImage {
     let err = dx + dy;
     let step = 0;
     for (;;) {
-      if (!dash || step % (dash[0] + dash[1]) < dash[0]) this.pixel(x0, y0, color, alpha);
+      if (!dash || step % (dash[0] + dash[1]) < dash[0]) {
+        if (width === 1) this.pixel(x0, y0, color, alpha);
+        else this.rect(x0 - half, y0 - half, width, width, color, alpha);
+      }
       step++;
       if (x0 === x1 && y0 === y1) break;
       const e2 = 2 * err;
@@ -87,7 +104,7 @@ export class Canvas implements RgbaImage {
   }
 
   /** Circle outline of radius r (anti-aliased ring of `thickness` px). */
-  circle(cx: number, cy: number, r: number, color: Rgb, thickness = 1): void {
+  circle(cx: number, cy: number, r: number, color: Colour, thickness = 1): void {
     const outer = r + thickness / 2;
     const inner = r - thickness / 2;
     for (let y = Math.floor(cy - outer - 1); y <= Math.ceil(cy + outer + 1); y++) {
@@ -99,7 +116,8 @@ export class Canvas implements RgbaImage {
     }
   }
 
-  disc(cx: number, cy: number, r: number, color: Rgb): void {
+  /** Filled, anti-aliased disc. */
+  disc(cx: number, cy: number, r: number, color: Colour): void {
     for (let y = Math.floor(cy - r - 1); y <= Math.ceil(cy + r + 1); y++) {
       for (let x = Math.floor(cx - r - 1); x <= Math.ceil(cx + r + 1); x++) {
         const coverage = Math.min(1, Math.max(0, r - Math.sqrt((x - cx) ** 2 + (y - cy) ** 2) + 0.5));
@@ -108,22 +126,22 @@ export class Canvas implements RgbaImage {
     }
   }
 
-  /** Text with its top-left corner at (x, y); `align` moves the anchor to the centre or the right end. */
-  text(x: number, y: number, text: string, color: Rgb = BLACK, scale = 1, align: 'left' | 'center' | 'right' = 'left'): void {
-    const w = measureText(text, scale);
-    let left = Math.round(align === 'center' ? x - w / 2 : align === 'right' ? x - w : x);
-    for (const ch of text) {
-      const bits = glyph(ch);
-      for (let gy = 0; gy < GLYPH_H; gy++) {
-        for (let gx = 0; gx < GLYPH_W; gx++) {
-          if (bits[gy * GLYPH_W + gx]) this.rect(left + gx * scale, Math.round(y) + gy * scale, scale, scale, color);
-        }
-      }
-      left += ADVANCE * scale;
-    }
+  /** Width in pixels of `text` in this canvas's font. */
+  textWidth(text: string, scale = 1): number {
+    return textWidth(text, scale, this.font);
   }
 
-  /** Copies an RGBA image with its top-left corner at (x, y). */
+  /**
+   * Text with its top-left corner at (x, y); `align` moves the anchor to the centre (the text then
+   * stays inside the canvas) or to the right end.
+   */
+  text(x: number, y: number, text: string, color: Colour = BLACK, scale = 1, align: 'left' | 'center' | 'right' = 'left'): void {
+    const w = this.textWidth(text, scale);
+    const left = align === 'center' ? Math.max(0, Math.min(this.width - w, Math.round(x - w / 2))) : Math.round(align === 'right' ? x - w : x);
+    drawText(this, left, y, text, color, scale, this.font);
+  }
+
+  /** Copies an RGBA image with its top-left corner at (x, y), blending by its alpha. */
   draw(image: RgbaImage, x: number, y: number): void {
     for (let yy = 0; yy < image.height; yy++) {
       for (let xx = 0; xx < image.width; xx++) {
@@ -141,5 +159,3 @@ export class Canvas implements RgbaImage {
     return encodePng(this);
   }
 }
-
-export { measureText, GLYPH_H };

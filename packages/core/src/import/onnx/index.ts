@@ -1,0 +1,21 @@
+/** ONNX reading and normalisation (format side of the ONNX importer; engine conversion pending). */
+export { readOnnx, decodeOnnx, SUPPORTED_OPSETS, DEFAULT_MAX_ELEMENTS, type ReadOnnxOptions } from './read-onnx.js';
+export type {
+  OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxTensorData, OnnxValueInfo, OnnxDim, OnnxDtype, OnnxAttributeValue,
+} from './model.js';
+export { defaultOpset } from './model.js';
+export {
+  OnnxModelError, OnnxFormatError, OnnxExternalDataError, OnnxShapeTooLargeError, OnnxDtypeError, OnnxGraphError,
+  OnnxOpsetError, OnnxNodeError,
+} from './errors.js';
+export { int64Values, int64ToNumber } from './int64.js';
+export { dtypeCode, dtypeFromCode } from './dtype.js';
+export { intAttr, floatAttr, intsAttr, stringAttr, tensorAttr } from './normalize/attributes.js';
+export { normalizeOnnx, type NormalizeOptions, type NormalizedOnnxModel } from './normalize/normalize.js';
+export { constantsToInitializers } from './normalize/constants-to-initializers.js';
+export { removeIdentities } from './normalize/remove-identities.js';
+export { canonicalizeOpsetVariants, canonicalizeNode } from './normalize/canonical-form.js';
+export { foldConstants, type FoldOptions, type FoldResult } from './normalize/fold-constants.js';
+export { removeUnused } from './normalize/remove-unused.js';
+export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
+export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';
