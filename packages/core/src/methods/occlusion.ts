@@ -47,6 +47,27 @@ function windowStarts(spatial: number[], window: number[], stride: number[]): nu
  * windows evaluated in batches through the engine's forward pass (logits before any softmax).
  */
 export async function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}, context = new MethodContext()): Promise<Explanation> {
+  if (model.inputLayout === 'channels-last') return occlusionChannelsLast(model, input, options, context);
+  // Channels-first (ONNX) models: occlude the channels-last view, hand relevance back in the model's layout.
+  const rank = input.rank;
+  const batched = rank === model.inputShapes[0]!.length;
+  const first = batched ? 1 : 0;
+  const toLast = [...Array.from({ length: first }, (_, i) => i), ...Array.from({ length: rank - first - 1 }, (_, i) => i + first + 1), first];
+  const toFirst = toLast.map((_, i) => toLast.indexOf(i));
+  const view = model.channelsLastView();
+  const x = tf.transpose(input, toLast);
+  try {
+    const result = await occlusionChannelsLast(view, x, options, context);
+    const relevance = tf.transpose(result.relevance, toFirst);
+    result.relevance.dispose();
+    return { ...result, relevance, relevances: [relevance], dispose: () => (relevance.dispose(), result.logits.dispose()) };
+  } finally {
+    x.dispose();
+    view.dispose();
+  }
+}
+
+async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options: OcclusionOptions, context: MethodContext): Promise<Explanation> {
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
   const [batch, ...rest] = (unbatched ? [1, ...input.shape] : input.shape) as number[];
   const spatial = rest.slice(0, -1);
