@@ -1,8 +1,10 @@
 /** MaxPool, AveragePool (pads, count_include_pad, ceil_mode), GlobalAveragePool, GlobalMaxPool — channels-last. */
+import * as tf from '@tensorflow/tfjs';
 import { GlobalPoolingNode, PoolingNode } from '../../../../nodes/pooling-node.js';
 import { PadCropNode, ReshapeNode } from '../../../../nodes/shape-nodes.js';
 import { computePads, type WindowGeometry } from '../../../../ops/conv-geometry.js';
 import { intAttr, intsAttr, stringAttr } from '../../normalize/attributes.js';
+import { OnnxFunctionNode } from '../function-node.js';
 import { registerOnnxOp, type OnnxConversionContext } from '../registry.js';
 
 const same = (a: readonly (readonly number[])[], b: readonly (readonly number[])[]) => a.every((p, i) => p[0] === b[i]![0] && p[1] === b[i]![1]);
@@ -27,9 +29,9 @@ function windowPool(ctx: OnnxConversionContext, kind: 'max' | 'avg'): void {
   else if (autoPad === 'SAME_LOWER' || (autoPad === 'NOTSET' && pads.some(([a, b]) => a || b))) {
     const explicit = autoPad === 'SAME_LOWER' ? (tfSame ?? ctx.unsupported('SAME_LOWER over axes of unknown size')).map(([a, b]) => [b, a] as [number, number]) : pads;
     const countPad = kind === 'avg' && intAttr(node, 'count_include_pad', 0) === 1;
-    if (countPad) padFirst = explicit; // zeros counted in the average: pad, then pool without padding
+    if (countPad || kind === 'max') padFirst = explicit; // pad (zeros counted in the average; a floor no value reaches for max), then pool without padding
     else if (tfSame && same(explicit, tfSame)) padding = 'same';
-    else ctx.unsupported(`pads [${raw}] ${kind === 'max' ? '' : 'with count_include_pad = 0 '}other than TensorFlow's 'same' padding`);
+    else ctx.unsupported(`pads [${raw}] with count_include_pad = 0 other than TensorFlow's 'same' padding`);
   }
   if (intAttr(node, 'ceil_mode', 0) === 1) {
     // ceil_mode only matters where it adds a last, partial window.
@@ -41,7 +43,11 @@ function windowPool(ctx: OnnxConversionContext, kind: 'max' | 'avg'): void {
   let input = ctx.tensor(x, 'channels-last');
   if (padFirst) {
     const padded = ctx.newTensor();
-    ctx.emit(new PadCropNode(`${ctx.name}/pad`, ctx.name, 'Pad', [input], padded, padFirst));
+    const pads = padFirst;
+    ctx.emit(kind === 'avg'
+      ? new PadCropNode(`${ctx.name}/pad`, ctx.name, 'Pad', [input], padded, pads)
+      // The lowest float32, not −∞: rules may multiply the (never winning) padding by zero.
+      : new OnnxFunctionNode(`${ctx.name}/pad`, 'Pad', [input], padded, { kind: 'pad-crop', forward: ([t]) => tf.pad(t!, [[0, 0], ...pads, [0, 0]], -3.4028234663852886e38) }));
     input = padded;
   }
   const geometry: WindowGeometry = { size, strides, dilations: Array(rank).fill(1), padding };
