@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
+import { onChannelsLastView } from './channels-last-view.js';
 import { MethodContext } from './method-context.js';
 import type { MethodDefinition } from './registry.js';
 
@@ -47,24 +48,7 @@ function windowStarts(spatial: number[], window: number[], stride: number[]): nu
  * windows evaluated in batches through the engine's forward pass (logits before any softmax).
  */
 export async function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}, context = new MethodContext()): Promise<Explanation> {
-  if (model.inputLayout === 'channels-last') return occlusionChannelsLast(model, input, options, context);
-  // Channels-first (ONNX) models: occlude the channels-last view, hand relevance back in the model's layout.
-  const rank = input.rank;
-  const batched = rank === model.inputShapes[0]!.length;
-  const first = batched ? 1 : 0;
-  const toLast = [...Array.from({ length: first }, (_, i) => i), ...Array.from({ length: rank - first - 1 }, (_, i) => i + first + 1), first];
-  const toFirst = toLast.map((_, i) => toLast.indexOf(i));
-  const view = model.channelsLastView();
-  const x = tf.transpose(input, toLast);
-  try {
-    const result = await occlusionChannelsLast(view, x, options, context);
-    const relevance = tf.transpose(result.relevance, toFirst);
-    result.relevance.dispose();
-    return { ...result, relevance, relevances: [relevance], dispose: () => (relevance.dispose(), result.logits.dispose()) };
-  } finally {
-    x.dispose();
-    view.dispose();
-  }
+  return onChannelsLastView(model, input, (m, x) => occlusionChannelsLast(m, x, options, context));
 }
 
 async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options: OcclusionOptions, context: MethodContext): Promise<Explanation> {
