@@ -67,3 +67,4 @@ export {
   type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, type OnnxDim, type OnnxDtype, type OnnxAttributeValue,
 } from './import/onnx/index.js';
 export * as onnxImport from './import/onnx/index.js';
+export { registerOnnxOp, supportedOnnxOps, UnsupportedOnnxOpError, type OnnxOpConverter, type OnnxConversionContext } from './import/onnx/convert/registry.js';
