@@ -82,6 +82,8 @@ const cases: Record<string, Case> = {
   'Conv auto_pad SAME_LOWER': { inputs: x4, nodes: one('Conv', ['x', 'W'], { kernel_shape: [2, 2], auto_pad: 'SAME_LOWER' }), weights: { W: [[2, 3, 2, 2]] } },
   'Conv 1-D pads dilation': { inputs: [['x', [2, 3, 12]]], nodes: one('Conv', ['x', 'W', 'B'], { kernel_shape: [3], pads: [2, 1], dilations: [2] }), weights: { W: [[4, 3, 3]], B: [[4]] } },
   'Conv 3-D': { inputs: [['x', [1, 2, 4, 5, 5]]], nodes: one('Conv', ['x', 'W', 'B'], { kernel_shape: [2, 3, 3], pads: [0, 1, 1, 1, 1, 1] }), weights: { W: [[3, 2, 2, 3, 3]], B: [[3]] } },
+  'ConvTranspose 2-D stride 2, pads, output_padding': { inputs: [['x', [2, 3, 4, 5]]], nodes: one('ConvTranspose', ['x', 'W', 'B'], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 1, 1], output_padding: [1, 0] }), weights: { W: [[3, 2, 3, 3]], B: [[2]] } },
+  'ConvTranspose 1-D groups 2, dilation 2': { inputs: [['x', [1, 4, 7]]], nodes: one('ConvTranspose', ['x', 'W'], { kernel_shape: [3], group: 2, dilations: [2] }), weights: { W: [[4, 3, 3]] } },
   'Conv + BatchNormalization (merged)': {
     inputs: x4,
     nodes: [{ op: 'Conv', inputs: ['x', 'W'], attrs: { kernel_shape: [3, 3] } }, { op: 'BatchNormalization', inputs: ['t0', 'g', 'be', 'm', 'v'], attrs: { epsilon: float(1e-3) } }],

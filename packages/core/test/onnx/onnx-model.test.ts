@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explain, gradient, initBackend, InvalidArgumentError, loadModel, lrp, UnsupportedLayerError, methodCatalog } from '../../src/index.js';
+import { explain, forwardAll, gradient, initBackend, InvalidArgumentError, loadModel, lrp, UnsupportedLayerError, methodCatalog } from '../../src/index.js';
 import { UnsupportedOnnxOpError } from '../../src/import/onnx/convert/registry.js';
 import { buildModel, float, node, tensor, valueInfo } from './build-onnx.js';
 import { rampData } from './ort-reference.js';
@@ -39,34 +39,41 @@ function convNet(): Uint8Array {
   });
 }
 
+/**
+ * The engine's gradient of logit 1 against central differences computed by onnxruntime (every
+ * perturbed copy in one batch: the model's batch axis must be dynamic); the largest difference
+ * relative to the largest derivative. The gradient must come back in the model's layout.
+ */
+async function gradientAgainstDifferences(bytes: Uint8Array, dims: number[]): Promise<number> {
+  const model = await loadModel(bytes);
+  const x = rampData(dims, 0.3);
+  const result = gradient(model, tf.tensor(x, dims), { target: 1 });
+  expect(result.relevance.shape).toEqual(dims);
+  const g = result.relevance.dataSync();
+  result.dispose();
+  model.dispose();
+  const h = 1e-2;
+  const n = x.length;
+  const batch = new Float32Array(2 * n * n);
+  for (let i = 0; i < n; i++) {
+    batch.set(x, 2 * i * n);
+    batch.set(x, (2 * i + 1) * n);
+    batch[2 * i * n + i]! += h;
+    batch[(2 * i + 1) * n + i]! -= h;
+  }
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run({ input: new ort.Tensor('float32', batch, [2 * n, ...dims.slice(1)]) });
+  const y = out.logits!.data as Float32Array;
+  const classes = y.length / (2 * n);
+  await session.release();
+  const fd = Array.from({ length: n }, (_, i) => (y[2 * i * classes + 1]! - y[(2 * i + 1) * classes + 1]!) / (2 * h));
+  const scale = Math.max(...fd.map(Math.abs));
+  return Math.max(...fd.map((v, i) => Math.abs(v - g[i]!))) / scale;
+}
+
 describe('an ONNX model in the engine', () => {
   it('gives the gradient in the model layout (NCHW), equal to central differences in onnxruntime', async () => {
-    const bytes = convNet();
-    const model = await loadModel(bytes);
-    const dims = [1, 2, 6, 5];
-    const x = rampData(dims, 0.3);
-    const result = gradient(model, tf.tensor(x, dims), { target: 1 });
-    expect(result.relevance.shape).toEqual(dims);
-    const g = result.relevance.dataSync();
-    result.dispose();
-    model.dispose();
-    // All 60 perturbed copies in one batch (the batch axis is dynamic).
-    const h = 1e-2;
-    const n = x.length;
-    const batch = new Float32Array(2 * n * n);
-    for (let i = 0; i < n; i++) {
-      batch.set(x, 2 * i * n);
-      batch.set(x, (2 * i + 1) * n);
-      batch[2 * i * n + i]! += h;
-      batch[(2 * i + 1) * n + i]! -= h;
-    }
-    const session = await ort.InferenceSession.create(bytes);
-    const out = await session.run({ input: new ort.Tensor('float32', batch, [2 * n, 2, 6, 5]) });
-    const y = out.logits!.data as Float32Array;
-    await session.release();
-    const fd = Array.from({ length: n }, (_, i) => (y[2 * i * 3 + 1]! - y[(2 * i + 1) * 3 + 1]!) / (2 * h));
-    const scale = Math.max(...fd.map(Math.abs));
-    expect(Math.max(...fd.map((v, i) => Math.abs(v - g[i]!)))).toBeLessThan(2e-3 * scale);
+    expect(await gradientAgainstDifferences(convNet(), [1, 2, 6, 5])).toBeLessThan(2e-3);
   });
 
   it('explains a batch of a dynamic-batch model like each sample alone (EEGNet fixture, LRP)', async () => {
@@ -115,6 +122,55 @@ describe('an ONNX model in the engine', () => {
     x.dispose();
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/** The engine's gradient (hand-written backward of every node) against tfjs autodiff through the whole forward pass. */
+async function gradientAgainstAutodiff(bytes: Uint8Array, dims: number[]): Promise<number> {
+  const model = await loadModel(bytes);
+  const x = tf.tensor(rampData(dims, 0.2), dims);
+  const engine = gradient(model, x, { target: 1 });
+  const auto = tf.grad((t: tf.Tensor) => {
+    const values = forwardAll(model.graph, [t]);
+    return tf.slice(values.get(model.graph.outputs[0]!)!, [0, 1], [1, 1]).sum();
+  })(x);
+  const scale = tf.max(tf.abs(auto)).dataSync()[0]!;
+  const err = tf.max(tf.abs(tf.sub(engine.relevance, auto))).dataSync()[0]! / scale;
+  tf.dispose([x, auto]);
+  engine.dispose();
+  model.dispose();
+  return err;
+}
+
+describe('backward passes of layout-sensitive linear nodes', () => {
+  const head = [
+    node('Flatten', ['c'], ['f'], { axis: 1 }, 'flatten'),
+    node('Gemm', ['f', 'G'], ['logits'], { transB: 1 }, 'fc'),
+  ] as const;
+  const gemm = (n: number) => tensor('G', 'float32', [3, n], rampData([3, n], 0.07));
+
+  it('ConvTranspose (stride 2, pads, output_padding): gradient = autodiff', async () => {
+    const bytes = buildModel({
+      inputs: [valueInfo('input', 'float32', [1, 3, 4, 5])],
+      outputs: [valueInfo('logits', 'float32', [1, 3])],
+      nodes: [node('ConvTranspose', ['input', 'W'], ['c'], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 1, 1], output_padding: [1, 0] }, 'deconv'), ...head],
+      initializers: [tensor('W', 'float32', [3, 2, 3, 3], rampData([3, 2, 3, 3], 0.05)), gemm(2 * 8 * 10)],
+    });
+    expect(await gradientAgainstAutodiff(bytes, [1, 3, 4, 5])).toBeLessThan(1e-5);
+  });
+
+  it('grouped and depthwise Conv with explicit pads: gradient = central differences', async () => {
+    const bytes = buildModel({
+      inputs: [valueInfo('input', 'float32', ['N', 4, 5, 5])],
+      outputs: [valueInfo('logits', 'float32', ['N', 3])],
+      nodes: [
+        node('Conv', ['input', 'W1'], ['d'], { kernel_shape: [3, 3], group: 4, pads: [1, 0, 1, 2] }, 'depthwise'),
+        node('Conv', ['d', 'W2'], ['c'], { kernel_shape: [2, 2], group: 2, strides: [2, 2] }, 'grouped'),
+        ...head,
+      ],
+      initializers: [tensor('W1', 'float32', [8, 1, 3, 3], rampData([8, 1, 3, 3], 0.05)), tensor('W2', 'float32', [4, 4, 2, 2], rampData([4, 4, 2, 2], 0.06)), gemm(4 * 2 * 2)],
+    });
+    expect(await gradientAgainstDifferences(bytes, [1, 4, 5, 5])).toBeLessThan(2e-3);
   });
 });
 

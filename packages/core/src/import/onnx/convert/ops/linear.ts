@@ -8,6 +8,7 @@ import { floatAttr, intAttr, intsAttr, stringAttr } from '../../normalize/attrib
 import { registerOnnxOp, type OnnxConversionContext } from '../registry.js';
 import { numbers } from '../tensors.js';
 import { OnnxFunctionNode } from '../function-node.js';
+import { ConvTransposeOp } from '../conv-transpose-op.js';
 
 const constantOrNull = (ctx: OnnxConversionContext, i: number) => (ctx.node.inputs[i] ? ctx.constant(ctx.node.inputs[i]!) : null);
 
@@ -119,4 +120,33 @@ registerOnnxOp('BatchNormalization', (ctx) => {
   const id = ctx.newTensor();
   ctx.emit(new AffineNode(ctx.name, ctx.name, 'BatchNormalization', [ctx.tensor(x, layout)], id, tf.tensor(s, shape), tf.tensor(t, shape), eps));
   ctx.bind(ctx.node.outputs[0]!, id, layout);
+});
+
+/** ConvTranspose: W [Cin, Cout/g, ...k] is the kernel of the convolution it transposes. */
+registerOnnxOp('ConvTranspose', (ctx) => {
+  const node = ctx.node;
+  const [x, wName] = node.inputs as [string, string];
+  const W = ctx.constant(wName) ?? ctx.unsupported('weights that are not a constant initializer');
+  const rank = W.dims.length - 2;
+  if (rank < 1 || rank > 3) ctx.unsupported(`${rank} spatial axes`);
+  const group = intAttr(node, 'group', 1);
+  const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') ctx.unsupported(`auto_pad ${autoPad}`);
+  const size = intsAttr(node, 'kernel_shape') ?? W.dims.slice(2);
+  const strides = intsAttr(node, 'strides') ?? Array(rank).fill(1);
+  const dilations = intsAttr(node, 'dilations') ?? Array(rank).fill(1);
+  if (strides.some((s) => s > 1) && dilations.some((d) => d > 1)) ctx.unsupported('strides and dilations both above 1');
+  const raw = autoPad === 'VALID' ? null : intsAttr(node, 'pads');
+  const pads: [number, number][] = Array.from({ length: rank }, (_, i) => [raw?.[i] ?? 0, raw?.[i + rank] ?? 0]);
+  const outShape = ctx.shape(node.outputs[0]!).slice(2);
+  if (!outShape.every((d) => typeof d === 'number')) ctx.unsupported('an output of unknown spatial size');
+  const [Cin, Cog] = W.dims as [number, number];
+  // The transposed convolution maps Cout → Cin with kernel K[...k, co, ci] = W[ci, co, ...k]: as a Conv weight [Cin, Cout/g, ...k] that is exactly W.
+  const kernel = ctx.keep(kernelChannelsLast(numbers(W), [Cin, Cog, ...W.dims.slice(2)], group)); // [...k, Cog·g, Cin]
+  const biasInit = constantOrNull(ctx, 2);
+  const bias = biasInit ? ctx.keep(tf.tensor1d(Float32Array.from(numbers(biasInit)))) : null;
+  const geometry: WindowGeometry = { size, strides, dilations, padding: 'valid', pads };
+  const id = ctx.newTensor();
+  ctx.emit(new LinearNode(ctx.name, ctx.name, 'ConvTranspose', [ctx.tensor(x, 'channels-last')], id, new ConvTransposeOp(kernel, bias, geometry, outShape as number[]), 'conv'));
+  ctx.bind(node.outputs[0]!, id, 'channels-last');
 });
