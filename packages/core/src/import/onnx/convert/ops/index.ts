@@ -3,3 +3,4 @@ import './linear.js';
 import './elementwise.js';
 import './pooling.js';
 import './shape.js';
+import './resize.js';
