@@ -241,7 +241,7 @@ describe('xai methods, layers, --help', () => {
     expect(rows[1]).toMatch(/^\/0\/0\.0\/Conv\s+Conv\s+linear\s+z_box/);
     expect(rows.some((r) => /Relu\s+activation\s+pass/.test(r))).toBe(true);
     expect(rows.some((r) => /MaxPool\s+pooling\s+winner_takes_all/.test(r))).toBe(true);
-    expect(rows.some((r) => /Gemm\s+MatMul\s+linear\s+epsilon/.test(r))).toBe(true);
+    expect(rows.some((r) => /Gemm\s+Gemm\s+linear\s+epsilon/.test(r))).toBe(true);
   });
 
   it('prints help for every command and exits 0', () => {

@@ -55,7 +55,7 @@ export function fuseLinear(graph: OnnxGraph, options: FuseOptions = {}): OnnxGra
       inputs.push(newName(n.name));
       inits.set(inputs[2]!, float(inputs[2]!, [N], bias));
     }
-    return { ...n, opType: 'MatMul', inputs, attributes: {} };
+    return { ...n, opType: 'MatMul', inputs, attributes: { gemm: 1 } }; // `gemm` keeps the original type for display
   });
 
   const weightedMatMul = (n: OnnxNode | undefined) => n?.opType === 'MatMul' && isConst(n.inputs[1]) && inits.get(n.inputs[1]!)!.dims.length === 2;

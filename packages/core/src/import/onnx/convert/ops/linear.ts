@@ -22,7 +22,8 @@ registerOnnxOp('MatMul', (ctx) => {
     const biasInit = constantOrNull(ctx, 2);
     const bias = biasInit ? ctx.keep(tf.tensor1d(Float32Array.from(numbers(biasInit)))) : null;
     const id = ctx.newTensor();
-    ctx.emit(new LinearNode(ctx.name, ctx.name, 'MatMul', [ctx.tensor(a)], id, new DenseOp(kernel, bias), 'dense'));
+    const layerClass = ctx.node.attributes.gemm ? 'Gemm' : 'MatMul';
+    ctx.emit(new LinearNode(ctx.name, ctx.name, layerClass, [ctx.tensor(a)], id, new DenseOp(kernel, bias), 'dense'));
     ctx.bind(out, id, 'onnx');
     return;
   }
