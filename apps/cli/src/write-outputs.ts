@@ -45,6 +45,15 @@ function relevanceMap(values: Float32Array, shape: readonly number[], reduce: st
   throw new InvalidArgumentError(`PNG heatmaps are drawn for images, signals and sequences; relevance of shape [${shape}] can be written with --json`);
 }
 
+/** [C, ...S] → [...S, C]. */
+function channelsLast(values: Float32Array, shape: readonly number[]): { values: Float32Array; shape: number[] } {
+  const [c, ...rest] = shape as number[];
+  const n = rest.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(values.length);
+  for (let k = 0; k < c!; k++) for (let i = 0; i < n; i++) out[i * c! + k] = values[k * n + i]!;
+  return { values: out, shape: [...rest, c!] };
+}
+
 /** Writes the requested heatmap, overlay and JSON for one explanation; returns the paths written. */
 export async function writeOutputs(
   result: ExplainResult,
@@ -52,13 +61,16 @@ export async function writeOutputs(
   file: string,
   outputs: { out?: string; json?: string; overlay?: string },
   flags: RenderFlags,
+  /** The relevance is channels-first (an ONNX model's layout): drawn after moving channels last. */
+  channelsFirst = false,
 ): Promise<string[]> {
   const values = result.relevance.dataSync() as Float32Array;
   const shape = result.relevance.shape;
+  const drawn = channelsFirst && shape.length >= 2 ? channelsLast(values, shape) : { values, shape };
   const written: string[] = [];
   for (const path of [outputs.out, outputs.overlay, outputs.json]) if (path) await mkdir(dirname(path), { recursive: true });
   if (outputs.out || outputs.overlay) {
-    const { map, height, width } = relevanceMap(values, shape, flags.reduce);
+    const { map, height, width } = relevanceMap(drawn.values, drawn.shape, flags.reduce);
     if (outputs.out) {
       // A palette PNG: the colormap can be swapped later by replacing its PLTE chunk.
       await writeHeatmapPng(outputs.out, map, height, width, renderOptions(flags));

@@ -10,6 +10,7 @@ import { DEMO_MODEL, encodePng, generateShapes, SHAPE_CLASSES } from '@xai/core'
 
 const CLI = fileURLToPath(new URL('../src/xai.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/reference/cnn_bn', import.meta.url));
+const ONNX_FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/onnx/onnx_cnn_bn', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'xai-cli-'));
 
 interface Run {
@@ -193,6 +194,25 @@ describe('xai benchmark', () => {
   });
 });
 
+describe('xai explain on an ONNX model', () => {
+  it('explains a channels-first JSON input and writes relevance in the model layout, the same as the library', async () => {
+    const ref = JSON.parse(readFileSync(join(ONNX_FIXTURE, 'reference.json'), 'utf8'));
+    const input = join(dir, 'onnx-input.json');
+    writeFileSync(input, JSON.stringify({ shape: ref.input_shape, data: ref.input }));
+    const out = join(dir, 'onnx-out');
+    const run = await xaiAsync('explain', '--model', join(ONNX_FIXTURE, 'model.onnx'), '--input', input, '--method', 'gradient', '--target', String(ref.target), '--json', `${out}.json`, '--out', `${out}.png`);
+    expect(run.status, run.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    expect(written.shape).toEqual(ref.input_shape);
+    const expected = ref.methods.gradient.relevance as number[];
+    const scale = Math.max(...expected.map(Math.abs));
+    const got = (written.values as number[]).flat(Infinity) as number[];
+    expect(Math.max(...got.map((v, i) => Math.abs(v - expected[i]!)))).toBeLessThan(1e-4 * scale);
+    const png = decode(readFileSync(`${out}.png`));
+    expect([png.width, png.height]).toEqual([12, 12]); // drawn as H × W after moving channels last
+  });
+});
+
 describe('xai methods, layers, --help', () => {
   it('lists the methods with their options, as text and as JSON', () => {
     const text = xai('methods');
@@ -211,6 +231,17 @@ describe('xai methods, layers, --help', () => {
     expect(rows[0]).toMatch(/^conv2d_\w+\s+Conv2D\s+linear\s+z_box/); // the first conv, BatchNorm merged into it
     expect(rows.some((r) => /Dense\s+linear\s+epsilon/.test(r))).toBe(true);
     expect(rows.some((r) => /BatchNormalization/.test(r))).toBe(false);
+  });
+
+  it('lists the nodes of an ONNX model with the rule each gets (pools, activations, layout transposes included)', () => {
+    const run = xai('layers', join(ONNX_FIXTURE, 'model.onnx'), '--composite', 'epsilon_gamma_box');
+    expect(run.status, run.stderr).toBe(0);
+    const rows = run.stdout.trim().split('\n');
+    expect(rows[0]).toMatch(/^input\/to_channels_last\s+Transpose\s+permute\s+gradient/);
+    expect(rows[1]).toMatch(/^\/0\/0\.0\/Conv\s+Conv\s+linear\s+z_box/);
+    expect(rows.some((r) => /Relu\s+activation\s+pass/.test(r))).toBe(true);
+    expect(rows.some((r) => /MaxPool\s+pooling\s+winner_takes_all/.test(r))).toBe(true);
+    expect(rows.some((r) => /Gemm\s+Gemm\s+linear\s+epsilon/.test(r))).toBe(true);
   });
 
   it('prints help for every command and exits 0', () => {

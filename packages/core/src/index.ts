@@ -67,3 +67,4 @@ export {
 } from './import/onnx/index.js';
 export * as onnxImport from './import/onnx/index.js';
 export { loadPlugins, pluginsFromEnv } from './plugins.js';
+export { registerOnnxOp, supportedOnnxOps, UnsupportedOnnxOpError, type OnnxOpConverter, type OnnxConversionContext } from './import/onnx/convert/registry.js';

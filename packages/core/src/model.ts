@@ -10,8 +10,13 @@ import { FixedInputNode, graphWithFixedInputs } from './graph/fixed-inputs.js';
 import type { ModelGraph } from './graph/graph.js';
 import type { GraphNode } from './graph/node.js';
 import { LinearNode } from './nodes/linear-node.js';
+import { PermuteNode } from './nodes/shape-nodes.js';
 import { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
 import { checkTopology } from './load/topology-check.js';
+import { convertOnnx, type OnnxLoadOptions } from './import/onnx/load-onnx.js';
+import type { OnnxModel } from './import/onnx/model.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface LoadOptions {
   /**
@@ -27,17 +32,78 @@ export interface LoadOptions {
   readonly workers?: boolean | 'auto';
   /** Most weight bytes the manifest may declare (default: XAI_MAX_MODEL_BYTES, else 2 GiB). */
   readonly maxWeightBytes?: number;
+  /** ONNX bytes: the folder of external data files (`model.onnx.data`), and the name used in messages. */
+  readonly externalDataDir?: string;
+  readonly label?: string;
 }
 
-/** A loaded model: the tfjs LayersModel and the graph the engine explains. */
+/** What an ONNX model brings beside its graph. */
+interface OnnxSource {
+  readonly onnx: OnnxModel;
+  /** Tensors the graph's nodes read and the model owns. */
+  readonly kept: readonly tf.Tensor[];
+}
+
+/** A loaded model: the graph the engine explains, and the tfjs LayersModel or ONNX model it came from. */
 export class XaiModel {
   private constructor(
-    readonly layersModel: tf.LayersModel,
+    private readonly tfjsModel: tf.LayersModel | null,
     readonly graph: ModelGraph,
     readonly label: string,
     /** Set for a view (see withFixedInputs): the only nodes it owns; the model stays the owner of the rest. */
     private readonly viewNodes?: readonly GraphNode[],
+    private readonly onnxSource?: OnnxSource,
   ) {}
+
+  /** The file format the model was loaded from. */
+  get format(): 'tfjs' | 'onnx' {
+    return this.onnxSource ? 'onnx' : 'tfjs';
+  }
+
+  /** The tfjs LayersModel (tfjs models only: an ONNX model has none, its graph is `graph`). */
+  get layersModel(): tf.LayersModel {
+    if (!this.tfjsModel) throw new InvalidArgumentError(`'${this.label}' is an ONNX model: it has no tfjs LayersModel (use its graph)`);
+    return this.tfjsModel;
+  }
+
+  /** The parsed ONNX model (ONNX models only): opsets, producer, metadata_props … */
+  get onnxModel(): OnnxModel | null {
+    return this.onnxSource?.onnx ?? null;
+  }
+
+  /** tfjs dtype of each input ('int32' for token ids). */
+  get inputDtypes(): readonly ('float32' | 'int32')[] {
+    if (this.graph.inputDtypes) return this.graph.inputDtypes;
+    return this.layersModel.inputs.map((s) => (s.dtype === 'int32' ? 'int32' : 'float32'));
+  }
+
+  /**
+   * Where the channel axis of the (first) input is: ONNX models are channels-first (NCHW, NCT,
+   * NCDHW), tfjs models channels-last; inputs of rank 2 (batch, features) have no spatial axes.
+   */
+  get inputLayout(): 'channels-first' | 'channels-last' {
+    return this.format === 'onnx' && (this.graph.inputShapes[0]?.length ?? 0) >= 3 ? 'channels-first' : 'channels-last';
+  }
+
+  /**
+   * A view of a channels-first single-input model that takes its input channels-last (for methods
+   * that work on spatial windows); relevance of the view is channels-last too. Dispose it when done.
+   */
+  channelsLastView(): XaiModel {
+    const graph = this.graph;
+    const rank = graph.inputShapes[0]!.length;
+    if (graph.inputs.length !== 1 || this.inputLayout !== 'channels-first') throw new InvalidArgumentError('channelsLastView needs a channels-first model with one input');
+    const id = Math.max(...graph.nodes.map((n) => n.output), ...graph.inputs) + 1;
+    const toFirst = new PermuteNode('input/to_channels_first', 'input/layout', 'Transpose', [id], graph.inputs[0]!, [rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
+    const shape = graph.inputShapes[0]!;
+    const view: ModelGraph = { ...graph, nodes: [toFirst, ...graph.nodes], inputs: [id], inputShapes: [[shape[0]!, ...shape.slice(2), shape[1]!]] };
+    return new XaiModel(this.tfjsModel, view, this.label, [toFirst], this.onnxSource);
+  }
+
+  /** Wraps a converted ONNX graph (see `loadModel`); the XaiModel owns its nodes and tensors. */
+  static fromOnnxGraph(graph: ModelGraph, onnx: OnnxModel, kept: readonly tf.Tensor[], label = onnx.file): XaiModel {
+    return new XaiModel(null, graph, label, undefined, { onnx, kept });
+  }
 
   /** Wraps an in-memory LayersModel (the XaiModel then owns it: dispose releases it). */
   static fromLayersModel(model: tf.LayersModel, options: LoadOptions = {}, label = model.name): XaiModel {
@@ -75,7 +141,7 @@ export class XaiModel {
    */
   withFixedInputs(explained: number, fixed: ReadonlyMap<number, tf.Tensor>): XaiModel {
     const graph = graphWithFixedInputs(this.graph, explained, fixed);
-    return new XaiModel(this.layersModel, graph, this.label, graph.nodes.filter((n) => n instanceof FixedInputNode));
+    return new XaiModel(this.tfjsModel, graph, this.label, graph.nodes.filter((n) => n instanceof FixedInputNode), this.onnxSource);
   }
 
   dispose(): void {
@@ -84,13 +150,15 @@ export class XaiModel {
       return;
     }
     for (const node of this.graph.nodes) node.dispose();
-    this.layersModel.dispose();
+    this.tfjsModel?.dispose();
+    for (const t of this.onnxSource?.kept ?? []) t.dispose();
   }
 }
 
 /** Two cores, a single-threaded backend, and at least one convolution worth sharing. */
 function gainsFromWorkers(model: XaiModel): boolean {
   if (process.env.XAI_WORKERS === '0' || availableParallelism() < 2 || !['wasm', 'cpu'].includes(tf.getBackend())) return false;
+  if (model.format !== 'tfjs') return false;
   return model.linearNodes().some((node) => {
     if (node.family !== 'conv') return false;
     let shape: (number | null)[];
@@ -216,9 +284,11 @@ function releasingOnFailure<T>(build: () => T): T {
  * Loads a TensorFlow.js LayersModel from `model.json` (path, or a folder holding it) and its weight
  * shards, or from in-memory bytes (uploads). Chooses the backend on first use.
  */
-export async function loadModel(source: string | ModelBytes, options: LoadOptions = {}): Promise<XaiModel> {
+export async function loadModel(source: string | ModelBytes | Uint8Array, options: LoadOptions = {}): Promise<XaiModel> {
   await initBackend();
-  const bytes = typeof source === 'string' ? await readModelFiles(source) : source;
+  const onnx = source instanceof Uint8Array ? source : typeof source === 'string' ? await onnxPath(source) : null;
+  if (onnx) return loadOnnx(onnx, options);
+  const bytes = typeof source === 'string' ? await readModelFiles(source) : (source as ModelBytes);
   const model = await deserialize(bytes, options);
   let xai: XaiModel;
   try {
@@ -232,6 +302,27 @@ export async function loadModel(source: string | ModelBytes, options: LoadOption
   if (workers === true || (workers === 'auto' && gainsFromWorkers(xai))) {
     await startWorkers().catch((err: Error) => process.emitWarning(`LRP stays on one thread: ${err.message}`));
   }
+  return xai;
+}
+
+/** An ONNX file: a path ending in .onnx, or a folder holding model.onnx and no model.json. */
+async function onnxPath(path: string): Promise<string | null> {
+  if (/\.onnx$/i.test(path)) return path;
+  const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+  if (!(await stat(path).then((s) => s.isDirectory(), () => false))) return null;
+  if (await isFile(join(path, 'model.json'))) return null;
+  return (await isFile(join(path, 'model.onnx'))) ? join(path, 'model.onnx') : null;
+}
+
+async function loadOnnx(source: string | Uint8Array, options: LoadOptions): Promise<XaiModel> {
+  const onnxOptions: OnnxLoadOptions = {
+    mergeBatchNorm: options.canonize !== false,
+    ...(options.externalDataDir ? { externalDataDir: options.externalDataDir } : {}),
+    ...(options.label ? { label: options.label } : {}),
+  };
+  const { model, graph } = await convertOnnx(source, onnxOptions);
+  const xai = XaiModel.fromOnnxGraph(graph, model, graph.kept, options.label ?? (typeof source === 'string' ? source : model.file));
+  if (options.workers === true) await startWorkers().catch((err: Error) => process.emitWarning(`LRP stays on one thread: ${err.message}`));
   return xai;
 }
 

@@ -72,14 +72,20 @@ function methodOptions(flags: ExplainFlags): Record<string, unknown> {
 async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outputs: { out?: string; json?: string; overlay?: string }) {
   const dims = model.inputShapes[0]!.slice(1);
   const sampleShape = dims.every((d): d is number => d !== null) ? dims : undefined;
-  const decoded = await readInputFile(file, { shape: sampleShape, scale: flags.inputScale });
-  const x = tf.tensor(decoded.values, decoded.shape);
+  // Channels-first (ONNX) models: images decode as [H, W, C] and are handed over as [C, H, W].
+  const channelsFirst = model.inputLayout === 'channels-first';
+  const image = channelsFirst && /\.(png|jpe?g)$/i.test(file);
+  const decodeShape = image && sampleShape ? [...sampleShape.slice(1), sampleShape[0]!] : sampleShape;
+  const decoded = await readInputFile(file, { shape: decodeShape, scale: flags.inputScale });
+  const x = image
+    ? tf.tidy(() => tf.tensor(decoded.values, decoded.shape).transpose([decoded.shape.length - 1, ...decoded.shape.slice(0, -1).map((_, i) => i)]))
+    : tf.tensor(decoded.values, decoded.shape);
   const progress = progressDisplay(basename(file));
   try {
     const result = await explain(model, x, { method: flags.method, target: flags.target, ...options, onProgress: (p) => progress.update(p) });
     progress.stop();
     try {
-      const written = await writeOutputs(result, decoded, file, outputs, flags);
+      const written = await writeOutputs(result, decoded, file, outputs, flags, channelsFirst);
       const logits = Array.from(result.logits.dataSync());
       const t = result.targets[0]!;
       console.log(`${file}: target ${t} (logit ${logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${written.length ? ' → ' + written.join(', ') : ''}`);

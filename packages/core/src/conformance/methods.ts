@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { compositeByName } from '../composites/index.js';
 import { ruleByName } from '../rules/registry.js';
-import { gradient, gradientXInput, lrp, type Explanation } from '../engine/explain-lrp.js';
+import { deconvnet, explainWithComposite, gradient, gradientXInput, guidedBackprop, lrp, type Explanation } from '../engine/explain-lrp.js';
+import { excitationBackpropReference } from './excitation-backprop.js';
 import { integratedGradients } from '../methods/integrated-gradients.js';
 import { occlusion } from '../methods/occlusion.js';
 import type { XaiModel } from '../model.js';
@@ -17,6 +18,9 @@ const runners = new Map<string, MethodRunner>([
   ['gradient', (m, x, target) => gradient(m, x, { target })],
   ['gradient_x_input', (m, x, target) => gradientXInput(m, x, { target })],
   ['integrated_gradients', (m, x, target, p) => integratedGradients(m, x, { target, steps: p.steps ?? 20, baseline: 0, riemann: 'right' })],
+  ['guided_backprop', (m, x, target) => guidedBackprop(m, x, { target })],
+  ['deconvnet', (m, x, target) => deconvnet(m, x, { target })],
+  ['excitation_backprop', (m, x, target) => explainWithComposite(m, x, { target }, excitationBackpropReference())],
   ['occlusion', (m, x, target, p) => occlusion(m, x, { target, window: p.window ?? 2, stride: p.stride ?? 1, fill: p.fill ?? 0 })],
   [
     'lrp',

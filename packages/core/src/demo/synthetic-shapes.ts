@@ -7,7 +7,6 @@
 
 import { mulberry32 } from '../random/mulberry32.js';
 
-
 export const IMAGE_SIZE = 32;
 export const CHANNELS = 3;
 export const CLASS_NAMES = ['square', 'cross', 'ring', 'triangle'] as const;

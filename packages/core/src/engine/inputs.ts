@@ -27,6 +27,11 @@ export function batchInputs(graph: ModelGraph, input: ModelInput): BatchedInputs
         `input '${graph.inputNames[i]}' has shape [${x.shape}], the model expects [${expected.map((d) => d ?? 'any')}] (batch axis first, optional for one sample)`,
       );
     }
+    const dtype = graph.inputDtypes?.[i];
+    if (dtype && (dtype === 'int32') !== (t.dtype === 'int32')) {
+      if (unbatched) t.dispose();
+      throw new InvalidArgumentError(`input '${graph.inputNames[i]}' has dtype ${x.dtype}, the model expects ${dtype === 'int32' ? 'integers (int32)' : 'float32'}`);
+    }
     return unbatched ? t : tf.clone(t);
   });
   return { tensors, unbatched };

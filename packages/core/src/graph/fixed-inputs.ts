@@ -57,5 +57,6 @@ export function graphWithFixedInputs(graph: ModelGraph, explained: number, fixed
     inputs: [freeId],
     inputNames: [graph.inputNames[explained]!],
     inputShapes: [graph.inputShapes[explained]!],
+    ...(graph.inputDtypes ? { inputDtypes: [graph.inputDtypes[explained]!] } : {}),
   };
 }

@@ -7,6 +7,8 @@ export interface ModelGraph {
   readonly inputs: readonly number[];
   readonly inputNames: readonly string[];
   readonly inputShapes: readonly Shape[];
+  /** tfjs dtype each input must have, when the importer knows it (ONNX: 'int32' for integer inputs). */
+  readonly inputDtypes?: readonly ('float32' | 'int32')[];
   readonly outputs: readonly number[];
   readonly outputNames: readonly string[];
   readonly outputShapes: readonly Shape[];

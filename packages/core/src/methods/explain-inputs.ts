@@ -10,7 +10,7 @@ import type { MethodDefinition, TargetOptions } from './registry.js';
 /** Model inputs chosen by index or by input layer name. */
 export type InputSelection = readonly (number | string)[];
 
-const isInteger = (model: XaiModel, index: number) => model.layersModel.inputs[index]?.dtype === 'int32';
+const isInteger = (model: XaiModel, index: number) => model.inputDtypes[index] === 'int32';
 
 /**
  * Which inputs a method explains: the selection, checked, or by default every input it can

@@ -7,6 +7,7 @@ import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
+import { onChannelsLastView } from './channels-last-view.js';
 import { MethodContext } from './method-context.js';
 import { resolveOptions, stringEnum } from './option-schema.js';
 import type { MethodDefinition } from './registry.js';
@@ -244,5 +245,5 @@ export const limeMethod: MethodDefinition = {
   integerInputs: true,
   options: LIME_OPTIONS,
   cost: (o) => ({ passes: o.samples as number, batch: Math.min(o.batchSize as number, o.samples as number), passesOption: 'samples', batchOption: 'batchSize' }),
-  run: (model, input, options, context) => lime(model, input as tf.Tensor, options as LimeOptions, context),
+  run: (model, input, options, context) => onChannelsLastView(model, input as tf.Tensor, (m, x) => lime(m, x, options as LimeOptions, context)),
 };

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { bilinearMatrix as bilinear, upsampleSeparable as upsample } from '../ops/bilinear-upsampling.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
+import { onChannelsLastView } from './channels-last-view.js';
 import { MethodContext } from './method-context.js';
 import { resolveOptions, stringEnum } from './option-schema.js';
 import type { MethodDefinition } from './registry.js';
@@ -232,5 +233,5 @@ export const meaningfulPerturbationMethod: MethodDefinition = {
   description: 'meaningful perturbation (Fong & Vedaldi 2017): the smallest smooth mask whose deletion (blur) destroys the target score',
   options: OPTIONS,
   cost: (o) => ({ passes: o.steps as number, batch: 1, passesOption: 'steps' }),
-  run: (model, input, options, context) => meaningfulPerturbation(model, input as tf.Tensor, options as MeaningfulPerturbationOptions, context),
+  run: (model, input, options, context) => onChannelsLastView(model, input as tf.Tensor, (m, x) => meaningfulPerturbation(m, x, options as MeaningfulPerturbationOptions, context)),
 };

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
+import { onChannelsLastView } from './channels-last-view.js';
 import { MethodContext } from './method-context.js';
 import type { MethodDefinition } from './registry.js';
 
@@ -56,6 +57,10 @@ function windowStarts(spatial: number[], window: number[], stride: number[]): nu
  * windows evaluated in batches through the engine's forward pass (logits before any softmax).
  */
 export async function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}, context = new MethodContext()): Promise<Explanation> {
+  return onChannelsLastView(model, input, (m, x) => occlusionChannelsLast(m, x, options, context));
+}
+
+async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options: OcclusionOptions, context: MethodContext): Promise<Explanation> {
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
   const [batch, ...rest] = (unbatched ? [1, ...input.shape] : input.shape) as number[];
   const spatial = rest.slice(0, -1);

@@ -8,10 +8,13 @@ export interface WindowGeometry {
   readonly strides: readonly number[];
   readonly dilations: readonly number[];
   readonly padding: PaddingMode;
+  /** Explicit [before, after] zero padding per spatial axis (ONNX `pads`); overrides `padding`. */
+  readonly pads?: readonly (readonly [number, number])[];
 }
 
 /** [before, after] zero padding per spatial axis for an input of the given spatial size. */
 export function computePads(geometry: WindowGeometry, inSize: readonly number[]): [number, number][] {
+  if (geometry.pads) return geometry.pads.map(([a, b]) => [a, b]);
   return inSize.map((n, i) => {
     const k = (geometry.size[i]! - 1) * geometry.dilations[i]! + 1;
     const s = geometry.strides[i]!;

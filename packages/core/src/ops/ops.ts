@@ -35,6 +35,7 @@ const lift = (g: WindowGeometry): WindowGeometry => ({
   strides: [1, ...g.strides],
   dilations: [1, ...g.dilations],
   padding: g.padding,
+  ...(g.pads ? { pads: [[0, 0] as const, ...g.pads] } : {}),
 });
 
 /** Correlation (Keras convolution) of x [B, ...spatial, Cin] with kernel [...k, Cin, Cout], explicit pads. */

@@ -1,4 +1,4 @@
-/** ONNX reading and normalisation (format side of the ONNX importer; engine conversion pending). */
+/** ONNX reading, normalisation and conversion to the engine's graph (`loadModel('model.onnx')` uses them). */
 export { readOnnx, decodeOnnx, SUPPORTED_OPSETS, DEFAULT_MAX_ELEMENTS, type ReadOnnxOptions } from './read-onnx.js';
 export type {
   OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxTensorData, OnnxValueInfo, OnnxDim, OnnxDtype, OnnxAttributeValue,
@@ -19,3 +19,8 @@ export { foldConstants, type FoldOptions, type FoldResult } from './normalize/fo
 export { removeUnused } from './normalize/remove-unused.js';
 export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
 export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';
+export { registerOnnxOp, onnxOpConverter, supportedOnnxOps, UnsupportedOnnxOpError, type OnnxOpConverter, type OnnxConversionContext, type Layout } from './convert/registry.js';
+export { buildOnnxGraph, type OnnxGraphOptions, type OnnxModelGraph } from './convert/build-graph.js';
+export { fuseLinear, type FuseOptions } from './convert/fuse-linear.js';
+export { OnnxFunctionNode, type OnnxFunctionSpec } from './convert/function-node.js';
+export { convertOnnx, type OnnxLoadOptions, type ConvertedOnnx } from './load-onnx.js';

@@ -1,0 +1,44 @@
+import type * as tf from '@tensorflow/tfjs';
+import { GraphNode } from '../../../graph/node.js';
+
+export interface OnnxFunctionSpec {
+  /** What composites match on: 'elementwise' (LRP default `pass`), 'reshape' (routing by gradient) … */
+  readonly kind: string;
+  readonly forward: (inputs: tf.Tensor[]) => tf.Tensor;
+  /** LRP default; else `pass` for 'elementwise', `gradient` (the vector–Jacobian product) otherwise. */
+  readonly defaultRule?: string;
+  /** Output ≥ 0 whatever the input, or (for 'preserves') whenever its inputs are. */
+  readonly nonNegative?: boolean | 'preserves';
+  /** Tensors this node owns (released with it). */
+  readonly owned?: readonly tf.Tensor[];
+}
+
+/**
+ * An ONNX operator given only by its forward: its gradient is tfjs autodiff on this node alone
+ * (the engine's fallback), its LRP default `pass` for element-wise operations, else `gradient`.
+ */
+export class OnnxFunctionNode extends GraphNode {
+  readonly kind: string;
+
+  constructor(name: string, opType: string, inputs: readonly number[], output: number, private readonly spec: OnnxFunctionSpec) {
+    super(name, name, opType, inputs, output);
+    this.kind = spec.kind;
+  }
+
+  forward(inputs: tf.Tensor[]): tf.Tensor {
+    return this.spec.forward(inputs);
+  }
+
+  override get defaultRule(): string {
+    return this.spec.defaultRule ?? (this.spec.kind === 'elementwise' ? 'pass' : 'gradient');
+  }
+
+  override nonNegativeOutput(inputs: readonly boolean[]): boolean {
+    if (this.spec.nonNegative === 'preserves') return inputs.every(Boolean);
+    return this.spec.nonNegative === true;
+  }
+
+  override dispose(): void {
+    for (const t of this.spec.owned ?? []) t.dispose();
+  }
+}

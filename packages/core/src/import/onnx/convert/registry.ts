@@ -1,0 +1,66 @@
+import type * as tf from '@tensorflow/tfjs';
+import { UnsupportedLayerError } from '../../../errors.js';
+import type { GraphNode } from '../../../graph/node.js';
+import type { OnnxDim, OnnxNode, OnnxTensor } from '../model.js';
+
+/**
+ * Where a value lives inside the engine: 'onnx' is the model's own layout (channels first);
+ * 'channels-last' moves axis 1 to the end ([N, C, ...S] stored as [N, ...S, C]), the layout the
+ * engine's convolutions and pools run in.
+ */
+export type Layout = 'onnx' | 'channels-last';
+
+/** What an ONNX operator converter gets: one normalised node inside the graph being built. */
+export interface OnnxConversionContext {
+  readonly node: OnnxNode;
+  /** Unique node name (the ONNX node's name, or `<opType>_<index>` when it has none). */
+  readonly name: string;
+  /** ONNX-layout shape of a value (batch axis first; symbolic dimensions by name). */
+  shape(value: string): readonly OnnxDim[];
+  dtype(value: string): string | null;
+  /** The value as an initializer, or null when it is computed. */
+  constant(value: string): OnnxTensor | null;
+  /** The layout a computed value is stored in. */
+  layout(value: string): Layout;
+  /** The graph tensor holding a computed value in `layout` (default 'onnx'), transposing once if needed. */
+  tensor(value: string, layout?: Layout): number;
+  newTensor(): number;
+  /** Adds converted nodes (in topological order). */
+  emit(...nodes: GraphNode[]): void;
+  /** Says which tensor holds an output of this node, and in which layout. */
+  bind(value: string, tensor: number, layout: Layout): void;
+  /** A tfjs tensor the model keeps (released with the model). */
+  keep<T extends tf.Tensor>(t: T): T;
+  /** Throws UnsupportedOnnxOpError for this node with a reason. */
+  unsupported(detail: string): never;
+}
+
+/** Turns one normalised ONNX node into engine nodes. */
+export type OnnxOpConverter = (ctx: OnnxConversionContext) => void;
+
+const converters = new Map<string, OnnxOpConverter>();
+
+/** Registers (or replaces) the converter of an ONNX operator type (default domain). Plugins call this. */
+export function registerOnnxOp(opType: string, converter: OnnxOpConverter): void {
+  converters.set(opType, converter);
+}
+
+export function onnxOpConverter(opType: string): OnnxOpConverter | undefined {
+  return converters.get(opType);
+}
+
+/** Operator types the converter knows, plus those normalisation removes or folds. */
+export function supportedOnnxOps(): string[] {
+  return [...new Set([...converters.keys(), 'Constant', 'Identity', 'Dropout'])].sort();
+}
+
+/** An ONNX node the engine cannot convert: names its type, the node, and the supported types. */
+export class UnsupportedOnnxOpError extends UnsupportedLayerError {
+  constructor(readonly nodeName: string, readonly opType: string, detail?: string) {
+    super(nodeName, opType, supportedOnnxOps(), detail);
+    this.message =
+      `ONNX node '${nodeName}' of type ${opType} is not supported` +
+      (detail ? ` (${detail})` : '') +
+      `; supported operator types: ${supportedOnnxOps().join(', ')}`;
+  }
+}
