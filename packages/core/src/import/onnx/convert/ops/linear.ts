@@ -73,7 +73,8 @@ function kernelChannelsLast(w: number[], dims: readonly number[], group: number)
   return tf.tensor(out, [...k, I, O!]);
 }
 
-registerOnnxOp('Conv', (ctx) => {
+/** The attributes Conv and ConvTranspose share: constant weights, 1–3 spatial axes, the window. */
+function windowedLinear(ctx: OnnxConversionContext) {
   const node = ctx.node;
   const [x, wName] = node.inputs as [string, string];
   const W = ctx.constant(wName) ?? ctx.unsupported('weights that are not a constant initializer');
@@ -83,7 +84,12 @@ registerOnnxOp('Conv', (ctx) => {
   const size = intsAttr(node, 'kernel_shape') ?? W.dims.slice(2);
   const strides = intsAttr(node, 'strides') ?? Array(rank).fill(1);
   const dilations = intsAttr(node, 'dilations') ?? Array(rank).fill(1);
-  if (strides.some((s) => s > 1) && dilations.some((d) => d > 1)) ctx.unsupported('strides and dilations both above 1 (tfjs cannot run them together)');
+  if (strides.some((v) => v > 1) && dilations.some((d) => d > 1)) ctx.unsupported('strides and dilations both above 1 (tfjs cannot run them together)');
+  return { node, x, W, rank, group, size, strides, dilations };
+}
+
+registerOnnxOp('Conv', (ctx) => {
+  const { node, x, W, rank, group, size, strides, dilations } = windowedLinear(ctx);
   const inShape = ctx.shape(x);
   const pads = explicitPads(ctx, size, strides, dilations, inShape.slice(2));
   const geometry: WindowGeometry = { size, strides, dilations, padding: 'valid', ...(pads.some(([a, b]) => a || b) ? { pads } : {}) };
@@ -125,18 +131,9 @@ registerOnnxOp('BatchNormalization', (ctx) => {
 
 /** ConvTranspose: W [Cin, Cout/g, ...k] is the kernel of the convolution it transposes. */
 registerOnnxOp('ConvTranspose', (ctx) => {
-  const node = ctx.node;
-  const [x, wName] = node.inputs as [string, string];
-  const W = ctx.constant(wName) ?? ctx.unsupported('weights that are not a constant initializer');
-  const rank = W.dims.length - 2;
-  if (rank < 1 || rank > 3) ctx.unsupported(`${rank} spatial axes`);
-  const group = intAttr(node, 'group', 1);
+  const { node, x, W, rank, group, size, strides, dilations } = windowedLinear(ctx);
   const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
   if (autoPad !== 'NOTSET' && autoPad !== 'VALID') ctx.unsupported(`auto_pad ${autoPad}`);
-  const size = intsAttr(node, 'kernel_shape') ?? W.dims.slice(2);
-  const strides = intsAttr(node, 'strides') ?? Array(rank).fill(1);
-  const dilations = intsAttr(node, 'dilations') ?? Array(rank).fill(1);
-  if (strides.some((s) => s > 1) && dilations.some((d) => d > 1)) ctx.unsupported('strides and dilations both above 1');
   const raw = autoPad === 'VALID' ? null : intsAttr(node, 'pads');
   const pads: [number, number][] = Array.from({ length: rank }, (_, i) => [raw?.[i] ?? 0, raw?.[i + rank] ?? 0]);
   const outShape = ctx.shape(node.outputs[0]!).slice(2);
