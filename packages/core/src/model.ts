@@ -15,6 +15,7 @@ import { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model
 import { checkTopology } from './load/topology-check.js';
 import { convertOnnx, type OnnxLoadOptions } from './import/onnx/load-onnx.js';
 import type { OnnxModel } from './import/onnx/model.js';
+import { classNamesFromMetadata } from './model-classes.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -69,6 +70,23 @@ export class XaiModel {
   /** The parsed ONNX model (ONNX models only): opsets, producer, metadata_props … */
   get onnxModel(): OnnxModel | null {
     return this.onnxSource?.onnx ?? null;
+  }
+
+  /**
+   * What the model file says about itself: ONNX `metadata_props`, or a tfjs model.json's
+   * `userDefinedMetadata` ({} when there is none).
+   */
+  get metadata(): Readonly<Record<string, unknown>> {
+    if (this.onnxSource) return this.onnxSource.onnx.metadata;
+    return (this.tfjsModel?.getUserDefinedMetadata() as Record<string, unknown> | undefined) ?? {};
+  }
+
+  /**
+   * Class names by output index when the file carries them (`xai.classes`, `classes`,
+   * `class_names`, `labels`; see model-classes.ts), else null.
+   */
+  get classNames(): readonly string[] | null {
+    return classNamesFromMetadata(this.metadata);
   }
 
   /** tfjs dtype of each input ('int32' for token ids). */
@@ -240,6 +258,7 @@ async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.
     model.dispose();
     throw new InvalidModelError(label, `cannot decode the weights: ${(err as Error)?.message ?? String(err)}`);
   }
+  if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   try {
     model.loadWeights(weights);
   } catch (err) {
