@@ -123,3 +123,10 @@ export function eegModelInfo(metadata: Readonly<Record<string, string>> | undefi
   }
   return { ...info, keys };
 }
+
+/** Class names by output index from any model's metadata (`xai.classes` or an alias), or undefined. */
+export function metadataClassNames(metadata: Readonly<Record<string, string>> | undefined): string[] | undefined {
+  const key = metadata ? keyOf(metadata, 'classes') : undefined;
+  const names = key ? parseNameList(metadata![key]!) : [];
+  return names.length > 0 ? names : undefined;
+}
