@@ -6,7 +6,7 @@ import { PermuteNode } from '../../../nodes/shape-nodes.js';
 import type { OnnxDim } from '../model.js';
 import type { NormalizedOnnxModel } from '../normalize/normalize.js';
 import { fuseLinear } from './fuse-linear.js';
-import { onnxOpConverter, UnsupportedOnnxOpError, type Layout, type OnnxConversionContext } from './registry.js';
+import { batchAxisOf, onnxOpConverter, UnsupportedOnnxOpError, type Layout, type OnnxConversionContext } from './registry.js';
 import { isIntegerDtype, toChannelsFirst, toChannelsLast } from './tensors.js';
 import './ops/index.js';
 
@@ -88,7 +88,10 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
           if (existing !== undefined) return existing;
           const rank = shapeOf(value).length;
           const [from, fromId] = [...have!.entries()][0]!;
-          if (rank < 3 || from === layout) return fromId;
+          if (from === layout) return fromId;
+          // The engine keeps the batch axis first: a value whose batch axis is elsewhere cannot be moved there by a transpose.
+          if (batchAxisOf(from) !== batchAxisOf(layout)) unsupported(`input '${value}' has its batch axis at ONNX axis ${batchAxisOf(from)} (a time-major value of a recurrent operator), which this converter cannot read`);
+          if (rank < 3) return fromId;
           const perm = layout === 'channels-last' ? toChannelsLast(rank) : toChannelsFirst(rank);
           const id = newTensor();
           nodes.push(new PermuteNode(`${value}/${layout === 'channels-last' ? 'to_channels_last' : 'to_channels_first'}`, `${value}/layout`, 'Transpose', [fromId], id, perm.slice(1)));
@@ -114,7 +117,8 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
       const layoutTensor = have.get('onnx');
       if (layoutTensor !== undefined) return layoutTensor;
       const rank = shapeOf(o.name).length;
-      const [, fromId] = [...have.entries()][0]!;
+      const [from, fromId] = [...have.entries()][0]!;
+      if (batchAxisOf(from) !== 0) throw new UnsupportedOnnxOpError(o.name, 'output', `the graph output has its batch axis at ONNX axis ${batchAxisOf(from)} (a time-major value); the engine's outputs keep the batch axis first`);
       if (rank < 3) return fromId;
       const id = newTensor();
       nodes.push(new PermuteNode(`${o.name}/to_channels_first`, `${o.name}/layout`, 'Transpose', [fromId], id, toChannelsFirst(rank).slice(1)));

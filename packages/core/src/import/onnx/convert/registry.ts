@@ -6,9 +6,18 @@ import type { OnnxDim, OnnxNode, OnnxTensor } from '../model.js';
 /**
  * Where a value lives inside the engine: 'onnx' is the model's own layout (channels first);
  * 'channels-last' moves axis 1 to the end ([N, C, ...S] stored as [N, ...S, C]), the layout the
- * engine's convolutions and pools run in.
+ * engine's convolutions and pools run in. `batch-at-k` (k ≥ 1): the value's batch axis is its ONNX
+ * axis k (the time-major values around recurrent operators, e.g. LSTM's X [T, N, I]); the engine
+ * stores it with that axis moved to the front, the others in order. Only converters that know this
+ * layout read such a value; `tensor()` refuses to convert it to another layout.
  */
-export type Layout = 'onnx' | 'channels-last';
+export type Layout = 'onnx' | 'channels-last' | `batch-at-${number}`;
+
+/** The layout of a value whose batch axis is ONNX axis `axis` (stored batch first). */
+export const batchAtLayout = (axis: number): Layout => (axis === 0 ? 'onnx' : `batch-at-${axis}`);
+
+/** The ONNX axis holding the batch in a value stored in `layout` (0 unless `batch-at-k`). */
+export const batchAxisOf = (layout: Layout): number => (layout.startsWith('batch-at-') ? Number(layout.slice('batch-at-'.length)) : 0);
 
 /** What an ONNX operator converter gets: one normalised node inside the graph being built. */
 export interface OnnxConversionContext {
