@@ -22,7 +22,7 @@
 import { mulberry32 } from '../../src/random/mulberry32.js';
 import { normalDeviates } from '../../src/random/normal-deviates.js';
 import { onnx, type OnnxProto } from '../../src/import/onnx/proto.js';
-import { float, node, tensor, valueInfo } from './build-onnx.js';
+import { float, node, valueInfo } from './build-onnx.js';
 
 export interface Resnet18OnnxOptions {
   /** Seed of the weights (default 18). */
@@ -64,7 +64,18 @@ function convSpecs(): ConvSpec[] {
   return specs;
 }
 
-/** Bytes of the model (≈ 46.8 MB at the default size; a few seconds to build). */
+/** A float32 initializer stored as raw_data straight from the array's bytes (little-endian hosts). */
+function floatTensor(name: string, dims: readonly number[], data: Float32Array): OnnxProto.ITensorProto {
+  return { name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** The fc layer's bias (the part of the logit that ε-LRP leaves at the Gemm), read back from the model. */
+export function resnet18FcBias(bytes: Uint8Array): Float32Array {
+  const t = onnx.ModelProto.decode(bytes).graph!.initializer!.find((i) => i.name === 'fc.bias')!;
+  return new Float32Array(Uint8Array.from(t.rawData!).buffer);
+}
+
+/** Bytes of the model (≈ 46.7 MB at any input size; about a second to build). */
 export function resnet18Onnx(options: Resnet18OnnxOptions = {}): Uint8Array {
   const { seed = 18, opset = 17, size = 224, batchNorm = 'fresh' } = options;
   if (opset < 13 || opset > 17) throw new Error(`resnet18Onnx: opset ${opset} is outside 13–17, the range whose export this reproduces`);
@@ -93,14 +104,14 @@ export function resnet18Onnx(options: Resnet18OnnxOptions = {}): Uint8Array {
     const per = c.cin * c.k * c.k;
     for (let o = 0; o < c.cout; o++) for (let j = 0; j < per; j++) w[o * per + j]! *= scale[o]!;
     const b = Float32Array.from(stats, (s, o) => s.beta - s.mean * scale[o]!);
-    initializers.push(tensor(weight, 'float32', [c.cout, c.cin, c.k, c.k], w));
+    initializers.push(floatTensor(weight, [c.cout, c.cin, c.k, c.k], w));
     // The exporter keeps one of several identical initializers and feeds the rest through Identity.
     const isZero = b.every((v) => v === 0);
     const kept = isZero ? zeroBiasByChannels.get(c.cout) : undefined;
     if (kept) {
       identities.unshift(node('Identity', [kept], [bias], {}, ''));
     } else {
-      initializers.push(tensor(bias, 'float32', [c.cout], b));
+      initializers.push(floatTensor(bias, [c.cout], b));
       if (isZero) zeroBiasByChannels.set(c.cout, bias);
     }
     convNames.set(c.name, { weight, bias });
@@ -149,7 +160,7 @@ export function resnet18Onnx(options: Resnet18OnnxOptions = {}): Uint8Array {
       node: [...identities, ...nodes],
       input: [valueInfo('input', 'float32', ['batch', 3, size, size])],
       output: [valueInfo('logits', 'float32', ['batch', 1000])],
-      initializer: [tensor('fc.weight', 'float32', [1000, 512], fcWeight), tensor('fc.bias', 'float32', [1000], fcBias), ...initializers],
+      initializer: [floatTensor('fc.weight', [1000, 512], fcWeight), floatTensor('fc.bias', [1000], fcBias), ...initializers],
     },
   });
   return onnx.ModelProto.encode(proto).finish();
