@@ -4,11 +4,14 @@
  * The engine stores such a value batch first (layout `batch-at-k`); these converters carry that
  * through Transpose, Squeeze, Unsqueeze, Reshape, Gather and Slice, the operators exporters write to
  * feed a recurrent operator and to take its last step (PyTorch `out[:, -1]`, `h_n[-1]`, tf2onnx's
- * Squeeze of Y_h). Every other case goes to core's converter of the operator, unchanged.
+ * Squeeze of Y_h). Every other case goes to core's converter of the operator, unchanged, except
+ * Gather from a constant embedding table (see `embedding`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { onnxImport, type OnnxConversionContext, type OnnxDim, type OnnxOpConverter } from '@xai/core';
-import { intValues } from './recurrent-weights.js';
+import { EmbeddingNode } from '../embedding-node.js';
+import { floatValues, intValues } from './recurrent-weights.js';
+import { SelectNode, slicePositions, type Pick } from './select-node.js';
 
 type Layout = onnxImport.Layout;
 
@@ -96,55 +99,73 @@ function reshape(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   reshapeTo(ctx, x, batchAtLayout(at));
 }
 
+/**
+ * An embedding (a float table gathered along axis 0 at integer ids, PyTorch nn.Embedding) becomes
+ * the plugin's EmbeddingNode, as a Keras Embedding does: its LRP default `embedding_sum` gives each
+ * token the relevance of its vector.
+ */
+function embedding(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
+  const [data, indices] = ctx.node.inputs as [string, string];
+  const table = ctx.constant(data)!;
+  const integerIds = /^u?int/.test(ctx.dtype(indices) ?? '');
+  const floatTable = /^(b?float)/.test(table.dtype);
+  if (intAttr(ctx.node, 'axis', 0) !== 0 || table.dims.length !== 2 || !floatTable || !integerIds || ctx.constant(indices) || movedBatch(ctx, indices)) return core(ctx);
+  const weights = ctx.keep(tf.tensor2d(floatValues(table), [table.dims[0]!, table.dims[1]!]));
+  const id = ctx.newTensor();
+  ctx.emit(new EmbeddingNode(ctx.name, ctx.name, 'Gather', [ctx.tensor(indices)], id, weights, false)); // ONNX has no mask: every id is a token
+  ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
+}
+
+/** Emits a SelectNode over x's engine tensor; `picks` name ONNX axes (mapped here to engine axes). */
+function select(ctx: OnnxConversionContext, x: string, picks: readonly Pick[], layout: Layout): void {
+  const order = storageOrder(ctx.layout(x), ctx.shape(x).length);
+  const id = ctx.newTensor();
+  const engine = picks.map((p) => ({ ...p, axis: order.indexOf(p.axis) }));
+  ctx.emit(new SelectNode(ctx.name, ctx.name, ctx.node.opType, [ctx.tensor(x, ctx.layout(x))], id, engine));
+  ctx.bind(ctx.node.outputs[0]!, id, layout);
+}
+
+function knownSize(ctx: OnnxConversionContext, x: string, axis: number): number {
+  const n = ctx.shape(x)[axis];
+  if (typeof n !== 'number') ctx.unsupported(`axis ${axis} of unknown size`);
+  return n as number;
+}
+
+/** Gather of a computed value at constant indices (any layout): a SelectNode. */
 function gather(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   const [data, indices] = ctx.node.inputs as [string, string];
-  if (ctx.constant(data) || !movedBatch(ctx, data)) return core(ctx);
+  if (ctx.constant(data)) return embedding(ctx, core);
+  const idx = ctx.constant(indices);
+  if (!idx) return core(ctx);
   const shape = ctx.shape(data);
   const b = batchAxisOf(ctx.layout(data));
   const axis = normalizeAxis(intAttr(ctx.node, 'axis', 0), shape.length);
   if (axis === b) ctx.unsupported(`gathering along axis ${b}, the batch axis of '${data}'`);
-  const idx = ctx.constant(indices) ?? ctx.unsupported('indices that are not constant for a computed table');
-  const n = shape[axis];
-  if (typeof n !== 'number') ctx.unsupported(`axis ${axis} of unknown size`);
-  const index = ctx.keep(tf.tensor(Int32Array.from(intValues(idx), (v) => (v < 0 ? v + (n as number) : v)), [...idx.dims], 'int32'));
-  const engineAxis = storageOrder(ctx.layout(data), shape.length).indexOf(axis);
-  rearrange(ctx, data, 'slice', batchAtLayout(b < axis ? b : b - 1 + idx.dims.length), (t) => tf.gather(t, index, engineAxis));
+  const size = knownSize(ctx, data, axis);
+  const positions = intValues(idx).map((v) => (v < 0 ? v + size : v));
+  if (positions.some((v) => v < 0 || v >= size)) ctx.unsupported(`indices [${intValues(idx)}] outside axis ${axis} of size ${size}`);
+  // The index dims replace the axis; the batch axis moves by them if it comes after.
+  select(ctx, data, [{ axis, indices: positions, dims: idx.dims, size }], batchAtLayout(b < axis ? b : b - 1 + idx.dims.length));
 }
 
+/** Slice with constant starts/ends/axes/steps (any layout): one pick per sliced axis. */
 function slice(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   const x = ctx.node.inputs[0]!;
-  if (!movedBatch(ctx, x)) return core(ctx);
-  if (ctx.node.inputs.slice(1).some(Boolean)) ctx.unsupported('starts/ends/axes/steps that are not constant');
-  const shape = ctx.shape(x);
-  const rank = shape.length;
-  const layout = ctx.layout(x);
-  const b = batchAxisOf(layout);
-  const order = storageOrder(layout, rank);
+  if (ctx.node.inputs.slice(1).some(Boolean)) return core(ctx);
+  const rank = ctx.shape(x).length;
+  const b = batchAxisOf(ctx.layout(x));
   const starts = intsAttr(ctx.node, 'starts') ?? [];
   const ends = intsAttr(ctx.node, 'ends') ?? [];
   const axes = (intsAttr(ctx.node, 'axes') ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, rank));
   const steps = intsAttr(ctx.node, 'steps') ?? starts.map(() => 1);
-  const begin = Array(rank).fill(0);
-  const end: (number | null)[] = Array(rank).fill(null); // null: the whole axis
-  const stride = Array(rank).fill(1);
-  axes.forEach((a, k) => {
-    if (a === b) ctx.unsupported(`slicing axis ${b}, the batch axis of '${x}'`);
-    const n = shape[a];
-    if (typeof n !== 'number') ctx.unsupported(`axis ${a} of unknown size`);
-    const size = n as number;
-    const step = steps[k]!;
-    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + size : v, lo), hi);
-    const e = order.indexOf(a);
-    begin[e] = step > 0 ? clamp(starts[k]!, 0, size) : clamp(starts[k]!, -1, size - 1);
-    end[e] = step > 0 ? clamp(ends[k]!, 0, size) : clamp(ends[k]!, -1, size - 1);
-    stride[e] = step;
+  const picks = axes.map((axis, k): Pick => {
+    if (axis === b) ctx.unsupported(`slicing axis ${b}, the batch axis of '${x}'`);
+    if (steps[k] === 0) ctx.unsupported(`step 0 on axis ${axis}`);
+    const size = knownSize(ctx, x, axis);
+    const indices = slicePositions(starts[k]!, ends[k]!, steps[k]!, size);
+    return { axis, indices, dims: [indices.length], size };
   });
-  rearrange(ctx, x, 'slice', layout, (t) => {
-    const e = end.map((v, i) => v ?? t.shape[i]!);
-    // tfjs' stridedSlice reads a negative end as counted from the back: end −1 (before the start) → mask.
-    const endMask = e.reduce((m, v, i) => (v < 0 ? m | (1 << i) : m), 0);
-    return tf.stridedSlice(t, begin, e.map((v) => Math.max(v, 0)), stride, 0, endMask);
-  });
+  select(ctx, x, picks, ctx.layout(x));
 }
 
 const HANDLERS: Readonly<Record<string, (ctx: OnnxConversionContext, core: OnnxOpConverter) => void>> = {
