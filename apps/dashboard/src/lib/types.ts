@@ -50,6 +50,20 @@ export interface Model {
   outputShapes: (number | null)[][];
   parameters: number;
   classNames: string[] | null;
+  /** The file format it was uploaded in; ONNX models also name their producer and opset. */
+  format?: 'tfjs' | 'onnx';
+  producer?: string | null;
+  opset?: number | null;
+  /** ONNX metadata_props. */
+  metadata?: Record<string, string>;
+  /** Each input: name, shape with the batch axis (null), dtype, layout (NCHW, NHWC, NF …). */
+  signature?: InputSignature[];
+}
+export interface InputSignature {
+  name: string;
+  shape: (number | null)[];
+  dtype: string;
+  layout: string;
 }
 export interface Layer {
   node: string;

@@ -280,6 +280,33 @@ describe('dashboard in Chromium against the real server', () => {
     expect((await alert.textContent())!.length).toBeGreaterThan(20);
   });
 
+  it('takes an ONNX model by drag-and-drop and shows its inputs with layouts and its nodes with rules', async () => {
+    await page.goto(`${h.base}/#/models`);
+    await page.waitForSelector('table.layers tbody tr');
+    const onnx = readFileSync(join(root, '../shared/fixtures/onnx/onnx_cnn_bn/model.onnx')).toString('base64');
+    // a real drop event carrying the file, as a desktop file manager sends it
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'cnn_bn.onnx', { type: 'application/octet-stream' }));
+      const zone = document.querySelector('.drop')!;
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, onnx);
+    await page.waitForSelector('.drop :text("cnn_bn.onnx")');
+    await page.click('button:has-text("Upload")');
+    await page.waitForSelector('h2:has-text("Layers of cnn_bn")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="model-facts"]')).toMatch(/ONNX, from pytorch 1\.13\.0, opset 13/);
+    expect(await page.$$eval('table.inputs tbody td', (tds) => tds.map((td) => td.textContent))).toEqual(['input', '[N, 3, 12, 12]', 'NCHW', 'float32']);
+    const rows = await page.$$eval('table.layers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toContainEqual(['/0/0.0/Conv', '/0/0.0/Conv', 'Conv', 'linear', expect.stringMatching(/^z_box/)]);
+    expect(rows.find((r) => r[2] === 'Relu')?.[4]).toBe('pass');
+    expect(await page.textContent('table.layers thead')).toContain('op type');
+    await page.selectOption('label:has-text("Composite") select', 'epsilon_plus');
+    await page.waitForFunction(() => document.querySelector('table.layers thead')?.textContent?.includes('epsilon_plus'));
+    expect(await page.textContent('table.layers tbody tr:has(td:text-is("/0/0.0/Conv"))')).toContain('zplus');
+  });
+
   it('logged no console errors', () => {
     // the deliberate failed upload logs a 4xx resource error in Chromium's console: ignore those
     expect(h.consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(e))).toEqual([]);
