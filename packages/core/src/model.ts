@@ -233,6 +233,21 @@ function installWeightGuard(): void {
 
 const elementCount = (spec: tf.io.WeightsManifestEntry) => spec.shape.reduce((a, b) => a * b, 1);
 
+/**
+ * The topology with every `*_initializer` replaced by Zeros: the manifest's weights overwrite
+ * whatever the initializers make, so running them only costs time — and tfjs' Orthogonal
+ * initializer warns ("Slowness may result") on the recurrent kernels of larger LSTMs.
+ */
+function withZeroInitializers<T>(topology: T): T {
+  const zeros = { class_name: 'Zeros', config: {} };
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, key.endsWith('_initializer') && v !== null && typeof v === 'object' ? zeros : visit(v)]));
+  };
+  return visit(topology) as T;
+}
+
 async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.LayersModel> {
   const label = bytes.label ?? 'model.json';
   const artifacts = assembleArtifacts(bytes, label, options.maxWeightBytes);
@@ -245,7 +260,8 @@ async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.
   // fit, the decoded weights always. tfjs's own errors become InvalidModelErrors naming the file.
   let model: tf.LayersModel;
   try {
-    model = await buildBudget.run(budget, () => tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as never)) as tf.LayersModel;
+    const topology = withZeroInitializers(artifacts.modelTopology);
+    model = await buildBudget.run(budget, () => tf.models.modelFromJSON({ modelTopology: topology } as never)) as tf.LayersModel;
   } catch (err) {
     for (const variable of budget.made) variable.dispose();
     if (err instanceof InvalidModelError) throw err;
