@@ -9,15 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { explain, forwardAll, initBackend, loadModel, type XaiModel } from '@xai/core';
-import { EEG_DEMO_EPOCH, EEG_DEMO_INPUTS, EEG_DEMO_LRP } from '../src/eeg/demo.js';
+import { EEG_DEMO_EPOCH, EEG_DEMO_INPUTS, EEG_DEMO_LRP, EEG_ONNX_DEMO_DIR } from '../src/eeg/demo.js';
 import { readEdfFile } from '../src/eeg/edf-reader.js';
 import { extractEpochs, findEvents } from '../src/eeg/preprocess.js';
 import { PLANTED_P300, relevanceShare } from '../src/eeg/synthetic.js';
-
-export const EEG_ONNX_DEMO_DIR = fileURLToPath(new URL('../demo/eeg-onnx/', import.meta.url));
 
 /** Every stimulus epoch of the demo recording as [N, 1, C, T], with its label (1 = target). */
 export function demoEpochs(file = EEG_DEMO_INPUTS[0]!.files[0]!) {

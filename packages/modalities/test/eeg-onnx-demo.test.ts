@@ -12,21 +12,23 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain, initBackend, loadModel, type XaiModel } from '@xai/core';
 import {
-  EEG_DEMO_CLASSES, EEG_DEMO_DECODE, EEG_DEMO_EPOCH, EEG_DEMO_INPUTS, EEG_DEMO_LRP, EEG_SYNTHETIC_CHANNELS, eegAdapter, eegModelInfo, explainInput,
+  EEG_DEMO_CLASSES, EEG_DEMO_EPOCH, EEG_DEMO_INPUTS, EEG_DEMO_LRP, EEG_DEMO_MODELS, EEG_ONNX_DEMO_DIR, EEG_SYNTHETIC_CHANNELS, eegAdapter, eegModelInfo, explainInput,
   PLANTED_P300, relevanceShare,
 } from '../src/index.js';
-import { demoEpochs, EEG_ONNX_DEMO_DIR, graphLogits } from '../scripts/eeg-onnx-check.js';
+import { demoEpochs, graphLogits } from '../scripts/eeg-onnx-check.js';
 
 describe('ONNX EEGNet demo', () => {
   let model: XaiModel;
   const training = JSON.parse(readFileSync(join(EEG_ONNX_DEMO_DIR, 'training.json'), 'utf8'));
   const demo = demoEpochs();
-  const file = EEG_DEMO_INPUTS[0]!.files[0]!;
+  // What the gallery registers: the ONNX model and the recording given with it.
+  const gallery = EEG_DEMO_MODELS.find((m) => m.name === 'eeg-eegnet-onnx')!;
+  const file = EEG_DEMO_INPUTS.find((i) => i.model === gallery.name)!.files[0]!;
   const files = [{ name: basename(file), bytes: new Uint8Array(readFileSync(file)) }];
 
   beforeAll(async () => {
     await initBackend();
-    model = await loadModel(join(EEG_ONNX_DEMO_DIR, 'model.onnx'));
+    model = await loadModel(gallery.path);
   });
   afterAll(() => model?.dispose());
 
@@ -94,7 +96,7 @@ describe('ONNX EEGNet demo', () => {
     for (let k = 0; k < 4; k++) {
       const i = targets[k]!;
       const before = tf.memory().numTensors;
-      const out = await explainInput(model, eegAdapter, files, { ...EEG_DEMO_LRP, target: 1, decodeOptions: { ...EEG_DEMO_DECODE, eventIndex: k } });
+      const out = await explainInput(model, eegAdapter, files, { ...EEG_DEMO_LRP, target: 1, decodeOptions: { ...gallery.decodeOptions, eventIndex: k } });
       if (k > 0) expect(tf.memory().numTensors).toBe(before); // (the first call caches derived kernels on the model)
       const sample = out.decoded.samples[0]!;
       expect(sample.shape).toEqual([1, C, T]);
@@ -114,7 +116,7 @@ describe('ONNX EEGNet demo', () => {
   });
 
   it("a standard epoch is explained as 'standard' (the model's class names come from its metadata)", async () => {
-    const out = await explainInput(model, eegAdapter, files, { ...EEG_DEMO_LRP, decodeOptions: { ...EEG_DEMO_DECODE, event: 'stimulus/standard' } });
+    const out = await explainInput(model, eegAdapter, files, { ...EEG_DEMO_LRP, decodeOptions: { ...gallery.decodeOptions, event: 'stimulus/standard' } });
     const first = demo.labels.indexOf(0);
     expect(out.target).toBe(training.torchLogits[first][0] > training.torchLogits[first][1] ? 0 : 1);
     expect(out.target).toBe(0);
