@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { encodePng, explain, loadModel, mulberry32 } from '@xai/core';
 import { buildModel, node, rawBytes, tensor, valueInfo } from '../../../packages/core/test/onnx/build-onnx.js';
 import { json, postJson, startServer, upload, waitForJob, type TestServer, type UploadFile } from './helpers.js';
 
-const FIXTURES = '/work/shared/fixtures/onnx';
+/** The shared ONNX fixtures beside the repository (PyTorch 1.13 exports), as `npm run conformance` reads them. */
+const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/onnx', import.meta.url));
 const SIZE = 8;
 
 /** Seeded values in [-0.5, 0.5). */
@@ -201,7 +203,8 @@ describe('ONNX models through the API', () => {
     const job = await waitForJob(server, (await res.json()).id);
     expect({ state: job.state, error: job.error }).toEqual({ state: 'succeeded', error: null });
     const result = await json(server.api(`/jobs/${job.id}/result`));
-    expect(result).toMatchObject({ modality: 'image', target: 1, targetName: 'right', relevance: [{ shape: [3, SIZE, SIZE] }] });
+    expect(result).toMatchObject({ modality: 'image', target: 1, targetName: 'right', relevance: [{ shape: [3, SIZE, SIZE], layout: 'channels-first' }] });
+    expect(await json(fetch(server.url + result.relevance[0].json))).toMatchObject({ shape: [3, SIZE, SIZE], layout: 'channels-first', targetName: 'right' });
     expect(result.artefacts.map((a: any) => a.name)).toEqual(expect.arrayContaining(['heatmap.png', 'overlay.png']));
     const served = new Float32Array(await (await fetch(server.url + result.relevance[0].binary)).arrayBuffer());
 

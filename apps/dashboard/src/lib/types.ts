@@ -113,7 +113,8 @@ export interface ExplanationResult {
   target: number;
   targetName?: string;
   logits: number[];
-  relevance: { input: number; shape: number[]; sum: number; json: string; binary: string }[];
+  /** `layout`: where the relevance has its channel axis (ONNX image models: channels-first [c, h, w]; older results: absent). */
+  relevance: { input: number; shape: number[]; sum: number; layout?: 'channels-first' | 'channels-last'; json: string; binary: string }[];
   artefacts: Artefact[];
 }
 export interface BenchmarkRow {

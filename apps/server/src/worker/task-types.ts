@@ -140,7 +140,8 @@ export interface ExplainOutput {
   readonly logits: number[];
   readonly elapsedMs: number;
   readonly modality: string;
-  readonly relevance: { readonly shape: number[]; readonly file: string; readonly sum: number }[];
+  /** Per model input; `layout`: where the channel axis of the relevance lies (the model's layout; absent: channels-last). */
+  readonly relevance: { readonly shape: number[]; readonly file: string; readonly sum: number; readonly layout?: 'channels-first' | 'channels-last' }[];
   readonly artefacts: JobFile[];
 }
 
