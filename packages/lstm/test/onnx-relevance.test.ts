@@ -88,7 +88,7 @@ describe('LRP on ONNX recurrent models', () => {
       for (const options of [{ epsilon: 1e-3, biasFactor: 0 }, { epsilon: 1e-2, biasFactor: 1 }] as const) {
         it(`${tokens ? 'Embedding → ' : ''}${op} → Dense, ε ${options.epsilon}, biasFactor ${options.biasFactor}`, async () => {
           const [steps, features, hidden] = [6, 3, 4];
-          const rnnArgs = { units: hidden, recurrentActivation: 'sigmoid', ...(tokens ? {} : { inputShape: [steps, features] }) };
+          const rnnArgs = { units: hidden, recurrentActivation: 'sigmoid' as const, ...(tokens ? {} : { inputShape: [steps, features] }) };
           const m = tf.sequential();
           if (tokens) m.add(tf.layers.embedding({ inputDim: 13, outputDim: features, inputLength: steps }));
           m.add(op === 'LSTM' ? tf.layers.lstm(rnnArgs) : tf.layers.gru(rnnArgs));

@@ -13,7 +13,7 @@ import { EmbeddingNode } from '../embedding-node.js';
 import { floatValues, intValues } from './recurrent-weights.js';
 import { SelectNode, slicePositions, type Pick } from './select-node.js';
 
-type Layout = onnxImport.Layout;
+type Layout = onnxImport.StoredLayout;
 
 const { intAttr, intsAttr, batchAtLayout, batchAxisOf, registerOnnxOp, onnxOpConverter, OnnxFunctionNode } = onnxImport;
 
@@ -39,7 +39,7 @@ function engineTarget(ctx: OnnxConversionContext, shape: readonly OnnxDim[], lay
 /** Emits a node computing `forward` on x's engine tensor (a rearrangement) and binds the output in `layout`. */
 function rearrange(ctx: OnnxConversionContext, x: string, kind: string, layout: Layout, forward: (t: tf.Tensor) => tf.Tensor): void {
   const id = ctx.newTensor();
-  ctx.emit(new OnnxFunctionNode(ctx.name, ctx.node.opType, [ctx.tensor(x, ctx.layout(x))], id, { kind, nonNegative: 'preserves', forward: ([t]) => forward(t!) }));
+  ctx.emit(new OnnxFunctionNode(ctx.name, ctx.node.opType, [ctx.tensor(x, ctx.storedLayout(x))], id, { kind, nonNegative: 'preserves', forward: ([t]) => forward(t!) }));
   ctx.bind(ctx.node.outputs[0]!, id, layout);
 }
 
@@ -48,14 +48,14 @@ function reshapeTo(ctx: OnnxConversionContext, x: string, layout: Layout): void 
   rearrange(ctx, x, 'reshape', layout, (t) => t.reshape([t.shape[0]!, ...target]));
 }
 
-const movedBatch = (ctx: OnnxConversionContext, value: string) => batchAxisOf(ctx.layout(value)) !== 0;
+const movedBatch = (ctx: OnnxConversionContext, value: string) => batchAxisOf(ctx.storedLayout(value)) !== 0;
 
 function transpose(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   const x = ctx.node.inputs[0]!;
   const rank = ctx.shape(x).length;
   const perm = intsAttr(ctx.node, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   if (perm[0] === 0 && !movedBatch(ctx, x)) return core(ctx);
-  const from = ctx.layout(x);
+  const from = ctx.storedLayout(x);
   const inOrder = storageOrder(from, rank);
   const out = batchAtLayout(perm.indexOf(inOrder[0]!));
   // Engine axis i of the result holds ONNX output axis outOrder[i], i.e. input axis perm[outOrder[i]].
@@ -72,7 +72,7 @@ function squeeze(ctx: OnnxConversionContext, core: OnnxOpConverter, unsqueeze: b
   if (!movedBatch(ctx, x)) return core(ctx);
   if (ctx.node.inputs[1]) ctx.unsupported('axes that are not constant');
   const shape = ctx.shape(x);
-  const b = batchAxisOf(ctx.layout(x));
+  const b = batchAxisOf(ctx.storedLayout(x));
   const outRank = ctx.shape(ctx.node.outputs[0]!).length;
   const given = intsAttr(ctx.node, 'axes');
   if (unsqueeze) {
@@ -92,7 +92,7 @@ function reshape(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   const x = ctx.node.inputs[0]!;
   if (!movedBatch(ctx, x)) return core(ctx);
   const [inShape, outShape] = [ctx.shape(x), ctx.shape(ctx.node.outputs[0]!)];
-  const b = batchAxisOf(ctx.layout(x));
+  const b = batchAxisOf(ctx.storedLayout(x));
   const [before, after] = [product(inShape.slice(0, b)), product(inShape.slice(b + 1))];
   const at = outShape.findIndex((_, k) => before !== null && after !== null && product(outShape.slice(0, k)) === before && product(outShape.slice(k + 1)) === after);
   if (at < 0) ctx.unsupported(`a reshape [${inShape.join(', ')}] → [${outShape.join(', ')}] that mixes the batch axis ${b} of '${x}' with other axes`);
@@ -118,10 +118,10 @@ function embedding(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
 
 /** Emits a SelectNode over x's engine tensor; `picks` name ONNX axes (mapped here to engine axes). */
 function select(ctx: OnnxConversionContext, x: string, picks: readonly Pick[], layout: Layout): void {
-  const order = storageOrder(ctx.layout(x), ctx.shape(x).length);
+  const order = storageOrder(ctx.storedLayout(x), ctx.shape(x).length);
   const id = ctx.newTensor();
   const engine = picks.map((p) => ({ ...p, axis: order.indexOf(p.axis) }));
-  ctx.emit(new SelectNode(ctx.name, ctx.name, ctx.node.opType, [ctx.tensor(x, ctx.layout(x))], id, engine));
+  ctx.emit(new SelectNode(ctx.name, ctx.name, ctx.node.opType, [ctx.tensor(x, ctx.storedLayout(x))], id, engine));
   ctx.bind(ctx.node.outputs[0]!, id, layout);
 }
 
@@ -138,7 +138,7 @@ function gather(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   const idx = ctx.constant(indices);
   if (!idx) return core(ctx);
   const shape = ctx.shape(data);
-  const b = batchAxisOf(ctx.layout(data));
+  const b = batchAxisOf(ctx.storedLayout(data));
   const axis = normalizeAxis(intAttr(ctx.node, 'axis', 0), shape.length);
   if (axis === b) ctx.unsupported(`gathering along axis ${b}, the batch axis of '${data}'`);
   const size = knownSize(ctx, data, axis);
@@ -153,7 +153,7 @@ function slice(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
   const x = ctx.node.inputs[0]!;
   if (ctx.node.inputs.slice(1).some(Boolean)) return core(ctx);
   const rank = ctx.shape(x).length;
-  const b = batchAxisOf(ctx.layout(x));
+  const b = batchAxisOf(ctx.storedLayout(x));
   const starts = intsAttr(ctx.node, 'starts') ?? [];
   const ends = intsAttr(ctx.node, 'ends') ?? [];
   const axes = (intsAttr(ctx.node, 'axes') ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, rank));
@@ -165,7 +165,7 @@ function slice(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
     const indices = slicePositions(starts[k]!, ends[k]!, steps[k]!, size);
     return { axis, indices, dims: [indices.length], size };
   });
-  select(ctx, x, picks, ctx.layout(x));
+  select(ctx, x, picks, ctx.storedLayout(x));
 }
 
 const HANDLERS: Readonly<Record<string, (ctx: OnnxConversionContext, core: OnnxOpConverter) => void>> = {

@@ -124,7 +124,7 @@ export function convertOnnxRecurrent(ctx: OnnxConversionContext): void {
   const resetAfter = op === 'GRU' && intAttr(node, 'linear_before_reset', 0) !== 0;
 
   // The sequence, batch first: layout 0 reads a time-major value (a Transpose of a batch-first one).
-  const xLayout = ctx.layout(x);
+  const xLayout = ctx.storedLayout(x);
   if (batchAxisOf(xLayout) !== (layout === 0 ? 1 : 0)) {
     ctx.unsupported(
       layout === 0

@@ -20,7 +20,7 @@ export { removeUnused } from './normalize/remove-unused.js';
 export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
 export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';
 export {
-  registerOnnxOp, onnxOpConverter, supportedOnnxOps, UnsupportedOnnxOpError, batchAtLayout, batchAxisOf, type OnnxOpConverter, type OnnxConversionContext, type Layout,
+  registerOnnxOp, onnxOpConverter, supportedOnnxOps, UnsupportedOnnxOpError, batchAtLayout, batchAxisOf, type OnnxOpConverter, type OnnxConversionContext, type Layout, type StoredLayout, type BatchMovedLayout,
 } from './convert/registry.js';
 export { buildOnnxGraph, type OnnxGraphOptions, type OnnxModelGraph } from './convert/build-graph.js';
 export { fuseLinear, type FuseOptions } from './convert/fuse-linear.js';

@@ -6,7 +6,7 @@ import { PermuteNode } from '../../../nodes/shape-nodes.js';
 import type { OnnxDim } from '../model.js';
 import type { NormalizedOnnxModel } from '../normalize/normalize.js';
 import { fuseLinear } from './fuse-linear.js';
-import { batchAxisOf, onnxOpConverter, UnsupportedOnnxOpError, type Layout, type OnnxConversionContext } from './registry.js';
+import { batchAxisOf, onnxOpConverter, UnsupportedOnnxOpError, type OnnxConversionContext, type StoredLayout } from './registry.js';
 import { isIntegerDtype, toChannelsFirst, toChannelsLast } from './tensors.js';
 import './ops/index.js';
 
@@ -42,8 +42,8 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
   let nextId = 0;
   const newTensor = () => nextId++;
   /** value name → tensor id per layout it is available in. */
-  const stored = new Map<string, Map<Layout, number>>();
-  const home = new Map<string, Layout>();
+  const stored = new Map<string, Map<StoredLayout, number>>();
+  const home = new Map<string, StoredLayout>();
   const names = new Set<string>();
 
   const shapeOf = (value: string): readonly OnnxDim[] => {
@@ -77,7 +77,11 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
         shape: shapeOf,
         dtype: (v) => graph.initializers.get(v)?.dtype ?? types.get(v)?.dtype ?? null,
         constant: (v) => graph.initializers.get(v) ?? null,
-        layout: (v) => home.get(v) ?? 'onnx',
+        layout: (v) => {
+          const layout = home.get(v) ?? 'onnx';
+          return layout === 'channels-last' ? layout : 'onnx';
+        },
+        storedLayout: (v) => home.get(v) ?? 'onnx',
         tensor: (value, layout = 'onnx') => {
           const have = stored.get(value);
           if (!have) {
