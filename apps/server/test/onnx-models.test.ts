@@ -36,11 +36,12 @@ const PARAMETERS = 122;
  * [-1, 4] → Gemm 4→2, with a symbolic batch axis. `external`: the Conv and Gemm weights live in
  * that file (conv at offset 0, gemm after it) and `externalBytes` holds them.
  */
-function imageClassifier(options: { external?: string; opType?: string; metadata?: Record<string, string> } = {}): Uint8Array {
+function imageClassifier(options: { external?: string; opType?: string; metadata?: Record<string, string>; size?: number } = {}): Uint8Array {
+  const size = options.size ?? SIZE;
   const ext = (offset: number, n: number) => (options.external ? { external: { location: options.external, offset, length: n * 4 } } : {});
   return buildModel({
     opset: 13,
-    inputs: [valueInfo('pixels', 'float32', ['batch', 3, SIZE, SIZE])],
+    inputs: [valueInfo('pixels', 'float32', ['batch', 3, size, size])],
     outputs: [valueInfo('logits', 'float32', ['batch', 2])],
     initializers: [
       tensor('conv.weight', 'float32', [4, 3, 3, 3], convW, ext(0, convW.length)),
@@ -227,6 +228,23 @@ describe('ONNX models through the API', () => {
       x.dispose();
       model.dispose();
     }
+  });
+
+  it('benchmarks an NCHW model on the channels-last shapes data set through its channels-last view', async () => {
+    const created = await json(upload(server, '/models', [onnxFile('wide.onnx', imageClassifier({ size: 32 }))], { modality: 'image' }));
+    const res = await postJson(server, '/benchmarks', { model: created.id, dataset: { name: 'shapes', count: 4, seed: 3 }, target: 'predicted', methods: ['gradient'], metrics: ['relevance_mass_accuracy', 'sparseness'] });
+    expect(res.status).toBe(202);
+    const job = await waitForJob(server, (await res.json()).id);
+    expect({ state: job.state, error: job.error }).toEqual({ state: 'succeeded', error: null });
+    const { benchmark } = await json(server.api(`/jobs/${job.id}/result`));
+    expect(benchmark.samples).toMatchObject({ count: 4, shape: [32, 32, 3], hasMasks: true });
+    expect(benchmark.table.map((row: any) => [row.method, row.metric, row.n, row.error ?? null])).toEqual([
+      ['gradient', 'relevance_mass_accuracy', 4, null],
+      ['gradient', 'sparseness', 4, null],
+    ]);
+    const mass = benchmark.table.find((row: any) => row.metric === 'relevance_mass_accuracy').mean;
+    expect(mass).toBeGreaterThanOrEqual(0); // a share of the relevance on the object's 32 × 32 mask
+    expect(mass).toBeLessThanOrEqual(1);
   });
 });
 
