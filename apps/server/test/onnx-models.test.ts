@@ -163,6 +163,14 @@ describe('ONNX models through the API', () => {
     const loose = await upload(server, '/models', [onnxFile('model.onnx', imageClassifier({ external: 'weights.data' })), onnxFile('weights.data', externalBytes())], { name: 'loose' });
     expect(loose.status).toBe(201);
     expect((await loose.json()).parameters).toBe(PARAMETERS);
+    // a location in a sub-folder is stored under it; one that climbs out of the folder is refused by the core
+    const nested = await upload(server, '/models', [{ name: 'nested.zip', bytes: zipSync({ 'model.onnx': imageClassifier({ external: 'data/w.bin' }), 'data/w.bin': externalBytes() }) }]);
+    const nestedModel = await nested.json();
+    expect(nested.status, JSON.stringify(nestedModel)).toBe(201);
+    expect(tree(join(server.dataDir, 'models', nestedModel.id)).sort()).toEqual(['data/w.bin', 'model.onnx']);
+    const climbing = await upload(server, '/models', [onnxFile('model.onnx', imageClassifier({ external: '../w.bin' })), onnxFile('w.bin', externalBytes())]);
+    expect(climbing.status).toBe(422);
+    expect((await climbing.json()).message).toMatch(/model\.onnx.*'\.\.\/w\.bin' leaves the model's folder/);
   });
 
   it('refuses broken ONNX uploads with a 4xx naming the file and the problem; nothing is stored', async () => {
