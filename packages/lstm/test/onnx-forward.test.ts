@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@xai/core';
 import { feed, rampData, runReference } from '../../core/test/onnx/ort-reference.js';
 import { expectClose, rng } from './helpers.js';
-import { classifierModel, engineOutputs, loadOnnx, sequenceModel, type Direction, type Head, type RecurrentOp, type RecurrentSpec } from './onnx-models.js';
+import { classifierModel, dynamicZeroStateModel, engineOutputs, loadOnnx, sequenceModel, type Direction, type Head, type RecurrentOp, type RecurrentSpec } from './onnx-models.js';
 
 /** Forward values agree with onnxruntime to 1e-5 (relative to the largest value, plus 1e-6). */
 const TOL = { rel: 1e-5, abs: 1e-6 };
@@ -71,8 +71,27 @@ describe('ONNX recurrent operators: forward values match onnxruntime', () => {
   });
 
   it('explicit default activations and a sequence_lens of full lengths are accepted', async () => {
-    await expectSequenceMatches({ op: 'LSTM', direction: 'bidirectional', hidden: 3, inputSize: 2, batch: 2, seed: 18, attributes: { activations: ['Sigmoid', 'Tanh', 'Tanh', 'sigmoid', 'tanh', 'tanh'] } }, 4);
+    await expectSequenceMatches({ op: 'LSTM', direction: 'bidirectional', hidden: 3, inputSize: 2, batch: 2, seed: 18, sequenceLens: [4, 4], attributes: { activations: ['Sigmoid', 'Tanh', 'Tanh', 'sigmoid', 'tanh', 'tanh'] } }, 4);
   });
+
+  for (const zeros of ['ConstantOfShape', 'Expand'] as const) {
+    it(`zero initial states computed from a dynamic batch size (PyTorch without h0: Shape → … → ${zeros}) are dropped`, async () => {
+      const spec: RecurrentSpec = { op: 'LSTM', direction: 'bidirectional', hidden: 3, inputSize: 2, batch: 3, seed: 19 };
+      const bytes = dynamicZeroStateModel(spec, 4, zeros);
+      const model = await loadOnnx(bytes);
+      for (const batch of [1, 3]) {
+        const dims = [batch, 4, 2];
+        const data = rampData(dims, 0.2);
+        const reference = await runReference(bytes, { x: feed('float32', dims, data) });
+        const x = tf.tensor(data, dims);
+        const [yH] = engineOutputs(model, [x]);
+        expectClose(yH!, reference.y_h!.data as Float32Array, TOL.rel, TOL.abs, `Y_h, batch ${batch}`);
+        tf.dispose([x, yH!]);
+      }
+      expect(model.graph.nodes.map((n) => n.layerClass)).not.toContain('ConstantOfShape');
+      model.dispose();
+    });
+  }
 
   const heads: [RecurrentOp, Direction, Head, number][] = [
     ['LSTM', 'forward', 'h_n', 13],

@@ -27,6 +27,8 @@ export interface RecurrentSpec {
   /** Non-zero constant initial_h (and initial_c) with this many rows (1 or the batch). */
   readonly initialRows?: number;
   readonly attributes?: Record<string, number | string | readonly string[] | readonly number[]>;
+  /** A constant sequence_lens (int32, one per sample). */
+  readonly sequenceLens?: readonly number[];
 }
 
 const dirsOf = (d: Direction | undefined) => (d === 'bidirectional' ? 2 : 1);
@@ -63,6 +65,10 @@ export function recurrentInitializers(spec: RecurrentSpec, prefix = ''): { initi
       state(`${prefix}c0`);
       inputs[6] = `${prefix}c0`;
     }
+  }
+  if (spec.sequenceLens) {
+    initializers.push(tensor(`${prefix}seq_lens`, 'int32', [spec.sequenceLens.length], spec.sequenceLens));
+    inputs[4] = `${prefix}seq_lens`;
   }
   while (inputs[inputs.length - 1] === '') inputs.pop();
   return { initializers, inputs };
@@ -173,4 +179,41 @@ export function engineOutputs(model: XaiModel, inputs: tf.Tensor[]): tf.Tensor[]
   const outs = model.graph.outputs.map((id) => tf.clone(values.get(id)!));
   for (const [id, t] of values) if (!model.graph.inputs.includes(id)) t.dispose();
   return outs;
+}
+
+/**
+ * x ['batch', T, I] → Transpose → op with initial states of zeros computed from the batch size, as
+ * PyTorch writes for nn.LSTM/nn.GRU without h0 under a dynamic batch axis: Shape → Gather →
+ * Unsqueeze → Concat → ConstantOfShape (or Expand of a zero constant). Output y_h [batch, dirs, H].
+ */
+export function dynamicZeroStateModel(spec: RecurrentSpec, steps: number, zeros: 'ConstantOfShape' | 'Expand'): Uint8Array {
+  const dirs = dirsOf(spec.direction);
+  const { initializers, inputs } = recurrentInitializers(spec);
+  while (inputs.length < (spec.op === 'LSTM' ? 7 : 6)) inputs.push('');
+  inputs[5] = 'zeros';
+  if (spec.op === 'LSTM') inputs[6] = 'zeros';
+  initializers.push(
+    tensor('zero', 'int64', [], [0]),
+    tensor('axes0', 'int64', [1], [0]),
+    tensor('dirs', 'int64', [1], [dirs]),
+    tensor('hidden', 'int64', [1], [spec.hidden]),
+    tensor('zero_state', 'float32', [1, 1, spec.hidden], Array(spec.hidden).fill(0)),
+  );
+  const fill = zeros === 'ConstantOfShape' ? node('ConstantOfShape', ['state_shape'], ['zeros'], { value: tensor('value', 'float32', [1], [0]) }) : node('Expand', ['zero_state', 'state_shape'], ['zeros']);
+  return buildModel({
+    opset: 13,
+    inputs: [valueInfo('x', 'float32', ['batch', steps, spec.inputSize])],
+    outputs: [valueInfo('y_h', 'float32', ['batch', dirs, spec.hidden])],
+    nodes: [
+      node('Shape', ['x'], ['x_shape']),
+      node('Gather', ['x_shape', 'zero'], ['n'], { axis: 0 }),
+      node('Unsqueeze', ['n', 'axes0'], ['n1']),
+      node('Concat', ['dirs', 'n1', 'hidden'], ['state_shape'], { axis: 0 }),
+      fill,
+      node('Transpose', ['x'], ['x_t'], { perm: [1, 0, 2] }),
+      recurrentNode(spec, 'x_t', ['Y', 'Y_h'], inputs),
+      node('Transpose', ['Y_h'], ['y_h'], { perm: [1, 0, 2] }),
+    ],
+    initializers,
+  });
 }

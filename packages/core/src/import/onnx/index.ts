@@ -17,6 +17,7 @@ export { removeIdentities } from './normalize/remove-identities.js';
 export { canonicalizeOpsetVariants, canonicalizeNode } from './normalize/canonical-form.js';
 export { foldConstants, type FoldOptions, type FoldResult } from './normalize/fold-constants.js';
 export { removeUnused } from './normalize/remove-unused.js';
+export { dropZeroRecurrentStates } from './normalize/zero-recurrent-states.js';
 export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
 export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';
 export {
