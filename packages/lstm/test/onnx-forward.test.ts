@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@xai/core';
 import { feed, rampData, runReference } from '../../core/test/onnx/ort-reference.js';
 import { expectClose, rng } from './helpers.js';
-import { classifierModel, dynamicZeroStateModel, engineOutputs, loadOnnx, sequenceModel, type Direction, type Head, type RecurrentOp, type RecurrentSpec } from './onnx-models.js';
+import { classifierModel, dynamicZeroStateModel, engineOutputs, stackedModel, loadOnnx, sequenceModel, type Direction, type Head, type RecurrentOp, type RecurrentSpec } from './onnx-models.js';
 
 /** Forward values agree with onnxruntime to 1e-5 (relative to the largest value, plus 1e-6). */
 const TOL = { rel: 1e-5, abs: 1e-6 };
@@ -89,6 +89,21 @@ describe('ONNX recurrent operators: forward values match onnxruntime', () => {
         tf.dispose([x, yH!]);
       }
       expect(model.graph.nodes.map((n) => n.layerClass)).not.toContain('ConstantOfShape');
+      model.dispose();
+    });
+  }
+
+  for (const op of ['LSTM', 'GRU'] as const) {
+    it(`two stacked bidirectional ${op} layers (PyTorch num_layers=2: Transpose → Reshape between them)`, async () => {
+      const bytes = stackedModel({ op, direction: 'bidirectional', hidden: 3, inputSize: 2, batch: 2, seed: 23, attributes: op === 'GRU' ? { linear_before_reset: 1 } : {} }, 5);
+      const dims = [2, 5, 2];
+      const data = rampData(dims, 0.2);
+      const reference = await runReference(bytes, { x: feed('float32', dims, data) });
+      const model = await loadOnnx(bytes);
+      const x = tf.tensor(data, dims);
+      const [yH] = engineOutputs(model, [x]);
+      expectClose(yH!, reference.y_h!.data as Float32Array, TOL.rel, TOL.abs, 'Y_h of the second layer');
+      tf.dispose([x, yH!]);
       model.dispose();
     });
   }

@@ -217,3 +217,28 @@ export function dynamicZeroStateModel(spec: RecurrentSpec, steps: number, zeros:
     initializers,
   });
 }
+
+/**
+ * Two stacked layers as PyTorch writes `num_layers=2` (bidirectional): x [N, T, I] → Transpose →
+ * op → Transpose(Y, [0, 2, 1, 3]) → Reshape [0, 0, −1] → op → Y_h → Transpose → y_h [N, dirs, H].
+ */
+export function stackedModel(spec: RecurrentSpec, steps: number): Uint8Array {
+  const dirs = dirsOf(spec.direction);
+  const first = recurrentInitializers(spec, 'l0.');
+  const secondSpec = { ...spec, inputSize: dirs * spec.hidden, seed: spec.seed + 1 };
+  const second = recurrentInitializers(secondSpec, 'l1.');
+  return buildModel({
+    opset: 13,
+    inputs: [valueInfo('x', 'float32', ['batch', steps, spec.inputSize])],
+    outputs: [valueInfo('y_h', 'float32', ['batch', dirs, spec.hidden])],
+    nodes: [
+      node('Transpose', ['x'], ['x_t'], { perm: [1, 0, 2] }),
+      recurrentNode(spec, 'x_t', ['Y0', 'Y0_h'], first.inputs, 'layer0'),
+      node('Transpose', ['Y0'], ['Y0_t'], { perm: [0, 2, 1, 3] }),
+      node('Reshape', ['Y0_t', 'shape'], ['X1']),
+      recurrentNode(secondSpec, 'X1', ['Y1', 'Y1_h'], second.inputs, 'layer1'),
+      node('Transpose', ['Y1_h'], ['y_h'], { perm: [1, 0, 2] }),
+    ],
+    initializers: [...first.initializers, ...second.initializers, tensor('shape', 'int64', [3], [0, 0, -1])],
+  });
+}
