@@ -1,11 +1,12 @@
 /**
  * LRP on ONNX recurrent models: an ONNX LSTM/GRU classifier and the equivalent tfjs Keras model
- * with the same weights give the same relevance (the same nodes, the same recurrent rule), and
+ * with the same weights give the same relevance (the same nodes, the same recurrent rule) and the
+ * same gradient, and
  * relevance is conserved (biasFactor 1) through the exporters' last-step patterns.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { epsilon, explain, initBackend, lrp, type XaiModel } from '@xai/core';
+import { epsilon, explain, gradient, initBackend, lrp, type XaiModel } from '@xai/core';
 import { buildModel, node, tensor, valueInfo } from '../../core/test/onnx/build-onnx.js';
 import { recurrentComposite, type InitialStateReport, type RecurrentRuleOptions } from '../src/index.js';
 import { explainable, expectClose, seededInput, seededTokens, seedWeights, sum } from './helpers.js';
@@ -104,6 +105,13 @@ describe('LRP on ONNX recurrent models', () => {
           expectClose(b.e.logits, a.e.logits, 1e-5, 1e-6, 'logits');
           expectClose(b.e.relevance, a.e.relevance, 1e-5, 1e-7, 'relevance');
           b.initial.forEach((v, i) => expect(v).toBeCloseTo(a.initial[i]!, 6));
+          if (!tokens) {
+            // The gradient (backpropagation through time) agrees too.
+            const [ga, gb] = [gradient(keras, x, { target: 1 }), gradient(onnx, x, { target: 1 })];
+            expectClose(gb.relevance, ga.relevance, 1e-5, 1e-7, 'gradient');
+            ga.dispose();
+            gb.dispose();
+          }
           a.e.dispose();
           b.e.dispose();
           keras.dispose();
