@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeInput, encodePng, explain, initBackend, loadModel, type XaiModel } from '@xai/core';
 import { buildModel, node, tensor, valueInfo, type Dim } from '../../core/test/onnx/build-onnx.js';
 import {
-  EEG_DEMO_DIR, EEG_RESAMPLING, eegAdapter, explainInput, fmriAdapter, imageAdapter, modelInputSpecs, readEdfBytes, readNifti, resample,
+  audioAdapter, EEG_DEMO_DIR, EEG_RESAMPLING, eegAdapter, explainInput, fmriAdapter, imageAdapter, modelInputSpecs, readEdfBytes, readNifti, resample, videoAdapter,
   type Artefact, type EegInternal, type InputFile, type ModalityAdapter,
 } from '../src/index.js';
 
@@ -90,8 +90,8 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** explainInput's relevance (in the model's layout) against explain() on the hand-built tensor. */
-async function roundTrip(model: XaiModel, adapter: ModalityAdapter, files: InputFile[], decodeOptions: Record<string, unknown>, handBuilt: Float32Array, shape: readonly number[]) {
-  const explained = await explainInput(model, adapter, files, { ...LRP, decodeOptions });
+async function roundTrip(model: XaiModel, adapter: ModalityAdapter, files: InputFile[], decodeOptions: Record<string, unknown>, handBuilt: Float32Array, shape: readonly number[], renderOptions: Record<string, unknown> = {}) {
+  const explained = await explainInput(model, adapter, files, { ...LRP, decodeOptions, renderOptions });
   const given = relevanceOf(explained.artefacts);
   expect(given.shape).toEqual([...shape]);
   const direct = await directRelevance(model, handBuilt, shape, explained.target);
@@ -365,6 +365,61 @@ describe('fMRI on NCDHW models', () => {
       await expect(fmriAdapter.decode([anatomical], { layout: 'channels-last' }, specs)).rejects.toThrow(
         /anatomical\.nii: the model expects \[1, 33, 41, 25\], the volume gives \[33, 41, 25, 1\] \(dims \[33, 41, 25\], axes 'ijk', time 'volume', channels-last\)/,
       );
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('video on an NCTHW model', () => {
+  const [T, H, W] = [4, 6, 5];
+  // Four PNG frames (a frame folder), every pixel and channel different.
+  const frames: InputFile[] = Array.from({ length: T }, (_, t) => ({
+    name: `frame-${t}.png`,
+    bytes: encodePng({ rgba: Uint8Array.from({ length: H * W * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 29 + t * 53 + Math.floor(i / 4) * 7) % 256)), width: W, height: H }),
+  }));
+  const thwc = new Float32Array(T * H * W * 3);
+  frames.forEach((f, t) => thwc.set(decodeInput(f.bytes, f.name).values, t * H * W * 3));
+  const cthw = new Float32Array(thwc.length);
+  for (let t = 0; t < T; t++) for (let p = 0; p < H * W; p++) for (let c = 0; c < 3; c++) cthw[((c * T + t) * H * W) + p] = thwc[(t * H * W + p) * 3 + c]!;
+
+  it('decodes to [3, T, H, W]; relevance equals explain() on the hand-built clip; the overlays and curves match the channels-last ones', async () => {
+    const model = await loadModel(convNet([3, T, H, W], [2, 3, 3, 3, 3], [1, 1, 1, 1, 1, 1], 2 * T * H * W), { label: 'r3d.onnx' });
+    try {
+      const decoded = await videoAdapter.decode(frames, {}, modelInputSpecs(model));
+      expect(decoded.samples[0]!.shape).toEqual([3, T, H, W]);
+      expect(decoded.axes.map((a) => a.name)).toEqual(['channel', 'time', 'y', 'x']);
+      expect(Array.from(decoded.samples[0]!.values)).toEqual(Array.from(cthw));
+      const render = { mp4: false };
+      const { explained, given, error } = await roundTrip(model, videoAdapter, frames, {}, cthw, [3, T, H, W], render);
+      expect(error).toBeLessThan(1e-6);
+      const moved = new Float32Array(given.values.length);
+      for (let t = 0; t < T; t++) for (let p = 0; p < H * W; p++) for (let c = 0; c < 3; c++) moved[(t * H * W + p) * 3 + c] = given.values[(c * T + t) * H * W + p]!;
+      const plain = await videoAdapter.decode(frames);
+      const reference = await videoAdapter.artefacts(plain, { relevances: [{ values: moved, shape: [T, H, W, 3] }], method: 'lrp', target: explained.target }, render);
+      for (const name of ['temporal-relevance.csv', 'contact-sheet.png', 'overlay-frame-2.png']) {
+        expect(explained.artefacts.find((a) => a.name === name)!.bytes).toEqual(reference.find((a) => a.name === name)!.bytes);
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('audio on an [N, 1, n] waveform model', () => {
+  it('feeds [1, n] (the same values as [n, 1]) and reads the relevance back', async () => {
+    const wav = file(join(import.meta.dirname, '..', 'demo', 'audio', 'test', '0_en-029_f2_0.wav'));
+    const n = 8000;
+    const model = await loadModel(convNet([1, n], [2, 1, 9], [4, 4], 2 * n), { label: 'wave.onnx' });
+    try {
+      const decoded = await audioAdapter.decode([wav], {}, modelInputSpecs(model));
+      expect(decoded.samples[0]!.shape).toEqual([1, n]);
+      expect(decoded.axes.map((a) => a.name)).toEqual(['channel', 'time']);
+      const last = await audioAdapter.decode([wav], {}, [{ shape: [n, 1], dtype: 'float32' }]);
+      expect(Array.from(decoded.samples[0]!.values)).toEqual(Array.from(last.samples[0]!.values));
+      const { given, error } = await roundTrip(model, audioAdapter, [wav], {}, last.samples[0]!.values as Float32Array, [1, n]);
+      expect(error).toBeLessThan(1e-6);
+      expect(given.layout).toBe('channels-first');
     } finally {
       model.dispose();
     }
