@@ -156,4 +156,22 @@ describe('LRP on ONNX recurrent models', () => {
       }
     }
   });
+
+  it('an ONNX text model keeps tf.memory().numTensors constant over explanations and frees everything when disposed', async () => {
+    const before = tf.memory().numTensors;
+    const bytes = classifierModel({ op: 'LSTM', direction: 'bidirectional', hidden: 3, inputSize: 4, batch: 2, seed: 91, initialRows: 2 }, { steps: 5, vocab: 9, classes: 2, head: 'bi_out_slice' });
+    const model = await loadOnnx(bytes);
+    const ids = tokenIds(2, 5, 9, 92);
+    const round = () => {
+      lrp(model, ids, { target: 1, composite: recurrentComposite(epsilon(1e-3), { biasFactor: 1 }) }).dispose();
+      gradient(model, ids, { target: 0 }).dispose();
+    };
+    round();
+    const settled = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) round();
+    expect(tf.memory().numTensors).toBe(settled);
+    ids.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
