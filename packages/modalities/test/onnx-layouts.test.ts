@@ -272,6 +272,19 @@ describe('EEG on ONNX models', () => {
     }
   });
 
+  it('a single-channel model ([1, 1, T], as sleep stagers on one derivation) takes its channel from the metadata', async () => {
+    const model = await loadModel(eegNet({ 'xai.channels': 'Cz', 'xai.sfreq': '256' }, 1), { label: 'one.onnx' });
+    try {
+      const decoded = await eegAdapter.decode([fixtureEdf], { start: 2 }, modelInputSpecs(model));
+      expect(decoded.samples[0]!.shape).toEqual([1, 1, T]);
+      expect(decoded.metadata).toMatchObject({ layout: '1-channels-time', channels: ['Cz'], preprocessing: { resampled: false } });
+      const rec = readEdfBytes(fixtureEdf.name, fixtureEdf.bytes);
+      expect(Array.from(decoded.samples[0]!.values)).toEqual(Array.from(rec.channels[1]!.samples.subarray(512, 512 + T)));
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('names every channel the recording lacks', async () => {
     const model = await loadModel(eegNet({ 'xai.channels': 'Fz,Cz,Pz,Oz,C3,C4', 'xai.sfreq': '128' }), { label: 'six.onnx' });
     try {

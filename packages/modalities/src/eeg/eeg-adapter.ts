@@ -129,8 +129,7 @@ function modelFacts(options: EegOptions, spec: ModelInputSpec | undefined, prese
   if (options.channels === undefined && info.channels && spec) {
     // The metadata and the input shape must agree about the channel count.
     const shape = spec.shape;
-    const counts = shape.filter((d): d is number => d !== null && d !== 1);
-    if (!counts.includes(info.channels.length) && !shape.includes(null)) {
+    if (!shape.includes(info.channels.length) && !shape.includes(null)) {
       throw new InvalidArgumentError(`${file}: the model's metadata ${info.keys.channels} lists ${info.channels.length} channels, its input ${shapeText(shape)} has no axis of that size`);
     }
   }
