@@ -13,7 +13,7 @@ export type { AttributedSamples } from './data/samples.js';
 export { inputsWithHeld, type HeldInput, type HeldInputs } from './data/held-inputs.js';
 export type { BatchOptions } from './data/evaluate-rows.js';
 export { cloneLayersModel, editedModel, withLinearParams, type LinearParams } from './data/clone-model.js';
-export { channelsLastBoundary, toChannelsLast, type ChannelsLastBoundary } from './data/channels-first.js';
+export { channelsLastBoundary, isChannelsLastView, toChannelsFirst, toChannelsLast, type ChannelsLastBoundary } from './data/channels-first.js';
 export { seededRandom, deriveSeed, type Random } from './random/seeded.js';
 
 // Statistics

@@ -1,9 +1,9 @@
 import { CancelledError, InvalidArgumentError, methodByName, optionsAsJson, type XaiModel } from '@xai/core';
-import { coreExplainer, type MethodConfig } from '../data/explainer.js';
+import { coreExplainer, type BatchExplainer, type MethodConfig } from '../data/explainer.js';
 import { channelsLastBoundary } from '../data/channels-first.js';
 import { checkHeldInputs, type HeldInputs } from '../data/held-inputs.js';
 import { checkBatch, layoutOf, type ChannelAxis } from '../data/layout.js';
-import { argMaxRow, modelPredictor, predictInBatches } from '../data/predict.js';
+import { argMaxRow, modelPredictor, predictInBatches, type PredictFn } from '../data/predict.js';
 import { EmptyMaskError } from '../errors.js';
 import { deriveSeed } from '../random/seeded.js';
 import '../registry/builtin-metrics.js';
@@ -141,24 +141,18 @@ function labelled<T extends { label?: string; options?: Readonly<Record<string, 
  * evaluated in batches). Returns the method × metric table (mean ± standard error, the better
  * direction), per-sample scores and curves. Deterministic for a given seed: every metric draws
  * from a stream derived from the seed and its own label, the same for every method.
- * Channels-first (ONNX) models are evaluated through their channels-last view, and samples in
- * their own layout moved to channels-last (see channelsLastBoundary); results report that shape.
+ * Channels-first (ONNX) models: the metrics see the samples channels-last (samples in the
+ * model's own layout are moved), every model call and explanation crosses back to the model's
+ * layout (see channelsLastBoundary); results report the channels-last shape.
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
-  const given = options.samples;
-  const boundary = given.heldInputs ? null : channelsLastBoundary(options.model, given.inputs, given.shape, given.channels);
-  if (!boundary) return benchmarkOn(options);
-  try {
-    return await benchmarkOn({ ...options, model: boundary.model, samples: { ...given, inputs: boundary.inputs, shape: boundary.shape, channels: boundary.channels } });
-  } finally {
-    boundary.dispose();
-  }
-}
-
-/** The benchmark on a model whose input the metrics can read (channels-last or no channel axis). */
-async function benchmarkOn(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const started = performance.now();
-  const { model, samples } = options;
+  const { model } = options;
+  // A channels-first model: the metrics see the samples channels-last (see channelsLastBoundary).
+  const boundary = options.samples.heldInputs ? null : channelsLastBoundary(model, options.samples.inputs, options.samples.shape, options.samples.channels);
+  const samples: BenchmarkSamples = boundary ? { ...options.samples, inputs: boundary.inputs, shape: boundary.shape, channels: boundary.channels } : options.samples;
+  const acrossBoundary = (explainer: BatchExplainer): BatchExplainer =>
+    boundary ? async (inputs, count, targets, first) => boundary.fromModel(await explainer(boundary.toModel(inputs), count, targets, first)) : explainer;
   const seed = options.seed ?? 0;
   const batchSize = options.batchSize ?? 64;
   const layout = layoutOf(samples.shape, samples.channels);
@@ -193,7 +187,8 @@ async function benchmarkOn(options: BenchmarkOptions): Promise<BenchmarkResult> 
     return { label: metricLabels[k]!, definition, options: resolved, direction: metricDirection(definition, resolved) };
   });
 
-  const predict = modelPredictor(model, { output: options.output, heldInputs });
+  const modelPredict = modelPredictor(model, { output: options.output, heldInputs });
+  const predict: PredictFn = boundary ? (inputs, n, first) => modelPredict(boundary.toModel(inputs), n, first) : modelPredict;
   const target = options.target ?? 'label';
   let targets = labels;
   if (target === 'predicted') {
@@ -215,7 +210,7 @@ async function benchmarkOn(options: BenchmarkOptions): Promise<BenchmarkResult> 
   for (const [m, config] of methodConfigs.entries()) {
     const method = methodLabels[m]!;
     const explainerOptions = { batchSize: explainBatch, output: options.output, heldInputs };
-    const explain = coreExplainer(model, config, explainerOptions);
+    const explain = acrossBoundary(coreExplainer(model, config, explainerOptions));
     const t0 = performance.now();
     const relevance = new Float32Array(samples.inputs.length);
     for (let start = 0; start < count; start += explainBatch) {
@@ -241,7 +236,7 @@ async function benchmarkOn(options: BenchmarkOptions): Promise<BenchmarkResult> 
         labels,
         masks,
         explain,
-        explainWith: (other) => coreExplainer(other, config, explainerOptions),
+        explainWith: (other) => acrossBoundary(coreExplainer(other, config, explainerOptions)),
         seed: deriveSeed(seed, 'metric', metric.label),
         batchSize,
         signal: options.signal,
