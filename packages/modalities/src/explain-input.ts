@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { explain, type ExplainRequest, type XaiModel } from '@xai/core';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from './adapter.js';
 import { layoutOfInput } from './layout.js';
-import { metadataClassNames } from './eeg/model-metadata.js';
 
 export interface ExplainedInput {
   readonly decoded: DecodedInput;
@@ -32,7 +31,7 @@ export function modelInputSpecs(model: XaiModel): ModelInputSpec[] {
 /**
  * The whole round trip of one input: decode the user's files with the modality adapter, explain
  * the sample with any registered method, and turn the relevance into the modality's artefacts.
- * Class names default to the model's metadata (`xai.classes`).
+ * Class names default to the model's own (`model.classNames`: ONNX `xai.classes` …).
  */
 export async function explainInput(
   model: XaiModel,
@@ -41,7 +40,7 @@ export async function explainInput(
   request: ExplainRequest & { readonly decodeOptions?: Record<string, unknown>; readonly renderOptions?: Record<string, unknown>; readonly classNames?: readonly string[] },
 ): Promise<ExplainedInput> {
   const { decodeOptions, renderOptions, classNames: givenNames, ...explainRequest } = request;
-  const classNames = givenNames ?? metadataClassNames(model.onnxModel?.metadata);
+  const classNames = givenNames ?? model.classNames ?? undefined;
   const decoded = await adapter.decode(files, decodeOptions ?? {}, modelInputSpecs(model));
   const tensors = decoded.samples.map((s) => tf.tensor(s.values, [...s.shape], s.dtype));
   try {

@@ -1,6 +1,6 @@
 /** What an EEG model says of itself (ONNX metadata_props) and how channel names are matched. */
 import { describe, expect, it } from 'vitest';
-import { eegModelInfo, metadataClassNames, parseNameList, parseUnit } from '../src/index.js';
+import { eegModelInfo, parseNameList, parseUnit } from '../src/index.js';
 import { channelKey, matchChannels } from '../src/eeg/channel-match.js';
 
 const recording = (...labels: string[]) => ({ channels: labels.map((label) => ({ label, unit: 'uV', sampleRate: 256, samples: new Float32Array(), resolution: 0 })) });
@@ -26,8 +26,7 @@ describe('EEG model metadata', () => {
     expect(parseUnit('volts')).toBe('V');
     expect(parseUnit('mV')).toBe('mV');
     expect(parseUnit('MV')).toBeNull();
-    expect(metadataClassNames({ labels: 'no,yes' })).toEqual(['no', 'yes']);
-    expect(metadataClassNames({})).toBeUndefined();
+    expect(eegModelInfo({ labels: 'no,yes' })).toMatchObject({ classes: ['no', 'yes'], keys: { classes: 'labels' } });
   });
 
   it('refuses values it cannot read, naming the key', () => {

@@ -14,7 +14,9 @@
  * `unit`/`units`, `classes`/`class_names`/`labels`. Lists may also be a JSON array or a Python
  * list literal (`str(raw.ch_names)` writes "['Fz', 'Cz']").
  */
-import { InvalidArgumentError } from '@xai/core';
+import { CLASS_NAME_KEYS, classNamesFromMetadata, InvalidArgumentError, parseNameList } from '@xai/core';
+
+export { parseNameList };
 
 /** The keys this project writes and reads first. Stable: export scripts write them. */
 export const EEG_METADATA_KEYS = {
@@ -29,7 +31,7 @@ export const EEG_METADATA_ALIASES: Readonly<Record<keyof typeof EEG_METADATA_KEY
   channels: ['ch_names', 'channels', 'channel_names'],
   sfreq: ['sfreq', 'sampling_rate', 'sample_rate', 'fs'],
   unit: ['unit', 'units'],
-  classes: ['classes', 'class_names', 'labels'],
+  classes: CLASS_NAME_KEYS.filter((k) => k !== 'xai.classes'), // core's convention for every model
 };
 
 /** Voltage units a model may be trained on, with the factor from µV. */
@@ -44,25 +46,6 @@ export interface EegModelInfo {
   readonly classes?: readonly string[];
   /** The metadata key each field was read from (for messages). */
   readonly keys: Readonly<Partial<Record<keyof typeof EEG_METADATA_KEYS, string>>>;
-}
-
-/**
- * A list written as "a,b,c", '["a","b"]' or "['a', 'b']": the names, trimmed, quotes removed.
- * An empty text gives no names.
- */
-export function parseNameList(text: string): string[] {
-  let body = text.trim();
-  if (body.startsWith('[') && body.endsWith(']')) {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (Array.isArray(parsed)) return parsed.map((v) => String(v).trim());
-    } catch {
-      // a Python list literal: split below
-    }
-    body = body.slice(1, -1);
-  }
-  if (body.trim() === '') return [];
-  return body.split(',').map((s) => s.trim().replace(/^(['"])(.*)\1$/, '$2').trim());
 }
 
 /** The unit named by a metadata value ('uV', 'µV', 'microvolt', 'V', 'volts', 'mV'), or null. */
@@ -116,17 +99,11 @@ export function eegModelInfo(metadata: Readonly<Record<string, string>> | undefi
   }
   const classesKey = keyOf(metadata, 'classes');
   if (classesKey) {
-    const names = parseNameList(metadata[classesKey]!);
-    if (names.length === 0) throw bad(classesKey, 'expected comma-separated class names');
+    const names = classNamesFromMetadata({ [classesKey]: metadata[classesKey] });
+    if (!names) throw bad(classesKey, 'expected comma-separated class names');
     info.classes = names;
     keys.classes = classesKey;
   }
   return { ...info, keys };
 }
 
-/** Class names by output index from any model's metadata (`xai.classes` or an alias), or undefined. */
-export function metadataClassNames(metadata: Readonly<Record<string, string>> | undefined): string[] | undefined {
-  const key = metadata ? keyOf(metadata, 'classes') : undefined;
-  const names = key ? parseNameList(metadata![key]!) : [];
-  return names.length > 0 ? names : undefined;
-}
