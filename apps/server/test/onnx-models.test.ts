@@ -238,7 +238,7 @@ describe('ONNX models through the API', () => {
     }
   });
 
-  it('benchmarks an NCHW model on the channels-last shapes data set through its channels-last view', async () => {
+  it('benchmarks an NCHW model on the channels-last shapes data set (the runner moves samples to the model layout)', async () => {
     const created = await json(upload(server, '/models', [onnxFile('wide.onnx', imageClassifier({ size: 32 }))], { modality: 'image' }));
     const res = await postJson(server, '/benchmarks', { model: created.id, dataset: { name: 'shapes', count: 4, seed: 3 }, target: 'predicted', methods: ['gradient'], metrics: ['relevance_mass_accuracy', 'sparseness'] });
     expect(res.status).toBe(202);
@@ -253,6 +253,20 @@ describe('ONNX models through the API', () => {
     const mass = benchmark.table.find((row: any) => row.metric === 'relevance_mass_accuracy').mean;
     expect(mass).toBeGreaterThanOrEqual(0); // a share of the relevance on the object's 32 × 32 mask
     expect(mass).toBeLessThanOrEqual(1);
+
+    // stored inputs are decoded in the model's layout ([3, 8, 8]) and moved by the runner
+    const small = await json(upload(server, '/models', [onnxFile('small.onnx', imageClassifier())], { modality: 'image' }));
+    const input = await json(upload(server, '/inputs', [{ name: 'pixels.png', bytes: seededImage().png, type: 'image/png' }], { model: small.id }));
+    const stored = await postJson(server, '/benchmarks', { model: small.id, inputs: [input.id, input.id], target: 'predicted', methods: ['gradient', 'occlusion'], metrics: ['sparseness'] });
+    expect(stored.status).toBe(202);
+    const storedJob = await waitForJob(server, (await stored.json()).id);
+    expect({ state: storedJob.state, error: storedJob.error }).toEqual({ state: 'succeeded', error: null });
+    const storedResult = (await json(server.api(`/jobs/${storedJob.id}/result`))).benchmark;
+    expect(storedResult.samples).toMatchObject({ count: 2, shape: [SIZE, SIZE, 3] });
+    expect(storedResult.table.map((row: any) => [row.method, row.n, row.error ?? null])).toEqual([
+      ['gradient', 2, null],
+      ['occlusion', 2, null],
+    ]);
   });
 });
 

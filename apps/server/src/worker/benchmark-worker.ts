@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidArgumentError, type XaiModel } from '@xai/core';
+import { InvalidArgumentError } from '@xai/core';
 import { runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
 import { adapterByName, modelInputSpecs, type ModelInputSpec } from '@xai/modalities';
 import { datasetByName } from './datasets.js';
@@ -19,15 +19,12 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 /**
- * The metrics read samples channels-last (packages/eval): a channels-first model (ONNX NCHW …) is
- * benchmarked through its channels-last view, its inputs decoded for that view.
+ * A model input's shape as data sets give samples: channels-last. The benchmark runner takes a
+ * channels-first (ONNX) model's samples in either layout and moves them at its boundary.
  */
-function channelsLast(model: XaiModel): { model: XaiModel; specs: ModelInputSpec[]; dispose(): void } {
-  const specs = modelInputSpecs(model);
-  if (model.inputLayout !== 'channels-first' || specs.length !== 1) return { model, specs, dispose: () => undefined };
-  const view = model.channelsLastView();
-  const [c, ...rest] = specs[0]!.shape;
-  return { model: view, specs: [{ ...specs[0]!, shape: [...rest, c ?? null], layout: 'channels-last' }], dispose: () => view.dispose() };
+function readAs(spec: ModelInputSpec | undefined): readonly (number | null)[] | undefined {
+  if (!spec || spec.layout !== 'channels-first' || spec.shape.length < 2) return spec?.shape;
+  return [...spec.shape.slice(1), spec.shape[0]!];
 }
 
 /** Decodes stored inputs for the model and stacks their first sample into one batch. */
@@ -35,7 +32,7 @@ async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInpu
   if ('dataset' in task.data) {
     const { name, count, seed } = task.data.dataset;
     const dataset = datasetByName(name);
-    const expected = specs[0]?.shape;
+    const expected = readAs(specs[0]);
     if (specs.length !== 1 || !expected || expected.length !== dataset.shape.length || expected.some((d, i) => d !== null && d !== dataset.shape[i])) {
       throw new InvalidArgumentError(`data set '${name}' has samples of shape [${dataset.shape}], the model takes [${expected?.map((d) => d ?? 'any')}]`);
     }
@@ -64,31 +61,27 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
     return await outcome(async () => {
       await initWorker();
       port.started();
-      const evaluated = channelsLast(await cachedModel(task.model.id, task.model.path));
-      try {
-        const samples = await samplesOf(task, evaluated.specs);
-        const result = await runBenchmark({
-          model: evaluated.model,
-          samples,
-          methods: task.methods as MethodSpec[],
-          metrics: task.metrics as MetricSpec[],
-          seed: task.seed,
-          target: task.target,
-          ...(task.batchSize !== undefined ? { batchSize: task.batchSize } : {}),
-          signal: port.signal,
-          onProgress: (p) => port.progress({ ...p, fraction: Math.min(1, (p.task + (p.total > 0 ? p.done / p.total : 0)) / Math.max(1, p.tasks)) }),
-        });
-        const paths = await writeBenchmark(result, task.outDir);
-        const files: JobFile[] = [];
-        for (const path of paths) {
-          const name = basename(path);
-          const ext = name.slice(name.lastIndexOf('.'));
-          files.push({ name, mediaType: MEDIA[ext] ?? 'application/octet-stream', description: DESCRIPTIONS[name] ?? name, file: name, size: (await stat(path)).size });
-        }
-        return { samples: result.samples, table: JSON.parse(JSON.stringify(result.table, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown[], files };
-      } finally {
-        evaluated.dispose();
+      const model = await cachedModel(task.model.id, task.model.path);
+      const samples = await samplesOf(task, modelInputSpecs(model));
+      const result = await runBenchmark({
+        model,
+        samples,
+        methods: task.methods as MethodSpec[],
+        metrics: task.metrics as MetricSpec[],
+        seed: task.seed,
+        target: task.target,
+        ...(task.batchSize !== undefined ? { batchSize: task.batchSize } : {}),
+        signal: port.signal,
+        onProgress: (p) => port.progress({ ...p, fraction: Math.min(1, (p.task + (p.total > 0 ? p.done / p.total : 0)) / Math.max(1, p.tasks)) }),
+      });
+      const paths = await writeBenchmark(result, task.outDir);
+      const files: JobFile[] = [];
+      for (const path of paths) {
+        const name = basename(path);
+        const ext = name.slice(name.lastIndexOf('.'));
+        files.push({ name, mediaType: MEDIA[ext] ?? 'application/octet-stream', description: DESCRIPTIONS[name] ?? name, file: name, size: (await stat(path)).size });
       }
+      return { samples: result.samples, table: JSON.parse(JSON.stringify(result.table, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown[], files };
     }, false);
   } finally {
     port.close();
