@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeInput, encodePng, explain, initBackend, loadModel, type XaiModel } from '@xai/core';
 import { buildModel, node, tensor, valueInfo, type Dim } from '../../core/test/onnx/build-onnx.js';
 import {
-  audioAdapter, EEG_DEMO_DIR, EEG_RESAMPLING, eegAdapter, explainInput, fmriAdapter, imageAdapter, modelInputSpecs, readEdfBytes, readNifti, resample, videoAdapter,
+  audioAdapter, textAdapter, textFile, EEG_DEMO_DIR, EEG_RESAMPLING, eegAdapter, explainInput, fmriAdapter, imageAdapter, modelInputSpecs, readEdfBytes, readNifti, resample, videoAdapter,
   type Artefact, type EegInternal, type InputFile, type ModalityAdapter,
 } from '../src/index.js';
 
@@ -433,6 +433,37 @@ describe('audio on an [N, 1, n] waveform model', () => {
       const { given, error } = await roundTrip(model, audioAdapter, [wav], {}, last.samples[0]!.values as Float32Array, [1, n]);
       expect(error).toBeLessThan(1e-6);
       expect(given.layout).toBe('channels-first');
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+describe('text on an ONNX model with int64 token ids', () => {
+  it('reads the ids input as int32 [T] (no layout to move) and decodes the text into it', async () => {
+    const T = 12;
+    const bytes = buildModel({
+      inputs: [valueInfo('ids', 'int64', ['N', T])],
+      outputs: [valueInfo('logits', 'float32', ['N', 2])],
+      nodes: [
+        node('Gather', ['E', 'ids'], ['e'], { axis: 0 }, 'embedding'),
+        node('Flatten', ['e'], ['f'], { axis: 1 }, 'flatten'),
+        node('Gemm', ['f', 'G', 'C'], ['logits'], { transB: 1 }, 'fc'),
+      ],
+      initializers: [
+        tensor('E', 'float32', [1000, 2], weights([1000, 2], 0.1)), // the demo vocabulary's ids are < 1000
+        tensor('G', 'float32', [2, 2 * T], weights([2, 2 * T], 0.1, 1)),
+        tensor('C', 'float32', [2], [0, 0]),
+      ],
+    });
+    const model = await loadModel(bytes, { label: 'ids.onnx' });
+    try {
+      const specs = modelInputSpecs(model);
+      expect(specs).toEqual([{ shape: [T], dtype: 'int32', layout: 'channels-last' }]);
+      const vocabulary = join(import.meta.dirname, '..', 'demo', 'text', 'vocabulary.json');
+      const decoded = await textAdapter.decode([textFile('The soup was awful.', 'review.txt')], { vocabulary }, specs);
+      expect(decoded.samples[0]).toMatchObject({ shape: [T], dtype: 'int32' });
+      expect(decoded.samples[0]!.values).toBeInstanceOf(Int32Array);
     } finally {
       model.dispose();
     }
