@@ -21,7 +21,7 @@ function fingerprint(paths: readonly string[], extra: unknown): string {
 }
 
 /** Part of a demo model's fingerprint: raise it when ModelInfo gains fields, so demos are inspected again. */
-const MODEL_INFO_VERSION = 2;
+const MODEL_INFO_VERSION = 3;
 
 async function registerModel(ctx: ServerContext, adapter: ModalityAdapter, demo: DemoModel): Promise<ModelRow> {
   const id = demoModelId(adapter.name, demo.name);
@@ -36,7 +36,7 @@ async function registerModel(ctx: ServerContext, adapter: ModalityAdapter, demo:
     modality: adapter.name,
     description: demo.description,
     path: demo.path,
-    classNames: demo.classNames ? [...demo.classNames] : null,
+    classNames: demo.classNames ? [...demo.classNames] : (info as ModelInfo).fileClassNames ?? null,
     decodeOptions: { ...(demo.decodeOptions ?? {}) },
     info,
     fingerprint: fp,

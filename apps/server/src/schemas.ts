@@ -45,11 +45,11 @@ export const ModelSummary = Open('a stored model', {
   inputShapes: Type.Array(Type.Array(Type.Union([Type.Integer(), Type.Null()]))),
   outputShapes: Type.Array(Type.Array(Type.Union([Type.Integer(), Type.Null()]))),
   parameters: Type.Integer({ description: 'tfjs: countParams(); ONNX: elements of the floating-point initializers' }),
-  classNames: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  classNames: Type.Union([Type.Array(Type.String()), Type.Null()], { description: "given with the upload, else the model file's own (xai.classes …)" }),
   format: Type.Union([Type.Literal('tfjs'), Type.Literal('onnx')], { description: 'the file format the model was uploaded in' }),
   producer: Type.Union([Type.String(), Type.Null()], { description: 'ONNX producer name and version, e.g. "pytorch 1.13.0"' }),
   opset: Type.Union([Type.Integer(), Type.Null()], { description: 'ONNX default operator set version' }),
-  metadata: Type.Record(Type.String(), Type.String(), { description: 'ONNX metadata_props' }),
+  metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'what the model file says about itself: ONNX metadata_props, tfjs userDefinedMetadata' }),
   signature: Type.Optional(
     Type.Array(
       Type.Object({

@@ -141,7 +141,7 @@ describe('ONNX models through the API', () => {
 
   it('takes a zip of model.onnx and its external data; counts parameters from the initializers; keeps metadata_props', async () => {
     const zip = zipSync({
-      'net/model.onnx': imageClassifier({ external: 'weights.data', metadata: { author: 'test', 'xai.note': 'external weights' } }),
+      'net/model.onnx': imageClassifier({ external: 'weights.data', metadata: { author: 'test', 'xai.classes': 'cat,dog' } }),
       'net/weights.data': externalBytes(),
       'net/README.md': new TextEncoder().encode('not part of the model'),
     });
@@ -153,7 +153,8 @@ describe('ONNX models through the API', () => {
       format: 'onnx',
       producer: 'xai-test 1',
       parameters: PARAMETERS,
-      metadata: { author: 'test', 'xai.note': 'external weights' },
+      metadata: { author: 'test', 'xai.classes': 'cat,dog' },
+      classNames: ['cat', 'dog'], // none given with the upload: the file's own
       signature: [{ name: 'pixels', shape: [null, 3, SIZE, SIZE], dtype: 'float32', layout: 'NCHW' }],
       ignoredFiles: ['net/README.md'],
     });

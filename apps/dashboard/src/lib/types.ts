@@ -54,8 +54,8 @@ export interface Model {
   format?: 'tfjs' | 'onnx';
   producer?: string | null;
   opset?: number | null;
-  /** ONNX metadata_props. */
-  metadata?: Record<string, string>;
+  /** What the model file says about itself: ONNX metadata_props, tfjs userDefinedMetadata. */
+  metadata?: Record<string, unknown>;
   /** Each input: name, shape with the batch axis (null), dtype, layout (NCHW, NHWC, NF …). */
   signature?: InputSignature[];
 }

@@ -34,7 +34,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'multipart/form-data: the files model.json and its weight shards, or one .onnx file (with the external data files its ' +
           'initializers name, e.g. model.onnx.data), or one .zip holding either. Optional fields: name, description, ' +
-          'modality (the modality its inputs have), classNames (JSON list), decodeOptions (JSON object passed to the modality adapter), ' +
+          'modality (the modality its inputs have), classNames (JSON list; default: the names the file carries, e.g. ONNX metadata_props xai.classes), decodeOptions (JSON object passed to the modality adapter), ' +
           `composite (layer table of the response; default ${DEFAULT_COMPOSITE}). The model is loaded in a worker to check it; ` +
           'it is stored under a generated id (tfjs: shards renamed; ONNX: as model.onnx beside its external data). A file that cannot ' +
           'be read (malformed or truncated protobuf, missing shard or external data, unsupported operator or layer) is a 422 naming it.',
@@ -68,7 +68,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           modality: modality?.name ?? null,
           description: (f.description ?? '').slice(0, 2000),
           path: ctx.dirs.relative('models', id, info.format === 'onnx' ? ONNX_FILE : 'model.json'),
-          classNames: classNames ?? null,
+          classNames: classNames ?? info.fileClassNames ?? null,
           decodeOptions: decodeOptions ?? {},
           info,
           fingerprint: null,

@@ -51,15 +51,18 @@ export function inputSignature(model: XaiModel): InputSignature[] {
   });
 }
 
-/** Format, producer, opset and metadata_props (tfjs models: no producer or opset, empty metadata). */
+/** JSON-safe copy of metadata (tfjs userDefinedMetadata may hold any JSON; ONNX metadata_props are strings). */
+const plainJson = (value: Readonly<Record<string, unknown>>): Record<string, unknown> => JSON.parse(JSON.stringify(value) ?? '{}') as Record<string, unknown>;
+
+/**
+ * Format, producer, opset, the file's metadata (ONNX metadata_props, tfjs userDefinedMetadata) and
+ * the class names it carries (`xai.classes` …; see core's model.classNames). tfjs models have no
+ * producer or opset.
+ */
 export function modelFacts(model: XaiModel): ModelFacts {
   const onnx = model.onnxModel;
-  if (!onnx) return { format: 'tfjs', producer: null, opset: null, metadata: {} };
+  const common = { metadata: plainJson(model.metadata), fileClassNames: model.classNames ? [...model.classNames] : null };
+  if (!onnx) return { format: 'tfjs', producer: null, opset: null, ...common };
   const producer = [onnx.producerName, onnx.producerVersion].filter(Boolean).join(' ');
-  return {
-    format: 'onnx',
-    producer: producer || null,
-    opset: onnxImport.defaultOpset(onnx) || null,
-    metadata: { ...onnx.metadata },
-  };
+  return { format: 'onnx', producer: producer || null, opset: onnxImport.defaultOpset(onnx) || null, ...common };
 }

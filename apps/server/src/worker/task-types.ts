@@ -58,8 +58,10 @@ export interface ModelFacts {
   readonly producer: string | null;
   /** Version of the default ONNX operator set. */
   readonly opset: number | null;
-  /** ONNX metadata_props (channel names, sampling rate …). */
-  readonly metadata: Record<string, string>;
+  /** What the file says about itself: ONNX metadata_props (channel names, sampling rate …), tfjs userDefinedMetadata. */
+  readonly metadata: Record<string, unknown>;
+  /** Class names the file carries (`xai.classes`, `classes` …), used when the upload names none. */
+  readonly fileClassNames: string[] | null;
 }
 
 /** What the server keeps about a model (computed once, in a worker, when it is stored). */
