@@ -55,6 +55,12 @@ export { lime, limeFeatures, limeMethod, type LimeOptions, type LimeExplanation,
 export { slic, type SlicOptions } from './methods/superpixels/slic.js';
 export { gridSegments, type Segmentation } from './methods/superpixels/grid.js';
 export { ridgeRegression, type RidgeOptions, type RidgeResult } from './methods/ridge.js';
+export { attentionRollout, attentionRolloutMethod, type AttentionRolloutOptions } from './methods/attention-rollout.js';
+export { explainAt, encoderInput, activationAt, type ExplainAtRequest, type ExplainAtResult } from './methods/explain-at.js';
+export { LayerNormNode } from './nodes/layer-norm-node.js';
+export { MatMulNode } from './nodes/matmul-node.js';
+export { recognizeAttention, attentionSoftmaxes, softmaxSource } from './graph/recognize-attention.js';
+export { graphFrom } from './graph/graph-from.js';
 export { meaningfulPerturbation, meaningfulPerturbationObjective, type MeaningfulPerturbationOptions, type MeaningfulPerturbationExplanation } from './methods/meaningful-perturbation.js';
 export {
   readInputFile, decodeInput, INPUT_EXTENSIONS, type ReadInputOptions, type InputArray, type InputScale,

@@ -8,6 +8,8 @@ import { buildGraph } from './graph/build.js';
 import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
 import { FixedInputNode, graphWithFixedInputs } from './graph/fixed-inputs.js';
 import type { ModelGraph } from './graph/graph.js';
+import { graphFrom } from './graph/graph-from.js';
+import type { Shape } from './graph/registry.js';
 import type { GraphNode } from './graph/node.js';
 import { LinearNode } from './nodes/linear-node.js';
 import { PermuteNode } from './nodes/shape-nodes.js';
@@ -142,6 +144,15 @@ export class XaiModel {
   withFixedInputs(explained: number, fixed: ReadonlyMap<number, tf.Tensor>): XaiModel {
     const graph = graphWithFixedInputs(this.graph, explained, fixed);
     return new XaiModel(this.tfjsModel, graph, this.label, graph.nodes.filter((n) => n instanceof FixedInputNode), this.onnxSource);
+  }
+
+  /**
+   * A view of the model as a function of the output of node `name` (see `graphFrom`), e.g. of a
+   * transformer's encoder input: gradient methods then explain that activation. `shape` is the
+   * activation's shape (batch axis first, null). Dispose the view when done; the model lives on.
+   */
+  startingAt(name: string, shape: Shape): XaiModel {
+    return new XaiModel(this.tfjsModel, graphFrom(this.graph, name, shape), this.label, [], this.onnxSource);
   }
 
   dispose(): void {

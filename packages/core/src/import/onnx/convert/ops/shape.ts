@@ -1,5 +1,6 @@
 /** Shape operators: Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Gather, Pad, reductions, normalisations. */
 import * as tf from '@tensorflow/tfjs';
+import { LayerNormNode } from '../../../../nodes/layer-norm-node.js';
 import { ConcatenateNode } from '../../../../nodes/merge-nodes.js';
 import { PadCropNode, PermuteNode, ReshapeNode } from '../../../../nodes/shape-nodes.js';
 import type { OnnxDim } from '../../model.js';
@@ -138,7 +139,18 @@ registerOnnxOp('Gather', (ctx) => {
     const n = axisSize(ctx, data, axis);
     const values = numbers(idx).map((v) => (v < 0 ? v + n : v));
     const index = ctx.keep(tf.tensor(Int32Array.from(values), [...idx.dims], 'int32'));
-    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(data)], id, { kind: 'slice', nonNegative: 'preserves', forward: ([t]) => tf.gather(t!, index, axis) }));
+    const scatter = ctx.keep(tf.oneHot(tf.tensor1d(values, 'int32'), n).toFloat()); // [K, n]
+    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(data)], id, {
+      kind: 'slice',
+      nonNegative: 'preserves',
+      forward: ([t]) => tf.gather(t!, index, axis),
+      // Scattered back with a one-hot matrix (tfjs' own gradient needs UnsortedSegmentSum, which wasm lacks).
+      vjp: ([t], _y, g) => [tf.tidy(() => {
+        const [pre, post] = [t!.shape.slice(0, axis).reduce((a, b) => a * b, 1), t!.shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
+        const flat = g.reshape([pre, values.length, post]).transpose([0, 2, 1]).reshape([pre * post, values.length]);
+        return tf.matMul(flat, scatter).reshape([pre, post, n]).transpose([0, 2, 1]).reshape(t!.shape);
+      })],
+    }));
   }
   ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
 });
@@ -219,8 +231,15 @@ registerOnnxOp('LayerNormalization', (ctx) => {
   const axis = intAttr(ctx.node, 'axis', -1);
   const start = axis < 0 ? axis + rank0 : axis;
   if (start === 0) ctx.unsupported('normalising over the batch axis');
-  const scaleDims = ctx.constant(ctx.node.inputs[1]!)?.dims ?? [];
-  normalisation(ctx, (r) => Array.from({ length: r - start }, (_, i) => start + i), () => [...scaleDims]);
+  const [x, scaleName, biasName] = ctx.node.inputs as [string, string, string | undefined];
+  const param = (name: string) => {
+    const t = ctx.constant(name) ?? ctx.unsupported(`parameter '${name}' is not a constant initializer`);
+    return ctx.keep(tf.tensor(Float32Array.from(numbers(t)), [...t.dims]));
+  };
+  const axes = Array.from({ length: rank0 - start }, (_, i) => start + i);
+  const id = ctx.newTensor();
+  ctx.emit(new LayerNormNode(ctx.name, ctx.name, 'LayerNormalization', [ctx.tensor(x)], id, axes, param(scaleName), biasName ? param(biasName) : null, floatAttr(ctx.node, 'epsilon', 1e-5)));
+  ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
 });
 registerOnnxOp('InstanceNormalization', (ctx) =>
   normalisation(ctx, (r) => Array.from({ length: r - 2 }, (_, i) => i + 2), (r, n) => [n, ...Array(r - 2).fill(1)]),
