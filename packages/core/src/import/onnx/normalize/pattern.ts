@@ -15,7 +15,7 @@ export class GraphIndex {
   constructor(readonly graph: OnnxGraph) {
     for (const n of graph.nodes) {
       for (const o of n.outputs) if (o) this.producer.set(o, n);
-      for (const i of n.inputs) if (i) this.readers.set(i, [...(this.readers.get(i) ?? []), n]);
+      for (const i of new Set(n.inputs)) if (i) this.readers.set(i, [...(this.readers.get(i) ?? []), n]);
     }
     this.outputs = graphOutputNames(graph);
   }
