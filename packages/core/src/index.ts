@@ -36,7 +36,7 @@ export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from '
 export { compareRelevance, readReferenceCase, type ReferenceCase } from './conformance/reference-case.js';
 export { explain, type ExplainRequest, type ExplainResult } from './methods/explain.js';
 export {
-  registerMethod, methodByName, methodCost, listMethods, methodCatalog, METHOD_FAMILIES, type MethodCost, type MethodDefinition, type MethodFamily, type TargetOptions,
+  registerMethod, methodByName, methodCost, listMethods, methodsFor, methodCatalog, METHOD_FAMILIES, type MethodCost, type MethodDefinition, type MethodFamily, type TargetOptions,
 } from './methods/registry.js';
 export { MethodContext, CancelledError, type Progress, type MethodRunOptions } from './methods/method-context.js';
 export { resolveOptions, optionsAsJson, type OptionSchema, type ObjectSchema, type AnyObjectSchema, type OptionsOf } from './methods/option-schema.js';

@@ -83,5 +83,6 @@ export const attentionRolloutMethod: MethodDefinition = {
   options: OPTIONS,
   allInputsInOnePass: true,
   integerInputs: true,
+  appliesTo: (model) => attentionSoftmaxes(model.graph).length > 0,
   run: async (model, input, options) => attentionRollout(model, input, options as AttentionRolloutOptions),
 };

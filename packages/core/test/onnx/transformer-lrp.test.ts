@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   attentionRollout, attentionValues, compositeByName, explainAt, forwardAll, initBackend, LayerNormNode, layerNormConstantStd, loadModel, lrp, MatMulNode,
-  runConformance, autodiffVjp, type XaiModel,
+  methodsFor, runConformance, autodiffVjp, type XaiModel,
 } from '../../src/index.js';
 import { decodeOnnx, normalizeOnnx } from '../../src/import/onnx/index.js';
 import { feed, rampData, runReference } from './ort-reference.js';
@@ -156,7 +156,19 @@ describe('attention_rollout', () => {
       const e = attentionRollout(m, x, { headFusion: 'max', residual: 0.2 });
       expect(e.relevance.sum().dataSync()[0]).toBeCloseTo(1, 6); // rows stay normalised
       e.dispose();
+      expect(methodsFor(m).map((d) => d.name)).toContain('attention_rollout');
     });
+  });
+  it('is offered only for models with attention, and says why otherwise', async () => {
+    const mlp = await loadModel(`${FIXTURES}/onnx_mlp`);
+    const x = tf.zeros([1, 12]);
+    try {
+      expect(methodsFor(mlp).map((d) => d.name)).not.toContain('attention_rollout');
+      expect(() => attentionRollout(mlp, x)).toThrow(/needs a model with attention/);
+    } finally {
+      x.dispose();
+      mlp.dispose();
+    }
   });
 });
 
