@@ -16,7 +16,8 @@ export interface TinyEncoderSpec {
   readonly blocks: readonly { readonly mask?: readonly number[]; readonly zeroQueries?: boolean }[];
   /** 'native': LayerNormalization (opset 17); 'formula': its ReduceMean/Sub/Pow/Sqrt/Div formula (opset 13). */
   readonly layerNorm: 'native' | 'formula';
-  readonly head: 'first' | 'mean';
+  /** The first token by Gather (x[:, 0]) or by Slice + Squeeze (x[:, 0:1]), or the mean of the tokens. */
+  readonly head: 'first' | 'slice' | 'mean';
   /** Biases on every projection, β on the LayerNorms, and a classifier bias. */
   readonly bias: boolean;
   readonly seed?: number;
@@ -97,7 +98,12 @@ export function tinyEncoder(spec: TinyEncoderSpec): Uint8Array {
     h = layerNorm(`${p}/ln2`, `${p}/res2`);
   });
   if (spec.head === 'first') nodes.push(node('Gather', [h, constant('first', [], [0], 'int64')], ['pooled'], { axis: 1 }, 'first_token'));
-  else nodes.push(node('ReduceMean', [h], ['pooled'], { axes: [1], keepdims: 0 }, 'mean_tokens'));
+  else if (spec.head === 'slice') {
+    nodes.push(
+      node('Slice', [h, constant('s0', [1], [0], 'int64'), constant('s1', [1], [1], 'int64'), constant('sa', [1], [1], 'int64')], ['sliced'], {}, 'first_slice'),
+      node('Squeeze', ['sliced', 'sa'], ['pooled']),
+    );
+  } else nodes.push(node('ReduceMean', [h], ['pooled'], { axes: [1], keepdims: 0 }, 'mean_tokens'));
   const gemmInputs = ['pooled', matrix('cls.w', C, d)];
   if (spec.bias) gemmInputs.push(constant('cls.b', [C], weights(C, seed++, 0.1)));
   nodes.push(node('Gemm', gemmInputs, ['logits'], { transB: 1 }, 'classifier'));

@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   attentionRollout, attentionValues, compositeByName, explainAt, forwardAll, initBackend, LayerNormNode, layerNormConstantStd, loadModel, lrp, MatMulNode,
-  methodsFor, runConformance, autodiffVjp, type XaiModel,
+  methodsFor, propagate, runConformance, autodiffVjp, type XaiModel,
 } from '../../src/index.js';
 import { decodeOnnx, normalizeOnnx } from '../../src/import/onnx/index.js';
+import { buildModel, node, tensor, valueInfo } from './build-onnx.js';
 import { feed, rampData, runReference } from './ort-reference.js';
 import { tinyEncoder, type TinyEncoderSpec } from './tiny-encoder.js';
 
@@ -57,10 +58,40 @@ describe('a BERT-style encoder exported to ONNX', () => {
   });
 });
 
+describe('token selection (Gather, Slice) under the engine\'s own backward pass', () => {
+  it('sends back the transpose of the selection: ⟨g, S·x⟩ = ⟨Sᵀ·g, x⟩, with steps, negative steps and repeated indices', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [valueInfo('x', 'float32', [1, 6, 4])],
+      outputs: [valueInfo('y', 'float32', null)],
+      initializers: [
+        tensor('st', 'int64', [2], [5, 3]), tensor('en', 'int64', [2], [-7, 0]), tensor('ax', 'int64', [2], [1, 2]), tensor('sp', 'int64', [2], [-2, -1]),
+        tensor('idx', 'int64', [2, 2], [0, 2, 2, -1]),
+      ],
+      nodes: [node('Slice', ['x', 'st', 'en', 'ax', 'sp'], ['s']), node('Gather', ['s', 'idx'], ['y'], { axis: 1 })],
+    });
+    const m = await loadModel(bytes);
+    const x = tf.tensor(rampData([1, 6, 4], 0.4), [1, 6, 4]);
+    const values = forwardAll(m.graph, [x]);
+    const y = values.get(m.graph.outputs[0]!)!.clone();
+    for (const [id, t] of values) if (!m.graph.inputs.includes(id)) t.dispose();
+    expect(y.shape).toEqual([1, 2, 2, 3]);
+    const g = tf.tensor(rampData(y.shape, 0.7), y.shape);
+    const p = propagate(m, x, { composite: 'gradient', seed: g });
+    const left = tf.sum(tf.mul(g, y)).dataSync()[0]!;
+    const right = tf.sum(tf.mul(p.relevance, x)).dataSync()[0]!;
+    expect(right).toBeCloseTo(left, 4);
+    tf.dispose([x, y, g]);
+    p.dispose();
+    m.dispose();
+  });
+});
+
 describe("the 'transformer' composite", () => {
   it.each([
     ['first token, LayerNormalization', base],
     ['mean of the tokens, LayerNorm formula', { ...base, head: 'mean', layerNorm: 'formula' } as TinyEncoderSpec],
+    ['first token by Slice, one block', { ...base, head: 'slice', blocks: [{}] } as TinyEncoderSpec],
   ])('conserves relevance exactly without biases (%s): Σ R(encoder input) = logit', async (_name, spec) => {
     await withModel(spec, (m, x) => {
       for (const target of [0, 1, 2]) {
