@@ -61,19 +61,31 @@ export interface ExplainAtResult extends ExplainResult {
 /**
  * Any registered method, explaining the output of node `at` (default: the encoder input) as if it
  * were the model input: the model is seen from that node on, fed with that node's activation for
- * `input`. One model input only (other inputs would have to be held fixed; name them in a view).
+ * `input`. Other model inputs the rest of the model reads (an attention mask) are fed as given and
+ * held fixed: relevance is reported for the activation only.
  */
-export async function explainAt(model: XaiModel, input: tf.Tensor, request: ExplainAtRequest): Promise<ExplainAtResult> {
+export async function explainAt(model: XaiModel, input: ModelInput, request: ExplainAtRequest): Promise<ExplainAtResult> {
   const { at: asked, ...rest } = request;
   const at = asked ?? encoderInput(model.graph);
   const activation = activationAt(model, input, at);
-  const batched = input.rank === model.inputShapes[0]!.length;
+  const list = Array.isArray(input) ? [...input] : [input as tf.Tensor];
+  const batched = list[0]!.rank === model.inputShapes[0]!.length;
   const shape = [null, ...(batched ? activation.shape.slice(1) : activation.shape)];
   const view = model.startingAt(at, shape);
   try {
-    if (view.graph.inputs.length > 1) throw new InvalidArgumentError(`explaining from '${at}' leaves other model inputs (${view.graph.inputNames.slice(1).join(', ')}) to be held fixed`);
-    const result = await explain(view, activation, rest);
-    return { ...result, at, activation, dispose: () => (result.dispose(), activation.dispose()) };
+    // The view's other inputs are model inputs, by name.
+    const others = view.graph.inputNames.slice(1).map((name) => list[model.graph.inputNames.indexOf(name)]!);
+    const result = await explain(view, others.length ? [activation, ...others] : activation, { ...rest, ...(others.length ? { explainedInputs: [0] } : {}) });
+    const relevance = result.relevance;
+    const extra = result.relevances.slice(1);
+    extra.forEach((t) => t.dispose());
+    return {
+      ...result,
+      relevances: [relevance],
+      at,
+      activation,
+      dispose: () => (relevance.dispose(), result.logits.dispose(), result.nodeRelevance?.forEach((t) => t.dispose()), activation.dispose()),
+    };
   } catch (err) {
     activation.dispose();
     throw err;

@@ -21,6 +21,10 @@ export interface TinyEncoderSpec {
   /** Biases on every projection, β on the LayerNorms, and a classifier bias. */
   readonly bias: boolean;
   readonly seed?: number;
+  /** Token ids in (`input_ids` [1, T]): token embedding (Gather, vocabulary of this size) + position embedding (Add). */
+  readonly vocab?: number;
+  /** A second input `attention_mask` [1, T] (int64, 1 = keep), added to the scores as (1 − mask)·(−10000) the way BERT does. */
+  readonly maskInput?: boolean;
 }
 
 type Node = ReturnType<typeof node>;
@@ -72,6 +76,19 @@ export function tinyEncoder(spec: TinyEncoderSpec): Uint8Array {
   };
 
   let h = 'x';
+  if (spec.vocab) {
+    nodes.push(node('Gather', [constant('tok.w', [spec.vocab, d], weights(spec.vocab * d, seed++, 1)), 'input_ids'], ['tok'], {}, 'token_embedding'));
+    nodes.push(node('Add', ['tok', constant('pos.w', [T, d], weights(T * d, seed++, 0.5))], ['embedded'], {}, 'position_embedding'));
+    h = 'embedded';
+  }
+  if (spec.maskInput) {
+    constant('mask_axes', [2], [1, 2], 'int64');
+    constant('big_negative', [], [-10000]);
+    nodes.push(
+      node('Unsqueeze', ['attention_mask', 'mask_axes'], ['mask4']), node('Cast', ['mask4'], ['maskf'], { to: 1 }),
+      node('Sub', ['one', 'maskf'], ['unmasked']), node('Mul', ['unmasked', 'big_negative'], ['mask_bias']),
+    );
+  }
   spec.blocks.forEach((block, l) => {
     const p = `l${l}`;
     const q = intoHeads(linear(`${p}/q`, h, d, d, block.zeroQueries), [0, 2, 1, 3]);
@@ -79,6 +96,10 @@ export function tinyEncoder(spec: TinyEncoderSpec): Uint8Array {
     const v = intoHeads(linear(`${p}/v`, h, d, d), [0, 2, 1, 3]);
     nodes.push(node('MatMul', [q, k], [`${p}/scores`], {}, `${p}/scores`), node('Div', [`${p}/scores`, 'scale'], [`${p}/scaled`]));
     let logits = `${p}/scaled`;
+    if (spec.maskInput) {
+      nodes.push(node('Add', [logits, 'mask_bias'], [`${p}/padded`]));
+      logits = `${p}/padded`;
+    }
     if (block.mask) {
       nodes.push(node('Add', [logits, constant(`${p}/mask`, [H, T, T], [...block.mask])], [`${p}/masked`]));
       logits = `${p}/masked`;
@@ -109,7 +130,10 @@ export function tinyEncoder(spec: TinyEncoderSpec): Uint8Array {
   nodes.push(node('Gemm', gemmInputs, ['logits'], { transB: 1 }, 'classifier'));
   return buildModel({
     opset: spec.layerNorm === 'native' ? 17 : 13,
-    inputs: [valueInfo('x', 'float32', [1, T, d])],
+    inputs: [
+      spec.vocab ? valueInfo('input_ids', 'int64', [1, T]) : valueInfo('x', 'float32', [1, T, d]),
+      ...(spec.maskInput ? [valueInfo('attention_mask', 'int64', [1, T])] : []),
+    ],
     outputs: [valueInfo('logits', 'float32', [1, C])],
     nodes,
     initializers: inits,

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   attentionRollout, attentionValues, compositeByName, explainAt, forwardAll, initBackend, LayerNormNode, layerNormConstantStd, loadModel, lrp, MatMulNode,
-  methodsFor, propagate, runConformance, autodiffVjp, type XaiModel,
+  encoderInput, methodsFor, propagate, runConformance, autodiffVjp, type XaiModel,
 } from '../../src/index.js';
 import { decodeOnnx, normalizeOnnx } from '../../src/import/onnx/index.js';
 import { buildModel, node, tensor, valueInfo } from './build-onnx.js';
@@ -233,6 +233,39 @@ describe('the fixture onnx_transformer', () => {
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       ids.dispose();
+      m.dispose();
+    }
+  });
+});
+
+describe('token ids and an attention mask in (as a tokenizer hands them over)', () => {
+  const spec: TinyEncoderSpec = { ...base, bias: true, vocab: 20, maskInput: true };
+  const ids = [3, 17, 5, 9, 0];
+  const mask = [1, 1, 1, 0, 0];
+  it('computes what onnxruntime computes, and explains at the encoder input with the mask held fixed', async () => {
+    const bytes = tinyEncoder(spec);
+    const want = (await runReference(bytes, { input_ids: feed('int64', [1, 5], BigInt64Array.from(ids.map(BigInt))), attention_mask: feed('int64', [1, 5], BigInt64Array.from(mask.map(BigInt))) })).logits!.data as Float32Array;
+    const m = await loadModel(bytes);
+    const inputs = [tf.tensor([ids], [1, 5], 'int32'), tf.tensor([mask], [1, 5], 'int32')];
+    try {
+      expect(encoderInput(m.graph)).toBe('position_embedding');
+      for (const method of ['lrp', 'gradient_x_input', 'integrated_gradients']) {
+        const own = method === 'lrp' ? { composite: 'transformer' } : method === 'integrated_gradients' ? { steps: 8 } : {};
+        const e = await explainAt(m, inputs, { method, target: 1, ...own });
+        expect(e.relevance.shape, method).toEqual([1, 5, 8]);
+        Array.from(e.logits.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+        // padded tokens are attended by nobody, and the first token's output is explained
+        const perToken = Array.from(e.relevance.sum(-1).dataSync());
+        expect(perToken.every(Number.isFinite)).toBe(true);
+        if (method === 'lrp') expect(Math.abs(perToken[3]!) + Math.abs(perToken[4]!)).toBeLessThan(1e-6);
+        e.dispose();
+      }
+      const r = attentionRollout(m, inputs);
+      const row = Array.from(r.relevance.dataSync());
+      expect(row[3]! + row[4]!).toBeLessThan(1e-4); // nobody attends to padding (only the residual path, which is the token's own)
+      r.dispose();
+    } finally {
+      inputs.forEach((t) => t.dispose());
       m.dispose();
     }
   });
