@@ -8,8 +8,9 @@
  * - `layerNorm: 'constant_std'` (default): σ held constant, ε rule on the rest; `'gradient'`: its
  *   full vector–Jacobian product (gradient-like, not conservative);
  * - ε (default 1e-6) on every MatMul/Gemm with weights, A·V and LayerNorm;
- * GELU and other activations pass, residual additions and mean pooling split relevance in
- * proportion to their addends (`norm`), reshapes and token selection route by their gradient.
+ * GELU and other activations pass, residual additions, mean pooling and a mask added to the
+ * scores split relevance in proportion to their addends (`norm`), reshapes and token selection
+ * route by their gradient.
  */
 import type { GraphNode } from '../graph/node.js';
 import { attentionValues } from '../rules/attention-values.js';
@@ -42,6 +43,8 @@ export function transformerComposite(options: TransformerCompositeOptions = {}):
       ...attention,
       [{ kind: 'layer-norm' }, options.layerNorm === 'gradient' ? gradientRule() : layerNormConstantStd(eps)],
       [{ kind: 'reduce', where: meanPooling }, norm()],
+      // an attention-mask input added to the scores: in proportion, so the mask (a constant of the input) keeps none where it is 0
+      [{ kind: 'broadcast-add' }, norm()],
       ...lrpLayerMap(),
     ],
   };

@@ -249,15 +249,15 @@ describe('token ids and an attention mask in (as a tokenizer hands them over)', 
     const inputs = [tf.tensor([ids], [1, 5], 'int32'), tf.tensor([mask], [1, 5], 'int32')];
     try {
       expect(encoderInput(m.graph)).toBe('position_embedding');
-      for (const method of ['lrp', 'gradient_x_input', 'integrated_gradients']) {
-        const own = method === 'lrp' ? { composite: 'transformer' } : method === 'integrated_gradients' ? { steps: 8 } : {};
-        const e = await explainAt(m, inputs, { method, target: 1, ...own });
+      for (const method of ['lrp', 'attnlrp', 'gradient_x_input', 'integrated_gradients']) {
+        const own = method === 'lrp' ? { composite: 'transformer' } : method === 'attnlrp' ? { method: 'lrp', composite: 'transformer', attention: 'attnlrp' } : method === 'integrated_gradients' ? { steps: 8 } : {};
+        const e = await explainAt(m, inputs, { method, target: 1, ...own } as never);
         expect(e.relevance.shape, method).toEqual([1, 5, 8]);
         Array.from(e.logits.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
         // padded tokens are attended by nobody, and the first token's output is explained
         const perToken = Array.from(e.relevance.sum(-1).dataSync());
         expect(perToken.every(Number.isFinite)).toBe(true);
-        if (method === 'lrp') expect(Math.abs(perToken[3]!) + Math.abs(perToken[4]!)).toBeLessThan(1e-6);
+        if (method === 'lrp' || method === 'attnlrp') expect(Math.abs(perToken[3]!) + Math.abs(perToken[4]!), method).toBeLessThan(1e-6);
         e.dispose();
       }
       const r = attentionRollout(m, inputs);
