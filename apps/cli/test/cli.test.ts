@@ -68,7 +68,8 @@ describe('xai explain', () => {
     expect(record.values).toHaveLength(32 * 32 * 3);
     expect(record.format).toBe("xai-relevance");
     expect(record.target).toBe(shapes.labels[0]);
-    expect(run.stdout).toMatch(new RegExp(`shape-0.png: target ${shapes.labels[0]} \\(logit`));
+    // The demo model.json carries its class names (userDefinedMetadata): the summary names the class.
+    expect(run.stdout).toMatch(new RegExp(`shape-0.png: target ${shapes.labels[0]} '${SHAPE_CLASSES[shapes.labels[0]!]}' \\(logit`));
     expect(SHAPE_CLASSES[record.target]).toBeDefined();
   });
 
@@ -95,6 +96,8 @@ describe('xai explain', () => {
       [['explain', '--model', DEMO_MODEL, '--input', png, '--target', '9'], /^xai: target 9 is out of range/],
       [['explain', '--input', png], /^xai: required option '--model <path>' not specified/],
       [['explain', '--model', DEMO_MODEL, '--input', png, '--method', 'gradient', '--composite', 'epsilon_plus'], /apply to 'lrp'/],
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--class-names', 'a,b,c'], /^xai: --class-names lists 3 names, the model has 4 outputs/],
+      [['explain', '--model', DEMO_MODEL, '--input', png, '--class-names', join(dir, 'no-such-classes.json')], /^xai: --class-names: cannot read '.*no-such-classes.json'/],
       // Rendering flags are checked before the model loads (render-flags.test.ts has every flag).
       [['explain', '--model', DEMO_MODEL, '--input', png, '--out', join(dir, 'never.png'), '--colormap', 'rainbow'], /^xai: --colormap rainbow is not one of bwr, /],
     ];
@@ -106,6 +109,20 @@ describe('xai explain', () => {
       expect(lines, run.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(cases[i]![1]);
     });
+  });
+
+  it('names the class with --class-names (a list or a .txt file), over what the model carries', () => {
+    const png = join(dir, 'images', 'shape-0.png');
+    const label = shapes.labels[0]!;
+    const names = ['box', 'plus', 'donut', 'wedge'];
+    const listed = xai('explain', '--model', DEMO_MODEL, '--input', png, '--class-names', names.join(','));
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`target ${label} '${names[label]}' \\(logit`));
+    const file = join(dir, 'classes.txt');
+    writeFileSync(file, names.map((n) => n.toUpperCase()).join('\n') + '\n');
+    const fromFile = xai('explain', '--model', DEMO_MODEL, '--input', png, '--class-names', file);
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toMatch(new RegExp(`target ${label} '${names[label]!.toUpperCase()}' \\(logit`));
   });
 
   it('creates the folders of --out, --overlay and --json when they are missing', () => {

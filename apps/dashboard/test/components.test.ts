@@ -2,9 +2,10 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import BenchmarkTable from '../src/components/BenchmarkTable.svelte';
 import ErrorBox from '../src/components/ErrorBox.svelte';
+import ModelFacts from '../src/components/ModelFacts.svelte';
 import SchemaForm from '../src/components/SchemaForm.svelte';
 import { ApiError, getJson } from '../src/lib/api';
-import type { JsonSchema } from '../src/lib/types';
+import type { JsonSchema, Model } from '../src/lib/types';
 
 const schema: JsonSchema = {
   type: 'object',
@@ -110,5 +111,37 @@ describe('BenchmarkTable', () => {
     expect(best[0]!.textContent).toContain('0.870');
     expect(screen.getAllByLabelText('higher is better')).toHaveLength(1);
     expect(screen.getAllByLabelText('lower is better')).toHaveLength(1);
+  });
+});
+
+describe('ModelFacts', () => {
+  const base: Model = { id: 'mdl_1', name: 'eegnet', source: 'upload', readonly: false, modality: 'eeg', description: '', inputShapes: [[null, 1, 8, 64]], outputShapes: [[null, 2]], parameters: 1234, classNames: null };
+
+  it('names an ONNX model\'s producer and opset, lists each input with shape and spelled-out layout, and its metadata_props', () => {
+    render(ModelFacts, {
+      props: {
+        model: {
+          ...base,
+          format: 'onnx',
+          producer: 'pytorch 1.13.0',
+          opset: 13,
+          metadata: { 'xai.sfreq': '128' },
+          signature: [{ name: 'input', shape: [null, 1, 8, null], dtype: 'float32', layout: 'NCHW' }],
+        },
+      },
+    });
+    expect(screen.getByTestId('model-facts').textContent).toMatch(/ONNX, from pytorch 1\.13\.0, opset 13.*1,234/s);
+    const row = [...document.querySelectorAll('table.inputs tbody td')].map((td) => td.textContent);
+    expect(row).toEqual(['input', '[N, 1, 8, any]', 'NCHW', 'float32']);
+    expect(document.querySelector('table.inputs abbr')!.getAttribute('title')).toBe('batch, channels, height, width');
+    expect(document.querySelector('details.metadata')!.textContent).toMatch(/xai\.sfreq\s*128/);
+  });
+
+  it('shows a tfjs model (or one stored before signatures) without ONNX facts', () => {
+    render(ModelFacts, { props: { model: base } });
+    expect(screen.getByTestId('model-facts').textContent).toMatch(/TensorFlow\.js/);
+    expect(screen.getByTestId('model-facts').textContent).not.toMatch(/opset/);
+    expect(document.querySelector('table.inputs')).toBeNull();
+    expect(document.querySelector('details.metadata')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 /** The dashboard's pure helpers: ticks, colour maps, the topography spline, slice geometry. */
 import { describe, expect, it } from 'vitest';
+import { channelSums, imageSize } from '../src/lib/channel-sums';
 import { relevanceColour } from '../src/lib/colours';
 import { formatValue, ticks } from '../src/lib/ticks';
 import { biharmonicSpline } from '@xai/modalities/biharmonic-spline';
@@ -46,5 +47,26 @@ describe('volume slices', () => {
     expect(voxelIndex(dims, [3, 1, 1])).toBe(21);
     expect(worldOf([[3, 0, 0, -10], [0, 3, 0, -20], [0, 0, 3, -30], [0, 0, 0, 1]], [1, 2, 3])).toEqual([-7, -14, -21]);
     expect(Array.from(dequantise({ scale: 2, steps: 1000, values: [500, -1000] }))).toEqual([1, -2]);
+  });
+});
+
+describe('channel sums', () => {
+  // a 2 × 3 image with 2 channels: channel k of pixel p holds 10·k + p
+  const pixels = [0, 1, 2, 3, 4, 5];
+  const channelsLast = pixels.flatMap((p) => [p, 10 + p]);
+  const channelsFirst = [...pixels, ...pixels.map((p) => 10 + p)];
+
+  it('sums the channels per pixel in both layouts to the same map', () => {
+    const expected = pixels.map((p) => 10 + 2 * p);
+    expect(Array.from(channelSums(channelsLast, [2, 3, 2]))).toEqual(expected);
+    expect(Array.from(channelSums(channelsFirst, [2, 2, 3], 'channels-first'))).toEqual(expected);
+    expect(Array.from(channelSums([1, 2, 3], [1, 3], 'channels-first'))).toEqual([1, 2, 3]); // no channel axis
+  });
+
+  it('reads height and width from either layout', () => {
+    expect(imageSize([2, 3, 2])).toEqual({ height: 2, width: 3 });
+    expect(imageSize([2, 2, 3], 'channels-first')).toEqual({ height: 2, width: 3 });
+    expect(imageSize([4, 5], 'channels-first')).toEqual({ height: 4, width: 5 });
+    expect(imageSize([7])).toEqual({ height: 1, width: 7 });
   });
 });

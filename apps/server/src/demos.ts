@@ -20,9 +20,12 @@ function fingerprint(paths: readonly string[], extra: unknown): string {
   return JSON.stringify([stats, extra]);
 }
 
+/** Part of a demo model's fingerprint: raise it when ModelInfo gains fields, so demos are inspected again. */
+const MODEL_INFO_VERSION = 2;
+
 async function registerModel(ctx: ServerContext, adapter: ModalityAdapter, demo: DemoModel): Promise<ModelRow> {
   const id = demoModelId(adapter.name, demo.name);
-  const fp = fingerprint([demo.path], [demo.description, demo.classNames, demo.decodeOptions]);
+  const fp = fingerprint([demo.path], [demo.description, demo.classNames, demo.decodeOptions, MODEL_INFO_VERSION]);
   const existing = ctx.store.getModel(id);
   const info = existing?.fingerprint === fp ? existing.info : await inspect<ModelInfo>(ctx, { kind: 'inspect-model', source: { path: demo.path } });
   return ctx.store.putModel({

@@ -6,7 +6,7 @@ const ROUTES: [string, string, string][] = [
   ['GET', 'metrics', 'evaluation metrics'],
   ['GET', 'modalities', 'modalities, their options and demos'],
   ['GET', 'datasets', 'generated data sets for benchmarks'],
-  ['POST', 'models', 'upload model.json + shards or a .zip (multipart)'],
+  ['POST', 'models', 'upload model.json + shards, a .onnx (+ external data) or a .zip (multipart)'],
   ['GET', 'models, models/:id', 'models; one with its layer table (?composite=)'],
   ['DELETE', 'models/:id', 'delete an uploaded model'],
   ['POST', 'inputs', 'upload an input (multipart), decoded by its modality'],

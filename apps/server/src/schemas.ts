@@ -44,8 +44,23 @@ export const ModelSummary = Open('a stored model', {
   createdAt: Type.String(),
   inputShapes: Type.Array(Type.Array(Type.Union([Type.Integer(), Type.Null()]))),
   outputShapes: Type.Array(Type.Array(Type.Union([Type.Integer(), Type.Null()]))),
-  parameters: Type.Integer(),
+  parameters: Type.Integer({ description: 'tfjs: countParams(); ONNX: elements of the floating-point initializers' }),
   classNames: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  format: Type.Union([Type.Literal('tfjs'), Type.Literal('onnx')], { description: 'the file format the model was uploaded in' }),
+  producer: Type.Union([Type.String(), Type.Null()], { description: 'ONNX producer name and version, e.g. "pytorch 1.13.0"' }),
+  opset: Type.Union([Type.Integer(), Type.Null()], { description: 'ONNX default operator set version' }),
+  metadata: Type.Record(Type.String(), Type.String(), { description: 'ONNX metadata_props' }),
+  signature: Type.Optional(
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        shape: Type.Array(Type.Union([Type.Integer(), Type.Null()]), { description: 'with the batch axis (null: any size)' }),
+        dtype: Type.String(),
+        layout: Type.String({ description: 'NCHW, NCT, NCDHW (ONNX, channels-first), NHWC, NTC, NDHWC (tfjs, channels-last), NF ([batch, features])' }),
+      }),
+      { description: 'each model input: name, shape, dtype and layout' },
+    ),
+  ),
 });
 
 export const LayerRow = Open('a graph node and the rule the composite gives it', {

@@ -20,7 +20,12 @@ export function modelSummary(row: ModelRow) {
     inputShapes: info.inputShapes,
     outputShapes: info.outputShapes,
     inputs: info.inputs,
+    ...(info.signature ? { signature: info.signature } : {}),
     parameters: info.parameters,
+    format: info.format ?? 'tfjs',
+    producer: info.producer ?? null,
+    opset: info.opset ?? null,
+    metadata: info.metadata ?? {},
     classNames: row.classNames,
     ...(row.source === 'upload' ? { decodeOptions: row.decodeOptions } : {}),
     links: { self: `${API}/models/${row.id}` },
@@ -124,7 +129,7 @@ export function explanationResult(job: JobRow) {
     ...(r.targetName !== undefined ? { targetName: r.targetName } : {}),
     logits: r.logits,
     elapsedMs: r.elapsedMs,
-    relevance: r.relevance.map((x, k) => ({ input: k, shape: x.shape, sum: x.sum, json: `${base}/relevance?input=${k}`, binary: `${base}/relevance?input=${k}&format=binary` })),
+    relevance: r.relevance.map((x, k) => ({ input: k, shape: x.shape, sum: x.sum, layout: x.layout ?? 'channels-last', json: `${base}/relevance?input=${k}`, binary: `${base}/relevance?input=${k}&format=binary` })),
     artefacts: r.artefacts.map((a) => fileView(job.id, a)),
   };
 }

@@ -57,7 +57,9 @@ describe('catalogues, documentation and errors', () => {
     const linear = detail.layers.filter((l: any) => l.kind === 'linear');
     expect(linear[0].rule).toBe('flat');
     expect(linear.at(-1).rule).toMatch(/^epsilon/);
-    expect(detail.layers.filter((l: any) => l.kind !== 'linear').every((l: any) => l.rule === null)).toBe(true);
+    // every node has its rule, as `xai layers --composite` lists them (activations pass relevance on)
+    expect(detail.layers.every((l: any) => typeof l.rule === 'string')).toBe(true);
+    expect(detail.layers.filter((l: any) => l.kind === 'activation').map((l: any) => l.rule)).toContain('pass');
     const bad = await server.api('/models/demo-image-shapes-cnn?composite=nonsense');
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toContain('epsilon_gamma_box');

@@ -117,6 +117,7 @@ async function main() {
   console.log(`train ${trainSeconds.toFixed(1)}s  trainAccuracy=${trainAccuracy}  testAccuracy=${testAccuracy}`);
   if (testAccuracy < 0.95) throw new Error(`test accuracy ${testAccuracy} < 0.95`);
 
+  model.setUserDefinedMetadata({ classNames: CLASS_NAMES });
   await model.save(modelSaveHandler(MODEL_DIR));
   writeFileSync(
     join(MODEL_DIR, 'training.json'),

@@ -2,6 +2,7 @@
 export { initBackend, type BackendName } from './backend.js';
 export { XaiError, InvalidModelError, UnsupportedLayerError, InvalidArgumentError, BackendError } from './errors.js';
 export { loadModel, XaiModel, type LoadOptions } from './model.js';
+export { CLASS_NAME_KEYS, classNamesFromMetadata, parseNameList } from './model-classes.js';
 export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
 export { lrp, gradient, gradientXInput, guidedBackprop, deconvnet, compositeFor, explainWithComposite, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
 export { propagateGraph, forwardAll, explainedTensor, resolveTargets, type Seed, type GraphPropagation, type GraphPropagationResult } from './engine/propagate.js';

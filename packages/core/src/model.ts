@@ -17,6 +17,7 @@ import { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model
 import { checkTopology } from './load/topology-check.js';
 import { convertOnnx, type OnnxLoadOptions } from './import/onnx/load-onnx.js';
 import type { OnnxModel } from './import/onnx/model.js';
+import { classNamesFromMetadata } from './model-classes.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -71,6 +72,23 @@ export class XaiModel {
   /** The parsed ONNX model (ONNX models only): opsets, producer, metadata_props … */
   get onnxModel(): OnnxModel | null {
     return this.onnxSource?.onnx ?? null;
+  }
+
+  /**
+   * What the model file says about itself: ONNX `metadata_props`, or a tfjs model.json's
+   * `userDefinedMetadata` ({} when there is none).
+   */
+  get metadata(): Readonly<Record<string, unknown>> {
+    if (this.onnxSource) return this.onnxSource.onnx.metadata;
+    return (this.tfjsModel?.getUserDefinedMetadata() as Record<string, unknown> | undefined) ?? {};
+  }
+
+  /**
+   * Class names by output index when the file carries them (`xai.classes`, `classes`,
+   * `class_names`, `labels`; see model-classes.ts), else null.
+   */
+  get classNames(): readonly string[] | null {
+    return classNamesFromMetadata(this.metadata);
   }
 
   /** tfjs dtype of each input ('int32' for token ids). */
@@ -226,6 +244,21 @@ function installWeightGuard(): void {
 
 const elementCount = (spec: tf.io.WeightsManifestEntry) => spec.shape.reduce((a, b) => a * b, 1);
 
+/**
+ * The topology with every `*_initializer` replaced by Zeros: the manifest's weights overwrite
+ * whatever the initializers make, so running them only costs time — and tfjs' Orthogonal
+ * initializer warns ("Slowness may result") on the recurrent kernels of larger LSTMs.
+ */
+function withZeroInitializers<T>(topology: T): T {
+  const zeros = { class_name: 'Zeros', config: {} };
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, key.endsWith('_initializer') && v !== null && typeof v === 'object' ? zeros : visit(v)]));
+  };
+  return visit(topology) as T;
+}
+
 async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.LayersModel> {
   const label = bytes.label ?? 'model.json';
   const artifacts = assembleArtifacts(bytes, label, options.maxWeightBytes);
@@ -238,7 +271,8 @@ async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.
   // fit, the decoded weights always. tfjs's own errors become InvalidModelErrors naming the file.
   let model: tf.LayersModel;
   try {
-    model = await buildBudget.run(budget, () => tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as never)) as tf.LayersModel;
+    const topology = withZeroInitializers(artifacts.modelTopology);
+    model = await buildBudget.run(budget, () => tf.models.modelFromJSON({ modelTopology: topology } as never)) as tf.LayersModel;
   } catch (err) {
     for (const variable of budget.made) variable.dispose();
     if (err instanceof InvalidModelError) throw err;
@@ -251,6 +285,7 @@ async function deserialize(bytes: ModelBytes, options: LoadOptions): Promise<tf.
     model.dispose();
     throw new InvalidModelError(label, `cannot decode the weights: ${(err as Error)?.message ?? String(err)}`);
   }
+  if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   try {
     model.loadWeights(weights);
   } catch (err) {

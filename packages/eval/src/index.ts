@@ -12,7 +12,8 @@ export { coreExplainer, type BatchExplainer, type ExplainerOptions, type MethodC
 export type { AttributedSamples } from './data/samples.js';
 export { inputsWithHeld, type HeldInput, type HeldInputs } from './data/held-inputs.js';
 export type { BatchOptions } from './data/evaluate-rows.js';
-export { cloneLayersModel, editedModel } from './data/clone-model.js';
+export { cloneLayersModel, editedModel, withLinearParams, type LinearParams } from './data/clone-model.js';
+export { channelsLastBoundary, toChannelsLast, type ChannelsLastBoundary } from './data/channels-first.js';
 export { seededRandom, deriveSeed, type Random } from './random/seeded.js';
 
 // Statistics
@@ -57,7 +58,7 @@ export type { MagnitudeOptions } from './complexity/magnitudes.js';
 // Randomisation
 export { explanationSimilarity, type Similarity, type SimilarityOptions } from './randomisation/similarity.js';
 export {
-  modelParameterRandomisation, randomisableLayers, reinitialiseLayer, type RandomisationOptions, type RandomisationResult,
+  modelParameterRandomisation, randomisableLayers, randomisableNodes, randomisedModel, reinitialiseLayer, reinitialisedParams, type RandomisationOptions, type RandomisationResult,
 } from './randomisation/model-randomisation.js';
 export { randomLogit, type RandomLogitOptions, type RandomLogitResult } from './randomisation/random-logit.js';
 

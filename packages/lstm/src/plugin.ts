@@ -1,6 +1,7 @@
 import { registerLayer, registerReferenceMethod, registerRule, Type } from '@xai/core';
 import { convertBidirectional } from './bidirectional.js';
 import { convertEmbedding } from './embedding-node.js';
+import { registerOnnxRecurrentOps } from './onnx/register.js';
 import { RECURRENT_CLASSES } from './recurrent-config.js';
 import { convertRecurrent } from './recurrent-layer.js';
 import { DEFAULT_EPSILON, embeddingSum, recurrentRule } from './recurrent-rule.js';
@@ -14,7 +15,8 @@ let registered = false;
 
 /**
  * Registers the plugin's layers with core's registry (Embedding, LSTM, GRU, SimpleRNN,
- * Bidirectional, TimeDistributed), its rules (`recurrent`, the default of recurrent layers, and
+ * Bidirectional, TimeDistributed), its ONNX operators (LSTM, GRU, RNN, and the shape operators
+ * around them on time-major values), its rules (`recurrent`, the default of recurrent layers, and
  * `embedding_sum`) and its reference method for the conformance runner. Idempotent. Call it before
  * loading a model. Other recurrent rule options go with an explanation's composite
  * (`recurrentComposite`).
@@ -26,6 +28,7 @@ export function registerLstmPlugin(): void {
   for (const className of RECURRENT_CLASSES) registerLayer(className, convertRecurrent);
   registerLayer('Bidirectional', convertBidirectional);
   registerLayer('TimeDistributed', convertTimeDistributed);
+  registerOnnxRecurrentOps();
   registerRule({
     name: 'recurrent',
     description: 'LRP for LSTM/GRU/SimpleRNN layers (Arras et al. 2017, 2019)',

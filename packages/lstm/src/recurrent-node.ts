@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode } from '@xai/core';
+import { GraphNode, InvalidArgumentError } from '@xai/core';
 import type { RecurrentCell, CellState } from './cell.js';
 import type { ResolvedRecurrentRule } from './recurrent-rule.js';
 
@@ -8,6 +8,16 @@ export interface SequenceOptions {
   readonly goBackwards: boolean;
   /** Output every step's h [batch, T, units] instead of the last one [batch, units]. */
   readonly returnSequences: boolean;
+}
+
+/**
+ * A constant initial state (ONNX `initial_h`/`initial_c`): [batch, units] tensors owned by the
+ * model. Without one the state starts at zero (Keras). Its relevance is what the LRP pass leaves on
+ * h₀ and c₀ (reported through the rule's `onInitialState`).
+ */
+export interface InitialState {
+  readonly h: tf.Tensor2D;
+  readonly c: tf.Tensor2D | null;
 }
 
 /** The forward pass kept for a backward pass. */
@@ -37,6 +47,7 @@ export class RecurrentNode extends GraphNode {
     output: number,
     readonly cell: RecurrentCell,
     readonly sequence: SequenceOptions,
+    readonly initial: InitialState | null = null,
   ) {
     super(name, layerName, layerClass, inputs, output);
   }
@@ -75,7 +86,7 @@ export class RecurrentNode extends GraphNode {
       masks = tf.unstack(this.sequence.goBackwards ? tf.reverse(m, 1) : m, 1).map((t) => tf.expandDims(t, -1));
     }
     const projected = tf.unstack(this.cell.project(xs), 1) as tf.Tensor2D[];
-    const states: CellState[] = [this.cell.initialState(batch)];
+    const states: CellState[] = [this.startState(batch!)];
     const traces: unknown[] = [];
     projected.forEach((xw, t) => {
       const prev = states[t]!;
@@ -85,6 +96,19 @@ export class RecurrentNode extends GraphNode {
       states.push(m ? { h: keepMasked(m, state.h, prev.h) as tf.Tensor2D, c: state.c && (keepMasked(m, state.c, prev.c!) as tf.Tensor2D) } : state);
     });
     return { x: xs, traces, states, masks };
+  }
+
+  /** h₀ (and c₀): zeros, or the constant initial state (one row per sample). */
+  private startState(batch: number): CellState {
+    const zero = this.cell.initialState(batch);
+    if (!this.initial) return zero;
+    const rows = (t: tf.Tensor2D): tf.Tensor2D => {
+      if (t.shape[0] !== batch) {
+        throw new InvalidArgumentError(`recurrent node '${this.name}': its constant initial state holds ${t.shape[0]} rows but the input batch has ${batch} samples (the model was exported for batch size ${t.shape[0]})`);
+      }
+      return t;
+    };
+    return { h: rows(this.initial.h), c: this.initial.c ? rows(this.initial.c) : zero.c };
   }
 
   /** The LRP rule of the cell, step by step from the last to the first. */

@@ -1,4 +1,5 @@
 import type { ObjectSchema } from '@xai/core';
+import type { InputLayout } from './layout.js';
 
 /** A file as the user gave it (upload, CLI argument): its name decides the format. */
 export interface InputFile {
@@ -10,6 +11,14 @@ export interface InputFile {
 export interface ModelInputSpec {
   readonly shape: readonly (number | null)[];
   readonly dtype: 'float32' | 'int32';
+  /**
+   * Where the input's channel axis lies, as the model's format says (ONNX inputs of rank ≥ 3 with
+   * the batch axis: channels-first; tfjs: channels-last); absent: channels-last. Adapters check it
+   * against the shape and take a stated `layout` option over it.
+   */
+  readonly layout?: InputLayout;
+  /** The model's metadata (ONNX metadata_props), the same for every input: e.g. an EEG model's channels and rate. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** One sample of one model input, flat in row-major order, without the batch axis. */
@@ -17,6 +26,8 @@ export interface SampleArray {
   readonly values: Float32Array | Int32Array;
   readonly shape: readonly number[];
   readonly dtype: 'float32' | 'int32';
+  /** Where the channel axis of `values` lies (relevance of the sample comes back in the same layout); absent: channels-last. */
+  readonly layout?: InputLayout;
 }
 
 /**

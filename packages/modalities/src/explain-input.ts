@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { explain, type ExplainRequest, type XaiModel } from '@xai/core';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from './adapter.js';
+import { layoutOfInput } from './layout.js';
+import { metadataClassNames } from './eeg/model-metadata.js';
 
 export interface ExplainedInput {
   readonly decoded: DecodedInput;
@@ -12,17 +14,25 @@ export interface ExplainedInput {
   readonly elapsedMs: number;
 }
 
-/** What each model input expects of one sample. */
+/**
+ * What each model input expects of one sample, read from the model's graph (tfjs and ONNX alike):
+ * shape without the batch axis, dtype, the layout its format implies, and the model's metadata.
+ */
 export function modelInputSpecs(model: XaiModel): ModelInputSpec[] {
-  return model.layersModel.inputs.map((input) => ({
-    shape: input.shape.slice(1),
-    dtype: input.dtype === 'int32' ? 'int32' : 'float32',
+  const metadata = model.onnxModel?.metadata;
+  const dtypes = model.inputDtypes;
+  return model.inputShapes.map((shape, i) => ({
+    shape: shape.slice(1),
+    dtype: dtypes[i] === 'int32' ? 'int32' : 'float32',
+    layout: layoutOfInput(model.format, shape),
+    ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
   }));
 }
 
 /**
  * The whole round trip of one input: decode the user's files with the modality adapter, explain
  * the sample with any registered method, and turn the relevance into the modality's artefacts.
+ * Class names default to the model's metadata (`xai.classes`).
  */
 export async function explainInput(
   model: XaiModel,
@@ -30,7 +40,8 @@ export async function explainInput(
   files: readonly InputFile[],
   request: ExplainRequest & { readonly decodeOptions?: Record<string, unknown>; readonly renderOptions?: Record<string, unknown>; readonly classNames?: readonly string[] },
 ): Promise<ExplainedInput> {
-  const { decodeOptions, renderOptions, classNames, ...explainRequest } = request;
+  const { decodeOptions, renderOptions, classNames: givenNames, ...explainRequest } = request;
+  const classNames = givenNames ?? metadataClassNames(model.onnxModel?.metadata);
   const decoded = await adapter.decode(files, decodeOptions ?? {}, modelInputSpecs(model));
   const tensors = decoded.samples.map((s) => tf.tensor(s.values, [...s.shape], s.dtype));
   try {

@@ -79,7 +79,7 @@ describe('epochs', () => {
 
   it('selects channels by name in the asked order; default channels skip EOG', () => {
     expect(selectChannels(rec, ['pz', 'EEG Cz']).map((c) => c.label)).toEqual(['EEG Pz', 'EEG Cz']);
-    expect(() => selectChannels(rec, ['Oz'])).toThrow(/epochs\.edf: no channel 'Oz'/);
+    expect(() => selectChannels(rec, ['Oz'])).toThrow(/epochs\.edf: the model needs 1 channel, the recording has 3: EEG Cz, EEG Pz, EOG; missing: Oz/);
     expect(defaultChannels(rec).map((c) => c.label)).toEqual(['EEG Cz', 'EEG Pz']);
     expect(findEvents(rec, 'stim').map((e) => e.onset)).toEqual([2, 4]);
     expect(findEvents(rec, '/^(stim|late)$/').length).toBe(3);

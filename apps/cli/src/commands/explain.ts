@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, readInputFile, type InputScale, type XaiModel } from '@xai/core';
+import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, parseNameList, readInputFile, type InputScale, type XaiModel } from '@xai/core';
 import { adapterByName, adapterForFiles, explainInput, listAdapters, type InputFile, type ModalityAdapter } from '@xai/modalities';
 import { writeFileAtomic } from '@xai/core';
 import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
@@ -26,6 +26,32 @@ interface ExplainFlags extends RenderFlags {
   render: string[];
   inputScale: InputScale;
   modality?: string;
+  classNames?: string;
+}
+
+/** "target 2 'ring'" when the class has a name, "target 2" otherwise. */
+const targetLabel = (t: number, names: readonly string[] | null) => (names?.[t] !== undefined ? `target ${t} '${names[t]}'` : `target ${t}`);
+
+/**
+ * Class names: --class-names (a comma-separated list, or a .json/.txt file holding one), else what
+ * the model file carries (ONNX metadata_props, model.json userDefinedMetadata), else none. A list
+ * whose length differs from the model's number of outputs is refused.
+ */
+async function resolveClassNames(model: XaiModel, flag: string | undefined): Promise<readonly string[] | null> {
+  if (flag === undefined) return model.classNames;
+  const isFile = /\.(json|txt)$/i.test(flag);
+  const text = isFile
+    ? await readFile(flag, 'utf8').catch(() => {
+        throw new InvalidArgumentError(`--class-names: cannot read '${flag}'`);
+      })
+    : flag;
+  const names = isFile && /\.txt$/i.test(flag) ? text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : parseNameList(text);
+  const classes = model.outputShapes[0]?.at(-1);
+  if (names.length === 0 || names.some((n) => n === '')) throw new InvalidArgumentError(`--class-names: no class names in '${flag}' (an empty name, or none)`);
+  if (typeof classes === 'number' && names.length !== classes) {
+    throw new InvalidArgumentError(`--class-names lists ${names.length} names, the model has ${classes} outputs`);
+  }
+  return names;
 }
 
 /** Arrays and images go through core's reader; every other format through its modality adapter. */
@@ -69,7 +95,7 @@ function methodOptions(flags: ExplainFlags): Record<string, unknown> {
   throw new InvalidArgumentError(`--composite and --rule apply to 'lrp' (or smoothgrad over it), not to '${flags.method}'`);
 }
 
-async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outputs: { out?: string; json?: string; overlay?: string }) {
+async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outputs: { out?: string; json?: string; overlay?: string }, names: readonly string[] | null) {
   const dims = model.inputShapes[0]!.slice(1);
   const sampleShape = dims.every((d): d is number => d !== null) ? dims : undefined;
   // Channels-first (ONNX) models: images decode as [H, W, C] and are handed over as [C, H, W].
@@ -88,7 +114,7 @@ async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, op
       const written = await writeOutputs(result, decoded, file, outputs, flags, channelsFirst);
       const logits = Array.from(result.logits.dataSync());
       const t = result.targets[0]!;
-      console.log(`${file}: target ${t} (logit ${logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${written.length ? ' → ' + written.join(', ') : ''}`);
+      console.log(`${file}: ${targetLabel(t, names)} (logit ${logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${written.length ? ' → ' + written.join(', ') : ''}`);
     } finally {
       result.dispose();
     }
@@ -118,6 +144,7 @@ async function explainWithAdapter(
   flags: ExplainFlags,
   options: Record<string, unknown>,
   outDir: string,
+  names: readonly string[] | null,
   chosen?: { adapter: ModalityAdapter; files: InputFile[] },
 ): Promise<void> {
   const files = chosen?.files ?? (await filesOf(file));
@@ -127,6 +154,7 @@ async function explainWithAdapter(
     const result = await explainInput(model, adapter, files, {
       method: flags.method, target: flags.target, ...options,
       decodeOptions: parseMethodOptions(flags.decode), renderOptions: parseMethodOptions(flags.render),
+      ...(names ? { classNames: names } : {}),
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
@@ -138,7 +166,7 @@ async function explainWithAdapter(
       written.push(join(dir, a.name));
     }
     const t = result.target;
-    console.log(`${file} (${adapter.name}): target ${t} (logit ${result.logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms → ${written.join(', ')}`);
+    console.log(`${file} (${adapter.name}): ${targetLabel(t, names)} (logit ${result.logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms → ${written.join(', ')}`);
   } finally {
     progress.stop();
   }
@@ -154,6 +182,7 @@ export function explainCommand(program: Command): void {
     .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
     .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
     .option('--target <k>', 'class to explain (default: the predicted class)', parseInteger('--target'))
+    .option('--class-names <names>', "class names by output index: 'cat,dog,bird' or a .json/.txt file (default: what the model file carries)")
     .option('-o, --option <key=value>', 'a method option, repeatable (values are JSON when they parse)', collect, [])
     .option('--out <path>', 'heatmap PNG (a folder when --input is a folder)')
     .option('--json <path>', 'relevance JSON (a folder when --input is a folder)')
@@ -181,7 +210,8 @@ export function explainCommand(program: Command): void {
         const model = await loadModel(flags.model);
         try {
           console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, modality: ${adapter.name}`);
-          await explainWithAdapter(model, flags.input.replace(/\/+$/, ''), flags, options, flags.outDir, { adapter, files });
+          const names = await resolveClassNames(model, flags.classNames);
+          await explainWithAdapter(model, flags.input.replace(/\/+$/, ''), flags, options, flags.outDir, names, { adapter, files });
         } finally {
           model.dispose();
         }
@@ -197,9 +227,10 @@ export function explainCommand(program: Command): void {
         if (folder) for (const dir of [flags.out, flags.json, flags.overlay]) if (dir) await mkdir(dir, { recursive: true });
         const overall = folder ? progressDisplay(`${files.length} inputs`) : null;
         console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}`);
+        const names = await resolveClassNames(model, flags.classNames);
         for (const [i, file] of files.entries()) {
           if (!isArrayInput(file) || (flags.outDir && !flags.out && !flags.json && !flags.overlay)) {
-            await explainWithAdapter(model, file, flags, options, flags.outDir!);
+            await explainWithAdapter(model, file, flags, options, flags.outDir!, names);
             overall?.update({ done: i + 1, total: files.length, unit: 'inputs' });
             continue;
           }
@@ -207,7 +238,7 @@ export function explainCommand(program: Command): void {
           const outputs = folder
             ? { out: flags.out && join(flags.out, `${stem}.png`), json: flags.json && join(flags.json, `${stem}.json`), overlay: flags.overlay && join(flags.overlay, `${stem}-overlay.png`) }
             : { out: flags.out, json: flags.json, overlay: flags.overlay };
-          await explainOne(model, file, flags, options, outputs);
+          await explainOne(model, file, flags, options, outputs, names);
           overall?.update({ done: i + 1, total: files.length, unit: 'inputs' });
         }
         overall?.stop();

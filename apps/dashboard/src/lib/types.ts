@@ -50,6 +50,20 @@ export interface Model {
   outputShapes: (number | null)[][];
   parameters: number;
   classNames: string[] | null;
+  /** The file format it was uploaded in; ONNX models also name their producer and opset. */
+  format?: 'tfjs' | 'onnx';
+  producer?: string | null;
+  opset?: number | null;
+  /** ONNX metadata_props. */
+  metadata?: Record<string, string>;
+  /** Each input: name, shape with the batch axis (null), dtype, layout (NCHW, NHWC, NF …). */
+  signature?: InputSignature[];
+}
+export interface InputSignature {
+  name: string;
+  shape: (number | null)[];
+  dtype: string;
+  layout: string;
 }
 export interface Layer {
   node: string;
@@ -99,7 +113,8 @@ export interface ExplanationResult {
   target: number;
   targetName?: string;
   logits: number[];
-  relevance: { input: number; shape: number[]; sum: number; json: string; binary: string }[];
+  /** `layout`: where the relevance has its channel axis (ONNX image models: channels-first [c, h, w]; older results: absent). */
+  relevance: { input: number; shape: number[]; sum: number; layout?: 'channels-first' | 'channels-last'; json: string; binary: string }[];
   artefacts: Artefact[];
 }
 export interface BenchmarkRow {

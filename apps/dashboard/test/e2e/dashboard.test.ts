@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodePng } from '@xai/core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, horizontalOverflow, pixels, root, screenshot, startHarness, waitForDrawn } from './harness';
@@ -278,6 +279,46 @@ describe('dashboard in Chromium against the real server', () => {
     await page.click('button:has-text("Upload")');
     const alert = await page.waitForSelector('[role="alert"]');
     expect((await alert.textContent())!.length).toBeGreaterThan(20);
+  });
+
+  it('takes an ONNX model by drag-and-drop and shows its inputs with layouts and its nodes with rules', async () => {
+    await page.goto(`${h.base}/#/models`);
+    await page.waitForSelector('table.layers tbody tr');
+    const onnx = readFileSync(join(root, '../shared/fixtures/onnx/onnx_cnn_bn/model.onnx')).toString('base64');
+    // a real drop event carrying the file, as a desktop file manager sends it
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'cnn_bn.onnx', { type: 'application/octet-stream' }));
+      const zone = document.querySelector('.drop')!;
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, onnx);
+    await page.waitForSelector('.drop :text("cnn_bn.onnx")');
+    await page.selectOption('select:near(:text("Modality"))', 'image');
+    await page.click('button:has-text("Upload")');
+    await page.waitForSelector('h2:has-text("Layers of cnn_bn")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="model-facts"]')).toMatch(/ONNX, from pytorch 1\.13\.0, opset 13/);
+    expect(await page.$$eval('table.inputs tbody td', (tds) => tds.map((td) => td.textContent))).toEqual(['input', '[N, 3, 12, 12]', 'NCHW', 'float32']);
+    const rows = await page.$$eval('table.layers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toContainEqual(['/0/0.0/Conv', '/0/0.0/Conv', 'Conv', 'linear', expect.stringMatching(/^z_box/)]);
+    expect(rows.find((r) => r[2] === 'Relu')?.[4]).toBe('pass');
+    expect(await page.textContent('table.layers thead')).toContain('op type');
+    await page.selectOption('label:has-text("Composite") select', 'epsilon_plus');
+    await page.waitForFunction(() => document.querySelector('table.layers thead')?.textContent?.includes('epsilon_plus'));
+    expect(await page.textContent('table.layers tbody tr:has(td:text-is("/0/0.0/Conv"))')).toContain('zplus');
+    // explained with an image: the channels-first relevance [3, 12, 12] is drawn as a 12 × 12 heatmap
+    const modelId = await page.evaluate(async () => (await (await fetch('/api/v1/models')).json()).models.find((m: { name: string }) => m.name === 'cnn_bn').id as string);
+    await page.goto(`${h.base}/#/explain?model=${modelId}`);
+    await page.waitForFunction((id) => (document.querySelector('select[name="model"]') as HTMLSelectElement | null)?.value === id, modelId);
+    // a 12 × 12 RGB picture (the model does not resize): a diagonal gradient
+    const rgba = new Uint8Array(12 * 12 * 4).map((_, i) => (i % 4 === 3 ? 255 : ((i >> 2) % 12) * 20 + Math.floor((i >> 2) / 12) * 5 + (i % 4) * 30));
+    await page.setInputFiles('input[aria-label="upload an input"]', { name: 'gradient.png', mimeType: 'image/png', buffer: Buffer.from(encodePng({ rgba, width: 12, height: 12 })) });
+    await page.waitForFunction(() => (document.querySelector('select[name="input"]') as HTMLSelectElement).selectedOptions[0]?.textContent === 'gradient.png', undefined, { timeout: 60_000 });
+    await page.click('button[type="submit"]:has-text("Explain")');
+    await waitForDrawn(page, 'canvas[data-testid="heatmap"]');
+    expect(await page.$eval('canvas[data-testid="heatmap"]', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([12, 12]);
+    expect((await pixels(page, 'canvas[data-testid="heatmap"]')).colours).toBeGreaterThan(3);
   });
 
   it('logged no console errors', () => {

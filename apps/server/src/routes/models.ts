@@ -9,11 +9,20 @@ import { errors, IdParams, ModelDetail, ModelSummary } from '../schemas.js';
 import { newId } from '../storage/data-dir.js';
 import { isPlainObject, isStringList, jsonField, receiveUpload, uploadLimits } from '../storage/upload.js';
 import { DEFAULT_COMPOSITE, modelDetail, modelSummary } from '../views.js';
+import { ONNX_FILE } from '../worker/onnx-upload.js';
 import type { ModelInfo } from '../worker/task-types.js';
 
 const CompositeQuery = Type.Object({ composite: Type.Optional(Type.String({ description: `composite preset for the layer table (${compositeNames().join(', ')}); default ${DEFAULT_COMPOSITE}` })) });
 
-/** Models: upload (model.json + shards, or a .zip), list, get with the layer table, delete. */
+/** A model's name when the upload gives none: the zip's or the .onnx file's name, else 'model'. */
+function defaultName(files: readonly string[]): string {
+  const onnx = files.filter((n) => /\.onnx$/i.test(n));
+  if (onnx.length === 1) return onnx[0]!.slice(0, -5);
+  if (files.length === 1 && files[0]!.toLowerCase().endsWith('.zip')) return files[0]!.slice(0, -4);
+  return 'model';
+}
+
+/** Models: upload (model.json + shards, a .onnx file, or a .zip), list, get with the layer table, delete. */
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.xai;
 
@@ -21,12 +30,14 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/models',
     {
       schema: {
-        summary: 'upload a TensorFlow.js LayersModel',
+        summary: 'upload a TensorFlow.js LayersModel or an ONNX model',
         description:
-          'multipart/form-data: the files model.json and its weight shards, or one .zip holding them. Optional fields: name, description, ' +
+          'multipart/form-data: the files model.json and its weight shards, or one .onnx file (with the external data files its ' +
+          'initializers name, e.g. model.onnx.data), or one .zip holding either. Optional fields: name, description, ' +
           'modality (the modality its inputs have), classNames (JSON list), decodeOptions (JSON object passed to the modality adapter), ' +
           `composite (layer table of the response; default ${DEFAULT_COMPOSITE}). The model is loaded in a worker to check it; ` +
-          'it is stored under a generated id with its shards renamed.',
+          'it is stored under a generated id (tfjs: shards renamed; ONNX: as model.onnx beside its external data). A file that cannot ' +
+          'be read (malformed or truncated protobuf, missing shard or external data, unsupported operator or layer) is a 422 naming it.',
         tags: ['models'],
         consumes: ['multipart/form-data'],
         response: { 201: ModelDetail, ...errors(400, 413, 415, 422) },
@@ -38,7 +49,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const outDir = ctx.dirs.model(id);
       try {
         const upload = await receiveUpload(request, staging, uploadLimits(ctx.config));
-        if (upload.files.length === 0) throw badRequest('no files: send model.json and its weight shards, or one .zip');
+        if (upload.files.length === 0) throw badRequest('no files: send model.json and its weight shards, a .onnx file, or one .zip');
         const f = upload.fields;
         const composite = f.composite || DEFAULT_COMPOSITE;
         if (!compositeNames().includes(composite)) throw badRequest(`unknown composite '${composite}'; choose one of ${compositeNames().join(', ')}`);
@@ -49,15 +60,14 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           kind: 'inspect-model',
           source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxUnzippedBytes: ctx.config.maxUnzippedBytes, maxZipRatio: ctx.config.maxZipRatio },
         });
-        const first = upload.files[0]!.name;
         const row = ctx.store.putModel({
           id,
-          name: (f.name || (upload.files.length === 1 && first.toLowerCase().endsWith('.zip') ? first.slice(0, -4) : 'model')).slice(0, 200),
+          name: (f.name || defaultName(upload.files.map((x) => x.name))).slice(0, 200),
           source: 'upload',
           readonly: false,
           modality: modality?.name ?? null,
           description: (f.description ?? '').slice(0, 2000),
-          path: ctx.dirs.relative('models', id, 'model.json'),
+          path: ctx.dirs.relative('models', id, info.format === 'onnx' ? ONNX_FILE : 'model.json'),
           classNames: classNames ?? null,
           decodeOptions: decodeOptions ?? {},
           info,

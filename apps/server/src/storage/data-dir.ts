@@ -14,7 +14,8 @@ export const isId = (id: string) => ID_RE.test(id);
 /**
  * The data directory:
  *   xai.sqlite          metadata (models, inputs, jobs)
- *   models/<id>/        model.json + group<i>.bin (uploads, manifest rewritten to these names)
+ *   models/<id>/        model.json + group<i>.bin (uploads, manifest rewritten to these names), or
+ *                       model.onnx + the external data files it names
  *   inputs/<id>/        file-<i> (uploaded bytes) and preview.png
  *   jobs/<id>/          relevance-<k>.f32/.json, artefact-<k>, benchmark files
  *   uploads/<id>/       requests being received (removed when checked)

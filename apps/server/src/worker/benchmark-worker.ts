@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidArgumentError } from '@xai/core';
+import { InvalidArgumentError, type XaiModel } from '@xai/core';
 import { runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
-import { adapterByName, modelInputSpecs } from '@xai/modalities';
+import { adapterByName, modelInputSpecs, type ModelInputSpec } from '@xai/modalities';
 import { datasetByName } from './datasets.js';
 import { readInputFiles } from './inspect-worker.js';
 import { ProgressPort } from './progress-port.js';
@@ -17,6 +17,18 @@ const DESCRIPTIONS: Record<string, string> = {
   'benchmark-curves.csv': 'perturbation curves per sample and their mean',
   'benchmark.md': 'the table as Markdown',
 };
+
+/**
+ * The metrics read samples channels-last (packages/eval): a channels-first model (ONNX NCHW …) is
+ * benchmarked through its channels-last view, its inputs decoded for that view.
+ */
+function channelsLast(model: XaiModel): { model: XaiModel; specs: ModelInputSpec[]; dispose(): void } {
+  const specs = modelInputSpecs(model);
+  if (model.inputLayout !== 'channels-first' || specs.length !== 1) return { model, specs, dispose: () => undefined };
+  const view = model.channelsLastView();
+  const [c, ...rest] = specs[0]!.shape;
+  return { model: view, specs: [{ ...specs[0]!, shape: [...rest, c ?? null], layout: 'channels-last' }], dispose: () => view.dispose() };
+}
 
 /** Decodes stored inputs for the model and stacks their first sample into one batch. */
 async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInputSpecs>): Promise<BenchmarkSamples> {
@@ -52,27 +64,31 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
     return await outcome(async () => {
       await initWorker();
       port.started();
-      const model = await cachedModel(task.model.id, task.model.path);
-      const samples = await samplesOf(task, modelInputSpecs(model));
-      const result = await runBenchmark({
-        model,
-        samples,
-        methods: task.methods as MethodSpec[],
-        metrics: task.metrics as MetricSpec[],
-        seed: task.seed,
-        target: task.target,
-        ...(task.batchSize !== undefined ? { batchSize: task.batchSize } : {}),
-        signal: port.signal,
-        onProgress: (p) => port.progress({ ...p, fraction: Math.min(1, (p.task + (p.total > 0 ? p.done / p.total : 0)) / Math.max(1, p.tasks)) }),
-      });
-      const paths = await writeBenchmark(result, task.outDir);
-      const files: JobFile[] = [];
-      for (const path of paths) {
-        const name = basename(path);
-        const ext = name.slice(name.lastIndexOf('.'));
-        files.push({ name, mediaType: MEDIA[ext] ?? 'application/octet-stream', description: DESCRIPTIONS[name] ?? name, file: name, size: (await stat(path)).size });
+      const evaluated = channelsLast(await cachedModel(task.model.id, task.model.path));
+      try {
+        const samples = await samplesOf(task, evaluated.specs);
+        const result = await runBenchmark({
+          model: evaluated.model,
+          samples,
+          methods: task.methods as MethodSpec[],
+          metrics: task.metrics as MetricSpec[],
+          seed: task.seed,
+          target: task.target,
+          ...(task.batchSize !== undefined ? { batchSize: task.batchSize } : {}),
+          signal: port.signal,
+          onProgress: (p) => port.progress({ ...p, fraction: Math.min(1, (p.task + (p.total > 0 ? p.done / p.total : 0)) / Math.max(1, p.tasks)) }),
+        });
+        const paths = await writeBenchmark(result, task.outDir);
+        const files: JobFile[] = [];
+        for (const path of paths) {
+          const name = basename(path);
+          const ext = name.slice(name.lastIndexOf('.'));
+          files.push({ name, mediaType: MEDIA[ext] ?? 'application/octet-stream', description: DESCRIPTIONS[name] ?? name, file: name, size: (await stat(path)).size });
+        }
+        return { samples: result.samples, table: JSON.parse(JSON.stringify(result.table, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown[], files };
+      } finally {
+        evaluated.dispose();
       }
-      return { samples: result.samples, table: JSON.parse(JSON.stringify(result.table, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown[], files };
     }, false);
   } finally {
     port.close();

@@ -66,10 +66,11 @@ export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOut
       for (const [k, r] of relevance.relevances.entries()) {
         const file = `relevance-${k}.f32`;
         const shape = [...r.shape];
+        const layout = explained.decoded.samples[k]?.layout; // relevance comes back in its sample's layout
         await writeFile(join(task.outDir, file), new Uint8Array(r.values.buffer, r.values.byteOffset, r.values.byteLength)); // x86/ARM: little-endian
         const json = relevanceJson({ relevance: r.values, shape, method: explained.method, target: explained.target, logits: explained.logits, options: explained.options });
-        await writeFile(join(task.outDir, `relevance-${k}.json`), JSON.stringify(targetName !== undefined ? { ...json, targetName } : json));
-        written.push({ shape, file, sum: sumOf(r.values) });
+        await writeFile(join(task.outDir, `relevance-${k}.json`), JSON.stringify({ ...json, ...(targetName !== undefined ? { targetName } : {}), ...(layout ? { layout } : {}) }));
+        written.push({ shape, file, sum: sumOf(r.values), ...(layout ? { layout } : {}) });
       }
       const artefacts: JobFile[] = [];
       for (const [k, a] of explained.artefacts.entries()) {

@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, posix } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { compositeNames, compositeByName, loadModel, resolveRules, type XaiModel } from '@xai/core';
+import { compositeNames, compositeByName, InvalidModelError, loadModel, ruleMap, type XaiModel } from '@xai/core';
 import { adapterByName, modelInputSpecs, type InputFile } from '@xai/modalities';
-import { assembleUpload, storeUpload } from './model-upload.js';
+import { inputSignature, modelFacts, parameterCount } from './model-facts.js';
+import { assembleUpload, storeUpload, uploadEntries, type Entry } from './model-upload.js';
+import { assembleOnnxUpload, isOnnxName, loadOnnxUpload, storeOnnxUpload } from './onnx-upload.js';
 import { initWorker, outcome } from './runtime.js';
 import type { DecodedInfo, DecodeInputTask, FileRef, InspectModelTask, LayerNode, ModelInfo, Outcome } from './task-types.js';
 
@@ -14,13 +16,16 @@ function ruleText(rule: { name: string; params?: Readonly<Record<string, unknown
   return Object.keys(params).length ? `${rule.name} ${JSON.stringify(params)}` : rule.name;
 }
 
-/** Shapes, parameters, graph nodes and the rule every linear node gets under each composite preset. */
+/**
+ * Shapes, inputs (with layouts), parameters, format facts, graph nodes and the rule every node gets
+ * under each composite preset: the same for tfjs and ONNX models (all read from the graph).
+ */
 export function describeModel(model: XaiModel, ignoredFiles: string[] = []): ModelInfo {
   const layers: LayerNode[] = model.graph.nodes.map((n) => ({ node: n.name, layer: n.layerName, class: n.layerClass, kind: n.kind }));
   const rules: ModelInfo['rules'] = {};
   for (const name of compositeNames()) {
     try {
-      const resolved = resolveRules(model.graph, compositeByName(name));
+      const resolved = ruleMap(model.graph, compositeByName(name)); // every node, as `xai layers` lists them
       rules[name] = { rules: Object.fromEntries([...resolved].map(([node, rule]) => [node.name, ruleText(rule)])) };
     } catch (err) {
       rules[name] = { error: (err as Error).message };
@@ -30,14 +35,16 @@ export function describeModel(model: XaiModel, ignoredFiles: string[] = []): Mod
     inputShapes: model.inputShapes.map((s) => [...s]),
     outputShapes: model.outputShapes.map((s) => [...s]),
     inputs: modelInputSpecs(model),
-    parameters: model.layersModel.countParams(),
+    signature: inputSignature(model),
+    parameters: parameterCount(model),
+    ...modelFacts(model),
     layers,
     rules,
     ignoredFiles,
   };
 }
 
-/** Loads a model (a stored model.json, or an upload to check and store) and describes it. */
+/** Loads a model (a stored model.json or .onnx, or an upload to check and store) and describes it. */
 export async function inspectModel(task: InspectModelTask): Promise<Outcome<ModelInfo>> {
   return outcome(async () => {
     await initWorker();
@@ -49,7 +56,10 @@ export async function inspectModel(task: InspectModelTask): Promise<Outcome<Mode
         model.dispose();
       }
     }
-    const upload = await assembleUpload(task.source.files, task.source);
+    const entries = await uploadEntries(task.source.files, task.source);
+    const onnx = entries.filter((e) => isOnnxName(e.name));
+    if (onnx.length > 0) return inspectOnnxUpload(entries, onnx, task.source.outDir);
+    const upload = assembleUpload(entries);
     const model = await loadModel(upload.model, { workers: false });
     try {
       const info = describeModel(model, upload.ignored);
@@ -59,6 +69,24 @@ export async function inspectModel(task: InspectModelTask): Promise<Outcome<Mode
       model.dispose();
     }
   }, true);
+}
+
+/**
+ * An ONNX upload is written into its (generated, not yet registered) folder first, because the
+ * core reads external data from files beside the model; a failure leaves the folder to the caller
+ * to remove, as for any upload.
+ */
+async function inspectOnnxUpload(entries: readonly Entry[], onnx: readonly Entry[], outDir: string): Promise<ModelInfo> {
+  const tfjs = entries.filter((e) => posix.basename(e.name) === 'model.json');
+  if (tfjs.length) throw new InvalidModelError('upload', `several model files (${[...onnx, ...tfjs].map((e) => e.name).join(', ')}): send one model per upload`);
+  const upload = assembleOnnxUpload(entries, onnx);
+  const path = await storeOnnxUpload(upload, outDir);
+  const model = await loadOnnxUpload(upload, path);
+  try {
+    return describeModel(model, upload.ignored);
+  } finally {
+    model.dispose();
+  }
 }
 
 export async function readInputFiles(files: readonly FileRef[]): Promise<InputFile[]> {

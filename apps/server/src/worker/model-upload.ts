@@ -19,7 +19,7 @@ async function isZip(file: FileRef): Promise<boolean> {
 }
 
 /** An uploaded file by the name it had in the upload (or inside the zip). */
-interface Entry {
+export interface Entry {
   readonly name: string;
   readonly bytes: Uint8Array;
 }
@@ -114,22 +114,27 @@ export interface AssembledUpload {
   readonly ignored: string[];
 }
 
-/**
- * Finds model.json and its weight shards among uploaded files (or in one uploaded .zip) and checks
- * them. The names only match manifest entries in memory: nothing the user named touches the disk.
- */
-export async function assembleUpload(files: readonly FileRef[], limits: UnzipLimits): Promise<AssembledUpload> {
+/** The files of an upload by their names, every zip among them unpacked (within `limits`). */
+export async function uploadEntries(files: readonly FileRef[], limits: UnzipLimits): Promise<Entry[]> {
   const entries: Entry[] = [];
   const unpacked = { bytes: 0 };
   for (const f of files) {
     if (await isZip(f)) entries.push(...(await unzip(f, limits, unpacked)));
     else entries.push({ name: f.name, bytes: new Uint8Array(await readFile(f.path)) });
   }
+  return entries;
+}
+
+/**
+ * Finds model.json and its weight shards among uploaded files (or in one uploaded .zip) and checks
+ * them. The names only match manifest entries in memory: nothing the user named touches the disk.
+ */
+export function assembleUpload(entries: readonly Entry[]): AssembledUpload {
   const jsons = entries.filter((e) => e.name.toLowerCase().endsWith('.json'));
   let candidates = jsons.filter((e) => posix.basename(e.name) === 'model.json');
   if (candidates.length === 0) candidates = jsons.filter((e) => hasTopology(e.bytes));
   if (candidates.length === 0) {
-    throw new InvalidModelError('upload', `no model.json among ${entries.map((e) => e.name).join(', ') || 'no files'}: send a TensorFlow.js LayersModel (model.json and its weight shards, or one .zip)`);
+    throw new InvalidModelError('upload', `no model.json or .onnx file among ${entries.map((e) => e.name).join(', ') || 'no files'}: send a TensorFlow.js LayersModel (model.json and its weight shards), an ONNX model (model.onnx and its external data files, if any), or one .zip holding either`);
   }
   if (candidates.length > 1) throw new InvalidModelError('upload', `several model files (${candidates.map((c) => c.name).join(', ')}): send one model per upload`);
   const main = candidates[0]!;

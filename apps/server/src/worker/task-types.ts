@@ -16,7 +16,7 @@ export interface FileRef {
 /** A stored model as a worker loads it. */
 export interface ModelRef {
   readonly id: string;
-  /** Absolute path of its model.json. */
+  /** Absolute path of its model.json or model.onnx. */
   readonly path: string;
   readonly classNames?: readonly string[];
 }
@@ -41,11 +41,35 @@ export interface LayerNode {
   readonly kind: string;
 }
 
+/** One model input as the model page lists it. */
+export interface InputSignature {
+  readonly name: string;
+  /** With the batch axis (null: any size). */
+  readonly shape: (number | null)[];
+  readonly dtype: 'float32' | 'int32';
+  /** Axis letters: NCHW, NCT, NCDHW (ONNX), NHWC, NTC, NDHWC (tfjs), NF ([batch, features]). */
+  readonly layout: string;
+}
+
+/** Where a model came from: its file format and, for ONNX, the exporter, opset and metadata_props. */
+export interface ModelFacts {
+  readonly format: 'tfjs' | 'onnx';
+  /** e.g. "pytorch 1.13.0" (ONNX producer_name and producer_version). */
+  readonly producer: string | null;
+  /** Version of the default ONNX operator set. */
+  readonly opset: number | null;
+  /** ONNX metadata_props (channel names, sampling rate …). */
+  readonly metadata: Record<string, string>;
+}
+
 /** What the server keeps about a model (computed once, in a worker, when it is stored). */
-export interface ModelInfo {
+export interface ModelInfo extends Partial<ModelFacts> {
   readonly inputShapes: (number | null)[][];
   readonly outputShapes: (number | null)[][];
+  /** What adapters decode for (shape without the batch axis, dtype). */
   readonly inputs: ModelInputSpec[];
+  /** Name, shape, dtype and layout of each input (absent in rows stored before it existed). */
+  readonly signature?: InputSignature[];
   readonly parameters: number;
   readonly layers: LayerNode[];
   /** Per composite preset: node name → rule (`epsilon {"epsilon":1e-6}`), or why it does not apply. */
@@ -56,7 +80,7 @@ export interface ModelInfo {
 
 export interface InspectModelTask {
   readonly kind: 'inspect-model';
-  /** A model.json on disk (demo models) or uploaded files to assemble and store in `outDir`. */
+  /** A model on disk (model.json or .onnx: demo models) or uploaded files to assemble and store in `outDir`. */
   readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxUnzippedBytes: number; readonly maxZipRatio: number };
 }
 
@@ -116,7 +140,8 @@ export interface ExplainOutput {
   readonly logits: number[];
   readonly elapsedMs: number;
   readonly modality: string;
-  readonly relevance: { readonly shape: number[]; readonly file: string; readonly sum: number }[];
+  /** Per model input; `layout`: where the channel axis of the relevance lies (the model's layout; absent: channels-last). */
+  readonly relevance: { readonly shape: number[]; readonly file: string; readonly sum: number; readonly layout?: 'channels-first' | 'channels-last' }[];
   readonly artefacts: JobFile[];
 }
 

@@ -24,6 +24,8 @@ export function modelSaveHandler(dir: string, options: SaveHandlerOptions = {}):
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        // Class names and the like (model.setUserDefinedMetadata): what `XaiModel.classNames` reads.
+        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
       const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       await writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(weights));

@@ -136,6 +136,7 @@ export function assembleArtifacts(bytes: ModelBytes, jsonFile = 'model.json', ma
     format: typeof json.format === 'string' ? json.format : undefined,
     generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
     convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : undefined,
+    userDefinedMetadata: isRecord(json.userDefinedMetadata) ? (json.userDefinedMetadata as Record<string, never>) : undefined,
   };
 }
 

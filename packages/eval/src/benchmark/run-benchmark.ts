@@ -1,5 +1,6 @@
 import { CancelledError, InvalidArgumentError, methodByName, optionsAsJson, type XaiModel } from '@xai/core';
 import { coreExplainer, type MethodConfig } from '../data/explainer.js';
+import { channelsLastBoundary } from '../data/channels-first.js';
 import { checkHeldInputs, type HeldInputs } from '../data/held-inputs.js';
 import { checkBatch, layoutOf, type ChannelAxis } from '../data/layout.js';
 import { argMaxRow, modelPredictor, predictInBatches } from '../data/predict.js';
@@ -12,7 +13,7 @@ import { meanCurve, summarise } from '../stats/summary.js';
 
 /** The data a benchmark runs on: any modality, as plain arrays. */
 export interface BenchmarkSamples {
-  /** count × size, row-major, channels-last. */
+  /** count × size, row-major, channels-last; for a channels-first (ONNX) model also in its own layout ([C, …]). */
   readonly inputs: Float32Array;
   /** Shape of one sample (no batch axis). */
   readonly shape: readonly number[];
@@ -140,8 +141,22 @@ function labelled<T extends { label?: string; options?: Readonly<Record<string, 
  * evaluated in batches). Returns the method × metric table (mean ± standard error, the better
  * direction), per-sample scores and curves. Deterministic for a given seed: every metric draws
  * from a stream derived from the seed and its own label, the same for every method.
+ * Channels-first (ONNX) models are evaluated through their channels-last view, and samples in
+ * their own layout moved to channels-last (see channelsLastBoundary); results report that shape.
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
+  const given = options.samples;
+  const boundary = given.heldInputs ? null : channelsLastBoundary(options.model, given.inputs, given.shape, given.channels);
+  if (!boundary) return benchmarkOn(options);
+  try {
+    return await benchmarkOn({ ...options, model: boundary.model, samples: { ...given, inputs: boundary.inputs, shape: boundary.shape, channels: boundary.channels } });
+  } finally {
+    boundary.dispose();
+  }
+}
+
+/** The benchmark on a model whose input the metrics can read (channels-last or no channel axis). */
+async function benchmarkOn(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const started = performance.now();
   const { model, samples } = options;
   const seed = options.seed ?? 0;

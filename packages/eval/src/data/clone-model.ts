@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { XaiModel } from '@xai/core';
+import { InvalidArgumentError, LinearNode, XaiModel, type GraphNode } from '@xai/core';
 
 /** A fresh copy of a LayersModel: same topology (via its JSON) and same weight values. */
 export async function cloneLayersModel(source: tf.LayersModel): Promise<tf.LayersModel> {
@@ -14,6 +14,7 @@ export async function cloneLayersModel(source: tf.LayersModel): Promise<tf.Layer
  * The caller owns the result (dispose it). `edit` may set weights; tensors it creates are its own.
  */
 export async function editedModel(model: XaiModel, edit: (clone: tf.LayersModel) => void): Promise<XaiModel> {
+  if (model.format !== 'tfjs') throw new InvalidArgumentError(`'${model.label}' is an ONNX model: it has no tfjs LayersModel to edit (withLinearParams edits any model's graph)`);
   const clone = await cloneLayersModel(model.layersModel);
   try {
     edit(clone);
@@ -39,4 +40,40 @@ export function setLayerWeights(layer: tf.layers.Layer, values: readonly Float32
 export function layerWeightValues(layer: tf.layers.Layer): { values: Float32Array[]; shapes: number[][] } {
   const ws = layer.getWeights();
   return { values: ws.map((w) => Float32Array.from(w.dataSync() as Float32Array)), shapes: ws.map((w) => [...w.shape]) };
+}
+
+/** New parameters for one linear node (tensors the caller made; the edited model takes them over). */
+export interface LinearParams {
+  readonly kernel: tf.Tensor;
+  readonly bias: tf.Tensor | null;
+}
+
+/**
+ * A copy of an ONNX `model` whose linear nodes get the parameters `params` returns (null:
+ * unchanged): ONNX models have no LayersModel to clone, so the engine's graph is edited. Only the replaced nodes are new; every
+ * other node is shared with `model`, so disposing the copy releases the new nodes and their
+ * parameters only, and `model` must outlive it. The engine caches rule variants per node, so
+ * the copy never sees the original's cached kernels.
+ */
+export function withLinearParams(model: XaiModel, params: (node: LinearNode) => LinearParams | null): XaiModel {
+  const onnx = model.onnxModel;
+  if (!onnx) throw new InvalidArgumentError(`'${model.label}' is a tfjs model: edit it with editedModel`);
+  const made: GraphNode[] = [];
+  try {
+    const nodes = model.graph.nodes.map((node) => {
+      if (!(node instanceof LinearNode)) return node;
+      const next = params(node);
+      if (!next) return node;
+      const replaced = node.withOp(node.op.withParams(next.kernel, next.bias));
+      made.push(replaced);
+      return replaced;
+    });
+    const copy = XaiModel.fromOnnxGraph({ ...model.graph, nodes }, onnx, [], `${model.label} (edited)`);
+    // XaiModel.dispose would release every node of the graph, the shared ones too: the copy releases its own.
+    Object.defineProperty(copy, 'dispose', { value: () => made.forEach((node) => node.dispose()) });
+    return copy;
+  } catch (err) {
+    made.forEach((node) => node.dispose());
+    throw err;
+  }
 }

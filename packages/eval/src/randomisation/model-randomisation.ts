@@ -1,6 +1,6 @@
-import type * as tf from '@tensorflow/tfjs';
-import { InvalidArgumentError, type ObjectSchema, type Progress, type XaiModel } from '@xai/core';
-import { editedModel, setLayerWeights } from '../data/clone-model.js';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, type LinearNode, type ObjectSchema, type Progress, type XaiModel } from '@xai/core';
+import { editedModel, setLayerWeights, withLinearParams, type LinearParams } from '../data/clone-model.js';
 import type { BatchExplainer } from '../data/explainer.js';
 import { layoutOf, product, type ChannelAxis } from '../data/layout.js';
 import { deriveSeed, seededRandom } from '../random/seeded.js';
@@ -13,21 +13,66 @@ export function randomisableLayers(model: tf.LayersModel): string[] {
 }
 
 /**
+ * What the test re-initialises, in model order: a tfjs model's layers with a kernel, an ONNX
+ * model's linear nodes (Conv, ConvTranspose, Gemm, MatMul with a weight; a BatchNormalization
+ * merged into its Conv/Gemm when loaded is part of that node).
+ */
+export function randomisableNodes(model: XaiModel): string[] {
+  if (model.format === 'tfjs') return randomisableLayers(model.layersModel);
+  return model.linearNodes().filter((n) => n.op.kernel.rank >= 2).map((n) => n.name);
+}
+
+/**
+ * Glorot-uniform values for a kernel stored [...receptive field, fan in, fan out] (Keras's and the
+ * engine's layout): U(±√(6/(r·(fan_in + fan_out)))), r the receptive-field size. Positions where
+ * `keepZeros` is 0 stay 0 (the engine stores grouped convolutions as block-diagonal kernels).
+ */
+function glorotUniform(shape: readonly number[], random: ReturnType<typeof seededRandom>, keepZeros?: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(product(shape));
+  const receptive = product(shape.slice(0, -2));
+  const limit = Math.sqrt(6 / (receptive * (shape[shape.length - 2]! + shape[shape.length - 1]!)));
+  for (let i = 0; i < out.length; i++) {
+    const value = random.uniform(-limit, limit); // drawn for every position: the sequence does not depend on the zeros
+    out[i] = keepZeros && keepZeros[i] === 0 ? 0 : value;
+  }
+  return out;
+}
+
+/**
  * Re-initialises a layer as Keras initialises it by default: kernels Glorot-uniform
  * (U(±√(6/(fan_in + fan_out))), fans over the receptive field), biases and other vectors zero.
  * Seeded per layer, so cascading and independent runs draw the same weights for a layer.
  */
 export function reinitialiseLayer(layer: tf.layers.Layer, seed: number): void {
   const random = seededRandom(deriveSeed(seed, 'reinitialise', layer.name));
-  const values = layer.getWeights().map((w) => {
-    const out = new Float32Array(w.size);
-    if (w.rank < 2) return out;
-    const receptive = product(w.shape.slice(0, -2));
-    const limit = Math.sqrt(6 / (receptive * (w.shape[w.rank - 2]! + w.shape[w.rank - 1]!)));
-    for (let i = 0; i < out.length; i++) out[i] = random.uniform(-limit, limit);
-    return out;
-  });
+  const values = layer.getWeights().map((w) => (w.rank < 2 ? new Float32Array(w.size) : glorotUniform(w.shape, random)));
   setLayerWeights(layer, values);
+}
+
+/**
+ * New parameters of a linear node of the engine's graph, as `reinitialiseLayer` draws them: the
+ * kernel Glorot-uniform (seeded per node; structural zeros of grouped convolutions kept), the bias
+ * zero. The caller owns the tensors (withLinearParams hands them to the edited model).
+ */
+export function reinitialisedParams(node: LinearNode, seed: number): LinearParams {
+  const random = seededRandom(deriveSeed(seed, 'reinitialise', node.name));
+  const kernel = node.op.kernel;
+  const values = glorotUniform(kernel.shape, random, kernel.dataSync());
+  return { kernel: tf.tensor(values, kernel.shape, 'float32'), bias: node.op.bias ? tf.zeros(node.op.bias.shape) : null };
+}
+
+/** `model` with the named layers (tfjs) or linear nodes (ONNX) re-initialised; the caller disposes it. */
+export async function randomisedModel(model: XaiModel, names: readonly string[], seed: number): Promise<XaiModel> {
+  if (model.format === 'tfjs') {
+    return editedModel(model, (clone) => {
+      for (const name of names) reinitialiseLayer(clone.getLayer(name), seed);
+    });
+  }
+  const chosen = new Set(names);
+  const known = new Set(model.linearNodes().map((n) => n.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) throw new InvalidArgumentError(`'${model.label}' has no linear node ${unknown.join(', ')}; its linear nodes are ${[...known].join(', ')}`);
+  return withLinearParams(model, (node) => (chosen.has(node.name) ? reinitialisedParams(node, seed) : null));
 }
 
 export interface RandomisationOptions extends SimilarityOptions {
@@ -54,7 +99,8 @@ export interface RandomisationResult {
  * layer from the top (logits) down — cumulatively ("cascading") or one layer at a time
  * ("independent") — and each randomised model's explanation is compared with the original's by
  * Spearman rank correlation (with or without absolute values) or SSIM. An explanation that
- * depends on what the model learnt becomes dissimilar: lower similarity is better.
+ * depends on what the model learnt becomes dissimilar: lower similarity is better. ONNX models
+ * are randomised node by node on an edited copy of their graph (see randomisedModel).
  */
 export async function modelParameterRandomisation(
   model: XaiModel,
@@ -65,16 +111,14 @@ export async function modelParameterRandomisation(
   const layout = layoutOf(data.shape, data.channels ?? options.channels);
   const count = data.targets.length;
   const seed = options.seed ?? 0;
-  const all = randomisableLayers(model.layersModel).reverse();
-  if (all.length === 0) throw new InvalidArgumentError('the model has no layer with a kernel to randomise');
+  const all = randomisableNodes(model).reverse();
+  if (all.length === 0) throw new InvalidArgumentError(`'${model.label}' has no layer with a kernel to randomise`);
   const layers = all.slice(0, Math.min(all.length, options.maxLayers ?? all.length));
   const original = data.relevance ?? (await explainWith(model)(data.inputs, count, data.targets));
   const similarities = Array.from({ length: count }, () => new Array<number>(layers.length).fill(NaN));
   for (let step = 0; step < layers.length; step++) {
     const chosen = (options.mode ?? 'cascading') === 'cascading' ? layers.slice(0, step + 1) : [layers[step]!];
-    const randomised = await editedModel(model, (clone) => {
-      for (const name of chosen) reinitialiseLayer(clone.getLayer(name), seed);
-    });
+    const randomised = await randomisedModel(model, chosen, seed);
     try {
       const r = await explainWith(randomised)(data.inputs, count, data.targets);
       for (let i = 0; i < count; i++) {

@@ -10,6 +10,7 @@ import { InvalidAudioError } from './audio-error.js';
 import { audioDemoInputs, audioDemoModels } from './demo.js';
 import { timeFrequencyFigure, waveformFigure, type ColourScale } from './figures.js';
 import { resample } from '../dsp/resample.js';
+import { channelsLastSpec, LAYOUT_OPTION, resolveLayout, sampleInLayout } from '../layout.js';
 import { recordingTimeRelevance, spreadFrames, sumOverFrequency, timeRelevanceCsv } from './time-relevance.js';
 import { audioView } from './view-json.js';
 import { readWav, type WavAudio } from './wav.js';
@@ -49,6 +50,7 @@ const DECODE_OPTIONS = OptionsObject({
     description: "waveform values: 'peak' divides by max |x|, 'p95' by the 95th percentile + 0.001 (AudioMNIST), 'none' keeps [-1, 1)",
   }),
   sampleRate: Type.Number({ exclusiveMinimum: 0, default: AUDIOMNIST.sampleRate, description: 'waveform models: their sample rate in Hz (spectrograms are fixed at 8000)' }),
+  layout: LAYOUT_OPTION,
 });
 export type AudioDecodeOptions = Static<typeof DECODE_OPTIONS>;
 
@@ -121,7 +123,9 @@ export const audioAdapter: ModalityAdapter = {
     const file = files[0]!;
     const opts = checkedOptions(DECODE_OPTIONS, options, `audio decoding of ${file.name}`);
     const wav: WavAudio = readWav(file.bytes, file.name);
-    const { representation, length } = representationFor(file.name, model?.[0], opts.representation);
+    // The one-channel spectrogram or waveform: [1, bins, frames] / [1, n] for channels-first models.
+    const layout = resolveLayout({ spec: model?.[0], stated: opts.layout, rank: model?.[0]?.shape.length, fits: (c) => c === 1, gives: 'audio gives one channel (a spectrogram or a waveform)', what: file.name });
+    const { representation, length } = representationFor(file.name, channelsLastSpec(model?.[0], layout), opts.representation);
     const rate = representation === 'spectrogram' ? AUDIOMNIST.sampleRate : opts.sampleRate!;
     const signal = resample(wav.samples, wav.sampleRate, rate);
     const placement: Placement = opts.offset !== undefined ? opts.offset : opts.placement!;
@@ -184,10 +188,11 @@ export const audioAdapter: ModalityAdapter = {
       recording: { sampleRate: wav.sampleRate, duration: wav.duration, frames: wav.frames },
       ...(spectrogram ? { spectrogram } : {}),
     };
+    metadata.layout = layout;
     return {
       modality: 'audio',
-      samples: [{ values: sample.values, shape: sample.shape, dtype: 'float32' }],
-      axes,
+      samples: [sampleInLayout({ values: sample.values, shape: sample.shape, dtype: 'float32' }, layout)],
+      axes: layout === 'channels-first' ? [axes[axes.length - 1]!, ...axes.slice(0, -1)] : axes,
       metadata,
       internal,
     };
@@ -282,6 +287,7 @@ export const audioAdapter: ModalityAdapter = {
       representation: internal.representation,
       axes: input.axes,
       offsetSamples: internal.offset,
+      layout: input.samples[0]!.layout ?? 'channels-last',
       ...(scale !== undefined ? { scale } : { scale: wave.scale }),
     }));
     return artefacts;

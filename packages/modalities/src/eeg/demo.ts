@@ -8,6 +8,9 @@ import { SYNTHETIC_CHANNELS } from './synthetic.js';
 /** packages/modalities/demo/eeg (model.json, weights.bin, training.json, demo-recording.edf). */
 export const EEG_DEMO_DIR = fileURLToPath(new URL('../../demo/eeg/', import.meta.url));
 
+/** packages/modalities/demo/eeg-onnx (model.onnx, training.json): the same task as an ONNX EEGNet trained in PyTorch. */
+export const EEG_ONNX_DEMO_DIR = fileURLToPath(new URL('../../demo/eeg-onnx/', import.meta.url));
+
 export const EEG_DEMO_CLASSES = ['standard', 'target'] as const;
 
 /** Epochs the demo model reads: 16 channels, 0.5–8 Hz, 64 Hz, −0.2…0.8 s around the stimulus, baseline-corrected. */
@@ -30,6 +33,12 @@ export const EEG_DEMO_MODELS: readonly DemoModel[] = [{
   description: 'EEGNet-8,2 on synthetic oddball EEG (16 channels, 64 Hz, −0.2…0.8 s): standard vs. target (P300 on Cz, P3, Pz, P4)',
   classNames: EEG_DEMO_CLASSES,
   decodeOptions: EEG_DEMO_DECODE,
+}, {
+  name: 'eeg-eegnet-onnx',
+  path: join(EEG_ONNX_DEMO_DIR, 'model.onnx'),
+  description: 'EEGNet-8,2 trained in PyTorch, exported to ONNX ([N, 1, 16, 64]; channels, rate and classes in metadata_props), same data and task as eeg-eegnet',
+  classNames: EEG_DEMO_CLASSES,
+  decodeOptions: EEG_DEMO_DECODE,
 }];
 
 export const EEG_DEMO_INPUTS: readonly DemoInput[] = [{
@@ -37,6 +46,11 @@ export const EEG_DEMO_INPUTS: readonly DemoInput[] = [{
   files: [join(EEG_DEMO_DIR, 'demo-recording.edf')],
   description: '120 s synthetic EDF+ recording at 256 Hz, 16 channels, stimulus annotations (the first target epoch is explained)',
   model: 'eeg-eegnet',
+}, {
+  name: 'eeg-demo-recording-onnx',
+  files: [join(EEG_DEMO_DIR, 'demo-recording.edf')],
+  description: 'the same recording for the ONNX EEGNet (channels mapped by name from its metadata; the first target epoch is explained)',
+  model: 'eeg-eegnet-onnx',
 }];
 
 /**

@@ -8,7 +8,8 @@ import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, Mode
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { EEG_DEMO_EPOCH, EEG_DEMO_INPUTS, EEG_DEMO_MODELS } from './demo.js';
 import { relevanceEdf } from './relevance-edf.js';
-import { type Epoch, type EpochSpec, defaultChannels, extractEpochs, findEvents } from './preprocess.js';
+import { type Epoch, type EpochSpec, defaultChannels, extractEpochs, findEvents, selectChannels } from './preprocess.js';
+import { eegModelInfo, EEG_UNITS, type EegUnit } from './model-metadata.js';
 import { readRecording } from './read-recording.js';
 import { bandRelevance, EEG_BANDS } from './spectral.js';
 import { renderBandTable, renderChannelBars } from './views/channel-bands.js';
@@ -20,13 +21,28 @@ import { HEATMAP_MODES, type ColormapName } from '@xai/core';
 import { Type, type Static } from 'typebox';
 import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 
-/** How the [channels × time] epoch is laid out in the model's input. */
-export type EegLayout = 'channels-time-1' | 'channels-time' | 'time-channels';
+/**
+ * How the [channels × time] epoch is laid out in the model's input (without the batch axis):
+ * 'channels-time-1' [C, T, 1] (tfjs/Keras EEGNet), '1-channels-time' [1, C, T] (braindecode and
+ * PyTorch EEGNet ports: a one-channel image), 'channels-time' [C, T] (PyTorch Conv1d, ONNX
+ * channels-first), 'time-channels' [T, C] (Keras Conv1D, channels-last).
+ */
+export type EegLayout = 'channels-time-1' | '1-channels-time' | 'channels-time' | 'time-channels';
+export const EEG_LAYOUTS = ['channels-time-1', '1-channels-time', 'channels-time', 'time-channels'] as const;
+
+/** Sample shape of each layout, from C and T. */
+const shapeOf = (layout: EegLayout, C: number, T: number): number[] =>
+  ({ 'channels-time-1': [C, T, 1], '1-channels-time': [1, C, T], 'channels-time': [C, T], 'time-channels': [T, C] })[layout];
+/** Axis of the shape that holds the channels, and the one that holds time. */
+const channelAxisOf = (layout: EegLayout) => ({ 'channels-time-1': 0, '1-channels-time': 1, 'channels-time': 0, 'time-channels': 1 })[layout];
+const timeAxisOf = (layout: EegLayout) => ({ 'channels-time-1': 1, '1-channels-time': 2, 'channels-time': 1, 'time-channels': 0 })[layout];
 
 /** What `decode` keeps for drawing the artefacts. */
 export interface EegInternal {
   readonly epoch: Epoch;
   readonly layout: EegLayout;
+  /** Factor from the epoch's µV to the values fed to the model (1e-6 for a model trained in volts). */
+  readonly scale?: number;
   /** Absolute start of the epoch's first sample (null when the file has no start date). */
   readonly epochStart: Date | null;
   readonly file: string;
@@ -36,19 +52,20 @@ const Pair = (description: string) => Type.Array(Type.Number(), { minItems: 2, m
 
 const EEG_OPTIONS = OptionsObject({
   preset: StringEnum(['none', 'demo'], { default: 'none', description: "'demo': the demo model's pre-processing (16 channels, 0.5–12 Hz, 64 Hz, −0.2…0.8 s around stimuli, baseline)" }),
-  channels: Type.Array(Type.String(), { description: 'channels in the order the model expects (default: the first EEG channels)' }),
+  channels: Type.Array(Type.String(), { description: "channels in the order the model expects (default: the model's metadata xai.channels, else the first EEG channels); matched by name ignoring case, 'EEG ' prefixes and '-REF'/'-LE' suffixes" }),
   event: Type.String({ description: "annotation to epoch around: its description, or a /regular expression/ (default: none, a window from 'start')" }),
   eventIndex: Type.Integer({ minimum: 0, default: 0, description: 'which of the matching annotations (0 = first)' }),
   start: Type.Number({ minimum: 0, default: 0, description: 'without an event: window start in seconds from the recording start' }),
   tmin: Type.Number({ description: 'epoch start relative to the event in seconds (default −0.2 with an event, 0 without)' }),
   duration: Type.Number({ exclusiveMinimum: 0, description: 'window length in seconds when the model does not fix it (default 10 s, or 1 s after tmin with an event)' }),
-  sampleRate: Type.Number({ exclusiveMinimum: 0, description: "the model's sample rate in Hz (default: the recording's)" }),
+  sampleRate: Type.Number({ exclusiveMinimum: 0, description: "the model's sample rate in Hz (default: the model's metadata xai.sfreq, else the recording's); the recording is resampled to it" }),
+  unit: StringEnum(Object.keys(EEG_UNITS) as EegUnit[], { description: "unit of the voltages the model was trained on (default: the model's metadata xai.unit, else uV; MNE/braindecode models: V)" }),
   bandpassLow: Type.Number({ minimum: 0, default: 0, description: 'high-pass edge in Hz of the zero-phase Butterworth band-pass (0: none)' }),
   bandpassHigh: Type.Number({ minimum: 0, default: 0, description: 'low-pass edge in Hz (0: none)' }),
   filterOrder: Type.Integer({ minimum: 1, maximum: 10, default: 4, description: 'order of the high- and low-pass parts (applied forward and backward)' }),
   baseline: Pair('baseline interval [from, to] in seconds relative to the event, subtracted per channel'),
   standardize: StringEnum(['none', 'epoch'], { default: 'none', description: "'epoch': each channel to zero mean and unit variance" }),
-  layout: StringEnum(['auto', 'channels-time-1', 'channels-time', 'time-channels'], { default: 'auto', description: "how the epoch fills the model input (auto: [C, T, 1] for rank 3, [C, T] or [T, C] by the channel count for rank 2)" }),
+  layout: StringEnum(['auto', ...EEG_LAYOUTS], { default: 'auto', description: "how the epoch fills the model input: [C, T, 1] (tfjs EEGNet), [1, C, T] (braindecode/PyTorch EEGNet), [C, T] or [T, C]; auto learns it from the model's input shape, its format and its channel count" }),
   colormap: Type.String({ default: 'bwr', description: 'colormap of the relevance views' }),
   mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance the channel × time map shows' }),
   clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' }),
@@ -57,27 +74,81 @@ const EEG_OPTIONS = OptionsObject({
 });
 export type EegOptions = Static<typeof EEG_OPTIONS>;
 
+const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? 'any').join(', ')}]`;
+
+/** Why `layout` cannot hold the model input `shape` with `channels` channels (null: it can). */
+function misfit(layout: EegLayout, shape: readonly (number | null)[], channels: number | undefined): string | null {
+  const rank = layout === 'channels-time-1' || layout === '1-channels-time' ? 3 : 2;
+  if (shape.length !== rank) return `it has rank ${rank}, the model input ${shapeText(shape)} rank ${shape.length}`;
+  const unit = layout === 'channels-time-1' ? shape[2] : layout === '1-channels-time' ? shape[0] : 1;
+  if (unit !== null && unit !== 1) return `it puts a feature axis of size 1 where the model input ${shapeText(shape)} has ${unit}`;
+  const c = shape[channelAxisOf(layout)];
+  if (channels !== undefined && c !== null && c !== undefined && c !== channels) return `it reads ${c} channels from the model input ${shapeText(shape)}, the model's channel list has ${channels}`;
+  return null;
+}
+
 /**
- * Where the channels go: [C, T, 1] for rank 3 (EEGNet), for rank 2 [T, C] (Keras Conv1D, channels
- * last) when the first axis is the longer one or the channel list says so, else [C, T].
+ * Where the channels go. A stated layout must fit the model's input shape. Otherwise: rank 3 is
+ * [C, T, 1] or [1, C, T], whichever has its size-1 axis where the model does (the format decides a
+ * tie: ONNX is channels-first); rank 2 is [C, T] or [T, C] by the channel count when the channel
+ * list is known, else [C, T] for ONNX and, for tfjs, [T, C] when the first axis is the longer one.
  */
-function layoutFor(shape: readonly (number | null)[] | undefined, channels: number | undefined, option: EegOptions['layout']): EegLayout {
-  if (option !== undefined && option !== 'auto') return option;
-  if (!shape || shape.length === 3) return 'channels-time-1';
-  if (shape.length !== 2) throw new InvalidArgumentError(`an EEG model input must have rank 2 or 3 (without the batch axis), got [${shape.join(', ')}]`);
+function layoutFor(spec: ModelInputSpec | undefined, channels: number | undefined, option: EegOptions['layout'], file: string): EegLayout {
+  const shape = spec?.shape;
+  if (option !== undefined && option !== 'auto') {
+    const why = shape ? misfit(option, shape, channels) : null;
+    if (why) {
+      const fitting = EEG_LAYOUTS.find((l) => !misfit(l, shape!, channels));
+      throw new InvalidArgumentError(`${file}: layout '${option}' does not fit the model: ${why}${fitting ? `; layout '${fitting}' would` : ''}`);
+    }
+    return option;
+  }
+  if (!shape) return 'channels-time-1';
+  const channelsFirst = spec?.layout === 'channels-first';
+  if (shape.length === 3) {
+    const candidates: EegLayout[] = channelsFirst ? ['1-channels-time', 'channels-time-1'] : ['channels-time-1', '1-channels-time'];
+    const fitting = candidates.find((l) => !misfit(l, shape, channels)) ?? candidates.find((l) => !misfit(l, shape, undefined));
+    if (!fitting) {
+      throw new InvalidArgumentError(`${file}: an EEG model input of rank 3 is [C, T, 1] (tfjs EEGNet) or [1, C, T] (braindecode, PyTorch EEGNet); this model's is ${shapeText(shape)}`);
+    }
+    return fitting;
+  }
+  if (shape.length !== 2) throw new InvalidArgumentError(`${file}: an EEG model input must have rank 2 or 3 (without the batch axis), got ${shapeText(shape)}`);
   if (channels !== undefined) return shape[1] === channels && shape[0] !== channels ? 'time-channels' : 'channels-time';
+  if (channelsFirst) return 'channels-time';
   return (shape[0] ?? 0) > (shape[1] ?? Infinity) ? 'time-channels' : 'channels-time';
 }
 
-/** Epoch spec from the options, the model's input shape and the recording. */
-function specFrom(options: EegOptions, model: ModelInputSpec | undefined): { spec: EpochSpec; event?: string; layout: EegLayout } {
+/** The model's channel list, rate and unit: the options first, then the model's metadata. */
+function modelFacts(options: EegOptions, spec: ModelInputSpec | undefined, preset: Partial<EpochSpec>, file: string) {
+  const info = eegModelInfo(spec?.metadata, 'the model');
+  const from = (option: unknown, key: string | undefined) => (option !== undefined ? 'option' : key ? `metadata ${key}` : undefined);
+  const channels = options.channels ?? info.channels ?? preset.channels;
+  const sampleRate = options.sampleRate ?? info.sfreq ?? preset.sampleRate;
+  const unit: EegUnit = options.unit ?? info.unit ?? 'uV';
+  if (options.channels === undefined && info.channels && spec) {
+    // The metadata and the input shape must agree about the channel count.
+    const shape = spec.shape;
+    const counts = shape.filter((d): d is number => d !== null && d !== 1);
+    if (!counts.includes(info.channels.length) && !shape.includes(null)) {
+      throw new InvalidArgumentError(`${file}: the model's metadata ${info.keys.channels} lists ${info.channels.length} channels, its input ${shapeText(shape)} has no axis of that size`);
+    }
+  }
+  return {
+    channels, sampleRate, unit, classes: info.classes,
+    sources: { channels: from(options.channels, info.keys.channels) ?? (preset.channels ? 'preset' : undefined), sampleRate: from(options.sampleRate, info.keys.sfreq) ?? (preset.sampleRate ? 'preset' : undefined), unit: from(options.unit, info.keys.unit) },
+  };
+}
+
+/** Epoch spec from the options, the model's input shape and what the model says of itself. */
+function specFrom(options: EegOptions, model: ModelInputSpec | undefined, file: string): { spec: EpochSpec; event?: string; layout: EegLayout; facts: ReturnType<typeof modelFacts> } {
   const preset = options.preset === 'demo';
   const base: Partial<EpochSpec> = preset ? EEG_DEMO_EPOCH : {};
   const event = options.event ?? (preset ? '/^stimulus\\//' : undefined);
+  const facts = modelFacts(options, model, base, file);
   const shape = model?.shape;
-  const layout = layoutFor(shape, options.channels?.length, options.layout);
-  const timeAxis = shape ? (layout === 'time-channels' ? 0 : 1) : -1;
-  const modelSamples = shape && timeAxis >= 0 ? shape[timeAxis] ?? undefined : undefined;
+  const layout = layoutFor(model, facts.channels?.length, options.layout, file);
+  const modelSamples = shape ? shape[timeAxisOf(layout)] ?? undefined : undefined;
   const low = options.bandpassLow || null;
   const high = options.bandpassHigh || null;
   const tmin = options.tmin ?? base.tmin ?? (event ? -0.2 : 0);
@@ -86,10 +157,11 @@ function specFrom(options: EegOptions, model: ModelInputSpec | undefined): { spe
   return {
     event,
     layout,
+    facts,
     spec: {
       ...base,
-      ...(options.channels ? { channels: options.channels } : {}),
-      ...(options.sampleRate !== undefined ? { sampleRate: options.sampleRate } : {}),
+      ...(facts.channels ? { channels: facts.channels } : {}),
+      ...(facts.sampleRate !== undefined ? { sampleRate: facts.sampleRate } : {}),
       bandpass: low !== null || high !== null ? [low, high] : base.bandpass ?? null,
       filterOrder: options.filterOrder ?? base.filterOrder ?? 4,
       tmin,
@@ -105,6 +177,17 @@ function toLayout(data: Float32Array, C: number, T: number, layout: EegLayout): 
   if (layout !== 'time-channels') return data;
   const out = new Float32Array(C * T);
   for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) out[t * C + c] = data[c * T + t]!;
+  return out;
+}
+
+/** The voltage channels (µV in the epoch) of values in `layout` times `scale` (the model's unit). */
+function scaled(values: Float32Array, units: readonly string[], T: number, layout: EegLayout, scale: number): Float32Array {
+  const C = units.length;
+  const out = Float32Array.from(values);
+  for (let c = 0; c < C; c++) {
+    if (units[c] !== 'µV') continue;
+    for (let t = 0; t < T; t++) out[layout === 'time-channels' ? t * C + c : c * T + t]! *= scale;
+  }
   return out;
 }
 
@@ -132,14 +215,15 @@ export const eegAdapter: ModalityAdapter = {
     const options = checkedOptions(EEG_OPTIONS, given, "modality 'eeg'", false);
     const spec0 = model?.[0];
     const recording = readRecording(files, { channels: undefined });
-    const { spec, event, layout } = specFrom(options, spec0);
-    // Channels: as asked, or as many EEG channels as the model takes.
+    const { spec, event, layout, facts } = specFrom(options, spec0, recording.file);
+    // Channels: as the options or the model name them (matched by name), or as many EEG channels as the model takes.
     const shape = spec0?.shape;
-    const channelCount = shape ? (layout === 'time-channels' ? shape[1] : shape[0]) ?? undefined : undefined;
+    const channelCount = shape ? shape[channelAxisOf(layout)] ?? undefined : undefined;
     const channels = spec.channels ?? defaultChannels(recording, channelCount).map((c) => c.label);
     if (channelCount !== undefined && channels.length !== channelCount) {
       throw new InvalidArgumentError(`${recording.file}: the model takes ${channelCount} channels, ${channels.length} were chosen (${channels.join(', ')})`);
     }
+    const matched = selectChannels(recording, channels);
     let onset: number;
     let eventInfo: Record<string, unknown> = {};
     if (event) {
@@ -155,22 +239,25 @@ export const eegAdapter: ModalityAdapter = {
     } else {
       onset = options.start ?? 0;
     }
-    const [epoch] = extractEpochs(recording, [onset], { ...spec, channels });
+    const [epoch] = extractEpochs(recording, [onset], { ...spec, channels: matched.map((c) => c.label) });
     const e = epoch!;
     const C = e.channels.length;
     const T = e.samples;
-    const sampleShape = layout === 'channels-time-1' ? [C, T, 1] : layout === 'channels-time' ? [C, T] : [T, C];
+    const sampleShape = shapeOf(layout, C, T);
     if (shape && shape.some((d, i) => d !== null && d !== sampleShape[i])) {
-      throw new InvalidArgumentError(`${recording.file}: decoded shape [${sampleShape.join(', ')}] does not fit the model input [${shape.join(', ')}]`);
+      throw new InvalidArgumentError(`${recording.file}: decoded shape [${sampleShape.join(', ')}] (layout '${layout}') does not fit the model input ${shapeText(shape)}`);
     }
     const channelAxis: AxisInfo = { name: 'channel', labels: e.channels };
     const timeAxis: AxisInfo = { name: 'time', unit: 's', start: e.tmin, step: 1 / e.sampleRate };
-    const axes = layout === 'time-channels' ? [timeAxis, channelAxis] : layout === 'channels-time' ? [channelAxis, timeAxis] : [channelAxis, timeAxis, { name: 'feature', labels: ['signal'] }];
+    const feature: AxisInfo = { name: 'feature', labels: ['signal'] };
+    const axes = { 'time-channels': [timeAxis, channelAxis], 'channels-time': [channelAxis, timeAxis], 'channels-time-1': [channelAxis, timeAxis, feature], '1-channels-time': [feature, channelAxis, timeAxis] }[layout];
     const epochStart = recording.start ? new Date(recording.start.getTime() + Math.round((onset + e.tmin) * 1000)) : null;
-    const internal: EegInternal = { epoch: e, layout, epochStart, file: recording.file };
+    const scale = EEG_UNITS[facts.unit];
+    const internal: EegInternal = { epoch: e, layout, epochStart, file: recording.file, ...(scale !== 1 ? { scale } : {}) };
+    const values = toLayout(e.data, C, T, layout);
     return {
       modality: 'eeg',
-      samples: [{ values: toLayout(e.data, C, T, layout), shape: sampleShape, dtype: 'float32' }],
+      samples: [{ values: scale !== 1 ? scaled(values, e.units, T, layout, scale) : values, shape: sampleShape, dtype: 'float32', layout: layout === 'channels-time-1' || layout === 'time-channels' ? 'channels-last' : 'channels-first' }],
       axes,
       metadata: {
         file: recording.file,
@@ -187,8 +274,11 @@ export const eegAdapter: ModalityAdapter = {
         tmin: e.tmin,
         windowStart: onset + e.tmin,
         ...eventInfo,
-        preprocessing: { bandpass: spec.bandpass, filterOrder: spec.filterOrder, baseline: spec.baseline, standardize: spec.standardize, resampled: recording.channels.some((c) => c.sampleRate !== e.sampleRate) },
+        preprocessing: { bandpass: spec.bandpass, filterOrder: spec.filterOrder, baseline: spec.baseline, standardize: spec.standardize, resampled: matched.some((c) => c.sampleRate !== e.sampleRate) },
         layout,
+        channelMapping: channels.map((name, c) => ({ model: name, recording: matched[c]!.label, sampleRate: matched[c]!.sampleRate })),
+        modelUnit: facts.unit,
+        sources: facts.sources,
       },
       internal,
     };

@@ -20,5 +20,6 @@ export { biharmonicSpline } from './biharmonic-spline.js';
 export { renderChannelBars, renderBandTable } from './views/channel-bands.js';
 export { renderTraces, type TracesView } from './views/traces.js';
 export { syntheticEeg, relevanceShare, SYNTHETIC_CHANNELS as EEG_SYNTHETIC_CHANNELS, PLANTED_P300, type SyntheticEegOptions, type SyntheticEeg } from './synthetic.js';
-export { EEG_DEMO_DIR, EEG_DEMO_CLASSES, EEG_DEMO_EPOCH, EEG_DEMO_DECODE, EEG_DEMO_MODELS, EEG_DEMO_INPUTS, EEG_DEMO_LRP } from './demo.js';
+export { EEG_DEMO_DIR, EEG_ONNX_DEMO_DIR, EEG_DEMO_CLASSES, EEG_DEMO_EPOCH, EEG_DEMO_DECODE, EEG_DEMO_MODELS, EEG_DEMO_INPUTS, EEG_DEMO_LRP } from './demo.js';
 export { eegView, MAX_COLUMNS as EEG_VIEW_MAX_COLUMNS, type EegView } from './view-json.js';
+export { EEG_METADATA_KEYS, EEG_METADATA_ALIASES, EEG_UNITS, eegModelInfo, metadataClassNames, parseNameList, parseUnit, type EegModelInfo, type EegUnit } from './model-metadata.js';

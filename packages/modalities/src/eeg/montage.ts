@@ -87,8 +87,9 @@ function build(): Map<string, Vec> {
 
 const POSITIONS = build();
 const BY_KEY = new Map([...POSITIONS.entries()].map(([k, v]) => [k.toLowerCase(), [k, v] as const]));
-/** Old 10-20 names. */
-const ALIASES: Record<string, string> = { t3: 'T7', t4: 'T8', t5: 'P7', t6: 'P8' };
+/** Old 10-20 names (lower case) and the 10-10 names of the same positions. */
+export const OLD_ELECTRODE_NAMES: Readonly<Record<string, string>> = { t3: 'T7', t4: 'T8', t5: 'P7', t6: 'P8' };
+const ALIASES = OLD_ELECTRODE_NAMES;
 
 /** Canonical name and 3-D unit vector of an electrode label ('EEG Fp1-Ref', 'FP1', 'T3' …), or null. */
 export function electrodePosition(label: string): { name: string; xyz: readonly [number, number, number] } | null {

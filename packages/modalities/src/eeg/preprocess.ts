@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from '@xai/core';
 import { bandpassSections, filtfilt } from './filters.js';
 import { electrodePosition } from './montage.js';
+import { matchChannels, missingChannelsMessage } from './channel-match.js';
 import { type EegAnnotation, type EegChannel, type EegRecording, microvoltFactor, sensorName } from './recording.js';
 import { EEG_RESAMPLING, resampleAt, resampleHalfWidth } from '../dsp/resample.js';
 
@@ -50,18 +51,16 @@ export interface Epoch {
 
 const NON_EEG = /^(EOG|ECG|EKG|EMG|Resp|SaO2|SpO2|Light|Sound|Event|Temp|Status|Trigger|STI)/i;
 
-/** Resolves channel names to channels of the recording (in the given order). */
+/**
+ * Resolves channel names to channels of the recording (in the given order), forgiving in case,
+ * type prefix, reference suffix and old 10-20 names (see matchChannels); names not found are all
+ * listed in one error.
+ */
 export function selectChannels(recording: EegRecording, names?: readonly string[]): EegChannel[] {
   if (!names) return [...recording.channels];
-  const used = new Set<EegChannel>();
-  return names.map((name) => {
-    const key = name.trim().toLowerCase();
-    const hit = recording.channels.find((c) => !used.has(c) && c.label.toLowerCase() === key)
-      ?? recording.channels.find((c) => !used.has(c) && sensorName(c.label).toLowerCase() === key);
-    if (!hit) throw new InvalidArgumentError(`${recording.file}: no channel '${name}'; it has ${recording.channels.map((c) => c.label).join(', ')}`);
-    used.add(hit);
-    return hit;
-  });
+  const { channels, missing } = matchChannels(recording, names);
+  if (missing.length > 0) throw new InvalidArgumentError(missingChannelsMessage(recording, names, missing));
+  return channels as EegChannel[];
 }
 
 /** The first `count` EEG channels: known electrode positions first, then other non-EOG/ECG/… signals. */

@@ -8,6 +8,7 @@ import { encodePng, InvalidArgumentError, relevanceJson } from '@xai/core';
 import { Type, type Static } from 'typebox';
 import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
+import { LAYOUT_OPTION } from '../layout.js';
 import { textArtefact } from '../artefacts.js';
 import { applyAffine, axisCodes, invertAffine, multiplyAffine, voxelSizes } from './affine.js';
 import { fmriDemoInputs, fmriDemoModels } from './demo.js';
@@ -132,6 +133,7 @@ function roiRegions(roi: NiftiVolume, header: NiftiHeader, dims: readonly number
 
 const FMRI_OPTIONS = OptionsObject({
   axes: Type.String({ default: 'ijk', description: "spatial axis order of the model input: 'ijk' is nibabel's data[i][j][k]; 'kji' puts axial slices first (slice-wise models)" }),
+  layout: LAYOUT_OPTION,
   time: StringEnum(TIME_MODES, { default: 'auto', description: '4-D runs: volumes as a batch explained one by one, time as channels, or one sequence sample; auto decides from the model' }),
   volume: Type.Integer({ minimum: 0, description: 'explain only this volume of a 4-D run' }),
   normalize: StringEnum(['none', 'zscore'], { default: 'none', description: 'zscore: each volume over its non-zero voxels' }),
@@ -170,7 +172,7 @@ export const fmriAdapter: ModalityAdapter = {
     const dims = effectiveDims(probe.header, file.name);
     const layout = chooseLayout({
       file: file.name, dims, axes: options.axes ?? 'ijk',
-      time: options.time ?? 'auto', volume: options.volume, model: model?.[0],
+      time: options.time ?? 'auto', volume: options.volume, model: model?.[0], layout: options.layout,
     });
     const fourD = dims.length === 4;
     const readAxes = fourD && layout.mode === 'volume' ? [3, ...layout.spatial] : layout.order;
@@ -197,10 +199,13 @@ export const fmriAdapter: ModalityAdapter = {
       a === 3
         ? { name: 't', unit: h.temporalUnit === 'unknown' ? undefined : h.temporalUnit, start: h.toffset, step: h.pixdim[4] }
         : { name: 'ijk'[a]!, unit: h.spatialUnit === 'unknown' ? undefined : h.spatialUnit, start: 0, step: sizes[a] };
-    const axes: AxisInfo[] = [...layout.order.map(axisInfo), ...(layout.channelAxis ? [{ name: 'channel', labels: ['signal'] }] : [])];
+    const channel: AxisInfo[] = layout.channelAxis ? [{ name: 'channel', labels: ['signal'] }] : [];
+    const named = layout.order.map(axisInfo);
+    // The channel axis where the sample has it: last, or first (after the volumes of a batch) for channels-first models.
+    const axes: AxisInfo[] = layout.layout === 'channels-last' ? [...named, ...channel] : layout.mode === 'batch' ? [named[0]!, ...channel, ...named.slice(1)] : [...channel, ...named];
     return {
       modality: 'fmri',
-      samples: [{ values, shape: layout.sampleShape, dtype: 'float32' }],
+      samples: [{ values, shape: layout.sampleShape, dtype: 'float32', layout: layout.layout }],
       axes,
       metadata: {
         file: file.name,
@@ -218,7 +223,7 @@ export const fmriAdapter: ModalityAdapter = {
         sformCode: h.sformCode,
         scaling: h.scaling,
         description: h.description,
-        layout: { mode: layout.mode, axes: layout.spatial.map((a) => 'ijk'[a]).join(''), sampleShape: layout.sampleShape, volume: layout.volumeIndex },
+        layout: { mode: layout.mode, axes: layout.spatial.map((a) => 'ijk'[a]).join(''), sampleShape: layout.sampleShape, volume: layout.volumeIndex, channels: layout.layout },
         normalize,
         nanVoxels,
         ...(anatomical ? { anatomical: anatomical.file } : {}),

@@ -5,8 +5,11 @@
  */
 import { InvalidArgumentError } from '@xai/core';
 import type { ModelInputSpec } from '../adapter.js';
+import { moveChannelAxis, type InputLayout } from '../layout.js';
 
 /**
+ * Channels-last (tfjs) shapes; channels-first (ONNX) models take the channel axis first instead
+ * (after the batch axis of 'batch'): [1, ...spatial], [T, ...spatial], [T, 1, ...spatial], [1, T, ...spatial].
  * - volume: one 3-D volume [...spatial, 1] (a 3-D file, or one volume of a 4-D file);
  * - channels: time as the channel axis [...spatial, T];
  * - batch: the volumes as a batch [T, ...spatial, 1], each explained on its own (a 3-D model run over a series);
@@ -31,6 +34,8 @@ export interface FmriLayout {
   readonly strides: readonly [number, number, number, number];
   /** The volume taken from a 4-D file in 'volume' mode, else null. */
   readonly volumeIndex: number | null;
+  /** Where the channel axis is in `sampleShape`. */
+  readonly layout: InputLayout;
 }
 
 /** 'ijk', 'kji', … → [0, 1, 2], [2, 1, 0], … */
@@ -53,14 +58,47 @@ export interface LayoutRequest {
   readonly time: (typeof TIME_MODES)[number];
   readonly volume?: number;
   readonly model?: ModelInputSpec;
+  /** The layout the user states (absent or 'auto': the model's, unless only the other one fits its shape). */
+  readonly layout?: InputLayout | 'auto';
 }
 
-/** Chooses the layout from the file's dims, the options and (when known) the model's input shape. */
+/** The sample shape of a mode in a layout (for 'batch': with the batch axis first). */
+function sampleShapeOf(mode: TimeMode, spatialShape: readonly number[], T: number, channelAxis: boolean, layout: InputLayout): number[] {
+  const last = mode === 'channels' ? [...spatialShape, T] : mode === 'volume' ? [...spatialShape] : [T, ...spatialShape];
+  if (mode !== 'channels' && channelAxis) last.push(1);
+  if (layout === 'channels-last' || (mode !== 'channels' && !channelAxis)) return last;
+  return moveChannelAxis(last, 'channels-first', mode === 'batch' ? 1 : 0);
+}
+
+/**
+ * Chooses the layout from the file's dims, the options and (when known) the model's input shape
+ * and layout: a stated layout must fit; otherwise the model's layout, or the other one when only
+ * it fits the shape.
+ */
 export function chooseLayout(req: LayoutRequest): FmriLayout {
+  const stated = req.layout && req.layout !== 'auto' ? req.layout : undefined;
+  const preferred = stated ?? req.model?.layout ?? 'channels-last';
+  try {
+    return layoutIn(req, preferred);
+  } catch (err) {
+    if (stated || !req.model) throw err;
+    const other = preferred === 'channels-first' ? 'channels-last' : 'channels-first';
+    try {
+      return layoutIn(req, other);
+    } catch {
+      throw err;
+    }
+  }
+}
+
+/** The layout of the sample in `inputLayout`; throws when the model's shape does not take it. */
+function layoutIn(req: LayoutRequest, inputLayout: InputLayout): FmriLayout {
   const spatial = parseAxisOrder(req.axes);
   const [ni, nj, nk] = req.dims as [number, number, number];
   const T = req.dims.length === 4 ? req.dims[3]! : 1;
   const spec = req.model?.shape;
+  // The mode is decided on the channels-last reading of the model's shape (a rank-3 shape has no channel axis).
+  const specLast = spec && inputLayout === 'channels-first' && spec.length >= 4 ? moveChannelAxis(spec, 'channels-last') : spec;
   let mode: TimeMode;
   let volumeIndex: number | null = null;
   if (req.volume !== undefined) {
@@ -73,9 +111,9 @@ export function chooseLayout(req: LayoutRequest): FmriLayout {
     mode = 'volume';
   } else if (req.time !== 'auto') {
     mode = req.time;
-  } else if (spec?.length === 5 || (spec?.length === 4 && spec[0] === T && spec[3] !== T)) {
+  } else if (specLast?.length === 5 || (specLast?.length === 4 && specLast[0] === T && specLast[3] !== T)) {
     mode = 'sequence';
-  } else if (spec?.length === 4 && spec[3] === T) {
+  } else if (specLast?.length === 4 && specLast[3] === T) {
     mode = 'channels';
   } else {
     mode = 'batch';
@@ -84,9 +122,8 @@ export function chooseLayout(req: LayoutRequest): FmriLayout {
   const spatialRank = { volume: 3, channels: 3, batch: 3, sequence: 4 }[mode];
   const channelAxis = mode !== 'channels' && !(spec && spec.length === spatialRank);
   const spatialShape = spatial.map((a) => [ni, nj, nk][a]!);
-  const order = mode === 'channels' ? [...spatial, 3] : mode === 'volume' ? [...spatial] : [3, ...spatial];
-  const sampleShape = mode === 'channels' ? [...spatialShape, T] : mode === 'volume' ? [...spatialShape] : [T, ...spatialShape];
-  if (channelAxis) sampleShape.push(1);
+  const order = mode === 'channels' ? (inputLayout === 'channels-first' ? [3, ...spatial] : [...spatial, 3]) : mode === 'volume' ? [...spatial] : [3, ...spatial];
+  const sampleShape = sampleShapeOf(mode, spatialShape, T, channelAxis, inputLayout);
   const dims: [number, number, number, number] = [ni, nj, nk, mode === 'volume' ? 1 : T];
   const strides = [0, 0, 0, 0] as [number, number, number, number];
   let s = 1;
@@ -101,18 +138,18 @@ export function chooseLayout(req: LayoutRequest): FmriLayout {
     if (!ok) {
       const hint = ['ijk', 'kji', 'kij', 'jik', 'jki', 'ikj'].find((p) => {
         const alt = parseAxisOrder(p).map((a) => [ni, nj, nk][a]!);
-        const shaped = mode === 'channels' ? [...alt, T] : mode === 'sequence' ? [T, ...alt] : alt;
-        if (channelAxis) shaped.push(1);
+        const full = sampleShapeOf(mode, alt, T, channelAxis, inputLayout);
+        const shaped = mode === 'batch' ? full.slice(1) : full;
         return p !== axisName(spatial) && shaped.length === spec.length && spec.every((d, k) => d === null || d === shaped[k]);
       });
       throw new InvalidArgumentError(
         `${req.file}: the model expects [${spec.map((d) => d ?? 'any').join(', ')}]${mode === 'batch' ? ' per volume' : ''}, ` +
-          `the volume gives [${compared.join(', ')}] (dims [${req.dims.join(', ')}], axes '${axisName(spatial)}', time '${mode}')` +
+          `the volume gives [${compared.join(', ')}] (dims [${req.dims.join(', ')}], axes '${axisName(spatial)}', time '${mode}', ${inputLayout})` +
           (hint ? `; option axes: '${hint}' would match` : '; resample the volume to the model grid first'),
       );
     }
   }
-  return { mode, spatial, order, channelAxis, sampleShape, dims, strides, volumeIndex };
+  return { mode, spatial, order, channelAxis, sampleShape, dims, strides, volumeIndex, layout: inputLayout };
 }
 
 /** Reorders a dense nibabel-order (i slowest, k fastest) 3-D volume into `order` (e.g. [2, 1, 0] for 'kji'). */

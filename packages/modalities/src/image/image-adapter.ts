@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from '../adapter.js';
 import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import { relevanceArtefact } from '../artefacts.js';
+import { asChannelsLast, channelsLastSpec, LAYOUT_OPTION, resolveLayout, sampleInLayout, type InputLayout } from '../layout.js';
 
 const CHANNEL_NAMES: Record<number, string[]> = { 1: ['grey'], 3: ['red', 'green', 'blue'] };
 
@@ -26,6 +27,7 @@ const IMAGE_OPTIONS = OptionsObject({
   mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance the heatmap shows' }),
   clipPercentile: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'colour scale at this percentile of |R|' }),
   alpha: Type.Number({ minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' }),
+  layout: LAYOUT_OPTION,
 });
 export type ImageOptions = Static<typeof IMAGE_OPTIONS>;
 
@@ -43,25 +45,30 @@ export const imageAdapter: ModalityAdapter = {
   async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
     const file = files[0]!;
     const options = checkedOptions(IMAGE_OPTIONS, given, "modality 'image'");
-    const expected = model?.[0]?.shape;
-    const shape = expected && expected.every((d): d is number => d !== null) ? expected : undefined;
+    const spec = model?.[0];
+    const learned = resolveLayout({ spec, stated: options.layout, rank: 3, fits: (c) => c === 1 || c === 3, gives: 'images give 1 (grey) or 3 (RGB) channels', what: file.name });
+    // Pixels are read channels-last and moved to the model's layout; arrays (.npy, .json) are taken in the model's layout.
+    const isArray = /\.(npy|json)$/i.test(file.name);
+    const wanted = isArray ? spec : channelsLastSpec(spec, learned);
+    const shape = wanted && wanted.shape.every((d): d is number => d !== null) ? wanted.shape : undefined;
     const array = decodeInput(file.bytes, file.name, { shape, scale: options.scale ?? '0-1' });
-    const [height, width, channels] = array.shape.length === 3 ? array.shape : [array.shape[0]!, array.shape[1] ?? 1, 1];
+    const layout: InputLayout = array.shape.length === 3 ? learned : 'channels-last'; // a grey [H, W] array has no channel axis
+    const sample = isArray ? { values: array.values, shape: array.shape, dtype: 'float32' as const, layout } : sampleInLayout({ values: array.values, shape: array.shape, dtype: 'float32' }, layout);
+    const view = asChannelsLast(sample.values as Float32Array, sample.shape, layout);
+    const [height, width, channels] = view.shape.length === 3 ? view.shape : [view.shape[0]!, view.shape[1] ?? 1, 1];
+    const channelAxis = { name: 'channel', labels: CHANNEL_NAMES[channels!] ?? Array.from({ length: channels! }, (_, c) => `c${c}`) };
+    const spatial = [{ name: 'y', unit: 'px', start: 0, step: 1 }, { name: 'x', unit: 'px', start: 0, step: 1 }];
     return {
       modality: 'image',
-      samples: [{ values: array.values, shape: array.shape, dtype: 'float32' }],
-      axes: [
-        { name: 'y', unit: 'px', start: 0, step: 1 },
-        { name: 'x', unit: 'px', start: 0, step: 1 },
-        ...(array.shape.length === 3 ? [{ name: 'channel', labels: CHANNEL_NAMES[channels!] ?? Array.from({ length: channels! }, (_, c) => `c${c}`) }] : []),
-      ],
-      metadata: { file: file.name, height, width, channels, shape: array.shape },
+      samples: [sample],
+      axes: view.shape.length !== 3 ? spatial : layout === 'channels-first' ? [channelAxis, ...spatial] : [...spatial, channelAxis],
+      metadata: { file: file.name, height, width, channels, shape: sample.shape, layout },
     };
   },
 
   async preview(input: DecodedInput): Promise<Artefact> {
-    const { values, shape } = input.samples[0]!;
-    const [h, w, c = 1] = shape as number[];
+    const { values, shape } = channelsLastSample(input);
+    const [h, w, c = 1] = shape;
     const rgb = rgbOf(values as Float32Array, c);
     const rgba = new Uint8Array(h! * w! * 4);
     for (let p = 0; p < h! * w!; p++) {
@@ -74,8 +81,9 @@ export const imageAdapter: ModalityAdapter = {
 
   async artefacts(input, relevance, given = {}): Promise<Artefact[]> {
     const options = checkedOptions(IMAGE_OPTIONS, given, "modality 'image'");
-    const { values, shape } = relevance.relevances[0]!;
-    const [h, w, c = 1] = shape as number[];
+    const layout = input.samples[0]!.layout;
+    const { values, shape } = asChannelsLast(relevance.relevances[0]!.values, relevance.relevances[0]!.shape, layout);
+    const [h, w, c = 1] = shape;
     const map = c > 1 ? reduceChannels(values, [h!, w!, c], 'sum') : values;
     const render = {
       colormap: (options.colormap ?? 'bwr') as ColormapName,
@@ -85,12 +93,18 @@ export const imageAdapter: ModalityAdapter = {
     };
     const indexed = renderHeatmapIndexed(map, h!, w!, render);
     const heat = renderHeatmap(map, h!, w!, { ...render, upscale: 1 });
-    const image = input.samples[0]!;
-    const overlay = overlayHeatmap(rgbOf(image.values as Float32Array, (image.shape[2] as number | undefined) ?? 1), heat, options.alpha ?? 0.6);
+    const image = channelsLastSample(input);
+    const overlay = overlayHeatmap(rgbOf(image.values, image.shape[2] ?? 1), heat, options.alpha ?? 0.6);
     return [
       { name: 'heatmap.png', mediaType: 'image/png', description: `relevance heatmap (${render.colormap}, ${render.mode}; palette PNG)`, bytes: encodeIndexedPng(indexed) },
       { name: 'overlay.png', mediaType: 'image/png', description: 'heatmap over the input image', bytes: encodePng(upscaleNearest(overlay, render.upscale)) },
-      relevanceArtefact(relevance, { scale: indexed.scale }),
+      relevanceArtefact(relevance, { scale: indexed.scale, layout: layout ?? 'channels-last' }),
     ];
   },
 };
+
+/** The decoded image as [height, width, channels] (whatever the model's layout). */
+function channelsLastSample(input: DecodedInput): { values: Float32Array; shape: number[] } {
+  const sample = input.samples[0]!;
+  return asChannelsLast(sample.values as Float32Array, sample.shape, sample.layout as InputLayout | undefined);
+}

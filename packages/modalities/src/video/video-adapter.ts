@@ -8,6 +8,7 @@ import { encodePng, HEATMAP_MODES, InvalidArgumentError } from '@xai/core';
 import { Type, type Static } from 'typebox';
 import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
+import { asChannelsLast, channelsLastSpec, LAYOUT_OPTION, resolveLayout, sampleInLayout } from '../layout.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { clipValues, resolveClipShape } from './clip-shape.js';
 import { contactSheet } from './contact-sheet.js';
@@ -89,6 +90,7 @@ const VIDEO_OPTIONS = OptionsObject({
   frameRate: Type.Number({ exclusiveMinimum: 0, default: DEFAULT_FRAME_RATE, description: 'frames per second of a folder of frame images' }),
   ffmpeg: Type.String({ description: 'path of the ffmpeg executable (default: $XAI_FFMPEG, else ffmpeg on PATH)' }),
   ffprobe: Type.String({ description: 'path of ffprobe (default: next to ffmpeg)' }),
+  layout: LAYOUT_OPTION,
   // the artefacts
   colormap: Type.String({ default: 'bwr', description: "overlay colormap (bwr, coldnhot, hot, …); 'hot' suits the unsigned modes" }),
   mode: StringEnum(HEATMAP_MODES, { default: 'signed', description: 'which relevance the overlays show' }),
@@ -117,23 +119,23 @@ export const videoAdapter: ModalityAdapter = {
     const bin = ffmpegBinaries(options);
     const source = await openSource(kind, files, options, bin);
     try {
-      const shape = resolveClipShape({ frames: options.frames, width: options.width, height: options.height }, source, model?.[0]);
+      // Channels-first models (PyTorch video networks) take [C, T, H, W]; the clip is built [T, H, W, C] and moved.
+      const layout = resolveLayout({ spec: model?.[0], stated: options.layout, rank: 4, fits: (c) => c === 1 || c === 3, gives: 'video frames give 3 (RGB) or 1 (grey) channels', what: file });
+      const shape = resolveClipShape({ frames: options.frames, width: options.width, height: options.height }, source, channelsLastSpec(model?.[0], layout));
       const selection = selectFrames(source.timeline, { start: options.start, end: options.end, fps: options.fps, frames: shape.frames }, file);
       const raw = await source.read(selection.indices);
       const rgbFrames = raw.map((f) => resizeFrame(f, shape.width, shape.height, resize).rgb);
       const values = clipValues(rgbFrames, shape.height, shape.width, shape.channels);
       const fps = playbackFps(selection.times, source.timeline.fps);
       const repeated = selection.indices.length - new Set(selection.indices).size;
-      const sampleShape = [rgbFrames.length, shape.height, shape.width, shape.channels];
+      const sample = sampleInLayout({ values, shape: [rgbFrames.length, shape.height, shape.width, shape.channels], dtype: 'float32' }, layout);
+      const sampleShape = [...sample.shape];
+      const channelAxis: AxisInfo = { name: 'channel', labels: shape.channels === 3 ? ['red', 'green', 'blue'] : ['luma'] };
+      const clipAxes: AxisInfo[] = [timeAxis(selection.times, fps), { name: 'y', unit: 'px', start: 0, step: 1 }, { name: 'x', unit: 'px', start: 0, step: 1 }];
       return {
         modality: 'video',
-        samples: [{ values, shape: sampleShape, dtype: 'float32' }],
-        axes: [
-          timeAxis(selection.times, fps),
-          { name: 'y', unit: 'px', start: 0, step: 1 },
-          { name: 'x', unit: 'px', start: 0, step: 1 },
-          { name: 'channel', labels: shape.channels === 3 ? ['red', 'green', 'blue'] : ['luma'] },
-        ],
+        samples: [sample],
+        axes: layout === 'channels-first' ? [channelAxis, ...clipAxes] : [...clipAxes, channelAxis],
         metadata: {
           file,
           source: { kind, width: source.width, height: source.height, fps: round(source.timeline.fps), duration: round(source.timeline.duration), frames: source.timeline.starts.length, ...source.info },
@@ -143,6 +145,7 @@ export const videoAdapter: ModalityAdapter = {
           repeatedFrames: repeated,
           resize: source.width === shape.width && source.height === shape.height ? 'none' : resolveResize(resize, source, shape),
           shape: sampleShape,
+          layout,
           fps: round(fps),
         },
         internal: { file, rgbFrames, times: selection.times, sourceFrames: selection.indices, height: shape.height, width: shape.width, channels: shape.channels, fps, ffmpeg: bin } satisfies VideoInternal,
@@ -162,13 +165,15 @@ export const videoAdapter: ModalityAdapter = {
   async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
     const options = checkedOptions(VIDEO_OPTIONS, given, "modality 'video'", false);
     const v = internalOf(input);
-    const rel = relevance.relevances[0];
-    if (!rel) throw new InvalidArgumentError('no relevance given');
+    const first = relevance.relevances[0];
+    if (!first) throw new InvalidArgumentError('no relevance given');
     const T = v.rgbFrames.length;
     const expected = T * v.height * v.width * v.channels;
-    if (rel.values.length !== expected) {
-      throw new InvalidArgumentError(`relevance has ${rel.values.length} values (shape [${rel.shape.join(', ')}]); the decoded clip is [${T}, ${v.height}, ${v.width}, ${v.channels}]`);
+    if (first.values.length !== expected) {
+      throw new InvalidArgumentError(`relevance has ${first.values.length} values (shape [${first.shape.join(', ')}]); the decoded clip is [${input.samples[0]!.shape.join(', ')}]`);
     }
+    const layout = input.samples[0]!.layout;
+    const rel = layout === 'channels-first' ? asChannelsLast(first.values, [v.channels, T, v.height, v.width], layout) : first;
     const overlays = relevanceOverlays(v.rgbFrames, frameMaps(rel.values, [T, v.height, v.width, v.channels]), v.height, v.width, {
       colormap: options.colormap,
       mode: options.mode,
@@ -197,7 +202,7 @@ export const videoAdapter: ModalityAdapter = {
         artefacts.push({ name: `overlay-frame-${String(t).padStart(digits, '0')}.png`, mediaType: 'image/png', description: `frame ${t} (${round(v.times[t]!)} s) with its relevance overlay`, bytes: encodePng(frame) });
       });
     }
-    if (rel.values.length <= JSON_LIMIT) artefacts.push(relevanceArtefact(relevance, { axes: input.axes.map((a) => a.name), sampleTimes: v.times.map(round) }));
+    if (rel.values.length <= JSON_LIMIT) artefacts.push(relevanceArtefact(relevance, { axes: input.axes.map((a) => a.name), sampleTimes: v.times.map(round), layout: layout ?? 'channels-last' }));
     return artefacts;
   },
 };

@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { relevanceMassAccuracy, relevanceRankAccuracy, type MassAccuracyOptions } from '@xai/eval';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf } from '../adapter.js';
 import { asObjectSchema, checkedOptions, OptionsObject } from '../adapter-options.js';
+import { asChannelsLast, channelsLastSpec, LAYOUT_OPTION, resolveLayout, sampleInLayout, type InputLayout } from '../layout.js';
 import type { VqaAnswer } from '../view-schemas.js';
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from '../text/bwr-colour.js';
@@ -32,6 +33,7 @@ const VQA_OPTIONS = OptionsObject({
   colormap: Type.String({ default: 'bwr', description: 'colormap of the image heatmap (bwr, seismic, coldnhot, hot, …)' }),
   alpha: Type.Number({ minimum: 0, maximum: 1, default: 0.6, description: 'heatmap opacity of the overlay' }),
   topAnswers: Type.Integer({ minimum: 1, maximum: ANSWERS.length, default: 5, description: 'answers listed in answer.json' }),
+  layout: LAYOUT_OPTION,
 });
 export type VqaOptions = Static<typeof VQA_OPTIONS>;
 
@@ -52,6 +54,21 @@ function inputOrder(file: string, model: readonly ModelInputSpec[] | undefined):
   }
   return { image, question };
 }
+
+/**
+ * The layout of the model's image input (channels-first [3, H, W] for ONNX models), and the
+ * model's inputs with the image read channels-last (what inputOrder checks).
+ */
+function imageLayout(file: string, model: readonly ModelInputSpec[] | undefined, stated: VqaOptions['layout']): { layout: InputLayout; specs: readonly ModelInputSpec[] | undefined } {
+  const question = model?.findIndex((m) => m.dtype === 'int32') ?? -1;
+  if (!model || model.length !== 2 || question < 0) return { layout: stated && stated !== 'auto' ? stated : 'channels-last', specs: model };
+  const image = 1 - question;
+  const layout = resolveLayout({ spec: model[image], stated, rank: 3, fits: (c) => c === 3, gives: 'the vqa modality feeds RGB images (3 channels)', what: file });
+  return { layout, specs: model.map((m, i) => (i === image ? channelsLastSpec(m, layout)! : m)) };
+}
+
+/** A sample or relevance of the image input as [height, width, 3]. */
+const imageChannelsLast = (values: Float32Array, shape: readonly number[], layout: InputLayout | undefined) => asChannelsLast(values, shape, layout);
 
 interface GroundTruth {
   readonly single: Uint8Array;
@@ -87,9 +104,15 @@ function internalOf(input: DecodedInput): VqaInternal {
   if (internal?.encoded) return internal;
   const meta = input.metadata as { question?: string; inputs?: { image: number; question: number }; scene?: Scene; program?: Program; questionFile?: string };
   if (typeof meta.question !== 'string' || !meta.inputs) throw new InvalidArgumentError('not a decoded vqa input: its metadata has no question and inputs');
-  const image = input.samples[meta.inputs.image]!.values as Float32Array;
+  const sample = input.samples[meta.inputs.image]!;
+  const image = imageChannelsLast(sample.values as Float32Array, sample.shape, sample.layout).values;
   const truth = meta.scene && meta.program ? groundTruthOf(meta.scene, meta.program, image, meta.questionFile ?? 'question') : null;
   return { text: meta.question, encoded: encodeQuestion(meta.question), order: meta.inputs, groundTruth: typeof truth === 'string' ? null : truth };
+}
+
+/** Axes of a channels-last image in `layout`. */
+function moveChannelAxisInfo<T>(axes: readonly T[], layout: InputLayout): T[] {
+  return layout === 'channels-first' ? [axes[axes.length - 1]!, ...axes.slice(0, -1)] : [...axes];
 }
 
 /** Nearest-neighbour factor that makes the small scenes visible. */
@@ -118,7 +141,8 @@ export const vqaAdapter: ModalityAdapter = {
   options: asObjectSchema(VQA_OPTIONS),
   demos: { models: vqaDemoModels, inputs: vqaDemoInputs },
 
-  async decode(files: readonly InputFile[], _options = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+  async decode(files: readonly InputFile[], given = {}, model?: readonly ModelInputSpec[]): Promise<DecodedInput> {
+    const options = checkedOptions(VQA_OPTIONS, given, "modality 'vqa'");
     if (files.length === 0) throw new InvalidArgumentError('no input files given');
     const images = files.filter((f) => IMAGE_EXTENSIONS.includes(extname(f.name).toLowerCase()));
     const questions = files.filter((f) => ['.json', '.txt'].includes(extname(f.name).toLowerCase()));
@@ -129,28 +153,30 @@ export const vqaAdapter: ModalityAdapter = {
     const q = readQuestionFile(questions[0]!);
     const imageFile = images[0];
     if (!imageFile) throw new InvalidVqaInputError(q.file, `no image given${q.image ? `: give '${q.image}' along with the question` : ' (a .png or .jpg file)'}`);
-    const order = inputOrder(q.file, model);
-    const expected = model?.[order.image]?.shape as number[] | undefined;
+    const { layout, specs } = imageLayout(q.file, model, options.layout);
+    const order = inputOrder(q.file, specs);
+    const expected = specs?.[order.image]?.shape as number[] | undefined;
     const array = decodeInput(imageFile.bytes, imageFile.name, { shape: expected, scale: '0-1' });
     if (array.shape.length !== 3 || array.shape[2] !== 3) throw new InvalidVqaInputError(imageFile.name, `expected an RGB image, got shape [${array.shape.join(', ')}]`);
     const encoded = encodeQuestion(q.question, { file: q.file });
     const truth = q.scene && q.program ? groundTruthOf(q.scene, q.program, array.values, q.file) : null;
     const groundTruth = truth === null || typeof truth === 'string' ? null : truth;
     const samples = [];
-    samples[order.image] = { values: array.values, shape: array.shape, dtype: 'float32' as const };
+    samples[order.image] = sampleInLayout({ values: array.values, shape: array.shape, dtype: 'float32' as const }, layout);
     samples[order.question] = { values: encoded.ids, shape: [QUESTION_LENGTH], dtype: 'int32' as const };
     const [height, width] = array.shape as [number, number, number];
     return {
       modality: 'vqa',
       samples,
       axes: order.image === 0
-        ? [{ name: 'y', unit: 'px', start: 0, step: 1 }, { name: 'x', unit: 'px', start: 0, step: 1 }, { name: 'channel', labels: ['red', 'green', 'blue'] }]
+        ? moveChannelAxisInfo([{ name: 'y', unit: 'px', start: 0, step: 1 }, { name: 'x', unit: 'px', start: 0, step: 1 }, { name: 'channel', labels: ['red', 'green', 'blue'] }], layout)
         : [{ name: 'token', labels: Array.from(encoded.tokenAt, (i) => (i === null ? '<pad>' : encoded.tokens[i]!.text)) }],
       metadata: {
         image: imageFile.name,
         questionFile: q.file,
         question: q.question,
         inputs: order,
+        layout,
         height,
         width,
         tokens: encoded.tokens,
@@ -167,7 +193,8 @@ export const vqaAdapter: ModalityAdapter = {
 
   async preview(input: DecodedInput): Promise<Artefact> {
     const { order } = internalOf(input);
-    const image = input.samples[order.image]!;
+    const sample = input.samples[order.image]!;
+    const image = imageChannelsLast(sample.values as Float32Array, sample.shape, sample.layout);
     const [h, w] = image.shape as [number, number, number];
     const rgba = new Uint8Array(h * w * 4);
     for (let p = 0; p < h * w; p++) {
@@ -180,10 +207,12 @@ export const vqaAdapter: ModalityAdapter = {
   async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
     const options = checkedOptions(VQA_OPTIONS, given, "modality 'vqa'");
     const { text, encoded, order, groundTruth } = internalOf(input);
-    const imageRelevance = relevance.relevances[order.image];
+    const givenImageRelevance = relevance.relevances[order.image];
     const questionRelevance = relevance.relevances[order.question];
-    if (!imageRelevance || !questionRelevance) throw new InvalidArgumentError(`the vqa modality needs relevance for both model inputs, got ${relevance.relevances.length}`);
-    const image = input.samples[order.image]!;
+    if (!givenImageRelevance || !questionRelevance) throw new InvalidArgumentError(`the vqa modality needs relevance for both model inputs, got ${relevance.relevances.length}`);
+    const sample = input.samples[order.image]!;
+    const image = imageChannelsLast(sample.values as Float32Array, sample.shape, sample.layout);
+    const imageRelevance = imageChannelsLast(givenImageRelevance.values, givenImageRelevance.shape, sample.layout);
     const [h, w] = image.shape as [number, number, number];
     const target = relevance.targetName ?? ANSWERS[relevance.target] ?? `class ${relevance.target}`;
 
@@ -231,8 +260,8 @@ export const vqaAdapter: ModalityAdapter = {
       }, null, 2)));
     }
     artefacts.push(relevanceArtefact(
-      { ...relevance, relevances: [imageRelevance] },
-      { question: { tokens: input.metadata.tokens, positions: Array.from(words.positions), scores: words.scores } },
+      { ...relevance, relevances: [givenImageRelevance] },
+      { question: { tokens: input.metadata.tokens, positions: Array.from(words.positions), scores: words.scores }, layout: sample.layout ?? 'channels-last' },
     ));
     return artefacts;
   },

@@ -19,9 +19,12 @@ export { foldConstants, type FoldOptions, type FoldResult } from './normalize/fo
 export { removeUnused } from './normalize/remove-unused.js';
 export { recognizeGelu } from './normalize/recognize-gelu.js';
 export { recognizeLayerNorm, type ShapeLookup } from './normalize/recognize-layer-norm.js';
+export { dropZeroRecurrentStates } from './normalize/zero-recurrent-states.js';
 export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
 export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';
-export { registerOnnxOp, onnxOpConverter, supportedOnnxOps, UnsupportedOnnxOpError, type OnnxOpConverter, type OnnxConversionContext, type Layout } from './convert/registry.js';
+export {
+  registerOnnxOp, onnxOpConverter, supportedOnnxOps, UnsupportedOnnxOpError, batchAtLayout, batchAxisOf, type OnnxOpConverter, type OnnxConversionContext, type Layout, type StoredLayout, type BatchMovedLayout,
+} from './convert/registry.js';
 export { buildOnnxGraph, type OnnxGraphOptions, type OnnxModelGraph } from './convert/build-graph.js';
 export { fuseLinear, type FuseOptions } from './convert/fuse-linear.js';
 export { OnnxFunctionNode, type OnnxFunctionSpec } from './convert/function-node.js';

@@ -6,7 +6,7 @@ import { PermuteNode } from '../../../nodes/shape-nodes.js';
 import type { OnnxDim } from '../model.js';
 import type { NormalizedOnnxModel } from '../normalize/normalize.js';
 import { fuseLinear } from './fuse-linear.js';
-import { onnxOpConverter, UnsupportedOnnxOpError, type Layout, type OnnxConversionContext } from './registry.js';
+import { batchAxisOf, onnxOpConverter, UnsupportedOnnxOpError, type OnnxConversionContext, type StoredLayout } from './registry.js';
 import { isIntegerDtype, toChannelsFirst, toChannelsLast } from './tensors.js';
 import './ops/index.js';
 
@@ -42,8 +42,8 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
   let nextId = 0;
   const newTensor = () => nextId++;
   /** value name → tensor id per layout it is available in. */
-  const stored = new Map<string, Map<Layout, number>>();
-  const home = new Map<string, Layout>();
+  const stored = new Map<string, Map<StoredLayout, number>>();
+  const home = new Map<string, StoredLayout>();
   const names = new Set<string>();
 
   const shapeOf = (value: string): readonly OnnxDim[] => {
@@ -77,7 +77,11 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
         shape: shapeOf,
         dtype: (v) => graph.initializers.get(v)?.dtype ?? types.get(v)?.dtype ?? null,
         constant: (v) => graph.initializers.get(v) ?? null,
-        layout: (v) => home.get(v) ?? 'onnx',
+        layout: (v) => {
+          const layout = home.get(v) ?? 'onnx';
+          return layout === 'channels-last' ? layout : 'onnx';
+        },
+        storedLayout: (v) => home.get(v) ?? 'onnx',
         tensor: (value, layout = 'onnx') => {
           const have = stored.get(value);
           if (!have) {
@@ -88,7 +92,10 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
           if (existing !== undefined) return existing;
           const rank = shapeOf(value).length;
           const [from, fromId] = [...have!.entries()][0]!;
-          if (rank < 3 || from === layout) return fromId;
+          if (from === layout) return fromId;
+          // The engine keeps the batch axis first: a value whose batch axis is elsewhere cannot be moved there by a transpose.
+          if (batchAxisOf(from) !== batchAxisOf(layout)) unsupported(`input '${value}' has its batch axis at ONNX axis ${batchAxisOf(from)} (a time-major value of a recurrent operator), which this converter cannot read`);
+          if (rank < 3) return fromId;
           const perm = layout === 'channels-last' ? toChannelsLast(rank) : toChannelsFirst(rank);
           const id = newTensor();
           nodes.push(new PermuteNode(`${value}/${layout === 'channels-last' ? 'to_channels_last' : 'to_channels_first'}`, `${value}/layout`, 'Transpose', [fromId], id, perm.slice(1)));
@@ -114,7 +121,8 @@ export function buildOnnxGraph(net: NormalizedOnnxModel, options: OnnxGraphOptio
       const layoutTensor = have.get('onnx');
       if (layoutTensor !== undefined) return layoutTensor;
       const rank = shapeOf(o.name).length;
-      const [, fromId] = [...have.entries()][0]!;
+      const [from, fromId] = [...have.entries()][0]!;
+      if (batchAxisOf(from) !== 0) throw new UnsupportedOnnxOpError(o.name, 'output', `the graph output has its batch axis at ONNX axis ${batchAxisOf(from)} (a time-major value); the engine's outputs keep the batch axis first`);
       if (rank < 3) return fromId;
       const id = newTensor();
       nodes.push(new PermuteNode(`${o.name}/to_channels_first`, `${o.name}/layout`, 'Transpose', [fromId], id, toChannelsFirst(rank).slice(1)));

@@ -10,6 +10,21 @@ import type { OnnxDim, OnnxNode, OnnxTensor } from '../model.js';
  */
 export type Layout = 'onnx' | 'channels-last';
 
+/**
+ * A value whose batch axis is its ONNX axis k ≥ 1 (the time-major values around recurrent
+ * operators, e.g. LSTM's X [T, N, I]): the engine stores it with that axis moved to the front, the
+ * others in order. Only converters that ask for `storedLayout` read such a value; `tensor()`
+ * refuses to hand it over in another layout.
+ */
+export type BatchMovedLayout = `batch-at-${number}`;
+export type StoredLayout = Layout | BatchMovedLayout;
+
+/** The layout of a value whose batch axis is ONNX axis `axis` (stored batch first). */
+export const batchAtLayout = (axis: number): StoredLayout => (axis === 0 ? 'onnx' : `batch-at-${axis}`);
+
+/** The ONNX axis holding the batch in a value stored in `layout` (0 unless `batch-at-k`). */
+export const batchAxisOf = (layout: StoredLayout): number => (layout.startsWith('batch-at-') ? Number(layout.slice('batch-at-'.length)) : 0);
+
 /** What an ONNX operator converter gets: one normalised node inside the graph being built. */
 export interface OnnxConversionContext {
   readonly node: OnnxNode;
@@ -20,15 +35,17 @@ export interface OnnxConversionContext {
   dtype(value: string): string | null;
   /** The value as an initializer, or null when it is computed. */
   constant(value: string): OnnxTensor | null;
-  /** The layout a computed value is stored in. */
+  /** The layout a computed value is stored in ('onnx' for a batch-moved value, which `tensor()` then refuses). */
   layout(value: string): Layout;
+  /** The layout a computed value is stored in, batch-moved layouts included. */
+  storedLayout(value: string): StoredLayout;
   /** The graph tensor holding a computed value in `layout` (default 'onnx'), transposing once if needed. */
-  tensor(value: string, layout?: Layout): number;
+  tensor(value: string, layout?: StoredLayout): number;
   newTensor(): number;
   /** Adds converted nodes (in topological order). */
   emit(...nodes: GraphNode[]): void;
   /** Says which tensor holds an output of this node, and in which layout. */
-  bind(value: string, tensor: number, layout: Layout): void;
+  bind(value: string, tensor: number, layout: StoredLayout): void;
   /** A tfjs tensor the model keeps (released with the model). */
   keep<T extends tf.Tensor>(t: T): T;
   /** Throws UnsupportedOnnxOpError for this node with a reason. */

@@ -13,6 +13,7 @@ import { constantsToInitializers } from './constants-to-initializers.js';
 import { foldConstants } from './fold-constants.js';
 import { removeIdentities } from './remove-identities.js';
 import { removeUnused } from './remove-unused.js';
+import { dropZeroRecurrentStates } from './zero-recurrent-states.js';
 import { inferShapes } from './infer-shapes.js';
 import { recognizeGelu } from './recognize-gelu.js';
 import { recognizeLayerNorm } from './recognize-layer-norm.js';
@@ -40,6 +41,7 @@ export function normalizeOnnx(model: OnnxModel, options: NormalizeOptions = {}):
   let graph = constantsToInitializers(model.graph, file);
   graph = canonicalizeOpsetVariants(graph);
   graph = removeIdentities(graph);
+  graph = dropZeroRecurrentStates(graph);
   graph = foldConstants(graph, { ...options, file, opset }).graph;
   graph = removeIdentities(graph); // folding can leave Pad(0)/Identity-like nodes in canonical form
   graph = removeUnused(graph);

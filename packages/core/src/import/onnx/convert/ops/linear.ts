@@ -129,15 +129,39 @@ registerOnnxOp('BatchNormalization', (ctx) => {
   ctx.bind(ctx.node.outputs[0]!, id, layout);
 });
 
+/**
+ * Pads [begin, end] per spatial axis of a ConvTranspose, read as the convolution it transposes (from
+ * the output back to the input): explicit `pads`, or — with `output_shape` or auto_pad SAME_UPPER /
+ * SAME_LOWER — the total padding stride·(in−1) + output_padding + k_eff − out split as onnxruntime
+ * (1.30, as the spec) splits it: SAME_UPPER puts the odd one at the end, SAME_LOWER and an
+ * explicit `output_shape` (auto_pad NOTSET) at the beginning.
+ */
+function transposePads(ctx: OnnxConversionContext, size: readonly number[], strides: readonly number[], dilations: readonly number[], inSpatial: readonly number[], outSpatial: readonly number[]): [number, number][] {
+  const node = ctx.node;
+  const rank = size.length;
+  const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
+  if (!['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'].includes(autoPad)) ctx.unsupported(`auto_pad ${autoPad}`);
+  const computed = intsAttr(node, 'output_shape') !== null || autoPad.startsWith('SAME');
+  if (!computed) {
+    const raw = autoPad === 'VALID' ? null : intsAttr(node, 'pads');
+    return Array.from({ length: rank }, (_, i) => [raw?.[i] ?? 0, raw?.[i + rank] ?? 0]);
+  }
+  const outPad = intsAttr(node, 'output_padding') ?? Array(rank).fill(0);
+  return size.map((k, i) => {
+    const total = strides[i]! * (inSpatial[i]! - 1) + outPad[i]! + (k - 1) * dilations[i]! + 1 - outSpatial[i]!;
+    if (total < 0) ctx.unsupported(`output_shape ${outSpatial.join('×')} beyond the full transposed convolution on spatial axis ${i}`);
+    const half = Math.floor(total / 2);
+    return autoPad === 'SAME_UPPER' ? [half, total - half] : [total - half, half];
+  });
+}
+
 /** ConvTranspose: W [Cin, Cout/g, ...k] is the kernel of the convolution it transposes. */
 registerOnnxOp('ConvTranspose', (ctx) => {
-  const { node, x, W, rank, group, size, strides, dilations } = windowedLinear(ctx);
-  const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
-  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') ctx.unsupported(`auto_pad ${autoPad}`);
-  const raw = autoPad === 'VALID' ? null : intsAttr(node, 'pads');
-  const pads: [number, number][] = Array.from({ length: rank }, (_, i) => [raw?.[i] ?? 0, raw?.[i + rank] ?? 0]);
+  const { node, x, W, group, size, strides, dilations } = windowedLinear(ctx);
+  const inShape = ctx.shape(x).slice(2);
   const outShape = ctx.shape(node.outputs[0]!).slice(2);
-  if (!outShape.every((d) => typeof d === 'number')) ctx.unsupported('an output of unknown spatial size');
+  if (![...inShape, ...outShape].every((d) => typeof d === 'number')) ctx.unsupported('spatial axes of unknown size');
+  const pads = transposePads(ctx, size, strides, dilations, inShape as number[], outShape as number[]);
   const [Cin, Cog] = W.dims as [number, number];
   // The transposed convolution maps Cout → Cin with kernel K[...k, co, ci] = W[ci, co, ...k]: as a Conv weight [Cin, Cout/g, ...k] that is exactly W.
   const kernel = ctx.keep(kernelChannelsLast(numbers(W), [Cin, Cog, ...W.dims.slice(2)], group)); // [...k, Cog·g, Cin]

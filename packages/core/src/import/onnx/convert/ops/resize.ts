@@ -1,10 +1,11 @@
 /**
- * Resize (and Upsample, which normalisation turns into Resize), modes `nearest` and `linear`, every
- * coordinate transformation: each spatial axis is a fixed interpolation matrix (0/1 for nearest)
- * applied along that axis, so the gradient and LRP's routing are those of a linear map.
+ * Resize (and Upsample, which normalisation turns into Resize), modes `nearest`, `linear` and
+ * `cubic`, every coordinate transformation: each spatial axis is a fixed interpolation matrix (0/1
+ * for nearest; each output's weights sum to 1 in every mode) applied along that axis, so the
+ * gradient and LRP's routing are those of a linear map.
  */
 import * as tf from '@tensorflow/tfjs';
-import { stringAttr } from '../../normalize/attributes.js';
+import { floatAttr, intAttr, stringAttr } from '../../normalize/attributes.js';
 import { OnnxFunctionNode } from '../function-node.js';
 import { registerOnnxOp, type OnnxConversionContext } from '../registry.js';
 
@@ -41,6 +42,16 @@ function nearestIndex(ctx: OnnxConversionContext, mode: string, v: number): numb
   }
 }
 
+/**
+ * Keys' cubic convolution weights (coefficient a) of the four neighbours floor(s)−1 … floor(s)+2 of
+ * source position s, t = s − floor(s) — the formula of onnxruntime and the ONNX reference.
+ */
+function cubicWeights(a: number, t: number): [number, number, number, number] {
+  const near = (d: number) => ((a + 2) * d - (a + 3)) * d * d + 1; // |d| ≤ 1
+  const far = (d: number) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; // 1 < |d| < 2
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
+
 /** The [inSize, outSize] matrix M with y = x · M along one axis. */
 function axisMatrix(ctx: OnnxConversionContext, inSize: number, outSize: number, scale: number): Float32Array {
   const mode = stringAttr(ctx.node, 'mode', 'nearest');
@@ -57,6 +68,17 @@ function axisMatrix(ctx: OnnxConversionContext, inSize: number, outSize: number,
       const w = c - lo;
       m[lo * outSize + x]! += 1 - w;
       if (w > 0) m[clamp(lo + 1) * outSize + x]! += w;
+    } else if (mode === 'cubic') {
+      // Unlike linear, the source position is not clamped: neighbours outside the input repeat the
+      // edge value, or (exclude_outside = 1) get weight 0 and the others are renormalised.
+      const base = Math.floor(src);
+      const weights = cubicWeights(floatAttr(ctx.node, 'cubic_coeff_a', -0.75), src - base);
+      const excludeOutside = intAttr(ctx.node, 'exclude_outside', 0) === 1;
+      const inside = weights.map((w, k) => (excludeOutside && (base - 1 + k < 0 || base - 1 + k >= inSize) ? 0 : w));
+      const total = excludeOutside ? inside.reduce((p, q) => p + q, 0) : 1;
+      inside.forEach((w, k) => {
+        if (w !== 0) m[clamp(base - 1 + k) * outSize + x]! += w / total;
+      });
     } else {
       ctx.unsupported(`mode '${mode}'`);
     }
@@ -79,6 +101,8 @@ registerOnnxOp('Resize', (ctx) => {
     if (typeof n !== 'number' || typeof o !== 'number') ctx.unsupported('spatial axes of unknown size');
     if (n === o && (!scales || scales[a] === 1)) continue;
     const scale = scales && scales.length === rank ? scales[a]! : (o as number) / (n as number);
+    // antialias (opset 18) widens the kernel only when downsampling; upsampling is unchanged.
+    if (scale < 1 && intAttr(ctx.node, 'antialias', 0) === 1) ctx.unsupported('antialias = 1 when downsampling');
     axes.push({ axis: a, matrix: ctx.keep(tf.tensor2d(axisMatrix(ctx, n as number, o as number, scale), [n as number, o as number])) });
   }
   const id = ctx.newTensor();

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: explanation time on two 224×224 image models in one run — a VGG-16-shaped tfjs
+ * model (bench/vgg16.ts) and a torchvision ResNet-18 loaded from ONNX (bench/resnet18-onnx.ts) —
+ * forward pass vs epsilon_gamma_box LRP, medians of N rounds after a warm-up, then a summary.
+ * Options: --runs N (default 5), --size S (VGG-16 input side, default 224), --batch B (default 1),
+ * --only vgg16|resnet18.
+ */
+import { loadavg } from 'node:os';
+import { initBackend } from '../src/index.js';
+import { benchResnet18Onnx } from './resnet18-onnx.js';
+import { numberArg, type BenchSummary } from './timing.js';
+import { benchVgg16 } from './vgg16.js';
+
+const runs = numberArg('runs', 5);
+const size = numberArg('size', 224);
+const batch = numberArg('batch', 1);
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'vgg16' && only !== 'resnet18') throw new Error(`--only ${only}: expected vgg16 or resnet18`);
+
+const backend = await initBackend();
+console.log(`backend ${backend}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const results: BenchSummary[] = [];
+if (only !== 'resnet18') results.push(await benchVgg16(runs, size, batch));
+if (only !== 'vgg16') results.push(await benchResnet18Onnx(runs, batch));
+
+console.log('\nsummary (medians; ratios are medians of per-round ratios to the forward pass named):');
+for (const r of results) {
+  console.log(
+    `  ${r.model.padEnd(18)} ${r.forwardLabel} ${r.forward.toFixed(3)} s · epsilon_gamma_box LRP ${r.lrpWorker.toFixed(3)} s with the worker (${r.ratioWorker.toFixed(2)}×), ` +
+      `${r.lrpSingle.toFixed(3)} s on one thread (${r.ratioSingle.toFixed(2)}×)`,
+  );
+}
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
