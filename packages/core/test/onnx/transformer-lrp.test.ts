@@ -270,3 +270,30 @@ describe('token ids and an attention mask in (as a tokenizer hands them over)', 
     }
   });
 });
+
+describe('perturbation methods over tokens at the encoder input', () => {
+  it('occlusion with a one-token window: each token’s drop when its embedding is zeroed, the same over d', async () => {
+    const m = await loadModel(`${FIXTURES}/onnx_transformer`);
+    const ids = tf.tensor([[37, 25, 27, 35, 23, 31, 33, 9, 2, 12]], [1, 10], 'int32');
+    try {
+      const e = await explainAt(m, ids, { method: 'occlusion', window: 1, target: 0 });
+      expect(e.relevance.shape).toEqual([1, 10, 16]);
+      const r = e.relevance.arraySync() as number[][][];
+      const base = e.logits.dataSync()[0]!;
+      // token 3 zeroed by hand: the drop of the target logit
+      const zeroed = tf.tidy(() => tf.mul(e.activation, tf.tensor([0, 0, 0, 1, 0, 0, 0, 0, 0, 0].map((v) => 1 - v)).reshape([1, 10, 1])));
+      const view = m.startingAt(e.at, [null, 10, 16]);
+      const values = forwardAll(view.graph, [zeroed]);
+      const drop = base - values.get(view.graph.outputs[0]!)!.dataSync()[0]!;
+      for (const [id, t] of values) if (!view.graph.inputs.includes(id)) t.dispose();
+      view.dispose();
+      zeroed.dispose();
+      expect(r[0]![3]![0]).toBeCloseTo(drop, 5);
+      expect(new Set(r[0]![3]!.map((v) => v.toFixed(6))).size).toBe(1);
+      e.dispose();
+    } finally {
+      ids.dispose();
+      m.dispose();
+    }
+  });
+});
