@@ -19,7 +19,7 @@ export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, p
 /** `at: 'encoder input …'`: the method explains a token model's encoder input (token + position embedding). */
 const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p.at.startsWith('encoder input');
 
-/** The ε of a params string such as `'epsilon 1e-6'` (undefined when it names none). */
+/** The ε of a params string such as `'epsilon 1e-6'` (NaN when it names none). */
 const epsilonOf = (text: unknown) => (typeof text === 'string' ? Number(/epsilon\s+([0-9.eE+-]+)/.exec(text)?.[1] ?? NaN) : NaN);
 
 const runners = new Map<string, MethodRunner>([
