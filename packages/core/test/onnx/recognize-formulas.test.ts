@@ -1,7 +1,8 @@
 /**
  * GELU's Erf formula and LayerNorm's ReduceMean/Sub/Pow/Sqrt/Div formula are each recognised as one
  * node (`Gelu`, `LayerNormalization`), in the orders exporters and people write them, and the
- * rewritten graph computes in the engine what onnxruntime computes on the original file. Formulas
+ * rewritten graph computes what the original file computes — in onnxruntime (written back as ONNX)
+ * and in the engine. Formulas
  * that only look alike are left alone (and still compute the same).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { forwardAll, initBackend, loadModel } from '../../src/index.js';
 import { decodeOnnx, normalizeOnnx } from '../../src/import/onnx/index.js';
 import { buildModel, node, tensor, valueInfo } from './build-onnx.js';
+import { encodeNormalized } from './encode-normalized.js';
 import { feed, rampData, runReference } from './ort-reference.js';
 
 beforeAll(async () => {
@@ -43,6 +45,17 @@ async function engineVsOrt(bytes: Uint8Array): Promise<number> {
   }
 }
 
+/** Largest |ort(normalised graph written back) − ort(original)| relative to max |y|. */
+async function rewrittenVsOriginal(bytes: Uint8Array): Promise<number> {
+  const net = normalizeOnnx(decodeOnnx(bytes));
+  const opset = net.graph.nodes.some((n) => n.opType === 'Gelu') ? 20 : 17;
+  const feeds = { x: feed('float32', DIMS, rampData(DIMS, 0.3)) };
+  const [before, after] = await Promise.all([runReference(bytes, feeds), runReference(encodeNormalized(net.graph, opset), feeds)]);
+  const [want, got] = [before.y!.data as Float32Array, after.y!.data as Float32Array];
+  const scale = Math.max(...Array.from(want, Math.abs));
+  return Math.max(...Array.from(want, (v, i) => Math.abs(got[i]! - v))) / scale;
+}
+
 describe('GELU written as x·0.5·(1 + erf(x/√2))', () => {
   const consts = [scalar('r2', Math.SQRT2), scalar('ir2', Math.SQRT1_2), scalar('one', 1), scalar('half', 0.5), scalar('c15', 1.5)];
   const cases: [string, ReturnType<typeof node>[]][] = [
@@ -60,6 +73,7 @@ describe('GELU written as x·0.5·(1 + erf(x/√2))', () => {
     const bytes = model(nodes, consts);
     expect(opTypes(bytes)).toEqual(['Gelu']);
     expect(await engineVsOrt(bytes)).toBeLessThan(1e-5);
+    expect(await rewrittenVsOriginal(bytes)).toBeLessThan(1e-6); // both in onnxruntime: the rewrite keeps the function
   });
   it('leaves a look-alike (x/1.5) and a formula whose erf is read elsewhere alone', async () => {
     const lookAlike = model([node('Div', ['x', 'c15'], ['u']), node('Erf', ['u'], ['e']), node('Add', ['e', 'one'], ['a']), node('Mul', ['x', 'a'], ['m']), node('Mul', ['m', 'half'], ['y'])], consts);
@@ -91,11 +105,13 @@ describe('LayerNorm written as its formula (opsets below 17)', () => {
     expect(net.graph.nodes[0]!.attributes.epsilon as number).toBeCloseTo(1e-5, 10); // the float32 constant
     expect(net.graph.nodes[0]!.inputs).toEqual(['x', 'g', 'b']);
     expect(await engineVsOrt(bytes)).toBeLessThan(1e-5);
+    expect(await rewrittenVsOriginal(bytes)).toBeLessThan(1e-6);
   });
   it('d·d, positive axes, no γ or β (γ becomes ones)', async () => {
     const bytes = model([...formula([2], 'mul'), node('Div', ['d', 's'], ['y'])], [eps]);
     expect(opTypes(bytes)).toEqual(['LayerNormalization']);
     expect(await engineVsOrt(bytes)).toBeLessThan(1e-5);
+    expect(await rewrittenVsOriginal(bytes)).toBeLessThan(1e-6);
   });
   it('over the two trailing axes, with β only', async () => {
     const b2 = tensor('b2', 'float32', [3, 8], Array.from(rampData([3, 8], 0.05)));
