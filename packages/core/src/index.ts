@@ -37,7 +37,7 @@ export { registerReferenceMethod, MethodNotAvailable, type MethodRunner } from '
 export { compareRelevance, readReferenceCase, type ReferenceCase } from './conformance/reference-case.js';
 export { explain, type ExplainRequest, type ExplainResult } from './methods/explain.js';
 export {
-  registerMethod, methodByName, methodCost, listMethods, methodCatalog, METHOD_FAMILIES, type MethodCost, type MethodDefinition, type MethodFamily, type TargetOptions,
+  registerMethod, methodByName, methodCost, listMethods, methodsFor, methodCatalog, METHOD_FAMILIES, type MethodCost, type MethodDefinition, type MethodFamily, type TargetOptions,
 } from './methods/registry.js';
 export { MethodContext, CancelledError, type Progress, type MethodRunOptions } from './methods/method-context.js';
 export { resolveOptions, optionsAsJson, type OptionSchema, type ObjectSchema, type AnyObjectSchema, type OptionsOf } from './methods/option-schema.js';
@@ -56,6 +56,12 @@ export { lime, limeFeatures, limeMethod, type LimeOptions, type LimeExplanation,
 export { slic, type SlicOptions } from './methods/superpixels/slic.js';
 export { gridSegments, type Segmentation } from './methods/superpixels/grid.js';
 export { ridgeRegression, type RidgeOptions, type RidgeResult } from './methods/ridge.js';
+export { attentionRollout, attentionRolloutMethod, type AttentionRolloutOptions } from './methods/attention-rollout.js';
+export { explainAt, encoderInput, activationAt, type ExplainAtRequest, type ExplainAtResult } from './methods/explain-at.js';
+export { LayerNormNode } from './nodes/layer-norm-node.js';
+export { MatMulNode } from './nodes/matmul-node.js';
+export { recognizeAttention, attentionSoftmaxes, softmaxSource } from './graph/recognize-attention.js';
+export { graphFrom } from './graph/graph-from.js';
 export { meaningfulPerturbation, meaningfulPerturbationObjective, type MeaningfulPerturbationOptions, type MeaningfulPerturbationExplanation } from './methods/meaningful-perturbation.js';
 export {
   readInputFile, decodeInput, INPUT_EXTENSIONS, type ReadInputOptions, type InputArray, type InputScale,

@@ -8,6 +8,8 @@ import { buildGraph } from './graph/build.js';
 import { mergeBatchNorm, type BatchNormMerge } from './graph/canonize.js';
 import { FixedInputNode, graphWithFixedInputs } from './graph/fixed-inputs.js';
 import type { ModelGraph } from './graph/graph.js';
+import { graphFrom } from './graph/graph-from.js';
+import type { Shape } from './graph/registry.js';
 import type { GraphNode } from './graph/node.js';
 import { LinearNode } from './nodes/linear-node.js';
 import { PermuteNode } from './nodes/shape-nodes.js';
@@ -54,6 +56,8 @@ export class XaiModel {
     /** Set for a view (see withFixedInputs): the only nodes it owns; the model stays the owner of the rest. */
     private readonly viewNodes?: readonly GraphNode[],
     private readonly onnxSource?: OnnxSource,
+    /** The layout of the first input when the format does not say it (a view from an inner node). */
+    private readonly layout?: 'channels-first' | 'channels-last',
   ) {}
 
   /** The file format the model was loaded from. */
@@ -100,6 +104,7 @@ export class XaiModel {
    * NCDHW), tfjs models channels-last; inputs of rank 2 (batch, features) have no spatial axes.
    */
   get inputLayout(): 'channels-first' | 'channels-last' {
+    if (this.layout) return this.layout;
     return this.format === 'onnx' && (this.graph.inputShapes[0]?.length ?? 0) >= 3 ? 'channels-first' : 'channels-last';
   }
 
@@ -159,7 +164,18 @@ export class XaiModel {
    */
   withFixedInputs(explained: number, fixed: ReadonlyMap<number, tf.Tensor>): XaiModel {
     const graph = graphWithFixedInputs(this.graph, explained, fixed);
-    return new XaiModel(this.tfjsModel, graph, this.label, graph.nodes.filter((n) => n instanceof FixedInputNode), this.onnxSource);
+    return new XaiModel(this.tfjsModel, graph, this.label, graph.nodes.filter((n) => n instanceof FixedInputNode), this.onnxSource, this.layout);
+  }
+
+  /**
+   * A view of the model as a function of the output of node `name` (see `graphFrom`), e.g. of a
+   * transformer's encoder input: gradient methods then explain that activation. `shape` is the
+   * activation's shape (batch axis first, null); `layout` where its features are (default
+   * 'channels-last': [batch, tokens, d], so occlusion and LIME slide over tokens). Dispose the view
+   * when done; the model lives on.
+   */
+  startingAt(name: string, shape: Shape, layout: 'channels-first' | 'channels-last' = 'channels-last'): XaiModel {
+    return new XaiModel(this.tfjsModel, graphFrom(this.graph, name, shape), this.label, [], this.onnxSource, layout);
   }
 
   dispose(): void {

@@ -5,6 +5,8 @@ import {
   deconvnetComposite, deepTaylor, epsilonAlpha2Beta1, epsilonGammaBox, epsilonPlus, epsilonPlusFlat, excitationBackprop, gradientComposite, guidedBackpropComposite,
 } from './presets.js';
 import { registerComposite } from './registry.js';
+import { transformerComposite } from './transformer.js';
+import { stringEnum } from '../methods/option-schema.js';
 
 const none = Type.Object({});
 const bounds = Type.Object({
@@ -21,3 +23,13 @@ registerComposite({ name: 'excitation_backprop', description: 'z⁺ on every lin
 registerComposite({ name: 'gradient', description: 'the plain gradient (seed one-hot)', options: none, create: gradientComposite });
 registerComposite({ name: 'guided_backprop', description: 'the gradient with guided ReLUs', options: none, create: guidedBackpropComposite });
 registerComposite({ name: 'deconvnet', description: 'the gradient with deconvnet ReLUs', options: none, create: deconvnetComposite });
+registerComposite({
+  name: 'transformer',
+  description: 'conservative LRP for transformers: attention and LayerNorm σ held constant, ε on linear maps, GELU passes, residuals proportional',
+  options: Type.Object({
+    attention: Type.Optional(stringEnum(['values', 'attnlrp'], { default: 'values', description: "'values': attention probabilities held constant (nothing to queries and keys); 'attnlrp': relevance into queries and keys as AttnLRP" })),
+    layerNorm: Type.Optional(stringEnum(['constant_std', 'gradient'], { default: 'constant_std', description: "'constant_std': σ held constant, ε rule on the rest; 'gradient': its full Jacobian" })),
+    epsilon: Type.Optional(Type.Number({ minimum: 0, default: 1e-6, description: 'stabiliser ε of linear maps, A·V and LayerNorm' })),
+  }),
+  create: (o) => transformerComposite(o),
+});

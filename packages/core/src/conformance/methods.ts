@@ -3,6 +3,8 @@ import { compositeByName } from '../composites/index.js';
 import { ruleByName } from '../rules/registry.js';
 import { deconvnet, explainWithComposite, gradient, gradientXInput, guidedBackprop, lrp, type Explanation } from '../engine/explain-lrp.js';
 import { excitationBackpropReference } from './excitation-backprop.js';
+import { attentionRollout } from '../methods/attention-rollout.js';
+import { explainAt } from '../methods/explain-at.js';
 import { integratedGradients } from '../methods/integrated-gradients.js';
 import { occlusion } from '../methods/occlusion.js';
 import type { XaiModel } from '../model.js';
@@ -14,10 +16,31 @@ export class MethodNotAvailable extends Error {}
 /** Computes one reference method as its `params` describe it; returns the flat relevance. */
 export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>) => Explanation | Promise<Explanation>;
 
+/** `at: 'encoder input …'`: the method explains a token model's encoder input (token + position embedding). */
+const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p.at.startsWith('encoder input');
+
+/** The ε of a params string such as `'epsilon 1e-6'` (NaN when it names none). */
+const epsilonOf = (text: unknown) => (typeof text === 'string' ? Number(/epsilon\s+([0-9.eE+-]+)/.exec(text)?.[1] ?? NaN) : NaN);
+
 const runners = new Map<string, MethodRunner>([
   ['gradient', (m, x, target) => gradient(m, x, { target })],
-  ['gradient_x_input', (m, x, target) => gradientXInput(m, x, { target })],
-  ['integrated_gradients', (m, x, target, p) => integratedGradients(m, x, { target, steps: p.steps ?? 20, baseline: 0, riemann: 'right' })],
+  ['gradient_x_input', (m, x, target, p) => (atEncoderInput(p) ? explainAt(m, x, { method: 'gradient_x_input', target }) : gradientXInput(m, x, { target }))],
+  [
+    'integrated_gradients',
+    (m, x, target, p) => {
+      const options = { target, steps: p.steps ?? 20, baseline: 0, riemann: 'right' as const };
+      return atEncoderInput(p) ? explainAt(m, x, { method: 'integrated_gradients', ...options }) : integratedGradients(m, x, options);
+    },
+  ],
+  [
+    'lrp_transformer',
+    (m, x, target, p) => {
+      if (!atEncoderInput(p)) throw new MethodNotAvailable(`lrp_transformer at '${p.at}': only the encoder input is implemented`);
+      const epsilon = epsilonOf(p.linear);
+      return explainAt(m, x, { method: 'lrp', composite: compositeByName('transformer', Number.isFinite(epsilon) ? { epsilon } : {}), target });
+    },
+  ],
+  ['attention_rollout', (m, x, target, p) => attentionRollout(m, x, { target, headFusion: p.head_fusion ?? 'mean', residual: p.residual ?? 0.5, token: 0 })],
   ['guided_backprop', (m, x, target) => guidedBackprop(m, x, { target })],
   ['deconvnet', (m, x, target) => deconvnet(m, x, { target })],
   ['excitation_backprop', (m, x, target) => explainWithComposite(m, x, { target }, excitationBackpropReference())],
@@ -42,14 +65,34 @@ export function registerReferenceMethod(kind: string, runner: MethodRunner): Met
   return previous;
 }
 
-export async function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Promise<Float32Array> {
+/** A method's relevance as compared: flat values, and a note when only part of it is compared. */
+export interface ComputedRelevance {
+  readonly values: Float32Array;
+  readonly note?: string;
+}
+
+export async function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Promise<ComputedRelevance> {
   const kind = method.params.kind as string;
   const runner = runners.get(kind);
   if (!runner) throw new MethodNotAvailable(`method kind '${kind}' is not implemented yet`);
   const result = await runner(model, input, target, method.params);
   try {
-    return result.relevance.dataSync() as Float32Array;
+    return comparedPart(result.relevance, method);
   } finally {
     result.dispose();
   }
+}
+
+/**
+ * The relevance in the reference's layout. A reference whose `relevance_shape` is the computed
+ * shape without its leading (token) axis — [d] against [T, d] — holds one row only: the first is
+ * compared, and the note says so (the fixtures README promises [T, d]).
+ */
+function comparedPart(relevance: tf.Tensor, method: ReferenceMethod): ComputedRelevance {
+  const values = relevance.dataSync() as Float32Array;
+  const want = method.relevance_shape;
+  const have = relevance.shape.slice(relevance.shape[0] === 1 ? 1 : 0);
+  if (!want || values.length === method.relevance.length || have.length !== want.length + 1 || want.some((d, i) => d !== have[i + 1])) return { values };
+  const row = want.reduce((a, b) => a * b, 1);
+  return { values: values.slice(0, row), note: `the reference holds relevance_shape [${want}]: compared with row 0 of [${have}]` };
 }

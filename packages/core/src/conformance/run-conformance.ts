@@ -58,20 +58,26 @@ export async function runConformance(dir: string, options: ConformanceOptions = 
       if (!models.has(canonize)) models.set(canonize, loadModel(caseDir, { canonize }));
       return models.get(canonize)!;
     };
-    const input = tf.tensor(ref.input, [1, ...ref.input_shape]);
+    // Token ids (int64 in the file) go in as int32, as the model declares.
+    const inputs = new Map<string, tf.Tensor>();
+    const inputFor = (model: XaiModel) => {
+      const dtype = model.inputDtypes[0] ?? 'float32';
+      if (!inputs.has(dtype)) inputs.set(dtype, tf.tensor(ref.input, [1, ...ref.input_shape], dtype));
+      return inputs.get(dtype)!;
+    };
     try {
       for (const m of methods) {
         try {
           const model = await modelFor(ref.methods[m]!.params.kind);
-          const relevance = await computeReferenceMethod(model, input, ref.target, ref.methods[m]!);
-          const cmp = compareRelevance(relevance, ref.methods[m]!.relevance);
-          emit({ caseName: name, method: m, ok: cmp.ok, relErr: cmp.relErr, reason: cmp.relErr === Infinity ? 'shape differs' : undefined });
+          const relevance = await computeReferenceMethod(model, inputFor(model), ref.target, ref.methods[m]!);
+          const cmp = compareRelevance(relevance.values, ref.methods[m]!.relevance);
+          emit({ caseName: name, method: m, ok: cmp.ok, relErr: cmp.relErr, reason: cmp.relErr === Infinity ? 'shape differs' : relevance.note });
         } catch (err) {
           emit({ caseName: name, method: m, ok: false, relErr: NaN, reason: (err as Error).message });
         }
       }
     } finally {
-      input.dispose();
+      for (const t of inputs.values()) t.dispose();
       for (const model of models.values()) await model.then((m) => m.dispose(), () => undefined);
     }
   }

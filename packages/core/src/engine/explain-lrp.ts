@@ -24,6 +24,8 @@ export interface LrpOptions extends ExplainOptions {
   /** Input bounds for z^B in 'epsilon_gamma_box'. */
   readonly low?: Bound;
   readonly high?: Bound;
+  /** Options of a composite given by name (each composite takes those it declares, e.g. the transformer's `attention`). */
+  readonly compositeOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** Result of one explanation call. Owns its tensors: call dispose() when done. */
@@ -43,7 +45,7 @@ export interface Explanation {
 export function compositeFor(options: LrpOptions): Composite {
   if (options.rule) return uniformComposite(options.rule);
   const c = options.composite ?? 'epsilon_plus';
-  return typeof c === 'string' ? compositeByName(c, { low: options.low, high: options.high }) : c;
+  return typeof c === 'string' ? compositeByName(c, { ...options.compositeOptions, low: options.low, high: options.high }) : c;
 }
 
 /** Removes the batch axis again from results of an unbatched call. */

@@ -7,7 +7,7 @@ import { compositeFor, unbatch, type LrpOptions } from './explain-lrp.js';
 import { batchInputs, type ModelInput } from './inputs.js';
 import { explainedTensor, propagateGraph, type Seed } from './propagate.js';
 
-export interface PropagateOptions extends Pick<LrpOptions, 'composite' | 'rule' | 'low' | 'high'> {
+export interface PropagateOptions extends Pick<LrpOptions, 'composite' | 'rule' | 'low' | 'high' | 'compositeOptions'> {
   /**
    * Where the seed is placed: an output (index or output layer name; the logits, a final softmax
    * stripped), a layer name (the layer's output, after a fused activation) or a node name.

@@ -1,4 +1,5 @@
 /** Registers the methods core ships with, in the order listings show them. */
+import { attentionRolloutMethod } from './attention-rollout.js';
 import { deconvnetMethod } from './deconvnet.js';
 import { deepTaylorMethod } from './deep-taylor.js';
 import { excitationBackpropMethod } from './excitation-backprop.js';
@@ -28,6 +29,7 @@ for (const m of [
   occlusionMethod,
   limeMethod,
   meaningfulPerturbationMethod,
+  attentionRolloutMethod,
 ]) {
   registerMethod(m);
 }

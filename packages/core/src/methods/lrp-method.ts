@@ -5,6 +5,7 @@ import type { ModelInput } from '../engine/inputs.js';
 import type { XaiModel } from '../model.js';
 import { ruleByName, ruleNames } from '../rules/registry.js';
 import { bound } from './bounds.js';
+import { stringEnum } from './option-schema.js';
 import type { MethodDefinition, TargetOptions } from './registry.js';
 
 /** The options of `lrp`; the composite and rule names are those registered when the schema is read. */
@@ -20,10 +21,12 @@ const lrpOptions = () =>
       }),
     ),
     rule: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ruleNames(), description: 'one rule for every layer it applies to instead of a composite' })),
-    epsilon: Type.Optional(Type.Number({ minimum: 0, description: "stabiliser of the 'epsilon' rule (default 1e-6)" })),
+    epsilon: Type.Optional(Type.Number({ minimum: 0, description: "stabiliser of the 'epsilon' rule and of the transformer composite (default 1e-6)" })),
     gamma: Type.Optional(Type.Number({ minimum: 0, description: "γ of the 'gamma' rule (default 0.25)" })),
     alpha: Type.Optional(Type.Number({ minimum: 1, description: "α of the 'alpha_beta' rule (default 2; β = α − 1 unless given)" })),
     beta: Type.Optional(Type.Number({ minimum: 0, description: "β of the 'alpha_beta' rule" })),
+    attention: Type.Optional(stringEnum(['values', 'attnlrp'], { description: "transformer composite: 'values' (default) holds attention constant; 'attnlrp' lets relevance into queries and keys" })),
+    layerNorm: Type.Optional(stringEnum(['constant_std', 'gradient'], { description: "transformer composite: 'constant_std' (default) holds LayerNorm's σ constant" })),
     low: Type.Optional(bound({ description: 'lowest input value for z^B (epsilon_gamma_box, z_box); default 0' })),
     high: Type.Optional(bound({ description: 'highest input value for z^B; default 1' })),
   });
@@ -31,10 +34,10 @@ const lrpOptions = () =>
 type LrpMethodOptions = Static<ReturnType<typeof lrpOptions>> & TargetOptions;
 
 function runLrp(model: XaiModel, input: ModelInput, options: LrpMethodOptions) {
-  const { rule, epsilon, gamma, alpha, beta, ...rest } = options;
+  const { rule, epsilon, gamma, alpha, beta, attention, layerNorm, ...rest } = options;
   const beta_ = beta ?? (alpha !== undefined ? alpha - 1 : undefined);
   const uniform = rule ? ruleByName({ name: rule, epsilon, gamma, alpha, beta: beta_, low: options.low, high: options.high }) : undefined;
-  return lrp(model, input, { ...rest, rule: uniform });
+  return lrp(model, input, { ...rest, rule: uniform, compositeOptions: { epsilon, attention, layerNorm } });
 }
 
 export const lrpMethod: MethodDefinition = {

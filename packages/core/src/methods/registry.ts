@@ -48,6 +48,11 @@ export interface MethodDefinition {
    * its limits before running them. Without it a method costs one pass of batch 1.
    */
   cost?(options: Readonly<Record<string, unknown>>, sampleShape: readonly number[]): MethodCost;
+  /**
+   * Whether the method can explain this model at all (attention rollout needs attention); without it,
+   * every model. Listings for a model may hide the others.
+   */
+  appliesTo?(model: XaiModel): boolean;
   /** Works on any input rank (occlusion, LIME …) or needs the model's own input shape only. */
   run(model: XaiModel, input: ModelInput, options: Readonly<Record<string, unknown>> & TargetOptions, context: MethodContext): Promise<Explanation>;
 }
@@ -85,6 +90,11 @@ export function methodCost(name: string, options: Readonly<Record<string, unknow
   const definition = methodByName(name);
   const resolved = resolveOptions(definition.options, options, `method '${name}'`);
   return definition.cost?.(resolved, sampleShape) ?? { passes: 1, batch: 1 };
+}
+
+/** The registered methods that can explain `model` (see MethodDefinition.appliesTo). */
+export function methodsFor(model: XaiModel): MethodDefinition[] {
+  return listMethods().filter((m) => m.appliesTo?.(model) ?? true);
 }
 
 /** All registered methods in registration order. */

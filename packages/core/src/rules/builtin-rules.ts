@@ -2,6 +2,10 @@
 import { Type } from 'typebox';
 import { bound } from '../methods/bounds.js';
 import { alphaBeta } from './alpha-beta.js';
+import { attentionValues } from './attention-values.js';
+import { bilinearUniform } from './bilinear-uniform.js';
+import { layerNormConstantStd } from './layer-norm-std.js';
+import { softmaxAttnLrp } from './softmax-attnlrp.js';
 import { epsilon } from './epsilon.js';
 import { flat } from './flat.js';
 import { gamma } from './gamma.js';
@@ -41,3 +45,7 @@ registerRule({ name: 'norm', description: 'proportional redistribution x ⊙ J�
 registerRule({ name: 'winner_takes_all', description: 'max pooling: each window to its arg-max', options: none, create: () => winnerTakesAll() });
 registerRule({ name: 'guided_relu', description: 'guided backprop ReLU: positive gradients where the input was positive', options: none, create: () => guidedRelu() });
 registerRule({ name: 'deconvnet_relu', description: 'deconvnet ReLU: positive gradients whatever the input', options: none, create: () => deconvnetRelu() });
+registerRule({ name: 'attention_values', description: 'attention probabilities held constant: ε rule on A·V to the values, nothing to queries and keys', options: Type.Object({ epsilon: stabiliser('stabiliser ε') }), create: (o) => attentionValues(o.epsilon) });
+registerRule({ name: 'bilinear_uniform', description: 'product of two activations (AttnLRP): ε shares split in half between the factors', options: Type.Object({ epsilon: stabiliser('stabiliser ε') }), create: (o) => bilinearUniform(o.epsilon) });
+registerRule({ name: 'softmax_attnlrp', description: 'softmax (AttnLRP): x ⊙ (R − y·ΣR)', options: none, create: () => softmaxAttnLrp() });
+registerRule({ name: 'layer_norm_constant_std', description: 'LayerNorm with σ held constant: ε rule on the remaining linear map', options: Type.Object({ epsilon: stabiliser('stabiliser ε') }), create: (o) => layerNormConstantStd(o.epsilon) });

@@ -33,13 +33,19 @@ function tensorProto(t: OnnxTensor): OnnxProto.ITensorProto {
   return tensor(t.name, t.dtype, [...t.dims], t.data as ArrayLike<number | bigint>);
 }
 
-/** `opset`: 13–17 (the canonical Reduce* axes stay attributes there). */
+/** Reduce* whose `axes` became an input in opset 18. */
+const REDUCE_18 = ['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare'];
+
+/**
+ * `opset`: 13–17, or 20 (for the `Gelu` that GELU recognition leaves; the Reduce* axes become
+ * inputs there as opset 18 wants).
+ */
 export function encodeNormalized(graph: OnnxGraph, opset = 13): Uint8Array {
-  if (opset < 13 || opset > 17) throw new Error(`encodeNormalized writes opsets 13–17, not ${opset}`);
+  if ((opset < 13 || opset > 17) && opset !== 20) throw new Error(`encodeNormalized writes opsets 13–17 and 20, not ${opset}`);
   const initializers = [...graph.initializers.values()].map(tensorProto);
   let counter = 0;
   const nodes = graph.nodes.map((n: OnnxNode) => {
-    const moved = AS_INPUTS[n.opType];
+    const moved = opset >= 18 && REDUCE_18.includes(n.opType) ? ([['axes', 1, 'int64']] as [string, number, 'int64'][]) : AS_INPUTS[n.opType];
     const attrs: Record<string, AttrInput> = {};
     const inputs = [...n.inputs];
     for (const [k, v] of Object.entries(n.attributes)) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explain, forwardAll, gradient, initBackend, InvalidArgumentError, loadModel, lrp, UnsupportedLayerError, methodCatalog } from '../../src/index.js';
+import { explain, forwardAll, gradient, initBackend, InvalidArgumentError, loadModel, lrp, UnsupportedLayerError, methodsFor } from '../../src/index.js';
 import { UnsupportedOnnxOpError } from '../../src/import/onnx/convert/registry.js';
 import { buildModel, float, node, tensor, valueInfo } from './build-onnx.js';
 import { rampData } from './ort-reference.js';
@@ -98,7 +98,7 @@ describe('an ONNX model in the engine', () => {
       integrated_gradients: { steps: 4 }, smoothgrad: { samples: 3, seed: 1 }, lime: { samples: 20, seed: 1 },
       occlusion: { window: 2 }, meaningful_perturbation: { steps: 3, maskSize: 2 },
     };
-    for (const { name } of methodCatalog()) {
+    for (const { name } of methodsFor(model)) {
       const result = await explain(model, x, { method: name, target: 0, ...(fast[name] ?? {}) } as never);
       expect(result.relevance.shape, name).toEqual([2, 6, 5]);
       expect(Array.from(result.relevance.dataSync()).every(Number.isFinite), name).toBe(true);

@@ -17,6 +17,8 @@ export { removeIdentities } from './normalize/remove-identities.js';
 export { canonicalizeOpsetVariants, canonicalizeNode } from './normalize/canonical-form.js';
 export { foldConstants, type FoldOptions, type FoldResult } from './normalize/fold-constants.js';
 export { removeUnused } from './normalize/remove-unused.js';
+export { recognizeGelu } from './normalize/recognize-gelu.js';
+export { recognizeLayerNorm, type ShapeLookup } from './normalize/recognize-layer-norm.js';
 export { dropZeroRecurrentStates } from './normalize/zero-recurrent-states.js';
 export { inferNodeTypes, type ValueType } from './normalize/shape-inference.js';
 export { inferShapes, type InferShapesOptions } from './normalize/infer-shapes.js';

@@ -1,4 +1,5 @@
 import { XaiError, InvalidModelError } from '../../errors.js';
+import { recognizeAttention } from '../../graph/recognize-attention.js';
 import { buildOnnxGraph, type OnnxModelGraph } from './convert/build-graph.js';
 import type { OnnxModel } from './model.js';
 import { normalizeOnnx } from './normalize/normalize.js';
@@ -19,7 +20,8 @@ export async function convertOnnx(source: string | Uint8Array, options: OnnxLoad
   const model = await readOnnx(source, options);
   const net = normalizeOnnx(model, { maxElements: options.maxElements });
   try {
-    return { model, graph: buildOnnxGraph(net, { mergeBatchNorm: options.mergeBatchNorm }) };
+    const graph = buildOnnxGraph(net, { mergeBatchNorm: options.mergeBatchNorm });
+    return { model, graph: { ...graph, ...recognizeAttention(graph) } };
   } catch (err) {
     if (err instanceof XaiError) throw err;
     throw new InvalidModelError(model.file, `cannot build the explanation graph: ${(err as Error)?.message ?? String(err)}`);

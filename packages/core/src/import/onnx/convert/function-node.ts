@@ -5,6 +5,8 @@ export interface OnnxFunctionSpec {
   /** What composites match on: 'elementwise' (LRP default `pass`), 'reshape' (routing by gradient) … */
   readonly kind: string;
   readonly forward: (inputs: tf.Tensor[]) => tf.Tensor;
+  /** Jᵀ·cotangent per input (null where nothing flows); default tfjs autodiff on `forward`. */
+  readonly vjp?: (inputs: tf.Tensor[], output: tf.Tensor, cotangent: tf.Tensor) => (tf.Tensor | null)[];
   /** LRP default; else `pass` for 'elementwise', `gradient` (the vector–Jacobian product) otherwise. */
   readonly defaultRule?: string;
   /** Output ≥ 0 whatever the input, or (for 'preserves') whenever its inputs are. */
@@ -27,6 +29,10 @@ export class OnnxFunctionNode extends GraphNode {
 
   forward(inputs: tf.Tensor[]): tf.Tensor {
     return this.spec.forward(inputs);
+  }
+
+  override vjp(inputs: tf.Tensor[], output: tf.Tensor, cotangent: tf.Tensor): (tf.Tensor | null)[] {
+    return this.spec.vjp ? this.spec.vjp(inputs, output, cotangent) : super.vjp(inputs, output, cotangent);
   }
 
   override get defaultRule(): string {

@@ -2,7 +2,8 @@
  * The normalisation pipeline: a read OnnxModel → a clean graph a converter walks node by node.
  * Constant nodes → initializers; Identity/Dropout/zero Pad removed; opset variants in one canonical
  * form (attributes); shape arithmetic folded for the given input shape; unused nodes and
- * initializers dropped; the type (dtype + shape) of every value inferred.
+ * initializers dropped; the type (dtype + shape) of every value inferred; the formulas exporters
+ * write for GELU and LayerNorm recognised as one `Gelu` / `LayerNormalization` node each.
  */
 import { defaultOpset, type OnnxDim, type OnnxGraph, type OnnxModel } from '../model.js';
 import { OnnxShapeTooLargeError } from '../errors.js';
@@ -14,6 +15,8 @@ import { removeIdentities } from './remove-identities.js';
 import { removeUnused } from './remove-unused.js';
 import { dropZeroRecurrentStates } from './zero-recurrent-states.js';
 import { inferShapes } from './infer-shapes.js';
+import { recognizeGelu } from './recognize-gelu.js';
+import { recognizeLayerNorm } from './recognize-layer-norm.js';
 import type { ValueType } from './shape-inference.js';
 
 export interface NormalizeOptions {
@@ -42,7 +45,13 @@ export function normalizeOnnx(model: OnnxModel, options: NormalizeOptions = {}):
   graph = foldConstants(graph, { ...options, file, opset }).graph;
   graph = removeIdentities(graph); // folding can leave Pad(0)/Identity-like nodes in canonical form
   graph = removeUnused(graph);
-  const types = inferShapes(graph, { ...options, file, opset });
+  let types = inferShapes(graph, { ...options, file, opset });
+  // Recognition needs shapes (a LayerNorm over positive axes, or without γ); a rewrite re-infers them.
+  const recognised = recognizeLayerNorm(recognizeGelu(graph), (v) => types.get(v)?.shape ?? null);
+  if (recognised !== graph) {
+    graph = removeUnused(recognised);
+    types = inferShapes(graph, { ...options, file, opset });
+  }
   checkSizes(graph, types, file, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
   return { ...model, graph, types };
 }

@@ -5,7 +5,8 @@ import { AddNode } from '../../../../nodes/merge-nodes.js';
 import { floatAttr, intAttr } from '../../normalize/attributes.js';
 import { OnnxFunctionNode, type OnnxFunctionSpec } from '../function-node.js';
 import { registerOnnxOp, type OnnxConversionContext } from '../registry.js';
-import { toChannelsLast, toTensor } from '../tensors.js';
+import { dtypeFromCode } from '../../dtype.js';
+import { isIntegerDtype, toChannelsLast, toTensor } from '../tensors.js';
 
 /** Runs an element-wise node in whatever layout its input already has. */
 function unary(ctx: OnnxConversionContext, make: (input: number, output: number) => OnnxFunctionNode | ActivationNode): void {
@@ -64,6 +65,13 @@ elementwise('Exp', (x) => tf.exp(x), true);
 elementwise('Log', (x) => tf.log(x));
 elementwise('Sqrt', (x) => tf.sqrt(x), true);
 elementwise('Reciprocal', (x) => tf.reciprocal(x));
+
+/** Cast to float or integer (an attention mask of ids turned into floats): gradients pass between floats, none from integers. */
+registerOnnxOp('Cast', (ctx) => {
+  const to = ctx.node.attributes.to;
+  const dtype = typeof to === 'number' && isIntegerDtype(dtypeFromCode(to)) ? 'int32' : 'float32';
+  unary(ctx, (i, o) => new OnnxFunctionNode(ctx.name, 'Cast', [i], o, { kind: 'cast', forward: ([x]) => tf.cast(x!, dtype), nonNegative: 'preserves' }));
+});
 
 const softmaxAlong = (x: tf.Tensor, axis: number) =>
   tf.tidy(() => {

@@ -3,11 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { ConvOp, DenseOp, DepthwiseConvOp, type LinearOp } from '../../../../graph/linear-op.js';
 import { AffineNode } from '../../../../nodes/affine-node.js';
 import { LinearNode } from '../../../../nodes/linear-node.js';
+import { MatMulNode } from '../../../../nodes/matmul-node.js';
 import type { WindowGeometry } from '../../../../ops/conv-geometry.js';
 import { floatAttr, intAttr, intsAttr, stringAttr } from '../../normalize/attributes.js';
 import { registerOnnxOp, type OnnxConversionContext } from '../registry.js';
 import { numbers } from '../tensors.js';
-import { OnnxFunctionNode } from '../function-node.js';
 import { ConvTransposeOp } from '../conv-transpose-op.js';
 
 const constantOrNull = (ctx: OnnxConversionContext, i: number) => (ctx.node.inputs[i] ? ctx.constant(ctx.node.inputs[i]!) : null);
@@ -29,7 +29,7 @@ registerOnnxOp('MatMul', (ctx) => {
   }
   if (ctx.constant(a) || weight) ctx.unsupported('a MatMul with a constant other than a [K, N] weight as second operand');
   const id = ctx.newTensor();
-  ctx.emit(new OnnxFunctionNode(ctx.name, 'MatMul', [ctx.tensor(a), ctx.tensor(b)], id, { kind: 'matmul', forward: ([x, y]) => tf.matMul(x!, y!) }));
+  ctx.emit(new MatMulNode(ctx.name, ctx.name, 'MatMul', [ctx.tensor(a), ctx.tensor(b)], id));
   ctx.bind(out, id, 'onnx');
 });
 

@@ -1,5 +1,6 @@
 /** Shape operators: Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Gather, Pad, reductions, normalisations. */
 import * as tf from '@tensorflow/tfjs';
+import { LayerNormNode } from '../../../../nodes/layer-norm-node.js';
 import { ConcatenateNode } from '../../../../nodes/merge-nodes.js';
 import { PadCropNode, PermuteNode, ReshapeNode } from '../../../../nodes/shape-nodes.js';
 import type { OnnxDim } from '../../model.js';
@@ -58,6 +59,24 @@ registerOnnxOp('Concat', (ctx) => {
   ctx.bind(ctx.node.outputs[0]!, id, layout);
 });
 
+/** [K, n]: row k one-hot at indices[k] (what scatters K picked positions back onto n). */
+const oneHotRows = (indices: readonly number[], n: number) => tf.oneHot(tf.tensor1d(Array.from(indices), 'int32'), n).toFloat();
+
+/**
+ * The transpose of picking positions along `axis`: g [..., K, ...] scattered onto [..., n, ...] by a
+ * one-hot matrix [K, n] (repeated picks add up). tfjs' own gradients of gather and strided slices
+ * need kernels the wasm backend lacks (UnsortedSegmentSum, StridedSliceGrad).
+ */
+function scatterAlong(g: tf.Tensor, axis: number, scatter: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const [K, n] = scatter.shape as [number, number];
+    const pre = g.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const post = g.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const flat = g.reshape([pre, K, post]).transpose([0, 2, 1]).reshape([pre * post, K]);
+    return tf.matMul(flat, scatter).reshape([pre, post, n]).transpose([0, 2, 1]).reshape([...g.shape.slice(0, axis), n, ...g.shape.slice(axis + 1)]);
+  });
+}
+
 /** begin/size of a slice along one axis of a value of known size there. */
 function axisSize(ctx: OnnxConversionContext, x: string, axis: number): number {
   const d = ctx.shape(x)[axis];
@@ -108,10 +127,18 @@ registerOnnxOp('Slice', (ctx) => {
     end[a] = step > 0 ? clamp(ends[k]!, 0, n) : clamp(ends[k]!, -1, n - 1);
     stride[a] = step;
   });
+  // The positions kept along each sliced axis (for the gradient: scattered back per axis).
+  const picked = axes.map((a0) => {
+    const a = a0 < 0 ? a0 + rank : a0;
+    const positions: number[] = [];
+    for (let i = begin[a]; stride[a] > 0 ? i < end[a] : i > end[a]; i += stride[a]) positions.push(i);
+    return [a, ctx.keep(oneHotRows(positions, axisSize(ctx, x, a)))] as const;
+  });
   const id = ctx.newTensor();
   ctx.emit(new OnnxFunctionNode(ctx.name, 'Slice', [ctx.tensor(x)], id, {
     kind: 'slice',
     nonNegative: 'preserves',
+    vjp: (_t, _y, g) => [picked.length === 0 ? tf.clone(g) : tf.tidy(() => picked.reduce((acc, [a, scatter]) => scatterAlong(acc, a, scatter), g))],
     forward: ([t]) => {
       const e = end.map((v, i) => (full[i] ? t!.shape[i]! : v));
       // tfjs' stridedSlice reads a negative end as counted from the back: end −1 (before the start) → mask.
@@ -131,14 +158,20 @@ registerOnnxOp('Gather', (ctx) => {
     // An embedding: a constant table read at computed (integer) indices.
     if (axis !== 0) ctx.unsupported('a constant table gathered along an axis other than 0');
     const weights = ctx.keep(toTensor(table));
-    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(indices)], id, { kind: 'embedding', forward: ([i]) => tf.gather(weights, tf.cast(i!, 'int32')) }));
+    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(indices)], id, { kind: 'embedding', forward: ([i]) => tf.tidy(() => tf.gather(weights, tf.cast(i!, 'int32'))) }));
   } else {
     const idx = ctx.constant(indices) ?? ctx.unsupported('indices that are not constant for a computed table');
     if (axis === 0) ctx.unsupported('gathering along the batch axis');
     const n = axisSize(ctx, data, axis);
     const values = numbers(idx).map((v) => (v < 0 ? v + n : v));
     const index = ctx.keep(tf.tensor(Int32Array.from(values), [...idx.dims], 'int32'));
-    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(data)], id, { kind: 'slice', nonNegative: 'preserves', forward: ([t]) => tf.gather(t!, index, axis) }));
+    const scatter = ctx.keep(oneHotRows(values, n));
+    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(data)], id, {
+      kind: 'slice',
+      nonNegative: 'preserves',
+      forward: ([t]) => tf.gather(t!, index, axis),
+      vjp: ([t], _y, g) => [tf.tidy(() => scatterAlong(g.reshape([...t!.shape.slice(0, axis), values.length, ...t!.shape.slice(axis + 1)]), axis, scatter))],
+    }));
   }
   ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
 });
@@ -219,8 +252,15 @@ registerOnnxOp('LayerNormalization', (ctx) => {
   const axis = intAttr(ctx.node, 'axis', -1);
   const start = axis < 0 ? axis + rank0 : axis;
   if (start === 0) ctx.unsupported('normalising over the batch axis');
-  const scaleDims = ctx.constant(ctx.node.inputs[1]!)?.dims ?? [];
-  normalisation(ctx, (r) => Array.from({ length: r - start }, (_, i) => start + i), () => [...scaleDims]);
+  const [x, scaleName, biasName] = ctx.node.inputs as [string, string, string | undefined];
+  const param = (name: string) => {
+    const t = ctx.constant(name) ?? ctx.unsupported(`parameter '${name}' is not a constant initializer`);
+    return ctx.keep(tf.tensor(Float32Array.from(numbers(t)), [...t.dims]));
+  };
+  const axes = Array.from({ length: rank0 - start }, (_, i) => start + i);
+  const id = ctx.newTensor();
+  ctx.emit(new LayerNormNode(ctx.name, ctx.name, 'LayerNormalization', [ctx.tensor(x)], id, axes, param(scaleName), biasName ? param(biasName) : null, floatAttr(ctx.node, 'epsilon', 1e-5)));
+  ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
 });
 registerOnnxOp('InstanceNormalization', (ctx) =>
   normalisation(ctx, (r) => Array.from({ length: r - 2 }, (_, i) => i + 2), (r, n) => [n, ...Array(r - 2).fill(1)]),
