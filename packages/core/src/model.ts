@@ -120,7 +120,7 @@ export class XaiModel {
     const toFirst = new PermuteNode('input/to_channels_first', 'input/layout', 'Transpose', [id], graph.inputs[0]!, [rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
     const shape = graph.inputShapes[0]!;
     const view: ModelGraph = { ...graph, nodes: [toFirst, ...graph.nodes], inputs: [id], inputShapes: [[shape[0]!, ...shape.slice(2), shape[1]!]] };
-    return new XaiModel(this.tfjsModel, view, this.label, [toFirst], this.onnxSource);
+    return new XaiModel(this.tfjsModel, view, this.label, [toFirst], this.onnxSource, 'channels-last');
   }
 
   /** Wraps a converted ONNX graph (see `loadModel`); the XaiModel owns its nodes and tensors. */
