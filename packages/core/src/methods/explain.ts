@@ -43,6 +43,7 @@ export async function explain(model: XaiModel, input: ModelInput, request: Expla
   const selected = selectInputs(model, definition, explainedInputs);
   const context = new MethodContext({ onProgress, signal });
   context.throwIfCancelled();
+  const reported = definition.effectiveOptions?.(options) ?? options;
   const started = performance.now();
   const result = definition.allInputsInOnePass
     ? keepSelectedInputs(await definition.run(model, input, { ...options, target, output }, context), selected)
@@ -53,7 +54,7 @@ export async function explain(model: XaiModel, input: ModelInput, request: Expla
     ...result,
     method,
     family: definition.family,
-    options: model.graph.inputs.length > 1 ? { ...optionsAsJson(options), explainedInputs: selected.map((i) => model.graph.inputNames[i]!) } : optionsAsJson(options),
+    options: model.graph.inputs.length > 1 ? { ...optionsAsJson(reported), explainedInputs: selected.map((i) => model.graph.inputNames[i]!) } : optionsAsJson(reported),
     elapsedMs: performance.now() - started,
   };
 }

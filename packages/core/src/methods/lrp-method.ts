@@ -49,5 +49,11 @@ export const lrpMethod: MethodDefinition = {
   get options() {
     return lrpOptions();
   },
+  // One rule for every layer replaces the composite: the (default) composite is not reported then.
+  effectiveOptions: (options) => {
+    if (options.rule === undefined) return { ...options };
+    const { composite: _unused, ...rest } = options;
+    return rest;
+  },
   run: async (model, input, options) => runLrp(model, input, options as LrpMethodOptions),
 };

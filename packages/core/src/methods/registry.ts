@@ -53,6 +53,11 @@ export interface MethodDefinition {
    * every model. Listings for a model may hide the others.
    */
   appliesTo?(model: XaiModel): boolean;
+  /**
+   * The resolved options that took effect, as results report them (e.g. `lrp` drops the default
+   * composite when one `rule` replaces it); without it, all of them.
+   */
+  effectiveOptions?(options: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** Works on any input rank (occlusion, LIME …) or needs the model's own input shape only. */
   run(model: XaiModel, input: ModelInput, options: Readonly<Record<string, unknown>> & TargetOptions, context: MethodContext): Promise<Explanation>;
 }
