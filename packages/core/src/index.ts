@@ -47,6 +47,7 @@ export { Type, type Static, type TObject } from 'typebox';
 export { onePassMethod } from './methods/sync-method.js';
 export { quadrature, gaussLegendre, type Quadrature, type QuadratureRule } from './methods/quadrature.js';
 export { gaussianBlur, gaussianBlurValues, gaussianKernel } from './ops/gaussian-blur.js';
+export { oneHotRows, scatterAlong } from './ops/scatter-along.js';
 export { sensitivity, type SensitivityOptions } from './methods/gradient-method.js';
 export { deepTaylorDecomposition, type DeepTaylorOptions } from './methods/deep-taylor.js';
 export { integratedGradients, type IntegratedGradientsOptions } from './methods/integrated-gradients.js';

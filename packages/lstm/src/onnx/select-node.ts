@@ -5,7 +5,7 @@
  * StridedSlice, and the WebAssembly backend none of Gather.
  */
 import * as tf from '@tensorflow/tfjs';
-import { GraphNode } from '@xai/core';
+import { GraphNode, oneHotRows, scatterAlong } from '@xai/core';
 
 /** Positions `indices` (shape `dims`, [] for one position: the axis goes away) of engine axis `axis` of a size-`size` axis. */
 export interface Pick {
@@ -24,11 +24,7 @@ export class SelectNode extends GraphNode {
   constructor(name: string, layerName: string, layerClass: string, inputs: readonly number[], output: number, readonly picks: readonly Pick[]) {
     super(name, layerName, layerClass, inputs, output);
     this.index = picks.map((p) => tf.tensor(Int32Array.from(p.indices), [...p.dims], 'int32'));
-    this.scatter = picks.map((p) => {
-      const m = new Float32Array(p.indices.length * p.size);
-      p.indices.forEach((i, k) => (m[k * p.size + i] = 1));
-      return tf.tensor2d(m, [p.indices.length, p.size]);
-    });
+    this.scatter = picks.map((p) => oneHotRows(p.indices, p.size));
   }
 
   forward([x]: tf.Tensor[]): tf.Tensor {
@@ -48,11 +44,7 @@ export class SelectNode extends GraphNode {
         for (let k = this.picks.length - 1; k >= 0; k--) {
           const p = this.picks[k]!;
           const before = shapes[k]!;
-          const pre = before.slice(0, p.axis).reduce((a, b) => a * b, 1);
-          const post = before.slice(p.axis + 1).reduce((a, b) => a * b, 1);
-          const m = p.indices.length;
-          const rows = tf.reshape(tf.transpose(tf.reshape(g, [pre, m, post]), [0, 2, 1]), [pre * post, m]) as tf.Tensor2D;
-          g = tf.reshape(tf.transpose(tf.reshape(tf.matMul(rows, this.scatter[k]!), [pre, post, p.size]), [0, 2, 1]), before);
+          g = scatterAlong(tf.reshape(g, [...before.slice(0, p.axis), p.indices.length, ...before.slice(p.axis + 1)]), p.axis, this.scatter[k]!);
         }
         return g;
       }),

@@ -1,6 +1,7 @@
 /** Shape operators: Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Gather, Pad, reductions, normalisations. */
 import * as tf from '@tensorflow/tfjs';
 import { LayerNormNode } from '../../../../nodes/layer-norm-node.js';
+import { oneHotRows, scatterAlong } from '../../../../ops/scatter-along.js';
 import { ConcatenateNode } from '../../../../nodes/merge-nodes.js';
 import { PadCropNode, PermuteNode, ReshapeNode } from '../../../../nodes/shape-nodes.js';
 import type { OnnxDim } from '../../model.js';
@@ -58,24 +59,6 @@ registerOnnxOp('Concat', (ctx) => {
   ctx.emit(new ConcatenateNode(ctx.name, ctx.name, 'Concat', ins.map((v) => ctx.tensor(v, layout)), id, layout === 'onnx' ? axis : channelsLastAxis(axis, rank)));
   ctx.bind(ctx.node.outputs[0]!, id, layout);
 });
-
-/** [K, n]: row k one-hot at indices[k] (what scatters K picked positions back onto n). */
-const oneHotRows = (indices: readonly number[], n: number) => tf.oneHot(tf.tensor1d(Array.from(indices), 'int32'), n).toFloat();
-
-/**
- * The transpose of picking positions along `axis`: g [..., K, ...] scattered onto [..., n, ...] by a
- * one-hot matrix [K, n] (repeated picks add up). tfjs' own gradients of gather and strided slices
- * need kernels the wasm backend lacks (UnsortedSegmentSum, StridedSliceGrad).
- */
-function scatterAlong(g: tf.Tensor, axis: number, scatter: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const [K, n] = scatter.shape as [number, number];
-    const pre = g.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-    const post = g.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const flat = g.reshape([pre, K, post]).transpose([0, 2, 1]).reshape([pre * post, K]);
-    return tf.matMul(flat, scatter).reshape([pre, post, n]).transpose([0, 2, 1]).reshape([...g.shape.slice(0, axis), n, ...g.shape.slice(axis + 1)]);
-  });
-}
 
 /** begin/size of a slice along one axis of a value of known size there. */
 function axisSize(ctx: OnnxConversionContext, x: string, axis: number): number {
