@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { DemoInput, DemoModel } from '../adapter.js';
-import { SYNTHETIC_CLASSES } from './synthetic-volumes.js';
+import { SYNTHETIC_AFFINE, SYNTHETIC_CLASSES } from './synthetic-volumes.js';
 
 export const FMRI_DEMO_DIR = fileURLToPath(new URL('../../demo/fmri/', import.meta.url));
 const at = (path: string) => fileURLToPath(new URL(`../../demo/fmri/${path}`, import.meta.url));
@@ -15,6 +15,9 @@ export const FMRI_DEMO_MODELS = {
   /** Slice-wise CNN + LSTM (Thomas et al. 2019): TimeDistributed Conv2D over axial slices, Bidirectional LSTM across them, input [16, 32, 32, 1] (axes 'kji'). */
   cnnLstm: at('cnn-lstm/model.json'),
 } as const;
+
+/** The demo models' grid: 32×32×16 voxels of 3 mm (SYNTHETIC_AFFINE); inputs on another grid are resampled onto it. */
+const GRID = SYNTHETIC_AFFINE.map((row) => [...row]);
 
 /** Decoding options each demo model needs. */
 export const FMRI_MODEL_AXES = { conv3d: 'ijk', cnnLstm: 'kji' } as const;
@@ -29,8 +32,8 @@ export const FMRI_DEMO_FILES = {
 } as const;
 
 export const fmriDemoModels: DemoModel[] = [
-  { name: 'fmri-conv3d', path: FMRI_DEMO_MODELS.conv3d, description: 'Conv3D classifier of synthetic 32×32×16 fMRI maps (activation vs control)', classNames: SYNTHETIC_CLASSES, decodeOptions: { axes: 'ijk' } },
-  { name: 'fmri-cnn-lstm', path: FMRI_DEMO_MODELS.cnnLstm, description: 'slice-wise CNN + bidirectional LSTM over axial slices (Thomas et al. 2019) on the same data', classNames: SYNTHETIC_CLASSES, decodeOptions: { axes: 'kji' } },
+  { name: 'fmri-conv3d', path: FMRI_DEMO_MODELS.conv3d, description: 'Conv3D classifier of synthetic 32×32×16 fMRI maps (activation vs control)', classNames: SYNTHETIC_CLASSES, decodeOptions: { axes: 'ijk', gridAffine: GRID } },
+  { name: 'fmri-cnn-lstm', path: FMRI_DEMO_MODELS.cnnLstm, description: 'slice-wise CNN + bidirectional LSTM over axial slices (Thomas et al. 2019) on the same data', classNames: SYNTHETIC_CLASSES, decodeOptions: { axes: 'kji', gridAffine: GRID } },
 ];
 
 export const fmriDemoInputs: DemoInput[] = [

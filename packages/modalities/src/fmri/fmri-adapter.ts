@@ -10,13 +10,14 @@ import type { Artefact, AxisInfo, DecodedInput, InputFile, ModalityAdapter, Mode
 import { asObjectSchema, checkedOptions, OptionsObject, StringEnum } from '../adapter-options.js';
 import { LAYOUT_OPTION } from '../layout.js';
 import { textArtefact } from '../artefacts.js';
-import { applyAffine, axisCodes, invertAffine, multiplyAffine, voxelSizes } from './affine.js';
+import { affineToQform, applyAffine, axisCodes, invertAffine, multiplyAffine, voxelSizes, type Matrix4 } from './affine.js';
 import { fmriDemoInputs, fmriDemoModels } from './demo.js';
 import { InvalidNiftiError } from './errors.js';
-import { chooseLayout, TIME_MODES, type FmriLayout } from './fmri-layout.js';
+import { axesPermutationFits, chooseLayout, modelGridDims, TIME_MODES, type FmriLayout } from './fmri-layout.js';
 import type { NiftiHeader } from './nifti-header.js';
 import { readNifti, type NiftiVolume } from './nifti-read.js';
 import { writeNifti } from './nifti-write.js';
+import { describeGrid, fieldOfViewGrid, resampleVolumes, sameVoxelGrid, type VoxelGrid } from './resample-volume.js';
 import { timeCourseCsv, timeCoursePlot, timeCourses, type Region } from './time-course.js';
 import { fmriView } from './view-json.js';
 import { axialMosaic, denseGrid, orthoView, viewContext, voxelAt, type ViewOptions, type VolumeGrid } from './volume-views.js';
@@ -34,6 +35,20 @@ export interface FmriInternal {
   readonly values: Float32Array;
   readonly anatomical: NiftiVolume | null;
   readonly roi: NiftiVolume | null;
+  /** How the input was resampled onto the model's grid (the header is then the model grid's), else null. */
+  readonly resampled: Resampling | null;
+}
+
+/** What resampling onto the model grid did, as the result states it. */
+export interface Resampling {
+  readonly from: { readonly dims: readonly number[]; readonly voxelSize: readonly number[]; readonly affine: Matrix4 };
+  readonly to: { readonly dims: readonly number[]; readonly voxelSize: readonly number[]; readonly affine: Matrix4 };
+  readonly interpolation: 'trilinear' | 'nearest';
+  readonly fill: number;
+  /** Where the model grid's affine came from. */
+  readonly gridFrom: string;
+  /** One sentence: "resampled from 64×64×30 at 3 mm to 32×32×16 at 3 mm (trilinear)". */
+  readonly text: string;
 }
 
 const isNifti = (name: string) => FMRI_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
@@ -131,6 +146,88 @@ function roiRegions(roi: NiftiVolume, header: NiftiHeader, dims: readonly number
   return [...seen].sort((a, b) => a - b).map((label) => ({ name: `roi_${label}`, mask: Uint8Array.from(labels, (l) => (l === label ? 1 : 0)) }));
 }
 
+/** Sets NaN and ±Inf voxels to 0; returns how many there were. */
+function zeroNonFinite(values: Float32Array): number {
+  let n = 0;
+  for (let p = 0; p < values.length; p++) {
+    if (!Number.isFinite(values[p]!)) {
+      values[p] = 0;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Dense volumes (volume after volume, nibabel order) into the sample order of `layout`. */
+function toLayout(dense: Float32Array, layout: FmriLayout): Float32Array {
+  const [ni, nj, nk, T] = layout.dims;
+  const [si, sj, sk, st] = layout.strides;
+  const out = new Float32Array(dense.length);
+  for (let t = 0, p = 0; t < T; t++) for (let i = 0; i < ni; i++) for (let j = 0; j < nj; j++) for (let k = 0; k < nk; k++, p++) out[i * si + j * sj + k * sk + t * st] = dense[p]!;
+  return out;
+}
+
+/** The input's header moved onto the model grid: dims, pixdim, qform and sform of the grid (slice timing dropped). */
+function onModelGrid(h: NiftiHeader, grid: VoxelGrid): NiftiHeader {
+  const shape = [...grid.dims, ...h.shape.slice(3)];
+  const qformParams = affineToQform(grid.affine);
+  const code = (h.affineSource === 'sform' ? h.sformCode : h.affineSource === 'qform' ? h.qformCode : 0) || 2;
+  const pixdim = [...h.pixdim];
+  pixdim[0] = qformParams.qfac;
+  qformParams.voxelSize.forEach((v, a) => (pixdim[a + 1] = v));
+  return {
+    ...h, shape, dim: [shape.length, ...shape], voxelCount: shape.reduce((a, b) => a * b, 1), pixdim,
+    qformCode: code, sformCode: code, qformParams, srow: grid.affine.slice(0, 3).map((r) => [...r]), qform: grid.affine, sform: grid.affine, affine: grid.affine,
+    sliceCode: 0, sliceStart: 0, sliceEnd: 0, sliceDuration: 0, dimInfo: 0,
+  };
+}
+
+/** Reads the `xai.affine` metadata of a model (a JSON 4 × 4 or 3 × 4 matrix). */
+function metadataAffine(spec: ModelInputSpec | undefined): Matrix4 | null {
+  const text = spec?.metadata?.['xai.affine'];
+  if (text === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError(`model metadata xai.affine: not JSON (${text.slice(0, 60)})`);
+  }
+  return checkedAffine(parsed, 'model metadata xai.affine');
+}
+
+function checkedAffine(rows: unknown, what: string): Matrix4 {
+  const ok = Array.isArray(rows) && (rows.length === 3 || rows.length === 4) && rows.every((r) => Array.isArray(r) && r.length === 4 && r.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  if (!ok) throw new InvalidArgumentError(`${what}: a voxel-to-world affine is 3 or 4 rows of 4 numbers`);
+  const m = (rows as number[][]).slice(0, 3).map((r) => [...r]);
+  m.push([0, 0, 0, 1]);
+  if (!invertAffine(m)) throw new InvalidArgumentError(`${what}: the affine is singular`);
+  return m;
+}
+
+/**
+ * The grid to resample the input onto, or null to take it as it is: when the model's grid
+ * (dims from its input shape; affine from the option, its metadata or else the input's field of
+ * view) differs from the input's, unless the option 'axes' would make it fit or resampling is off.
+ */
+function modelGrid(h: NiftiHeader, fileDims: readonly number[], axes: string, options: FmriOptions, spec: ModelInputSpec | undefined): { grid: VoxelGrid; from: string; interpolation: 'trilinear' | 'nearest' } | null {
+  const mode = options.resample ?? 'trilinear';
+  if (mode === 'off' || !spec) return null;
+  const layout = options.layout && options.layout !== 'auto' ? options.layout : spec.layout ?? 'channels-last';
+  const T = fileDims[3] ?? 1;
+  const dims = modelGridDims(spec, layout, axes, T, fileDims);
+  if (!dims) return null;
+  const source: VoxelGrid = { dims: [fileDims[0]!, fileDims[1]!, fileDims[2]!], affine: h.affine };
+  const shapeDiffers = dims.some((d, a) => d !== source.dims[a]);
+  if (shapeDiffers && axesPermutationFits(source.dims, dims, axes)) return null;
+  const stated = options.gridAffine !== undefined ? checkedAffine(options.gridAffine, 'option gridAffine') : null;
+  const fromMetadata = stated ? null : metadataAffine(spec);
+  const affine = stated ?? fromMetadata;
+  const grid: VoxelGrid = affine ? { dims, affine } : shapeDiffers ? fieldOfViewGrid(source, dims) : source;
+  if (sameVoxelGrid(source, grid)) return null;
+  const from = stated ? 'option gridAffine' : fromMetadata ? 'model metadata xai.affine' : "the input's field of view (the model states no affine)";
+  return { grid, from, interpolation: mode };
+}
+
 const FMRI_OPTIONS = OptionsObject({
   axes: Type.String({ default: 'ijk', description: "spatial axis order of the model input: 'ijk' is nibabel's data[i][j][k]; 'kji' puts axial slices first (slice-wise models)" }),
   layout: LAYOUT_OPTION,
@@ -140,6 +237,9 @@ const FMRI_OPTIONS = OptionsObject({
   anatomical: Type.String({ description: 'name of an uploaded 3-D volume to draw the views on (default: a second file, else the input)' }),
   roi: Type.String({ description: 'name of an uploaded label volume (integers > 0): relevance and time courses per region' }),
   maxVoxels: Type.Integer({ minimum: 1, description: 'largest voxel count read (default 2^29)' }),
+  resample: StringEnum(['trilinear', 'nearest', 'off'], { default: 'trilinear', description: "a volume on another grid than the model's is resampled onto it through world space (trilinear for data, nearest for label-like data); 'off' refuses it" }),
+  gridAffine: Type.Array(Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), { minItems: 3, maxItems: 4, description: "the model grid's voxel-to-world affine (rows of a 4 × 4 or 3 × 4 matrix, NIfTI ijk order; default: the model's metadata xai.affine, else the input's field of view)" }),
+  fill: Type.Number({ default: 0, description: 'value of resampled voxels outside the input volume' }),
   // the views
   colormap: Type.String({ default: 'coldnhot', description: "overlay colormap (coldnhot, bwr, hot, …); 'hot' suits the unsigned modes" }),
   mode: StringEnum(['signed', 'positive', 'absolute'], { default: 'signed', description: 'which relevance the views show' }),
@@ -169,31 +269,58 @@ export const fmriAdapter: ModalityAdapter = {
     const roiFile = fileNamed(files, options.roi, 'roi');
 
     const probe = await readNifti(file.bytes, file.name, { ...limits, headerOnly: true });
-    const dims = effectiveDims(probe.header, file.name);
+    const fileDims = effectiveDims(probe.header, file.name);
+    const axesOption = options.axes ?? 'ijk';
+    const target = modelGrid(probe.header, fileDims, axesOption, options, model?.[0]);
+    const dims = target ? [...target.grid.dims, ...fileDims.slice(3)] : fileDims;
     const layout = chooseLayout({
-      file: file.name, dims, axes: options.axes ?? 'ijk',
+      file: file.name, dims, axes: axesOption,
       time: options.time ?? 'auto', volume: options.volume, model: model?.[0], layout: options.layout,
     });
     const fourD = dims.length === 4;
-    const readAxes = fourD && layout.mode === 'volume' ? [3, ...layout.spatial] : layout.order;
-    const volume = await readNifti(file.bytes, file.name, { ...limits, axes: [...readAxes, ...probe.header.shape.slice(readAxes.length).map((_, k) => readAxes.length + k)] });
-    const perVolume = dims[0]! * dims[1]! * dims[2]!;
-    const values = layout.volumeIndex !== null
-      ? (volume.data as Float32Array).slice(layout.volumeIndex * perVolume, (layout.volumeIndex + 1) * perVolume)
-      : (volume.data as Float32Array);
+    let values: Float32Array;
     let nanVoxels = 0;
-    for (let p = 0; p < values.length; p++) {
-      if (!Number.isFinite(values[p]!)) {
-        values[p] = 0;
-        nanVoxels++;
-      }
+    let header: NiftiHeader;
+    let compressed: boolean;
+    let resampled: Resampling | null = null;
+    if (!target) {
+      const readAxes = fourD && layout.mode === 'volume' ? [3, ...layout.spatial] : layout.order;
+      const volume = await readNifti(file.bytes, file.name, { ...limits, axes: [...readAxes, ...probe.header.shape.slice(readAxes.length).map((_, k) => readAxes.length + k)] });
+      const perVolume = dims[0]! * dims[1]! * dims[2]!;
+      values = layout.volumeIndex !== null
+        ? (volume.data as Float32Array).slice(layout.volumeIndex * perVolume, (layout.volumeIndex + 1) * perVolume)
+        : (volume.data as Float32Array);
+      nanVoxels = zeroNonFinite(values);
+      header = volume.header;
+      compressed = volume.compressed;
+    } else {
+      // volumes one after the other, each dense in nibabel order, resampled, then laid out as the model takes them
+      const readAxes = fourD ? [3, 0, 1, 2] : [0, 1, 2];
+      const volume = await readNifti(file.bytes, file.name, { ...limits, axes: [...readAxes, ...probe.header.shape.slice(readAxes.length).map((_, k) => readAxes.length + k)] });
+      const source: VoxelGrid = { dims: [fileDims[0]!, fileDims[1]!, fileDims[2]!], affine: volume.header.affine };
+      const perVolume = source.dims[0] * source.dims[1] * source.dims[2];
+      const all = volume.data as Float32Array;
+      const picked = layout.volumeIndex !== null ? all.slice(layout.volumeIndex * perVolume, (layout.volumeIndex + 1) * perVolume) : all;
+      nanVoxels = zeroNonFinite(picked);
+      const interpolation = target.interpolation;
+      const fill = options.fill ?? 0;
+      const onGrid = resampleVolumes(picked, source, target.grid, { interpolation, fill, volumes: picked.length / perVolume });
+      values = toLayout(onGrid, layout);
+      header = onModelGrid(volume.header, target.grid);
+      compressed = volume.compressed;
+      const facts = (g: VoxelGrid) => ({ dims: [...g.dims], voxelSize: voxelSizes(g.affine).map((v) => Math.round(v * 1e6) / 1e6), affine: g.affine });
+      const unit = volume.header.spatialUnit;
+      resampled = {
+        from: facts(source), to: facts(target.grid), interpolation, fill, gridFrom: target.from,
+        text: `resampled from ${describeGrid(source, unit)} to ${describeGrid(target.grid, unit)} (${interpolation})`,
+      };
     }
     const normalize: string = options.normalize ?? 'none';
     if (normalize === 'zscore') zscore(values, layout);
     else if (normalize !== 'none') throw new InvalidArgumentError(`normalize must be 'none' or 'zscore', got '${normalize}'`);
 
     const [anatomical, roi] = [await readExtra(anatomicalFile, 'anatomical'), await readExtra(roiFile, 'roi')];
-    const h = volume.header;
+    const h = header;
     const sizes = voxelSizes(h.affine);
     const axisInfo = (a: number): AxisInfo =>
       a === 3
@@ -209,14 +336,14 @@ export const fmriAdapter: ModalityAdapter = {
       axes,
       metadata: {
         file: file.name,
-        format: `NIfTI-${h.version}${volume.compressed ? ' (gzip)' : ''}`,
-        shape: h.shape,
+        format: `NIfTI-${h.version}${compressed ? ' (gzip)' : ''}`,
+        shape: probe.header.shape,
         datatype: h.datatype.name,
         byteOrder: h.littleEndian ? 'little' : 'big',
         voxelSize: sizes.map((s) => Math.round(s * 1e6) / 1e6),
         spatialUnit: h.spatialUnit,
         ...(fourD ? { volumes: dims[3], repetitionTime: h.pixdim[4], temporalUnit: h.temporalUnit } : {}),
-        affine: h.affine,
+        affine: probe.header.affine,
         affineSource: h.affineSource,
         orientation: axisCodes(h.affine),
         qformCode: h.qformCode,
@@ -228,8 +355,9 @@ export const fmriAdapter: ModalityAdapter = {
         nanVoxels,
         ...(anatomical ? { anatomical: anatomical.file } : {}),
         ...(roi ? { roi: roi.file } : {}),
+        ...(resampled ? { resampled } : {}),
       },
-      internal: { file: file.name, header: h, layout, values, anatomical, roi } satisfies FmriInternal,
+      internal: { file: file.name, header: h, layout, values, anatomical, roi, resampled } satisfies FmriInternal,
     };
   },
 
@@ -280,7 +408,9 @@ export const fmriAdapter: ModalityAdapter = {
     const mosaic = axialMosaic(ctx, { ...view, title });
     const suffix = series ? ' (relevance summed over volumes)' : '';
     const artefacts: Artefact[] = [
-      { name: gzip ? 'relevance.nii.gz' : 'relevance.nii', mediaType: gzip ? 'application/gzip' : 'application/octet-stream', description: `relevance as float32 NIfTI-1 on the input grid (${series ? `4-D, ${T} volumes` : '3-D'}; qform/sform and units of the input)`, bytes: nifti },
+      { name: gzip ? 'relevance.nii.gz' : 'relevance.nii', mediaType: gzip ? 'application/gzip' : 'application/octet-stream', description: internal.resampled
+        ? `relevance as float32 NIfTI-1 on the model grid (${series ? `4-D, ${T} volumes` : '3-D'}; ${describeGrid({ dims: [ni, nj, nk], affine: header.affine }, header.spatialUnit)}, with its affine): the input was ${internal.resampled.text}`
+        : `relevance as float32 NIfTI-1 on the input grid (${series ? `4-D, ${T} volumes` : '3-D'}; qform/sform and units of the input)`, bytes: nifti },
       { name: 'ortho.png', mediaType: 'image/png', description: `sagittal, coronal and axial slices through the relevance peak over the ${anatomical ? 'anatomical volume' : 'input'}${suffix}`, bytes: encodePng(ortho.image) },
       { name: 'axial.png', mediaType: 'image/png', description: `axial slices holding supra-threshold relevance${suffix}`, bytes: encodePng(mosaic.image) },
     ];
@@ -332,6 +462,7 @@ export const fmriAdapter: ModalityAdapter = {
       cut: { voxel: ortho.cutVoxel, world: ortho.cutWorld, on: anatomical ? anatomical.file : internal.file },
       colourScale: ctx.scale, threshold: ctx.threshold, supraThresholdVoxels: supra.reduce((a, b) => a + b, 0),
       orientation: axisCodes(header.affine), units: { space: header.spatialUnit, time: header.temporalUnit },
+      ...(internal.resampled ? { resampled: internal.resampled } : {}),
     };
     artefacts.push(textArtefact('summary.json', 'application/json', 'peak, cut, colour scale, threshold and relevance sums', JSON.stringify(summary, null, 2)));
     const interactive = fmriView(relGrid, underlay, {

@@ -145,11 +145,43 @@ function layoutIn(req: LayoutRequest, inputLayout: InputLayout): FmriLayout {
       throw new InvalidArgumentError(
         `${req.file}: the model expects [${spec.map((d) => d ?? 'any').join(', ')}]${mode === 'batch' ? ' per volume' : ''}, ` +
           `the volume gives [${compared.join(', ')}] (dims [${req.dims.join(', ')}], axes '${axisName(spatial)}', time '${mode}', ${inputLayout})` +
-          (hint ? `; option axes: '${hint}' would match` : '; resample the volume to the model grid first'),
+          (hint ? `; option axes: '${hint}' would match` : "; the volume is on another grid: option resample ('trilinear' or 'nearest') resamples it to the model's"),
       );
     }
   }
   return { mode, spatial, order, channelAxis, sampleShape, dims, strides, volumeIndex, layout: inputLayout };
+}
+
+/**
+ * The voxel dims (i, j, k) of the model's grid, read from its input shape (in `axes` order, with
+ * or without a channel or time axis); an axis the model leaves open (null) keeps `fallback`'s size.
+ * Null when the shape has no reading as a volume or a run.
+ */
+export function modelGridDims(spec: ModelInputSpec | undefined, layout: InputLayout, axes: string, T: number, fallback: readonly number[]): [number, number, number] | null {
+  if (!spec) return null;
+  const shape = layout === 'channels-first' && spec.shape.length >= 4 ? moveChannelAxis(spec.shape, 'channels-last') : [...spec.shape];
+  let spatial: (number | null)[];
+  if (shape.length === 5) spatial = shape.slice(1, 4);
+  else if (shape.length === 4) spatial = shape[3] === 1 || shape[3] === T || shape[0] !== T ? shape.slice(0, 3) : shape.slice(1);
+  else if (shape.length === 3) spatial = shape;
+  else return null;
+  const order = parseAxisOrder(axes);
+  const dims = [...fallback.slice(0, 3)] as [number, number, number];
+  order.forEach((a, q) => {
+    if (spatial[q] !== null && spatial[q] !== undefined) dims[a] = spatial[q]!;
+  });
+  return dims;
+}
+
+/** Whether some order of the spatial axes other than `axes` gives the model's dims (the 'axes' option fits, no resampling). */
+export function axesPermutationFits(dims: readonly number[], modelDims: readonly number[], axes: string): boolean {
+  const current = parseAxisOrder(axes);
+  return ['ijk', 'ikj', 'jik', 'jki', 'kij', 'kji'].some((p) => {
+    const order = parseAxisOrder(p);
+    if (order.every((a, q) => a === current[q])) return false;
+    // the file's axes in order p hold, as the model reads them, the sizes it expects in order `axes`
+    return order.every((a, q) => dims[a] === modelDims[current[q]!]);
+  });
 }
 
 /** Reorders a dense nibabel-order (i slowest, k fastest) 3-D volume into `order` (e.g. [2, 1, 0] for 'kji'). */

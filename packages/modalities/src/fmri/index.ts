@@ -1,6 +1,7 @@
 /** The fMRI modality: NIfTI-1/2 reading and writing, slice views, time courses, synthetic demo data. */
-export { fmriAdapter, FMRI_EXTENSIONS, type FmriInternal } from './fmri-adapter.js';
-export { chooseLayout, parseAxisOrder, reorderVolume, TIME_MODES, type FmriLayout, type TimeMode } from './fmri-layout.js';
+export { fmriAdapter, FMRI_EXTENSIONS, type FmriInternal, type Resampling } from './fmri-adapter.js';
+export { resampleVolumes, fieldOfViewGrid, sameVoxelGrid, describeGrid, type VoxelGrid, type Interpolation, type ResampleOptions } from './resample-volume.js';
+export { chooseLayout, modelGridDims, parseAxisOrder, reorderVolume, TIME_MODES, type FmriLayout, type TimeMode } from './fmri-layout.js';
 export { InvalidNiftiError } from './errors.js';
 export { readNifti, readNiftiFile, readNiftiStream, isGzip, type NiftiVolume, type ReadNiftiOptions } from './nifti-read.js';
 export { writeNifti, type WriteNiftiOptions } from './nifti-write.js';
