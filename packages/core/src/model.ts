@@ -16,6 +16,8 @@ import { PermuteNode } from './nodes/shape-nodes.js';
 import { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model-files.js';
 import { checkTopology } from './load/topology-check.js';
 import { convertOnnx, type OnnxLoadOptions } from './import/onnx/load-onnx.js';
+import { DEFAULT_MAX_ELEMENTS } from './import/onnx/read-onnx.js';
+import { sizeLimit } from './io/limits.js';
 import type { OnnxModel } from './import/onnx/model.js';
 import { classNamesFromMetadata } from './model-classes.js';
 import { stat } from 'node:fs/promises';
@@ -33,7 +35,10 @@ export interface LoadOptions {
    * a convolution large enough to gain; `XAI_WORKERS=0` turns 'auto' off.
    */
   readonly workers?: boolean | 'auto';
-  /** Most weight bytes the manifest may declare (default: XAI_MAX_MODEL_BYTES, else 2 GiB). */
+  /**
+   * Most weight bytes the manifest may declare (default: XAI_MAX_MODEL_BYTES, else 2 GiB); for ONNX,
+   * no tensor or declared shape may hold more float32 values than fit in it.
+   */
   readonly maxWeightBytes?: number;
   /** ONNX bytes: the folder of external data files (`model.onnx.data`), and the name used in messages. */
   readonly externalDataDir?: string;
@@ -366,7 +371,10 @@ async function onnxPath(path: string): Promise<string | null> {
 }
 
 async function loadOnnx(source: string | Uint8Array, options: LoadOptions): Promise<XaiModel> {
+  // No tensor or declared shape may hold more float32 values than the model-bytes cap allows.
+  const maxElements = Math.min(DEFAULT_MAX_ELEMENTS, Math.floor(sizeLimit('XAI_MAX_MODEL_BYTES', options.maxWeightBytes) / 4));
   const onnxOptions: OnnxLoadOptions = {
+    maxElements,
     mergeBatchNorm: options.canonize !== false,
     ...(options.externalDataDir ? { externalDataDir: options.externalDataDir } : {}),
     ...(options.label ? { label: options.label } : {}),

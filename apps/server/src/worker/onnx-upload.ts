@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { InvalidModelError, onnxImport, sizeLimit, XaiError, XaiModel } from '@xai/core';
+import { InvalidModelError, loadModel, onnxImport, sizeLimit, XaiError, type XaiModel } from '@xai/core';
 import type { Entry } from './model-upload.js';
 
 /** The name the stored model file always has (external locations are relative to its folder). */
@@ -76,11 +76,9 @@ export async function loadOnnxUpload(upload: OnnxUpload, path: string): Promise<
   const cap = sizeLimit('XAI_MAX_MODEL_BYTES');
   const bytes = [upload.main, ...upload.external.values()].reduce((n, e) => n + e.bytes.byteLength, 0);
   if (bytes > cap) throw new InvalidModelError(label, `the model and its external data hold ${bytes} bytes, more than the limit of ${cap} (XAI_MAX_MODEL_BYTES)`);
-  const maxElements = Math.min(onnxImport.DEFAULT_MAX_ELEMENTS, Math.floor(cap / 4));
   try {
-    // loadModel's ONNX path takes no element cap: the same steps as its loadOnnx, with one.
-    const { model, graph } = await onnxImport.convertOnnx(path, { label, maxElements, externalDataDir: posix.dirname(path) });
-    return XaiModel.fromOnnxGraph(graph, model, graph.kept, label);
+    // The cap also bounds every tensor and declared shape (as float32 values) inside loadModel.
+    return await loadModel(path, { label, maxWeightBytes: cap, externalDataDir: posix.dirname(path) });
   } catch (err) {
     throw namingFile(err, label);
   }

@@ -6,6 +6,7 @@ import {
   decodeOnnx, normalizeOnnx, OnnxDtypeError, OnnxExternalDataError, OnnxFormatError, OnnxGraphError, OnnxOpsetError, OnnxShapeTooLargeError, readOnnx,
 } from '../../src/import/onnx/index.js';
 import { InvalidModelError } from '../../src/errors.js';
+import { loadModel } from '../../src/model.js';
 import { onnx } from '../../src/import/onnx/proto.js';
 import { buildModel, node, rawBytes, tensor, valueInfo } from './build-onnx.js';
 
@@ -86,6 +87,25 @@ describe('declared shapes and types', () => {
     const bytes = buildModel({ inputs: [valueInfo('x', 'float32', ['batch', 3, 512, 512])], outputs: [valueInfo('x', 'float32', null)], nodes: [] });
     expect(() => decodeOnnx(bytes, { maxElements: 100000 })).toThrow(/graph\.input\[0\] 'x': declared shape \[batch, 3, 512, 512\] exceeds the limit of 100000/);
     expect(decodeOnnx(bytes).graph.inputs[0].shape).toEqual(['batch', 3, 512, 512]);
+  });
+  it('loadModel bounds ONNX tensors by the model-bytes cap (maxWeightBytes, else XAI_MAX_MODEL_BYTES) as float32 values', async () => {
+    const bytes = buildModel({
+      inputs: [valueInfo('x', 'float32', ['batch', 64])],
+      outputs: [valueInfo('y', 'float32', null)],
+      nodes: [node('Gemm', ['x', 'W'], ['y'], {}, 'head')],
+      initializers: [tensor('W', 'float32', [64, 32], new Array(64 * 32).fill(0.01))],
+    });
+    await expect(loadModel(bytes, { maxWeightBytes: 4000, label: 'big.onnx' })).rejects.toThrow(/big\.onnx.*'W'.*exceeds the limit of 1000/);
+    const saved = process.env.XAI_MAX_MODEL_BYTES;
+    process.env.XAI_MAX_MODEL_BYTES = '4000';
+    try {
+      await expect(loadModel(bytes, { label: 'env.onnx' })).rejects.toThrow(/exceeds the limit of 1000/);
+    } finally {
+      if (saved === undefined) delete process.env.XAI_MAX_MODEL_BYTES;
+      else process.env.XAI_MAX_MODEL_BYTES = saved;
+    }
+    const model = await loadModel(bytes, { maxWeightBytes: 64 * 32 * 4 });
+    model.dispose();
   });
   it('an unknown data type', () => {
     const bytes = buildModel({ inputs: [], outputs: [valueInfo('w', 'float32', null)], nodes: [],
