@@ -64,6 +64,10 @@ export interface RelevanceOf {
   readonly targetName?: string;
   readonly logits?: readonly number[];
   readonly options?: Readonly<Record<string, unknown>>;
+  /** When the sample is a batch explained sample by sample (an fMRI run's volumes): each one's target; `logits` then holds their rows one after the other. */
+  readonly targets?: readonly number[];
+  /** The model's class names by output index, when known. */
+  readonly classNames?: readonly string[];
 }
 
 /** A file an adapter produces for people to look at (heatmap PNG, HTML, EDF+, NIfTI, CSV …). */

@@ -51,6 +51,7 @@ export async function explainInput(
       const relevances = result.relevances.map((r) => ({ values: r.dataSync() as Float32Array, shape: r.shape }));
       const artefacts = await adapter.artefacts(decoded, {
         relevances, method: result.method, target, targetName: classNames?.[target], logits, options: result.options,
+        targets: [...result.targets], ...(classNames ? { classNames } : {}),
       }, renderOptions ?? {});
       return { decoded, artefacts, method: result.method, options: result.options, target, logits, elapsedMs: result.elapsedMs };
     } finally {

@@ -3,7 +3,7 @@ export type { Artefact, AxisInfo, DecodedInput, DemoInput, DemoModel, InputFile,
 export { registerAdapter, listAdapters, adapterByName, adapterForFiles, modalityCatalog } from './registry.js';
 export { relevanceArtefact, textArtefact } from './artefacts.js';
 export {
-  AudioViewSchema, EegViewSchema, FmriViewSchema, FrameRelevanceSchema, QuantisedValuesSchema, TemporalRelevanceViewSchema, TextRelevanceSchema,
+  AudioViewSchema, EegViewSchema, FmriViewSchema, FmriVolumesViewSchema, FmriVolumePredictionSchema, FrameRelevanceSchema, QuantisedValuesSchema, TemporalRelevanceViewSchema, TextRelevanceSchema,
   TextRelevanceTokenSchema, VqaAnswerSchema, type QuantisedValues, type VqaAnswer,
 } from './view-schemas.js';
 export { imageAdapter } from './image/image-adapter.js';

@@ -86,8 +86,34 @@ export const FmriViewSchema = Type.Object({
   peak: Triple,
   nifti: Type.String({ description: 'the artefact holding the full-precision relevance' }),
   volumesSummed: Type.Integer(),
+  resampled: Type.Optional(Type.String({ description: "how the input was resampled onto the model's grid (the grid of this view and of the NIfTI), e.g. 'resampled from 64×64×30 at 3 mm to 32×32×16 at 3 mm (trilinear)'" })),
+  volumeRelevance: Type.Optional(Type.Array(QuantisedValuesSchema, { description: "runs explained volume by volume: each volume's relevance on the same RAS grid as `relevance` (absent when too large)" })),
 });
 export type FmriView = Static<typeof FmriViewSchema>;
+
+/** One volume's row of `fmri-volumes.json`. */
+export const FmriVolumePredictionSchema = Type.Object({
+  volume: Type.Integer({ description: 'index of the volume in the run (0-based)' }),
+  time: Type.Number({ description: 'its acquisition time (toffset + volume × TR) in timeUnit' }),
+  logits: Type.Array(Type.Number(), { description: "the model's output for this volume, one score per class" }),
+  predicted: Type.Integer({ description: 'the class with the highest score' }),
+  predictedName: Type.Optional(Type.String()),
+  target: Type.Integer({ description: 'the class whose relevance was computed for this volume' }),
+  targetName: Type.Optional(Type.String()),
+  relevanceSum: Type.Number({ description: "Σ R over the volume's voxels" }),
+  positiveRelevanceSum: Type.Number(),
+});
+export type FmriVolumePrediction = Static<typeof FmriVolumePredictionSchema>;
+
+/** `fmri-volumes.json`: a 4-D run explained volume by volume — each volume's prediction, scores and relevance sum. */
+export const FmriVolumesViewSchema = Type.Object({
+  ...Header('xai-fmri-volumes'),
+  classNames: Type.Array(Type.String(), { description: 'class names by output index (indexes as text when the model has none)' }),
+  timeUnit: Type.String({ description: "unit of `time` ('s', 'ms', … or 'volume' when the file states none)" }),
+  repetitionTime: Type.Number(),
+  volumes: Type.Array(FmriVolumePredictionSchema),
+});
+export type FmriVolumesView = Static<typeof FmriVolumesViewSchema>;
 
 /** One frame's row of `temporal-relevance.json`. */
 export const FrameRelevanceSchema = Type.Object({

@@ -20,6 +20,7 @@ import { writeNifti } from './nifti-write.js';
 import { describeGrid, fieldOfViewGrid, resampleVolumes, sameVoxelGrid, type VoxelGrid } from './resample-volume.js';
 import { timeCourseCsv, timeCoursePlot, timeCourses, type Region } from './time-course.js';
 import { fmriView } from './view-json.js';
+import { volumePredictions, volumePredictionsCsv, volumeScoresPlot } from './volume-predictions.js';
 import { axialMosaic, denseGrid, orthoView, viewContext, voxelAt, type ViewOptions, type VolumeGrid } from './volume-views.js';
 
 export const FMRI_EXTENSIONS = ['.nii', '.nii.gz'] as const;
@@ -431,10 +432,25 @@ export const fmriAdapter: ModalityAdapter = {
       ...(roi ? roiRegions(roi, header, [ni, nj, nk]) : []),
     ];
     const courses = timeCourses({ grid: sampleGrid(rel.values, layout, header), timeStride: layout.strides[3], volumes: T }, regions);
+    const tr = header.pixdim[4] || 1;
+    const unit = header.temporalUnit === 'unknown' ? 'volume' : header.temporalUnit;
+    const times = Array.from({ length: T }, (_, t) => header.toffset + t * (header.temporalUnit === 'unknown' ? 1 : tr));
+    // volumes explained one by one: one prediction per volume (the logits are T rows of class scores)
+    const predictions = series && layout.mode === 'batch' && relevance.logits && relevance.logits.length % T === 0 && relevance.logits.length > 0
+      ? volumePredictions({
+        file: internal.file, method: relevance.method, target: relevance.target, ...(relevance.targetName !== undefined ? { targetName: relevance.targetName } : {}),
+        logits: relevance.logits, ...(relevance.targets ? { targets: relevance.targets } : {}), ...(relevance.classNames ? { classNames: relevance.classNames } : {}),
+        relevance: rel.values, layout, times, timeUnit: unit, repetitionTime: tr,
+      })
+      : null;
+    if (predictions) {
+      artefacts.push(
+        textArtefact('fmri-volumes.json', 'application/json', `per-volume predictions of the ${T} volumes: class scores, predicted and explained class, relevance sums`, JSON.stringify(predictions)),
+        textArtefact('volumes.csv', 'text/csv', 'per volume: time, predicted and explained class, class scores, relevance sums', volumePredictionsCsv(predictions)),
+        { name: 'scores.png', mediaType: 'image/png', description: 'class scores per volume over time', bytes: encodePng(volumeScoresPlot(predictions)) },
+      );
+    }
     if (series) {
-      const tr = header.pixdim[4] || 1;
-      const unit = header.temporalUnit === 'unknown' ? 'volume' : header.temporalUnit;
-      const times = Array.from({ length: T }, (_, t) => header.toffset + t * (header.temporalUnit === 'unknown' ? 1 : tr));
       artefacts.push(
         { name: 'timecourse.png', mediaType: 'image/png', description: 'relevance per volume: whole volume, supra-threshold region, peak voxel and ROIs', bytes: encodePng(timeCoursePlot(times, courses.slice(0, 7), { title: `relevance time course - ${target}`.slice(0, 56), xLabel: `time (${unit})`, yLabel: 'relevance' })) },
         textArtefact('timecourse.csv', 'text/csv', 'relevance per volume and region (Σ over the region)', timeCourseCsv(times, courses, unit)),
@@ -469,7 +485,8 @@ export const fmriAdapter: ModalityAdapter = {
       file: internal.file, underlayFile: anatomical ? anatomical.file : internal.file, nifti: artefacts[0]!.name,
       spatialUnit: header.spatialUnit, volumesSummed: T, method: relevance.method, target: relevance.target,
       ...(relevance.targetName !== undefined ? { targetName: relevance.targetName } : {}),
-    });
+      ...(internal.resampled ? { resampled: internal.resampled.text } : {}),
+    }, predictions ? Array.from({ length: T }, (_, t) => ({ ...sampleGrid(rel.values, layout, header), offset: t * layout.strides[3] })) : []);
     if (interactive) {
       artefacts.push(textArtefact('fmri-view.json', 'application/json', `numbers for interactive views: relevance${suffix} and underlay on one RAS voxel grid, affine, peak`, JSON.stringify(interactive)));
     }

@@ -21,4 +21,5 @@ export {
   SYNTHETIC_SHAPE, SYNTHETIC_CLASSES, SYNTHETIC_AFFINE, ACTIVATION_SITE, type SyntheticVolume, type SyntheticSeries,
 } from './synthetic-volumes.js';
 export { FMRI_DEMO_DIR, FMRI_DEMO_MODELS, FMRI_DEMO_FILES, FMRI_MODEL_AXES, fmriDemoModels, fmriDemoInputs } from './demo.js';
+export { volumePredictions, volumePredictionsCsv, volumeScoresPlot, type VolumePredictionInput } from './volume-predictions.js';
 export { fmriView, MAX_VIEW_VOXELS as FMRI_VIEW_MAX_VOXELS, type FmriView } from './view-json.js';

@@ -43,11 +43,14 @@ function windowed(values: Float64Array): number[] {
 export function fmriView(
   relevance: VolumeGrid,
   underlay: VolumeGrid,
-  meta: { file: string; underlayFile: string; nifti: string; spatialUnit: string; volumesSummed: number; method: string; target: number; targetName?: string },
+  meta: { file: string; underlayFile: string; nifti: string; spatialUnit: string; volumesSummed: number; method: string; target: number; targetName?: string; resampled?: string },
+  /** Each volume's relevance on the grid of `relevance` (runs explained volume by volume); left out beyond MAX_VIEW_VOXELS values in all. */
+  volumes: readonly VolumeGrid[] = [],
 ): FmriView | null {
   const frame = rasFrame(relevance);
   const [nx, ny, nz] = frame.dims;
   if (nx * ny * nz > MAX_VIEW_VOXELS) return null;
+  const perVolume = volumes.length > 0 && nx * ny * nz * volumes.length <= MAX_VIEW_VOXELS ? volumes.map(() => new Float64Array(nx * ny * nz)) : [];
   // underlay voxel of each relevance voxel (nearest, through world space; outside: 0)
   const sameGrid = underlay === relevance || (underlay.dims.every((d, k) => d === relevance.dims[k]) && underlay.affine.every((row, r) => row.every((v, c) => Math.abs(v - relevance.affine[r]![c]!) < 1e-6)));
   const inv = sameGrid ? null : invertAffine(underlay.affine);
@@ -58,6 +61,7 @@ export function fmriView(
   for (let x = 0, p = 0; x < nx; x++) for (let y = 0; y < ny; y++) for (let z = 0; z < nz; z++, p++) {
     const [i, j, k] = applyAffine(frame.toSource, [x, y, z]).map(Math.round) as [number, number, number];
     rel[p] = voxelAt(relevance, i, j, k);
+    perVolume.forEach((values, t) => (values[p] = voxelAt(volumes[t]!, i, j, k)));
     if (Math.abs(rel[p]!) > Math.abs(rel[peak]!)) peak = p;
     if (!toUnderlay) under[p] = sameGrid ? voxelAt(underlay, i, j, k) : 0;
     else {
@@ -85,5 +89,7 @@ export function fmriView(
     peak: [Math.floor(peak / (ny * nz)), Math.floor(peak / nz) % ny, peak % nz],
     nifti: meta.nifti,
     volumesSummed: meta.volumesSummed,
+    ...(meta.resampled !== undefined ? { resampled: meta.resampled } : {}),
+    ...(perVolume.length > 0 ? { volumeRelevance: perVolume.map((values) => quantise(values)) } : {}),
   };
 }
