@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePng } from '@xai/core';
+import { DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED } from '@xai/eval';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, horizontalOverflow, pixels, root, screenshot, startHarness, waitForDrawn } from './harness';
@@ -257,7 +258,11 @@ describe('dashboard in Chromium against the real server', () => {
     await page.goto(`${h.base}/#/benchmarks`);
     await page.waitForSelector('input[type="checkbox"][value="sparseness"]');
     await page.fill('input[type="number"] >> nth=0', '4');
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/benchmarks'));
     await page.click('button[type="submit"]:has-text("Run benchmark")');
+    // The dashboard's default seeds are the CLI's and the server's: one benchmark, one result.
+    const body = (await posted).postDataJSON() as { seed: number; dataset: { seed: number } };
+    expect([body.seed, body.dataset.seed]).toEqual([DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED]);
     await page.waitForSelector('table.benchmark', { timeout: 120_000 });
     expect(await page.locator('table.benchmark tbody tr').count()).toBe(2);
     expect(await page.locator('td[data-best="true"]').count()).toBe(3);

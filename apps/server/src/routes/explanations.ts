@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { methodByName, resolveOptions, type ObjectSchema } from '@xai/core';
-import { metricByName, resolveMetricOptions } from '@xai/eval';
+import { DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, metricByName, resolveMetricOptions } from '@xai/eval';
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
@@ -135,7 +135,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let target = body.target;
       if (body.dataset && dataset) {
         if (body.dataset.count > dataset.maxCount) throw badRequest(`data set '${dataset.name}' has at most ${dataset.maxCount} samples per benchmark`);
-        data = { dataset: { name: dataset.name, count: body.dataset.count, seed: body.dataset.seed ?? 1 } };
+        data = { dataset: { name: dataset.name, count: body.dataset.count, seed: body.dataset.seed ?? DEFAULT_DATA_SEED } };
         target ??= 'label';
       } else {
         if (!rows) throw badRequest("give 'inputs' or 'dataset'");
@@ -152,7 +152,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         data: taskData,
         methods: body.methods.map((e) => (typeof e === 'string' ? e : { method: e.method, ...(e.options ? { options: e.options } : {}), ...(e.label ? { label: e.label } : {}) })),
         metrics: body.metrics.map((e) => (typeof e === 'string' ? e : { name: e.name, ...(e.options ? { options: e.options } : {}), ...(e.label ? { label: e.label } : {}) })),
-        seed: body.seed ?? 0,
+        seed: body.seed ?? DEFAULT_BENCHMARK_SEED,
         target: resolvedTarget,
         ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
         outDir,

@@ -145,6 +145,13 @@ function labelled<T extends { label?: string; options?: Readonly<Record<string, 
  * model's own layout are moved), every model call and explanation crosses back to the model's
  * layout (see channelsLastBoundary); results report the channels-last shape.
  */
+/**
+ * Default seeds, the same in the CLI, the server and the dashboard, so that one benchmark gives one
+ * result wherever it is run: of the benchmark's random choices, and of a generated data set.
+ */
+export const DEFAULT_BENCHMARK_SEED = 0;
+export const DEFAULT_DATA_SEED = 1;
+
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
   const started = performance.now();
   const { model } = options;
@@ -153,7 +160,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const samples: BenchmarkSamples = boundary ? { ...options.samples, inputs: boundary.inputs, shape: boundary.shape, channels: boundary.channels } : options.samples;
   const acrossBoundary = (explainer: BatchExplainer): BatchExplainer =>
     boundary ? async (inputs, count, targets, first) => boundary.fromModel(await explainer(boundary.toModel(inputs), count, targets, first)) : explainer;
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? DEFAULT_BENCHMARK_SEED;
   const batchSize = options.batchSize ?? 64;
   const layout = layoutOf(samples.shape, samples.channels);
   const count = checkBatch(samples.inputs, layout, 'samples.inputs');

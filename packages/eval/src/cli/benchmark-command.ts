@@ -4,7 +4,7 @@ import { DEMO_MODEL, generateShapes, initBackend, InvalidArgumentError, loadMode
 import type { MethodConfig } from '../data/explainer.js';
 import { writeBenchmark } from '../benchmark/write-benchmark.js';
 import { benchmarkToMarkdown } from '../benchmark/export.js';
-import { runBenchmark, type BenchmarkProgress, type BenchmarkSamples, type MetricConfig } from '../benchmark/run-benchmark.js';
+import { DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, runBenchmark, type BenchmarkProgress, type BenchmarkSamples, type MetricConfig } from '../benchmark/run-benchmark.js';
 import { metricCatalog } from '../registry/registry.js';
 
 export const USAGE = `usage: xai-benchmark --model <model.json|folder|demo> --data <demo:N[:seed]|data.json>
@@ -13,6 +13,8 @@ export const USAGE = `usage: xai-benchmark --model <model.json|folder|demo> --da
        xai-benchmark --list-metrics
 
 --data demo:N[:seed]   N generated shapes (32×32×3) with object masks, as the demo model was trained on
+                       (data seed 1 unless given; --seed, of the benchmark's random choices, is 0 unless given:
+                       the server's and the dashboard's defaults too)
 --data data.json       {"shape": [...], "inputs": [flat numbers] or [[per sample]], "labels": [...],
                         "masks"?: [flat] or [[per sample]], "channels"?: "last"|"none"}
 --methods              names (lrp,gradient) or JSON: [{"method":"lrp","options":{"composite":"epsilon_plus"}}]
@@ -46,7 +48,7 @@ const flat = (v: unknown): number[] => (Array.isArray(v) ? (v as unknown[]).flat
 async function readSamples(spec: string): Promise<BenchmarkSamples> {
   const demo = /^demo:(\d+)(?::(\d+))?$/.exec(spec);
   if (demo) {
-    const data = generateShapes(Number(demo[1]), Number(demo[2] ?? 1));
+    const data = generateShapes(Number(demo[1]), Number(demo[2] ?? DEFAULT_DATA_SEED));
     return { inputs: data.images, shape: [32, 32, 3], labels: data.labels, masks: data.masks };
   }
   const json = JSON.parse(await readFile(spec, 'utf8')) as { shape?: number[]; inputs?: unknown; labels?: number[]; masks?: unknown; channels?: 'last' | 'none' };
@@ -80,7 +82,7 @@ export async function benchmarkCommand(argv: readonly string[], io: CliIo = defa
       methods: { type: 'string' },
       metrics: { type: 'string' },
       out: { type: 'string', default: 'benchmark' },
-      seed: { type: 'string', default: '0' },
+      seed: { type: 'string', default: String(DEFAULT_BENCHMARK_SEED) },
       'batch-size': { type: 'string', default: '64' },
       target: { type: 'string', default: 'label' },
       'list-metrics': { type: 'boolean', default: false },
