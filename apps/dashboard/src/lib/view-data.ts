@@ -8,7 +8,7 @@ import { request } from './api';
 import type { QuantisedValues } from '@xai/modalities/view-schemas';
 import type { ExplanationResult } from './types';
 
-export type { AudioView, EegView, FmriView, QuantisedValues, TemporalRelevanceView, TextRelevance, VqaAnswer } from '@xai/modalities/view-schemas';
+export type { AudioView, EegView, FmriView, FmriVolumesView, QuantisedValues, TemporalRelevanceView, TextRelevance, VqaAnswer } from '@xai/modalities/view-schemas';
 
 export const dequantise = (q: QuantisedValues): Float32Array => Float32Array.from(q.values, (v) => (v / q.steps) * q.scale);
 
