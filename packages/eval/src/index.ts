@@ -71,7 +71,7 @@ export { BUILTIN_METRICS } from './registry/builtin-metrics.js';
 
 // Benchmark
 export {
-  runBenchmark, DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, type BenchmarkOptions, type BenchmarkProgress, type BenchmarkResult, type BenchmarkSamples, type CurveSummary, type MethodSpec,
+  runBenchmark, benchmarkFraction, DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, type BenchmarkOptions, type BenchmarkProgress, type BenchmarkResult, type BenchmarkSamples, type CurveSummary, type MethodSpec,
   type MetricConfig, type MetricSpec, type TableRow,
 } from './benchmark/run-benchmark.js';
 export { benchmarkToJson, benchmarkToCsv, benchmarkToMarkdown, type CsvTable, type JsonOptions } from './benchmark/export.js';

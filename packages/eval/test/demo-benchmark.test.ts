@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DEMO_MODEL, generateShapes, initBackend, InvalidArgumentError, loadModel, type XaiModel } from '@xai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  benchmarkToCsv, benchmarkToJson, benchmarkToMarkdown, coreExplainer, EmptyMaskError, modelPredictor, pixelFlipping, runBenchmark, writeBenchmark,
+  benchmarkFraction, benchmarkToCsv, benchmarkToJson, benchmarkToMarkdown, coreExplainer, EmptyMaskError, modelPredictor, pixelFlipping, runBenchmark, writeBenchmark,
   type BenchmarkProgress, type MetricSpec,
 } from '../src/index.js';
 import { benchmarkCommand } from '../src/cli/benchmark-command.js';
@@ -98,7 +98,11 @@ describe('runBenchmark', () => {
     const tasks = 2 * (1 + metrics.length);
     expect(events.every((e) => e.tasks === tasks)).toBe(true);
     expect(events.map((e) => e.task)).toEqual([...events.map((e) => e.task)].sort((a, b) => a - b));
-    expect(events[events.length - 1]!.task).toBe(tasks);
+    expect(events[events.length - 1]!.task).toBe(tasks - 1);
+    // The share done never goes back, and ends at 1.
+    const fractions = events.map(benchmarkFraction);
+    fractions.forEach((f, i) => expect(f, `event ${i}: ${JSON.stringify(events[i])}`).toBeGreaterThanOrEqual(fractions[Math.max(0, i - 1)]! - 1e-12));
+    expect(fractions[fractions.length - 1]).toBe(1);
     expect(events.some((e) => e.phase === 'explain' && e.method === 'lrp-box')).toBe(true);
     expect(events.some((e) => e.phase === 'metric' && e.metric === 'road' && e.unit === 'perturbations')).toBe(true);
   });

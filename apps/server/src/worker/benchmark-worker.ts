@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '@xai/core';
-import { runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
+import { benchmarkFraction, runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
 import { adapterByName, modelInputSpecs, type ModelInputSpec } from '@xai/modalities';
 import { datasetByName } from './datasets.js';
 import { readInputFiles } from './inspect-worker.js';
@@ -72,7 +72,7 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
         target: task.target,
         ...(task.batchSize !== undefined ? { batchSize: task.batchSize } : {}),
         signal: port.signal,
-        onProgress: (p) => port.progress({ ...p, fraction: Math.min(1, (p.task + (p.total > 0 ? p.done / p.total : 0)) / Math.max(1, p.tasks)) }),
+        onProgress: (p) => port.progress({ ...p, fraction: benchmarkFraction(p) }),
       });
       const paths = await writeBenchmark(result, task.outDir);
       const files: JobFile[] = [];
