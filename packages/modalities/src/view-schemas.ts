@@ -157,6 +157,12 @@ export const TextRelevanceTokenSchema = Type.Object({
   oov: Type.Boolean(),
   position: Type.Union([Type.Integer(), Type.Null()], { description: 'index in the model input; null when the token was not fed (see dropped)' }),
   dropped: Type.Optional(Type.Union([Type.Literal('oov'), Type.Literal('truncated')])),
+  mark: Type.Optional(
+    Type.Union([Type.Literal('oov'), Type.Literal('truncated'), Type.Literal('skipped')], {
+      description: "how the token is drawn marked: 'oov' unknown word fed as <unk>, 'truncated' cut off, 'skipped' unknown and left out",
+    }),
+  ),
+  note: Type.Optional(Type.String({ description: "the mark's meaning for people (e.g. 'cut off: the model reads only the last 20 tokens')" })),
   score: Type.Union([Type.Number(), Type.Null()]),
   colour: Type.Union([Type.String(), Type.Null()], { description: 'its bwr colour on its symmetric scale' }),
   sentenceScale: Type.Optional(Type.Number({ description: "the scale of the token's sentence (scaleBy 'sentence' only)" })),
@@ -177,6 +183,12 @@ export const TextRelevanceSchema = Type.Object({
   scaleBy: Type.Union([Type.Literal('text'), Type.Literal('sentence')]),
   tokenRelevance: Type.Number({ description: 'Σ R over the tokens' }),
   paddingRelevance: Type.Number({ description: 'what fell on padding positions' }),
+  length: Type.Optional(Type.Integer({ description: "the model's sequence length (token positions it reads)" })),
+  truncating: Type.Optional(Type.Union([Type.Literal('pre'), Type.Literal('post')], { description: "which end is cut off when the text is longer: 'pre' the beginning, 'post' the end" })),
+  truncated: Type.Optional(Type.Integer({ description: 'tokens cut off' })),
+  oovWords: Type.Optional(Type.Array(Type.String(), { description: 'distinct unknown (out-of-vocabulary) word forms' })),
+  vocabularyWords: Type.Optional(Type.Integer({ description: "the number of words in the model's vocabulary" })),
+  vocabularyAbout: Type.Optional(Type.String({ description: 'what the vocabulary covers (its file\'s `about`)' })),
   tokens: Type.Array(TextRelevanceTokenSchema),
 });
 export type TextRelevance = Static<typeof TextRelevanceSchema>;

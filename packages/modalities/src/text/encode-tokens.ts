@@ -1,3 +1,4 @@
+import type { TokenMark } from './highlight-token.js';
 import type { TextToken } from './treebank-tokenizer.js';
 import { InvalidTextError, OutOfVocabularyError } from './text-errors.js';
 import { OOV_ID, PAD_ID, type OovPolicy, type SequenceSide, type Vocabulary } from './vocabulary.js';
@@ -83,4 +84,11 @@ export function encodeTokens(tokens: readonly TextToken[], vocabulary: Vocabular
     return position === null ? { ...base, dropped: 'truncated' } : base;
   });
   return { ids, tokens: encoded, tokenAt, padded: pad, truncated: cut, oovWords };
+}
+
+/** How a token is marked in every rendering: unknown (fed as <unk>), cut off, or unknown and left out. */
+export function markOf(t: EncodedToken): TokenMark | undefined {
+  if (t.dropped === 'oov') return 'skipped';
+  if (t.dropped === 'truncated') return 'truncated';
+  return t.oov ? 'oov' : undefined;
 }

@@ -6,6 +6,22 @@ export interface HighlightToken {
   readonly score: number | null;
   /** Extra words for the hover text ("out of vocabulary, fed as <unk>", "truncated" …). */
   readonly note?: string;
+  /** Why the token is drawn marked: unknown to the vocabulary, cut off, or left out as unknown. */
+  readonly mark?: TokenMark;
+}
+
+/**
+ * 'oov': fed to the model as the out-of-vocabulary id (the model knows nothing of the word);
+ * 'truncated': cut off, the model reads fewer tokens than the text has; 'skipped': unknown and left
+ * out (oov policy 'skip').
+ */
+export type TokenMark = 'oov' | 'truncated' | 'skipped';
+
+/** What each mark means, for legends (`length`: the model's sequence length; `side`: which end truncation cuts). */
+export function markMeaning(mark: TokenMark, length?: number, side: 'pre' | 'post' = 'pre'): string {
+  if (mark === 'oov') return 'unknown word: not in the vocabulary, fed as <unk>';
+  if (mark === 'skipped') return 'unknown word: not in the vocabulary, left out';
+  return length === undefined ? 'cut off: not read by the model' : `cut off: the model reads only the ${side === 'pre' ? 'last' : 'first'} ${length} tokens`;
 }
 
 /** The tokens in text order; throws when they overlap or leave the text. */

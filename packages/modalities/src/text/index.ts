@@ -6,11 +6,12 @@ export {
   Vocabulary, PAD_ID, OOV_ID, PAD_TOKEN, OOV_TOKEN, OOV_POLICIES, SEQUENCE_SIDES,
   type OovPolicy, type SequenceSide, type VocabularySettings, type VocabularyFile,
 } from './vocabulary.js';
-export { encodeTokens, type EncodedText, type EncodedToken, type EncodeOptions } from './encode-tokens.js';
+export { encodeTokens, markOf, type EncodedText, type EncodedToken, type EncodeOptions } from './encode-tokens.js';
 export { tokenRelevance, type TokenRelevance } from './token-relevance.js';
 export { bwr, rescaleByAbs, scoreColour, symmetricScale, hexColour, textColourOn, formatScore, type Rgb } from './bwr-colour.js';
-export { sentenceOf, tokenScales, type HighlightToken, type ScaleBy } from './highlight-token.js';
-export { textHeatmapHtml, legendHtml, htmlPage, escapeHtml, type TextHtmlOptions } from './render-html.js';
-export { textHeatmapAnsi, sanitizeForTerminal, xterm256, type AnsiColours, type TextAnsiOptions } from './render-ansi.js';
+export { sentenceOf, tokenScales, markMeaning, type HighlightToken, type ScaleBy, type TokenMark } from './highlight-token.js';
+export { textHeatmapHtml, legendHtml, marksKeyHtml, htmlPage, escapeHtml, MARK_STYLES, type TextHtmlOptions } from './render-html.js';
+export { textHeatmapAnsi, sanitizeForTerminal, xterm256, ANSI_MARKS, type AnsiColours, type TextAnsiOptions } from './render-ansi.js';
+export { textPreviewPng } from './render-preview.js';
 export { textRelevanceJson, type TextRelevanceJson, type TextRelevanceJsonToken } from './token-json.js';
 export { InvalidTextError, OutOfVocabularyError } from './text-errors.js';

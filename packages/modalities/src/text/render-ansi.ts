@@ -1,5 +1,5 @@
 import { formatScore, scoreColour, textColourOn, type Rgb } from './bwr-colour.js';
-import { orderedTokens, tokenScales, type HighlightToken, type ScaleBy } from './highlight-token.js';
+import { markMeaning, orderedTokens, tokenScales, type HighlightToken, type ScaleBy, type TokenMark } from './highlight-token.js';
 
 export type AnsiColours = 'truecolor' | '256';
 
@@ -10,6 +10,9 @@ export interface TextAnsiOptions {
   readonly scaleBy?: ScaleBy;
   /** 24-bit colours (default) or the xterm 256-colour cube for terminals without them. */
   readonly colours?: AnsiColours;
+  /** The model's sequence length and which end truncation cuts, for the key to the marks. */
+  readonly length?: number;
+  readonly truncating?: 'pre' | 'post';
 }
 
 const RESET = '\x1b[0m';
@@ -37,9 +40,14 @@ function sgr(bg: Rgb, colours: AnsiColours): string {
     : `\x1b[48;2;${bg[0]};${bg[1]};${bg[2]}m\x1b[38;2;${fg[0]};${fg[1]};${fg[2]}m`;
 }
 
+/** SGR codes of the marks: unknown words underlined, cut-off and skipped tokens dim and struck through. */
+export const ANSI_MARKS: Readonly<Record<TokenMark, string>> = { oov: '\x1b[4m', truncated: '\x1b[2;9m', skipped: '\x1b[2;9;4m' };
+const MARK_NAMES: Readonly<Record<TokenMark, string>> = { oov: 'underlined', truncated: 'struck through', skipped: 'struck through and underlined' };
+
 /**
  * The original text for a terminal: each token on the bwr background of its relevance (same
- * symmetric scale as the HTML), tokens the model did not see underlined, then one legend line.
+ * symmetric scale as the HTML), unknown words underlined, tokens the model did not see dim and
+ * struck through (ANSI_MARKS), then one legend line and one line per mark that occurs.
  */
 export function textHeatmapAnsi(text: string, tokens: readonly HighlightToken[], options: TextAnsiOptions = {}): { ansi: string; scale: number } {
   const ordered = orderedTokens(text, tokens);
@@ -51,10 +59,14 @@ export function textHeatmapAnsi(text: string, tokens: readonly HighlightToken[],
   for (const [i, t] of ordered.entries()) {
     out += sanitizeForTerminal(text.slice(cursor, t.start));
     const word = sanitizeForTerminal(text.slice(t.start, t.end));
-    out += t.score === null ? `\x1b[4m${word}${RESET}` : `${sgr(scoreColour(t.score, scales[i]!), colours)}${word}${RESET}`;
+    const mark = t.mark ? ANSI_MARKS[t.mark] : t.score === null ? '\x1b[4m' : '';
+    out += t.score === null ? `${mark}${word}${RESET}` : `${sgr(scoreColour(t.score, scales[i]!), colours)}${mark}${word}${RESET}`;
     cursor = t.end;
   }
   out += sanitizeForTerminal(text.slice(cursor));
   const legend = `${sgr(scoreColour(-1, 1), colours)} ${formatScore(-scale)} ${RESET}${sgr(scoreColour(0, 1), colours)} 0 ${RESET}${sgr(scoreColour(1, 1), colours)} ${formatScore(scale)} ${RESET}`;
-  return { ansi: `${out}${out.endsWith('\n') ? '' : '\n'}${legend}\n`, scale };
+  const marks = (['oov', 'skipped', 'truncated'] as const)
+    .filter((m) => ordered.some((t) => t.mark === m))
+    .map((m) => `${ANSI_MARKS[m]}${MARK_NAMES[m]}${RESET}: ${markMeaning(m, options.length, options.truncating)} (${ordered.filter((t) => t.mark === m).length})\n`);
+  return { ansi: `${out}${out.endsWith('\n') ? '' : '\n'}${legend}\n${marks.join('')}`, scale };
 }

@@ -6,10 +6,11 @@ import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec
 import { relevanceArtefact, textArtefact } from '../artefacts.js';
 import { formatScore } from './bwr-colour.js';
 import { textDemoInputs, textDemoModels } from './demo.js';
-import { encodeTokens, type EncodedText, type EncodedToken } from './encode-tokens.js';
-import { tokenScales, type HighlightToken } from './highlight-token.js';
+import { encodeTokens, markOf, type EncodedText, type EncodedToken } from './encode-tokens.js';
+import { markMeaning, tokenScales, type HighlightToken, type TokenMark } from './highlight-token.js';
 import { textHeatmapAnsi } from './render-ansi.js';
-import { escapeHtml, htmlPage, legendHtml, textHeatmapHtml } from './render-html.js';
+import { escapeHtml, htmlPage, legendHtml, marksKeyHtml, textHeatmapHtml } from './render-html.js';
+import { textPreviewPng } from './render-preview.js';
 import { InvalidTextError } from './text-errors.js';
 import { textRelevanceJson } from './token-json.js';
 import { tokenRelevance } from './token-relevance.js';
@@ -77,27 +78,32 @@ function modelLength(file: string, model: readonly ModelInputSpec[] | undefined,
 interface TextInternal {
   readonly text: string;
   readonly encoded: EncodedText;
+  readonly truncating: 'pre' | 'post';
+  /** What the model knows: its vocabulary's word count and description. */
+  readonly vocabularyWords?: number;
+  readonly vocabularyAbout?: string;
 }
 
 /** The decoded text and its encoding: from `internal`, or rebuilt from the JSON metadata. */
 function textOf(input: DecodedInput): TextInternal {
   const internal = input.internal as TextInternal | undefined;
   if (internal?.encoded) return internal;
-  const meta = input.metadata as { text?: string; tokens?: EncodedToken[]; padded?: number; truncated?: number; oovWords?: string[] };
+  const meta = input.metadata as {
+    text?: string; tokens?: EncodedToken[]; padded?: number; truncated?: number; oovWords?: string[]; truncating?: 'pre' | 'post'; vocabularyWords?: number; vocabularyAbout?: string;
+  };
   if (typeof meta.text !== 'string' || !Array.isArray(meta.tokens)) throw new InvalidArgumentError('not a decoded text input: its metadata has no text and tokens');
   const ids = input.samples[0]!.values as Int32Array;
   const tokenAt: (number | null)[] = new Array<number | null>(ids.length).fill(null);
   meta.tokens.forEach((t, i) => {
     if (t.position !== null) tokenAt[t.position] = i;
   });
-  return { text: meta.text, encoded: { ids, tokens: meta.tokens, tokenAt, padded: meta.padded ?? 0, truncated: meta.truncated ?? 0, oovWords: meta.oovWords ?? [] } };
-}
-
-function noteOf(t: EncodedToken, length: number): string | undefined {
-  if (t.dropped === 'oov') return 'out of vocabulary, skipped';
-  if (t.dropped === 'truncated') return `cut off: the model reads ${length} tokens`;
-  if (t.oov) return 'out of vocabulary, fed as the OOV id';
-  return undefined;
+  return {
+    text: meta.text,
+    encoded: { ids, tokens: meta.tokens, tokenAt, padded: meta.padded ?? 0, truncated: meta.truncated ?? 0, oovWords: meta.oovWords ?? [] },
+    truncating: meta.truncating ?? 'pre',
+    ...(meta.vocabularyWords !== undefined ? { vocabularyWords: meta.vocabularyWords } : {}),
+    ...(meta.vocabularyAbout !== undefined ? { vocabularyAbout: meta.vocabularyAbout } : {}),
+  };
 }
 
 /**
@@ -151,59 +157,58 @@ export const textAdapter: ModalityAdapter = {
         padded: encoded.padded,
         truncated: encoded.truncated,
         oovWords: encoded.oovWords,
+        vocabularyWords: vocabulary.wordCount,
+        ...(vocabulary.settings.about !== undefined ? { vocabularyAbout: vocabulary.settings.about } : {}),
         tokens: encoded.tokens,
       },
-      internal: { text, encoded } satisfies TextInternal,
+      internal: {
+        text, encoded, truncating, vocabularyWords: vocabulary.wordCount, ...(vocabulary.settings.about !== undefined ? { vocabularyAbout: vocabulary.settings.about } : {}),
+      } satisfies TextInternal,
     };
   },
 
   async preview(input: DecodedInput): Promise<Artefact> {
-    const { text, encoded } = textOf(input);
-    const file = String(input.metadata.file ?? 'text');
-    const items = encoded.tokens.map((t) => {
-      const style = t.dropped ? 'opacity:0.45;border-style:dotted' : t.oov ? 'border-color:#c00;border-style:dashed' : '';
-      const title = `${t.form} → ${t.id ?? '—'}${t.position !== null ? ` at position ${t.position}` : ''}${t.oov ? ', out of vocabulary' : ''}${t.dropped ? `, not fed (${t.dropped})` : ''}`;
-      return `<span class="xai-tok" style="${style}" title="${escapeHtml(title)}">${escapeHtml(t.text)}</span>`;
-    });
-    const body =
-      `<h1 style="font-size:1.1em">${escapeHtml(file)}: ${encoded.tokens.length} tokens → ${encoded.ids.length} positions ` +
-      `(${encoded.padded} padding, ${encoded.truncated} truncated, ${encoded.oovWords.length} unknown words)</h1>\n` +
-      `<style>.xai-tok{display:inline-block;border:1px solid #888;border-radius:0.2em;padding:0 0.2em;margin:0.15em}</style>\n` +
-      `<div>${items.join(' ')}</div>\n<details><summary>text</summary><pre style="white-space:pre-wrap">${escapeHtml(text)}</pre></details>`;
-    return textArtefact('tokens.html', 'text/html', 'the tokens the model reads (boxes; dashed: unknown word, dotted: not fed)', htmlPage(`Tokens — ${file}`, body));
+    const { encoded, truncating } = textOf(input);
+    return { name: 'input.png', mediaType: 'image/png', description: 'the tokens the model reads (dashed red: unknown word; grey, struck through: not read)', bytes: textPreviewPng(encoded, truncating) };
   },
 
   async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
     const options = checkedOptions(TEXT_OPTIONS, given, "modality 'text'");
-    const { text, encoded } = textOf(input);
+    const { text, encoded, truncating, vocabularyWords, vocabularyAbout } = textOf(input);
     const file = String(input.metadata.file ?? 'text');
     const first = relevance.relevances[0];
     if (!first) throw new InvalidArgumentError('no relevance given');
+    const length = encoded.ids.length;
     const scores = tokenRelevance(encoded, first.values, first.shape);
-    const highlight: HighlightToken[] = encoded.tokens.map((t, i) => ({ start: t.start, end: t.end, score: scores.scores[i]!, note: noteOf(t, encoded.ids.length) }));
+    const highlight: HighlightToken[] = encoded.tokens.map((t, i) => {
+      const mark = markOf(t);
+      return { start: t.start, end: t.end, score: scores.scores[i]!, ...(mark ? { mark, note: markMeaning(mark, length, truncating) } : {}) };
+    });
     const scale = options.scale;
     const scaleBy = options.scaleBy ?? 'text';
     const html = textHeatmapHtml(text, highlight, { scale, scaleBy });
-    const ansi = textHeatmapAnsi(text, highlight, { scale, scaleBy, colours: options.colours ?? 'truecolor' });
+    const ansi = textHeatmapAnsi(text, highlight, { scale, scaleBy, colours: options.colours ?? 'truecolor', length, truncating });
     const target = relevance.targetName ?? `class ${relevance.target}`;
     const logits = relevance.logits ? ` · logits ${relevance.logits.map((v) => formatScore(v)).join(', ')}` : '';
     const notes = [
-      encoded.truncated ? `${encoded.truncated} token${encoded.truncated === 1 ? '' : 's'} cut off (the model reads ${encoded.ids.length})` : '',
+      encoded.truncated ? `${encoded.truncated} token${encoded.truncated === 1 ? '' : 's'} cut off (the model reads only the ${truncating === 'pre' ? 'last' : 'first'} ${length})` : '',
       encoded.oovWords.length ? `unknown words: ${encoded.oovWords.join(', ')}` : '',
       scores.padding !== 0 ? `relevance on padding: ${formatScore(scores.padding)}` : '',
+      vocabularyWords !== undefined ? `the vocabulary holds ${vocabularyWords} words${vocabularyAbout ? ` (${vocabularyAbout})` : ''}` : '',
     ].filter(Boolean);
     const body =
       `<p class="xai-caption">${escapeHtml(`${relevance.method} relevance for '${target}'${logits} · ${file}`)}</p>\n` +
-      `${legendHtml(html.scale, `'${target}'`)}\n${html.html}\n` +
+      `${legendHtml(html.scale, `'${target}'`)}\n${html.html}\n${marksKeyHtml(highlight, length, truncating)}\n` +
       (notes.length ? `<p class="xai-notes" style="font-size:0.85em;color:#555">${escapeHtml(notes.join(' · '))}</p>\n` : '');
     const json = textRelevanceJson(file, text, encoded, scores, {
       method: relevance.method, target: relevance.target, targetName: relevance.targetName, logits: relevance.logits, scale: html.scale,
-      scaleBy, tokenScales: tokenScales(text, highlight, scaleBy, scale),
+      scaleBy, tokenScales: tokenScales(text, highlight, scaleBy, scale), truncating, vocabularyWords, vocabularyAbout,
+      marks: highlight.map((h) => (h.mark ? { mark: h.mark, note: h.note! } : null)),
     });
     return [
       textArtefact('text.html', 'text/html', `the text with each token coloured by its relevance (bwr, symmetric scale per ${scaleBy}${scaleBy === 'text' ? ` ±${formatScore(html.scale).replace('+', '')}` : ''}; red: for '${target}')`, htmlPage(`Relevance — ${file}`, body)),
       textArtefact('text.ansi', 'text/x-ansi', 'the text coloured for a terminal (ANSI escape codes)', ansi.ansi),
-      textArtefact('tokens.json', 'application/json', 'per token: text, offsets, id, relevance and colour', JSON.stringify(json)),
+      textArtefact('tokens.json', 'application/json', 'per token: text, offsets, id, relevance, colour and mark (unknown, cut off); what the model reads and knows', JSON.stringify(json)),
       relevanceArtefact(relevance, { tokens: input.axes[0]?.labels ?? [] }),
     ];
   },

@@ -1,5 +1,6 @@
 import { hexColour, scoreColour } from './bwr-colour.js';
 import type { EncodedText } from './encode-tokens.js';
+import type { TokenMark } from './highlight-token.js';
 import type { TokenRelevance } from './token-relevance.js';
 import { codePointOffsets } from './treebank-tokenizer.js';
 import type { TextRelevance, TextRelevanceToken } from '../view-schemas.js';
@@ -12,7 +13,14 @@ export function textRelevanceJson(
   text: string,
   encoded: EncodedText,
   relevance: TokenRelevance,
-  about: { method: string; target: number; targetName?: string; logits?: readonly number[]; scale: number; scaleBy?: 'text' | 'sentence'; tokenScales?: readonly number[] },
+  about: {
+    method: string; target: number; targetName?: string; logits?: readonly number[]; scale: number; scaleBy?: 'text' | 'sentence'; tokenScales?: readonly number[];
+    /** Per token: its mark and what the mark means, or null. */
+    marks?: readonly ({ mark: TokenMark; note: string } | null)[];
+    truncating?: 'pre' | 'post';
+    vocabularyWords?: number;
+    vocabularyAbout?: string;
+  },
 ): TextRelevance {
   const scaleBy = about.scaleBy ?? 'text';
   const cp = codePointOffsets(text);
@@ -30,6 +38,7 @@ export function textRelevanceJson(
       oov: t.oov,
       position: t.position,
       ...(t.dropped ? { dropped: t.dropped } : {}),
+      ...(about.marks?.[i] ? { mark: about.marks[i].mark, note: about.marks[i].note } : {}),
       score,
       colour: score === null ? null : hexColour(scoreColour(score, about.tokenScales?.[i] ?? about.scale)),
       ...(scaleBy === 'sentence' && about.tokenScales ? { sentenceScale: about.tokenScales[i]! } : {}),
@@ -48,6 +57,12 @@ export function textRelevanceJson(
     scaleBy,
     tokenRelevance: sum,
     paddingRelevance: relevance.padding,
+    length: encoded.ids.length,
+    truncating: about.truncating ?? 'pre',
+    truncated: encoded.truncated,
+    oovWords: [...encoded.oovWords],
+    ...(about.vocabularyWords !== undefined ? { vocabularyWords: about.vocabularyWords } : {}),
+    ...(about.vocabularyAbout !== undefined ? { vocabularyAbout: about.vocabularyAbout } : {}),
     tokens,
   };
 }

@@ -23,6 +23,8 @@ export interface VocabularySettings {
   readonly truncating?: SequenceSide;
   /** Sequence length, for models whose input length is not fixed. */
   readonly maxLength?: number;
+  /** What the vocabulary covers, in words for people (shown beside explanations). */
+  readonly about?: string;
 }
 
 /** The JSON file: either a plain `{ word: id }` map, or this object carrying the settings too. */
@@ -33,7 +35,7 @@ export interface VocabularyFile extends VocabularySettings {
   readonly words: Readonly<Record<string, number>>;
 }
 
-const SETTING_KEYS = ['lowercase', 'oov', 'padding', 'truncating', 'maxLength'] as const;
+const SETTING_KEYS = ['lowercase', 'oov', 'padding', 'truncating', 'maxLength', 'about'] as const;
 
 /**
  * A vocabulary: word → id, with ids 0 (padding) and 1 (out of vocabulary) reserved. A word mapped to
@@ -155,7 +157,8 @@ function checkSettings(settings: Record<string, unknown>, source: string): void 
   const fail = (detail: string): never => {
     throw new InvalidTextError(source, detail);
   };
-  const { lowercase, oov, padding, truncating, maxLength } = settings;
+  const { lowercase, oov, padding, truncating, maxLength, about } = settings;
+  if (about !== undefined && typeof about !== 'string') fail(`'about' must be a string, got ${JSON.stringify(about)}`);
   if (lowercase !== undefined && typeof lowercase !== 'boolean') fail(`'lowercase' must be true or false, got ${JSON.stringify(lowercase)}`);
   if (oov !== undefined && !OOV_POLICIES.includes(oov as OovPolicy)) fail(`'oov' must be one of ${OOV_POLICIES.join(', ')}, got ${JSON.stringify(oov)}`);
   for (const [key, v] of [['padding', padding], ['truncating', truncating]] as const) {
