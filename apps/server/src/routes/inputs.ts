@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InvalidArgumentError } from '@xai/core';
@@ -13,6 +14,26 @@ import { newId } from '../storage/data-dir.js';
 import { isPlainObject, jsonField, receiveUpload, uploadLimits } from '../storage/upload.js';
 import { inputView } from '../views.js';
 import type { DecodedInfo, ModelInfo } from '../worker/task-types.js';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The first bytes of a file. */
+async function readHead(path: string, length = 64): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(new Uint8Array(length), 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/** The media type of a stored preview from its first bytes: a PNG, else an HTML page (older text previews), else bytes. */
+export function previewType(head: Uint8Array): string {
+  if (PNG_SIGNATURE.every((b, i) => head[i] === b)) return 'image/png';
+  if (/^\s*<(!DOCTYPE html|html)/i.test(new TextDecoder().decode(head))) return 'text/html; charset=utf-8';
+  return 'application/octet-stream';
+}
 
 /** The adapter for an upload: the `modality` field, else the first file's extension (415 if none reads it). */
 function adapterFor(modality: string | undefined, files: { name: string }[]): ModalityAdapter {
@@ -124,9 +145,10 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'preview image (PNG) of an input',
+        description: 'The content type follows the stored bytes: image/png for what the adapters draw; text/html for an older text preview.',
         tags: ['inputs'],
         params: IdParams,
-        produces: ['image/png'],
+        produces: ['image/png', 'text/html'],
         response: { 200: Type.Unknown({ description: 'PNG image' }), ...errors(404) },
       },
     },
@@ -134,7 +156,11 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = ctx.store.getInput(request.params.id);
       if (!row) throw notFound('input', request.params.id);
       if (!row.preview) throw new HttpError(404, `input '${row.id}' has no preview`);
-      return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(createReadStream(ctx.dirs.resolve(row.preview)));
+      const path = ctx.dirs.resolve(row.preview);
+      // the adapters draw PNGs; a data directory may still hold an older text preview (HTML): say what it is
+      const type = previewType(await readHead(path));
+      if (type !== 'image/png') reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").header('x-content-type-options', 'nosniff');
+      return reply.type(type).header('cache-control', 'private, max-age=3600').send(createReadStream(path));
     },
   );
 
