@@ -21,9 +21,9 @@ import { useFastCpuSegmentSum } from '@xai/core/tfjs-kernel-patches';
 import { encodeTokens } from '../src/text/encode-tokens.js';
 import { tokenizeTreebank } from '../src/text/treebank-tokenizer.js';
 import { Vocabulary, type VocabularySettings } from '../src/text/vocabulary.js';
-import { CLASS_NAMES, CORPUS_COUNTS, CORPUS_SEEDS, TEXT_DEMO_DIR, corpusSplits, type CorpusSentence } from './text-make-corpus.js';
+import { CLASS_NAMES, CORPUS_COUNTS, CORPUS_SEEDS, MAX_TOKENS, NEGATION_PROBES, TEXT_DEMO_DIR, corpusSplits, type CorpusSentence } from './text-make-corpus.js';
 
-const SEQUENCE_LENGTH = 20;
+const SEQUENCE_LENGTH = MAX_TOKENS;
 const SETTINGS: VocabularySettings = { lowercase: true, oov: 'unk', padding: 'pre', truncating: 'pre', maxLength: SEQUENCE_LENGTH };
 const SEEDS = { init: 42, fit: 7 };
 const EMBEDDING_DIM = 16;
@@ -34,7 +34,11 @@ function buildVocabulary(train: readonly CorpusSentence[]): Vocabulary {
   const counts = new Map<string, number>();
   for (const s of train) for (const t of tokenizeTreebank(s.text, { lowercase: true })) counts.set(t.form, (counts.get(t.form) ?? 0) + 1);
   const words = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
-  return Vocabulary.fromWords(words, SETTINGS, 'vocabulary.json');
+  const about =
+    `the text demo's vocabulary: the ${words.length} words of its generated training reviews (AFINN-165 sentiment words, ` +
+    `negation such as 'not good' → negative and 'not bad' → positive, intensifiers, common function words); ` +
+    `the models read the last ${SEQUENCE_LENGTH} tokens of a text`;
+  return Vocabulary.fromWords(words, { ...SETTINGS, about }, 'vocabulary.json');
 }
 
 function encode(sentences: readonly CorpusSentence[], vocabulary: Vocabulary) {
@@ -84,6 +88,15 @@ function accuracy(model: tf.LayersModel, x: tf.Tensor, labels: Int32Array): numb
   return correct / labels.length;
 }
 
+/** Accuracy on the probes alone, and each probe's prediction (for the training record). */
+function probeResults(model: tf.LayersModel, data: ReturnType<typeof splitsAsTensors>) {
+  const n = NEGATION_PROBES.length;
+  const all = data.negation;
+  const start = all.labels.length - n;
+  const pred = tf.tidy(() => (model.predict(all.x.slice([start, 0], [n, SEQUENCE_LENGTH])) as tf.Tensor).argMax(-1).dataSync());
+  return NEGATION_PROBES.map(([text, label], i) => ({ text, expected: CLASS_NAMES[label], predicted: CLASS_NAMES[pred[i]!]! }));
+}
+
 async function train(kind: Architecture, epochs: number, data: ReturnType<typeof splitsAsTensors>, vocabulary: Vocabulary) {
   Math.random = mulberry32(SEEDS.fit);
   const model = buildModel(kind, vocabulary.size);
@@ -104,15 +117,20 @@ async function train(kind: Architecture, epochs: number, data: ReturnType<typeof
       },
       onEpochEnd: async (epoch, logs) => {
         const held = accuracy(model, data.heldout.x, data.heldout.labels);
-        console.log(`${kind} epoch ${epoch + 1}/${epochs} loss=${logs!.loss!.toFixed(4)} acc=${logs!.acc!.toFixed(4)} heldout=${held.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)}s)`);
+        const negation = accuracy(model, data.negation.x, data.negation.labels);
+        console.log(`${kind} epoch ${epoch + 1}/${epochs} loss=${logs!.loss!.toFixed(4)} acc=${logs!.acc!.toFixed(4)} heldout=${held.toFixed(4)} negation=${negation.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)}s)`);
       },
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   const trainAccuracy = accuracy(model, data.train.x, data.train.labels);
   const heldoutAccuracy = accuracy(model, data.heldout.x, data.heldout.labels);
+  const negationAccuracy = accuracy(model, data.negation.x, data.negation.labels);
+  const probes = probeResults(model, data);
   if (heldoutAccuracy < 0.95) throw new Error(`${kind}: held-out accuracy ${heldoutAccuracy} < 0.95`);
   const dir = join(TEXT_DEMO_DIR, kind);
+  // class names in model.json (core's save handler writes user-defined metadata; XaiModel.classNames reads it)
+  model.setUserDefinedMetadata({ classNames: [...CLASS_NAMES] });
   await model.save(modelSaveHandler(dir));
   writeFileSync(
     join(dir, 'training.json'),
@@ -130,10 +148,14 @@ async function train(kind: Architecture, epochs: number, data: ReturnType<typeof
         optimizer: 'adam(0.01)',
         trainCount: CORPUS_COUNTS.train,
         heldoutCount: CORPUS_COUNTS.heldout,
+        negationCount: data.negation.labels.length,
         corpusSeeds: CORPUS_SEEDS,
         params: model.countParams(),
         trainAccuracy,
         heldoutAccuracy,
+        negationAccuracy,
+        negationSet: `corpus/negation.json: ${CORPUS_COUNTS.negation} negated sentences of the generator (seed ${CORPUS_SEEDS.negation}, none in training) and ${NEGATION_PROBES.length} hand-written probes`,
+        probes,
         trainSeconds: Math.round(trainSeconds),
         backend: tf.getBackend(),
         seeds: SEEDS,
@@ -154,9 +176,10 @@ async function train(kind: Architecture, epochs: number, data: ReturnType<typeof
 function splitsAsTensors(vocabulary: Vocabulary, splits: ReturnType<typeof corpusSplits>) {
   const train = encode(splits.train, vocabulary);
   const heldout = encode(splits.heldout, vocabulary);
+  const negation = encode(splits.negation, vocabulary);
   if (train.oov > 0) throw new Error('training sentences with unknown words: the vocabulary is built from them');
-  console.log(`held-out sentences: ${heldout.oov} unknown words`);
-  return { train, heldout };
+  console.log(`held-out sentences: ${heldout.oov} unknown words; negation set: ${negation.oov}`);
+  return { train, heldout, negation };
 }
 
 async function main() {
@@ -168,6 +191,7 @@ async function main() {
   if (!existsSync(committed)) throw new Error(`${committed} is missing: run scripts/text-make-corpus.ts first`);
   const stored = (JSON.parse(readFileSync(committed, 'utf8')) as { sentences: CorpusSentence[] }).sentences.map((s) => s.text);
   if (JSON.stringify(stored) !== JSON.stringify(splits.heldout.map((s) => s.text))) throw new Error(`${committed} differs from the generator: rerun text-make-corpus.ts`);
+  if (!existsSync(join(TEXT_DEMO_DIR, 'corpus', 'negation.json'))) throw new Error('corpus/negation.json is missing: rerun text-make-corpus.ts');
 
   const vocabulary = buildVocabulary(splits.train);
   mkdirSync(TEXT_DEMO_DIR, { recursive: true });
