@@ -107,6 +107,13 @@ describe('runBenchmark', () => {
     expect(events.some((e) => e.phase === 'metric' && e.metric === 'road' && e.unit === 'perturbations')).toBe(true);
   });
 
+  it('a cell without a single score says why (gradient × input of all-zero inputs: sparseness undefined)', async () => {
+    const zeros = { inputs: new Float32Array(2 * 3072), shape: [32, 32, 3], labels: [0, 1] };
+    const r = await runBenchmark({ model, samples: zeros, methods: ['gradient_x_input'], metrics: ['sparseness'] });
+    expect(r.table[0]).toMatchObject({ n: 0 });
+    expect(r.table[0]!.error).toMatch(/no sample has a score: of 2, each is undefined — the relevance is zero everywhere/);
+  });
+
   it('exports JSON, CSV and Markdown, and writes them', async () => {
     const json = JSON.parse(benchmarkToJson(first));
     expect(json.table).toHaveLength(16);

@@ -124,6 +124,8 @@ export interface BenchmarkRow {
   mean: number | null;
   stderr: number | null;
   n: number;
+  /** Why the cell has no value (the metric failed, or no sample had a score). */
+  error?: string;
 }
 /** Mean perturbation curve of one method under one metric (pixel flipping, region perturbation …). */
 export interface BenchmarkCurve {

@@ -275,6 +275,23 @@ describe('dashboard in Chromium against the real server', () => {
     await screenshot(page, 'benchmarks', { selector: 'section.card:has(table.benchmark)' });
   });
 
+  it('a benchmark over every metric fits 1280 px, and an empty cell says why', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${h.base}/#/benchmarks`);
+    await page.waitForSelector('input[type="checkbox"][value="sparseness"]');
+    await page.fill('input[type="number"] >> nth=0', '2');
+    for (const box of await page.locator('fieldset:has(legend:text("Metrics")) input[type="checkbox"]').all()) await box.check();
+    const metrics = await page.locator('fieldset:has(legend:text("Metrics")) input[type="checkbox"]').count();
+    await page.click('button[type="submit"]:has-text("Run benchmark")');
+    await page.waitForSelector('table.benchmark', { timeout: 300_000 });
+    expect(await page.locator('table.benchmark thead th').count()).toBe(1 + metrics);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    // The demo CNN pads with 'same': input invariance cannot be measured, and the cell says so.
+    const notes = await page.$$eval('[data-testid="benchmark-notes"] li', (els) => els.map((e) => e.textContent ?? ''));
+    expect(notes.some((n) => /input_invariance: .*padding 'valid'/.test(n)), notes.join('\n')).toBe(true);
+    expect(await page.locator('table.benchmark .why').count()).toBe(notes.length);
+  });
+
   it('lists models with the rule of each layer and shows server errors in words', async () => {
     await page.goto(`${h.base}/#/models`);
     await page.waitForSelector('table.layers tbody tr');

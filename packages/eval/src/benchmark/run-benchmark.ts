@@ -261,7 +261,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       try {
         const result = await metric.definition.run(context, metric.options);
         const summary = summarise(result.scores);
-        table.push({ method, metric: metric.label, direction: metric.direction, ...summary });
+        // A cell without a single score says why rather than staying empty.
+        const why = summary.n === 0 ? { error: `no sample has a score: of ${count}, each is undefined — ${metric.definition.undefinedWhen ?? 'the metric is not defined for these samples'}` } : {};
+        table.push({ method, metric: metric.label, direction: metric.direction, ...summary, ...why });
         scores.push({ method, metric: metric.label, values: [...result.scores] });
         if (result.curve) {
           const c = result.curve;

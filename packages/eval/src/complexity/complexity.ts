@@ -33,6 +33,7 @@ export const complexityMetric: MetricDefinition = {
   direction: 'lower',
   requires: [],
   options: OPTIONS,
+  undefinedWhen: 'the relevance is zero everywhere (no distribution to take the entropy of)',
   async run(ctx, o) {
     const size = layoutOf(ctx.shape, ctx.channels).size;
     return { scores: Array.from({ length: ctx.count }, (_, i) => complexity(ctx.relevance.subarray(i * size, (i + 1) * size), ctx.shape, { ...(o as MagnitudeOptions), channels: ctx.channels })) };

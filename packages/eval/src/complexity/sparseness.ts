@@ -35,6 +35,7 @@ export const sparsenessMetric: MetricDefinition = {
   direction: 'higher',
   requires: [],
   options: OPTIONS,
+  undefinedWhen: 'the relevance is zero everywhere (the Gini index of nothing)',
   async run(ctx, o) {
     const size = layoutOf(ctx.shape, ctx.channels).size;
     return { scores: Array.from({ length: ctx.count }, (_, i) => sparseness(ctx.relevance.subarray(i * size, (i + 1) * size), ctx.shape, { ...(o as MagnitudeOptions), channels: ctx.channels })) };

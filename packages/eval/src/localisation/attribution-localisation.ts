@@ -46,6 +46,7 @@ export const attributionLocalisationMetric: MetricDefinition = {
   direction: 'higher',
   requires: ['masks'],
   options: OPTIONS,
+  undefinedWhen: 'no relevance is positive',
   async run(ctx, o) {
     return { scores: perMaskedSample(ctx, 'attribution localisation', (r, m, base) => attributionLocalisation(r, m, ctx.shape, { ...base, ...(o as AttributionLocalisationOptions) })) };
   },

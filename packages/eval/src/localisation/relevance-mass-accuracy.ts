@@ -48,6 +48,7 @@ export const relevanceMassAccuracyMetric: MetricDefinition = {
   direction: 'higher',
   requires: ['masks'],
   options: OPTIONS,
+  undefinedWhen: 'the pooled relevance is zero everywhere',
   async run(ctx, o) {
     return { scores: perMaskedSample(ctx, 'relevance mass accuracy', (r, m, base) => relevanceMassAccuracy(r, m, ctx.shape, { ...base, ...(o as MassAccuracyOptions) })) };
   },

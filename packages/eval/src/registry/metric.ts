@@ -84,5 +84,7 @@ export interface MetricDefinition {
   readonly requires: readonly MetricRequirement[];
   /** Object schema of the options (defaults included), as core's method options. */
   readonly options: ObjectSchema;
+  /** When a sample's score is undefined (NaN), in words: what a table says when no sample has a score. */
+  readonly undefinedWhen?: string;
   run(context: MetricContext, options: Readonly<Record<string, unknown>>): Promise<MetricResult>;
 }
