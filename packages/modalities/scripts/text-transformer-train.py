@@ -9,6 +9,9 @@ files). Uses Debian's packages only (python3-torch 1.13, python3-onnx), from the
     /usr/bin/python3 packages/modalities/scripts/text-transformer-train.py
     npx tsx packages/modalities/scripts/text-transformer-check.ts      # xai vs torch, ground truth -> training.json
 
+Writes demo/text/transformer/{model.onnx, tokenizer.json, training.json, heldout.json}; heldout.json
+is the held-out split of the corpus the model was trained with (the check and its test read it).
+
 Tokenizer: BERT's (lower-casing, accents stripped, split on whitespace and punctuation) with a
 WordPiece vocabulary learnt here from the training split the way Hugging Face's WordPiece trainer
 does (BPE-style merges of the most frequent adjacent pair, continuation pieces prefixed '##'),
@@ -285,6 +288,9 @@ def main():
         },
         'date': datetime.datetime.utcnow().isoformat(timespec='seconds') + 'Z',
     }
+    # The held-out split the numbers are measured on (the shared corpus files may be regenerated later).
+    with open(os.path.join(OUT, 'heldout.json'), 'w') as f:
+        f.write('{"classes":["negative","positive"],"sentences":[\n' + ',\n'.join(json.dumps(s, ensure_ascii=False, separators=(',', ':')) for s in heldout) + '\n]}\n')
     with open(os.path.join(OUT, 'training.json'), 'w') as f:
         json.dump(training, f, indent=2)
     print(f'{path}: {os.path.getsize(path)} bytes, {params} parameters, held-out accuracy {heldout_acc:.4f}, ops {dict(ops)}')

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { explain, type ExplainRequest, type XaiModel } from '@xai/core';
+import { explain, explainAt, type ExplainRequest, type XaiModel } from '@xai/core';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from './adapter.js';
 import { layoutOfInput } from './layout.js';
+import { isSubwordInput } from './text/subword/subword-text.js';
 
 export interface ExplainedInput {
   readonly decoded: DecodedInput;
@@ -31,7 +32,8 @@ export function modelInputSpecs(model: XaiModel): ModelInputSpec[] {
 /**
  * The whole round trip of one input: decode the user's files with the modality adapter, explain
  * the sample with any registered method, and turn the relevance into the modality's artefacts.
- * Class names default to the model's own (`model.classNames`: ONNX `xai.classes` …).
+ * Class names default to the model's own (`model.classNames`: ONNX `xai.classes` …). Text decoded
+ * with a tokenizer.json (a transformer) is explained at the encoder input with `explainAt`.
  */
 export async function explainInput(
   model: XaiModel,
@@ -44,7 +46,9 @@ export async function explainInput(
   const decoded = await adapter.decode(files, decodeOptions ?? {}, modelInputSpecs(model));
   const tensors = decoded.samples.map((s) => tf.tensor(s.values, [...s.shape], s.dtype));
   try {
-    const result = await explain(model, tensors.length === 1 ? tensors[0]! : tensors, explainRequest);
+    const input = tensors.length === 1 ? tensors[0]! : tensors;
+    // A transformer's token ids are explained at the encoder input (token + position embedding, [T, d]).
+    const result = isSubwordInput(decoded) ? await explainAt(model, input, explainRequest) : await explain(model, input, explainRequest);
     try {
       const target = result.targets[0]!;
       const logits = Array.from(result.logits.dataSync());

@@ -20,7 +20,7 @@ const bytesFile = (name: string, bytes: number[]): InputFile => ({ name, bytes: 
 describe('text adapter: decoding', () => {
   it('is registered by name and for .txt files, with its demo models and inputs', () => {
     expect(adapterByName('text')).toBe(textAdapter);
-    expect(textAdapter.demos!.models.map((m) => m.name)).toEqual(['sentiment-lstm', 'sentiment-cnn']);
+    expect(textAdapter.demos!.models.map((m) => m.name)).toEqual(['sentiment-lstm', 'sentiment-cnn', 'sentiment-transformer']);
     for (const m of textAdapter.demos!.models) expect(existsSync(m.path), m.path).toBe(true);
     for (const i of textAdapter.demos!.inputs) for (const f of i.files) expect(existsSync(f), f).toBe(true);
     expect(adapterForFiles([textFile('hi', 'note.TXT')])).toBe(textAdapter);

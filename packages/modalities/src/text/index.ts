@@ -1,6 +1,6 @@
-/** The text modality: Treebank tokens, vocabulary and OOV policy, per-token relevance as HTML/ANSI/JSON. */
+/** The text modality: Treebank tokens, vocabulary and OOV policy, per-token relevance as HTML/ANSI/JSON; subword tokens of a transformer's tokenizer.json. */
 export { textAdapter, textFile } from './text-adapter.js';
-export { TEXT_DEMO_DIR, TEXT_DEMO_VOCABULARY, TEXT_DEMO_CLASSES, TEXT_DEMO_MODELS, textDemoModels, textDemoInputs } from './demo.js';
+export { TEXT_DEMO_DIR, TEXT_DEMO_VOCABULARY, TEXT_DEMO_CLASSES, TEXT_DEMO_MODELS, TEXT_DEMO_TOKENIZER, textDemoModels, textDemoInputs } from './demo.js';
 export { tokenizeTreebank, codePointOffsets, type TextToken, type TokenizeOptions } from './treebank-tokenizer.js';
 export {
   Vocabulary, PAD_ID, OOV_ID, PAD_TOKEN, OOV_TOKEN, OOV_POLICIES, SEQUENCE_SIDES,
@@ -15,3 +15,4 @@ export { textHeatmapAnsi, sanitizeForTerminal, xterm256, ANSI_MARKS, type AnsiCo
 export { textPreviewPng } from './render-preview.js';
 export { textRelevanceJson, type TextRelevanceJson, type TextRelevanceJsonToken } from './token-json.js';
 export { InvalidTextError, OutOfVocabularyError } from './text-errors.js';
+export * from './subword/index.js';

@@ -11,6 +11,7 @@ import { markMeaning, tokenScales, type HighlightToken, type TokenMark } from '.
 import { textHeatmapAnsi } from './render-ansi.js';
 import { escapeHtml, htmlPage, legendHtml, marksKeyHtml, textHeatmapHtml } from './render-html.js';
 import { textPreviewPng } from './render-preview.js';
+import { decodeSubwordText, isSubwordInput, subwordArtefacts, subwordPreview } from './subword/subword-text.js';
 import { InvalidTextError } from './text-errors.js';
 import { textRelevanceJson } from './token-json.js';
 import { tokenRelevance } from './token-relevance.js';
@@ -22,6 +23,7 @@ const TEXT_OPTIONS = OptionsObject({
     'x-object': true,
     description: 'the vocabulary: a JSON file path, or its word → id object (or pass a .json file along with the text)',
   }),
+  tokenizer: Type.String({ description: "a transformer model's tokenizer.json (WordPiece/BPE subwords, special tokens, attention mask): when given, the text is tokenised by it instead of Treebank words and a vocabulary" }),
   lowercase: Type.Boolean({ description: "lower-case tokens before the lookup (default: the vocabulary file's setting, else false)" }),
   oov: StringEnum(OOV_POLICIES, { description: "unknown words: 'unk' feeds the OOV id 1, 'skip' leaves them out, 'error' refuses the text (default: vocabulary setting, else 'unk')" }),
   padding: StringEnum(SEQUENCE_SIDES, { description: "where padding (id 0) goes (default: vocabulary setting, else 'pre' as Keras)" }),
@@ -127,6 +129,7 @@ export const textAdapter: ModalityAdapter = {
     }
     const options = checkedOptions(TEXT_OPTIONS, given, "modality 'text'");
     const text = readText(file);
+    if (options.tokenizer !== undefined) return decodeSubwordText(file.name, text, { tokenizer: options.tokenizer, ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}) }, model);
     const vocabulary = await vocabularyFor(files, options.vocabulary);
     const s = vocabulary.settings;
     const lowercase = options.lowercase ?? s.lowercase ?? false;
@@ -168,12 +171,14 @@ export const textAdapter: ModalityAdapter = {
   },
 
   async preview(input: DecodedInput): Promise<Artefact> {
+    if (isSubwordInput(input)) return subwordPreview(input);
     const { encoded, truncating } = textOf(input);
     return { name: 'input.png', mediaType: 'image/png', description: 'the tokens the model reads (dashed red: unknown word; grey, struck through: not read)', bytes: textPreviewPng(encoded, truncating) };
   },
 
   async artefacts(input: DecodedInput, relevance: RelevanceOf, given = {}): Promise<Artefact[]> {
     const options = checkedOptions(TEXT_OPTIONS, given, "modality 'text'");
+    if (isSubwordInput(input)) return subwordArtefacts(input, relevance, { scale: options.scale, scaleBy: options.scaleBy ?? 'text', colours: options.colours ?? 'truecolor' });
     const { text, encoded, truncating, vocabularyWords, vocabularyAbout } = textOf(input);
     const file = String(input.metadata.file ?? 'text');
     const first = relevance.relevances[0];
