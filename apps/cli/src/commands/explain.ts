@@ -12,7 +12,7 @@ import { checkRenderFlags, writeOutputs, type RenderFlags } from '../write-outpu
 
 interface ExplainFlags extends RenderFlags {
   model: string;
-  input: string;
+  input?: string;
   method: string;
   composite?: string;
   rule?: string;
@@ -27,6 +27,10 @@ interface ExplainFlags extends RenderFlags {
   inputScale: InputScale;
   modality?: string;
   classNames?: string;
+  /** A transformer's tokenizer.json (the text modality's `tokenizer` decode option). */
+  tokenizer?: string;
+  /** Text to explain instead of an --input file. */
+  text?: string;
 }
 
 /** "target 2 'ring'" when the class has a name, "target 2" otherwise. */
@@ -153,7 +157,7 @@ async function explainWithAdapter(
   try {
     const result = await explainInput(model, adapter, files, {
       method: flags.method, target: flags.target, ...options,
-      decodeOptions: parseMethodOptions(flags.decode), renderOptions: parseMethodOptions(flags.render),
+      decodeOptions: { ...(flags.tokenizer !== undefined ? { tokenizer: flags.tokenizer } : {}), ...parseMethodOptions(flags.decode) }, renderOptions: parseMethodOptions(flags.render),
       ...(names ? { classNames: names } : {}),
       onProgress: (p) => progress.update(p),
     });
@@ -177,7 +181,9 @@ export function explainCommand(program: Command): void {
     .command('explain')
     .description('explain a model on one input file or every input file of a folder (images and arrays, or any modality: wav, txt, edf/bdf/vhdr, nii …)')
     .requiredOption('--model <path>', 'model.json or a folder holding it')
-    .requiredOption('--input <path>', 'an input file or a folder of them')
+    .option('--input <path>', 'an input file or a folder of them (required unless --text is given)')
+    .option('--text <text>', 'explain this text (the text modality; needs --out-dir) instead of an --input file')
+    .option('--tokenizer <path>', "a transformer's tokenizer.json: text is tokenised into its subwords and explained at the encoder input (same as --decode tokenizer=PATH)")
     .option('--method <name>', 'attribution method (see `xai methods`)', 'lrp')
     .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
     .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
@@ -197,10 +203,28 @@ export function explainCommand(program: Command): void {
     .option('--clip <percentile>', 'scale the colours to this percentile of |R| (e.g. 99.5)', Number)
     .option('--mode <mode>', 'signed, absolute, positive', 'signed')
     .option('--scale <factor>', 'nearest-neighbour upscaling of the PNGs', parseInteger('--scale'), 1)
-    .addHelpText('after', '\nExample:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json')
+    .addHelpText('after', '\nExamples:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json' +
+      '\n  xai explain --model model.onnx --tokenizer tokenizer.json --text "a great film" --composite transformer --out-dir out')
     .action(async (flags: ExplainFlags) => {
       checkRenderFlags(flags);
       const options = methodOptions(flags);
+      if (flags.text !== undefined) {
+        if (flags.input !== undefined) throw new InvalidArgumentError('give --input or --text, not both');
+        if (!flags.outDir) throw new InvalidArgumentError('--out-dir is needed with --text (the text modality writes several artefacts)');
+        if (flags.text.trim() === '') throw new InvalidArgumentError('--text is empty: there is nothing to explain');
+        const files: InputFile[] = [{ name: 'text.txt', bytes: new TextEncoder().encode(flags.text) }];
+        const backend = await initBackend();
+        const model = await loadModel(flags.model);
+        try {
+          console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, modality: text`);
+          const names = await resolveClassNames(model, flags.classNames);
+          await explainWithAdapter(model, 'text.txt', flags, options, flags.outDir, names, { adapter: adapterByName('text'), files });
+        } finally {
+          model.dispose();
+        }
+        return;
+      }
+      if (flags.input === undefined) throw new InvalidArgumentError("required option '--input <path>' not specified (or give --text)");
       if (flags.modality) {
         const adapter = adapterByName(flags.modality);
         if (!flags.outDir) throw new InvalidArgumentError(`--out-dir is needed with --modality ${flags.modality} (its artefacts are several files)`);
