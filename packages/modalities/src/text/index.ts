@@ -12,7 +12,7 @@ export { bwr, rescaleByAbs, scoreColour, symmetricScale, hexColour, textColourOn
 export { sentenceOf, tokenScales, markMeaning, type HighlightToken, type ScaleBy, type TokenMark } from './highlight-token.js';
 export { textHeatmapHtml, legendHtml, marksKeyHtml, htmlPage, escapeHtml, MARK_STYLES, type TextHtmlOptions } from './render-html.js';
 export { textHeatmapAnsi, sanitizeForTerminal, xterm256, ANSI_MARKS, type AnsiColours, type TextAnsiOptions } from './render-ansi.js';
-export { textPreviewPng } from './render-preview.js';
+export { textPreviewPng, tokenBoxesPng } from './render-preview.js';
 export { textRelevanceJson, type TextRelevanceJson, type TextRelevanceJsonToken } from './token-json.js';
 export { InvalidTextError, OutOfVocabularyError } from './text-errors.js';
 export * from './subword/index.js';

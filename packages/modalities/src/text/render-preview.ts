@@ -1,6 +1,7 @@
 import { Canvas, type Colour } from '@xai/core';
 import type { EncodedText } from './encode-tokens.js';
 import { markOf } from './encode-tokens.js';
+import type { TokenMark } from './highlight-token.js';
 
 const WIDTH = 480;
 const MARGIN = 8;
@@ -26,11 +27,16 @@ export function textPreviewPng(encoded: EncodedText, truncating: 'pre' | 'post')
     `${encoded.tokens.length} tokens, model reads ${length}` +
     (encoded.truncated ? `, ${truncating === 'pre' ? 'first' : 'last'} ${encoded.truncated} cut off` : '') +
     (unknown ? `, ${unknown} unknown` : '');
+  return tokenBoxesPng(encoded.tokens.map((t) => ({ text: t.text, mark: markOf(t) })), header);
+}
+
+/** Token boxes (any tokenisation: words, subwords) under a header line, as a PNG 480 px wide; see textPreviewPng. */
+export function tokenBoxesPng(tokens: readonly { readonly text: string; readonly mark?: TokenMark | undefined }[], header: string): Uint8Array {
   // lay the boxes out first to know the height
-  const boxes: { x: number; line: number; w: number; text: string; mark: ReturnType<typeof markOf> }[] = [];
+  const boxes: { x: number; line: number; w: number; text: string; mark: TokenMark | undefined }[] = [];
   let x = MARGIN;
   let line = 0;
-  for (const t of encoded.tokens) {
+  for (const t of tokens) {
     const text = [...t.text].length > 36 ? `${[...t.text].slice(0, 33).join('')}...` : t.text;
     const w = [...text].length * CHAR + 6;
     if (x + w > WIDTH - MARGIN && x > MARGIN) {
@@ -38,10 +44,10 @@ export function textPreviewPng(encoded: EncodedText, truncating: 'pre' | 'post')
       x = MARGIN;
     }
     if (line >= MAX_LINES) break;
-    boxes.push({ x, line, w, text, mark: markOf(t) });
+    boxes.push({ x, line, w, text, mark: t.mark });
     x += w + 5;
   }
-  const more = boxes.length < encoded.tokens.length;
+  const more = boxes.length < tokens.length;
   const lines = (boxes.at(-1)?.line ?? 0) + 1 + (more ? 1 : 0);
   const canvas = new Canvas(WIDTH, MARGIN * 2 + 16 + lines * LINE);
   canvas.text(MARGIN, MARGIN, header, GREY, 1);
@@ -60,6 +66,6 @@ export function textPreviewPng(encoded: EncodedText, truncating: 'pre' | 'post')
     canvas.text(b.x + 3, y + 3, b.text, faint ? FAINT : b.mark === 'oov' ? RED : INK, SCALE);
     if (faint) canvas.line(b.x + 2, y + h / 2 - 1, b.x + b.w - 3, y + h / 2 - 1, GREY, { width: 2 });
   }
-  if (more) canvas.text(MARGIN, top + (lines - 1) * LINE + 3, `... ${encoded.tokens.length - boxes.length} more tokens`, GREY, SCALE);
+  if (more) canvas.text(MARGIN, top + (lines - 1) * LINE + 3, `... ${tokens.length - boxes.length} more tokens`, GREY, SCALE);
   return canvas.png();
 }
