@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SubwordTokenizer, type SubwordEncoding } from '../src/text/subword/index.js';
+import { positionRelevance, SubwordTokenizer, subwordRelevance, subwordWords, type SubwordEncoding } from '../src/text/subword/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/subword/${name}`, import.meta.url));
 const view = (e: SubwordEncoding) => e.tokens.map((t) => [t.token, t.id, t.start, t.end]);
@@ -86,5 +86,34 @@ describe('bad tokenizer files', () => {
   it('names the file and what is wrong', async () => {
     await expect(SubwordTokenizer.load('/nonexistent/tokenizer.json')).rejects.toThrow(/cannot read the tokenizer file \/nonexistent\/tokenizer.json/);
     expect(() => SubwordTokenizer.fromJson({ vocab: {} }, 'x.json')).toThrow(/x.json: not a tokenizer.json \(no 'model' object\)/);
+  });
+});
+
+describe('words from subwords, and their relevance', async () => {
+  const wordpiece = await SubwordTokenizer.load(fixture('wordpiece-tokenizer.json'));
+  const bpe = await SubwordTokenizer.load(fixture('bpe-tokenizer.json'));
+
+  it('WordPiece: ## pieces join their word; relevance per token = sum over d, per word = sum over its subwords', () => {
+    const text = 'Unbelievable café, badly.';
+    const e = wordpiece.encode(text, { padTo: 12 });
+    const words = subwordWords(text, e.tokens);
+    expect(words.map((w) => w.text)).toEqual(['Unbelievable', 'café', ',', 'badly', '.']);
+    expect(words[0]!.tokens).toEqual([1, 2, 3]);
+    // [12 positions, d = 2]: position p carries (p, 0.5); [CLS] = 0, [SEP] at 9, padding at 10 and 11.
+    const values = Float32Array.from({ length: 24 }, (_, k) => (k % 2 === 0 ? Math.floor(k / 2) : 0.5));
+    const r = subwordRelevance(e, words, values, [12, 2]);
+    expect(r.tokens).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5]);
+    expect(r.words).toEqual([7.5, 4.5, 5.5, 14, 8.5]);
+    expect(r.special).toBe(0.5 + 9.5);
+    expect(r.padding).toBe(10.5 + 11.5);
+    expect(r.unplaced).toBe(0);
+    expect(Array.from(positionRelevance(values, [1, 12, 2], 12)).slice(0, 2)).toEqual([0.5, 1.5]);
+    expect(() => positionRelevance(values, [6, 4], 12)).toThrow(/not per position of the 12 tokens/);
+  });
+
+  it('byte-level BPE: the two byte pieces of é and the piece before them make one word', () => {
+    const text = 'Great caf\u00e9!';
+    const words = subwordWords(text, bpe.encode(text).tokens);
+    expect(words.map((w) => [w.text, w.tokens])).toEqual([['Great', [1]], ['café', [2, 3, 4]], ['!', [5]]]);
   });
 });

@@ -84,6 +84,14 @@ describe('explainInput with a tokenizer.json: the text adapter explains a transf
     expect(out.decoded.samples.map((s) => s.shape)).toEqual([[64], [64]]);
   });
 
+  it('previews the subword tokens as a PNG', async () => {
+    const decoded = await textAdapter.decode([textFile(text)], { tokenizer: TEXT_DEMO_TOKENIZER }, [{ shape: [64], dtype: 'int32' }, { shape: [64], dtype: 'int32' }]);
+    expect(decoded.metadata).toMatchObject({ subword: true, tokenizerKind: 'WordPiece', length: 64, wordCount: 11 });
+    const preview = await textAdapter.preview(decoded);
+    expect(preview).toMatchObject({ name: 'input.png', mediaType: 'image/png' });
+    expect(Array.from(preview.bytes.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
   it('attention rollout ([T] relevance) and a truncated text', async () => {
     const long = Array.from({ length: 30 }, () => 'was').join(' '); // 'was' is one token
     const out = await explainInput(model, textAdapter, [textFile(long)], { method: 'attention_rollout', decodeOptions: { tokenizer: TEXT_DEMO_TOKENIZER, maxLength: 16 } });

@@ -9,7 +9,9 @@ import type { Artefact, DecodedInput, ModelInputSpec, RelevanceOf, SampleArray }
 import { relevanceArtefact, textArtefact } from '../../artefacts.js';
 import { formatScore, hexColour, scoreColour } from '../bwr-colour.js';
 import type { HighlightToken, ScaleBy } from '../highlight-token.js';
+import type { EncodedText, EncodedToken } from '../encode-tokens.js';
 import { textHeatmapAnsi } from '../render-ansi.js';
+import { textPreviewPng } from '../render-preview.js';
 import { escapeHtml, htmlPage, legendHtml, textHeatmapHtml } from '../render-html.js';
 import { SubwordTokenizer, type SubwordEncoding } from './subword-tokenizer.js';
 import { subwordRelevance, subwordWords, type SubwordWord } from './subword-words.js';
@@ -85,19 +87,24 @@ function subwordOf(input: DecodedInput): SubwordInternal {
   return { text: meta.text, encoding, words: subwordWords(meta.text, meta.tokens) };
 }
 
+/**
+ * The subword tokens the model reads as the text modality's preview PNG (render-preview.ts: one box
+ * per token, special ones included; [UNK] in a dashed red box; a first line counting the cut-off ones).
+ */
 export function subwordPreview(input: DecodedInput): Artefact {
-  const { text, encoding, words } = subwordOf(input);
-  const file = String(input.metadata.file ?? 'text');
-  const items = encoding.tokens.map((t) => {
-    const style = t.special ? 'background:#eee' : t.unknown ? 'border-color:#c00;border-style:dashed' : t.continuesWord ? 'border-left-style:dotted' : '';
-    return `<span class="xai-tok" style="${style}" title="${escapeHtml(`${t.token} → ${t.id} at position ${t.position}`)}">${escapeHtml(t.token)}</span>`;
-  });
-  const body =
-    `<h1 style="font-size:1.1em">${escapeHtml(file)}: ${words.length} words → ${encoding.tokens.length} subword tokens, ${encoding.ids.length} positions ` +
-    `(${encoding.padded} padding, ${encoding.truncated} cut off)</h1>\n` +
-    `<style>.xai-tok{display:inline-block;border:1px solid #888;border-radius:0.2em;padding:0 0.2em;margin:0.15em}</style>\n` +
-    `<div>${items.join(' ')}</div>\n<details><summary>text</summary><pre style="white-space:pre-wrap">${escapeHtml(text)}</pre></details>`;
-  return textArtefact('tokens.html', 'text/html', 'the subword tokens the model reads (grey: special; dashed: unknown; dotted left edge: continues a word)', htmlPage(`Tokens — ${file}`, body));
+  const { encoding } = subwordOf(input);
+  const tokens: EncodedToken[] = encoding.tokens.map((t) => ({
+    text: t.token, form: t.token, start: t.start ?? 0, end: t.end ?? 0, id: t.id, oov: t.unknown, position: t.position,
+  }));
+  const tokenAt: (number | null)[] = new Array<number | null>(encoding.ids.length).fill(null);
+  tokens.forEach((t, i) => (tokenAt[t.position!] = i));
+  const unknown = [...new Set(encoding.tokens.filter((t) => t.unknown).map((t) => t.token))];
+  const encoded: EncodedText = { ids: encoding.ids, tokens, tokenAt, padded: encoding.padded, truncated: encoding.truncated, oovWords: unknown };
+  return {
+    name: 'input.png', mediaType: 'image/png',
+    description: 'the subword tokens the model reads, special tokens included (dashed red: unknown to the vocabulary)',
+    bytes: textPreviewPng(encoded, 'post'),
+  };
 }
 
 export interface SubwordRenderOptions {
