@@ -1,10 +1,11 @@
-import { compositeNames } from '@xai/core';
+import { compositeNames, methodByName } from '@xai/core';
 import { badRequest } from './errors.js';
 import type { InputRow, JobRow, JobSummaryRow, ModelRow } from './storage/database.js';
 import type { DecodedInfo, ExplainOutput, JobFile, ModelInfo } from './worker/task-types.js';
 
 export const API = '/api/v1';
-export const DEFAULT_COMPOSITE = 'epsilon_gamma_box';
+/** The layer table's composite: LRP's own default, so the Models page shows the rules Explain uses. */
+export const DEFAULT_COMPOSITE = String((methodByName('lrp').options.properties.composite as { default?: unknown } | undefined)?.default ?? 'epsilon_plus');
 
 /** A model as clients see it (paths and demo decoding options stay on the server). */
 export function modelSummary(row: ModelRow) {

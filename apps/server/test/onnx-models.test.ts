@@ -109,18 +109,18 @@ describe('ONNX models through the API', () => {
       inputShapes: [[null, 3, 12, 12]],
       outputShapes: [[null, 4]],
       signature: [{ name: 'input', shape: [null, 3, 12, 12], dtype: 'float32', layout: 'NCHW' }],
-      composite: 'epsilon_gamma_box',
+      composite: 'epsilon_plus', // LRP's default composite, as Explain uses
     });
     expect(model.inputs[0]).toMatchObject({ shape: [3, 12, 12], dtype: 'float32' });
     expect(model.parameters).toBeGreaterThan(0);
     // the graph's ONNX nodes by name and op type, each with the rule the composite gives it
     const conv = model.layers.find((l: any) => l.node === '/0/0.0/Conv');
     expect(conv).toMatchObject({ class: 'Conv', kind: 'linear' });
-    expect(conv.rule).toMatch(/^z_box/); // the first linear node under epsilon_gamma_box
+    expect(conv.rule).toMatch(/^zplus/); // a convolution under epsilon_plus
     const relu = model.layers.find((l: any) => l.class === 'Relu');
     expect(relu.rule).toBe('pass');
-    const later = await json(server.api(`/models/${model.id}?composite=epsilon_plus`));
-    expect(later.layers.find((l: any) => l.node === '/0/0.0/Conv').rule).toMatch(/^zplus/);
+    const later = await json(server.api(`/models/${model.id}?composite=epsilon_gamma_box`));
+    expect(later.layers.find((l: any) => l.node === '/0/0.0/Conv').rule).toMatch(/^z_box/); // the first linear node under epsilon_gamma_box
     expect(tree(join(server.dataDir, 'models', model.id))).toEqual(['model.onnx']);
     expect((await json(server.api('/models'))).models.find((m: any) => m.id === model.id)).toMatchObject({ format: 'onnx', signature: model.signature });
   });

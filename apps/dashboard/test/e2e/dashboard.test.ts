@@ -295,7 +295,9 @@ describe('dashboard in Chromium against the real server', () => {
   it('lists models with the rule of each layer and shows server errors in words', async () => {
     await page.goto(`${h.base}/#/models`);
     await page.waitForSelector('table.layers tbody tr');
-    expect(await page.locator('table.layers').textContent()).toContain('z_box');
+    // The table starts with LRP's default composite, the one Explain uses.
+    expect(await page.textContent('table.layers thead')).toContain('rule under epsilon_plus');
+    expect(await page.locator('table.layers').textContent()).toContain('zplus');
     // a file no modality reads: the server's 4xx is shown in place
     await page.setInputFiles('.drop input[type="file"]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a model') });
     await page.click('button:has-text("Upload")');
@@ -323,12 +325,12 @@ describe('dashboard in Chromium against the real server', () => {
     expect(await page.textContent('[data-testid="model-facts"]')).toMatch(/ONNX, from pytorch 1\.13\.0, opset 13/);
     expect(await page.$$eval('table.inputs tbody td', (tds) => tds.map((td) => td.textContent))).toEqual(['input', '[N, 3, 12, 12]', 'NCHW', 'float32']);
     const rows = await page.$$eval('table.layers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows).toContainEqual(['/0/0.0/Conv', '/0/0.0/Conv', 'Conv', 'linear', expect.stringMatching(/^z_box/)]);
+    expect(rows).toContainEqual(['/0/0.0/Conv', '/0/0.0/Conv', 'Conv', 'linear', expect.stringMatching(/^zplus/)]);
     expect(rows.find((r) => r[2] === 'Relu')?.[4]).toBe('pass');
     expect(await page.textContent('table.layers thead')).toContain('op type');
-    await page.selectOption('label:has-text("Composite") select', 'epsilon_plus');
-    await page.waitForFunction(() => document.querySelector('table.layers thead')?.textContent?.includes('epsilon_plus'));
-    expect(await page.textContent('table.layers tbody tr:has(td:text-is("/0/0.0/Conv"))')).toContain('zplus');
+    await page.selectOption('label:has-text("Composite") select', 'epsilon_gamma_box');
+    await page.waitForFunction(() => document.querySelector('table.layers thead')?.textContent?.includes('epsilon_gamma_box'));
+    expect(await page.textContent('table.layers tbody tr:has(td:text-is("/0/0.0/Conv"))')).toContain('z_box');
     // explained with an image: the channels-first relevance [3, 12, 12] is drawn as a 12 × 12 heatmap
     const modelId = await page.evaluate(async () => (await (await fetch('/api/v1/models')).json()).models.find((m: { name: string }) => m.name === 'cnn_bn').id as string);
     await page.goto(`${h.base}/#/explain?model=${modelId}`);
