@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadModel, type XaiModel } from '@xai/core';
 import {
-  describeGrid, explainInput, FMRI_DEMO_MODELS, fieldOfViewGrid, fmriAdapter, fmriDemoModels, modelInputSpecs, readNifti, resampleVolumes, sameVoxelGrid,
+  describeGrid, explainInput, modelGridDims, FMRI_DEMO_MODELS, fieldOfViewGrid, fmriAdapter, fmriDemoModels, modelInputSpecs, readNifti, resampleVolumes, sameVoxelGrid,
   SYNTHETIC_AFFINE, SYNTHETIC_SHAPE, syntheticVolume, writeNifti, type Matrix4, type ModelInputSpec, type VoxelGrid,
 } from '../src/index.js';
 import { multiplyAffine } from '../src/fmri/affine.js';
@@ -84,6 +84,20 @@ describe('resampleVolumes', () => {
       expect(worst, interpolation).toBeLessThanOrEqual(1e-5 * scale);
     }
     expect(expected.trilinear.filter((v) => v !== 0).length).toBeGreaterThan(100); // the comparison covers inside and outside voxels
+  });
+});
+
+describe("the model grid's dims from its input shape", () => {
+  it('in axes order, with or without channel and time axes, either layout; open (null) axes keep the input size', () => {
+    const file = [64, 64, 30];
+    expect(modelGridDims({ shape: [32, 32, 16, 1], dtype: 'float32' }, 'channels-last', 'ijk', 1, file)).toEqual([32, 32, 16]);
+    expect(modelGridDims({ shape: [16, 32, 24, 1], dtype: 'float32' }, 'channels-last', 'kji', 1, file)).toEqual([24, 32, 16]); // slice-wise: k first
+    expect(modelGridDims({ shape: [1, 32, 32, 16], dtype: 'float32' }, 'channels-first', 'ijk', 1, file)).toEqual([32, 32, 16]);
+    expect(modelGridDims({ shape: [32, 32, 16, 12], dtype: 'float32' }, 'channels-last', 'ijk', 12, file)).toEqual([32, 32, 16]); // time as channels
+    expect(modelGridDims({ shape: [12, 32, 32, 16, 1], dtype: 'float32' }, 'channels-last', 'ijk', 12, file)).toEqual([32, 32, 16]); // a sequence
+    expect(modelGridDims({ shape: [32, 32, 16], dtype: 'float32' }, 'channels-last', 'ijk', 1, file)).toEqual([32, 32, 16]);
+    expect(modelGridDims({ shape: [null, 32, null, 1], dtype: 'float32' }, 'channels-last', 'ijk', 1, file)).toEqual([64, 32, 30]);
+    expect(modelGridDims({ shape: [10], dtype: 'float32' }, 'channels-last', 'ijk', 1, file)).toBeNull();
   });
 });
 
