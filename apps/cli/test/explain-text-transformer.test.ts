@@ -28,6 +28,16 @@ describe('xai explain --text with a tokenizer.json', () => {
     expect(score('great')).toBeLessThan(0);
   }, 60_000);
 
+  it('finds the tokenizer.json beside the model when none is given', () => {
+    const out = join(dir, 'beside');
+    const run = xai('explain', '--model', join(DEMO, 'model.onnx'), '--text', 'What a wonderful film!', '--method', 'attention_rollout', '--out-dir', out);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`tokenizer: ${join(DEMO, 'tokenizer.json')} (beside the model)`);
+    const json = JSON.parse(readFileSync(join(out, 'text', 'tokens.json'), 'utf8'));
+    expect(json.tokens[0].token).toBe('[CLS]');
+    expect(json.method).toBe('attention_rollout');
+  }, 60_000);
+
   it('refuses --text without --out-dir, and --text with --input', () => {
     const model = join(DEMO, 'model.onnx');
     expect(xai('explain', '--model', model, '--text', 'great').stderr).toMatch(/^xai: --out-dir is needed with --text/m);

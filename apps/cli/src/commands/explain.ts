@@ -142,6 +142,18 @@ async function folderAsOneInput(dir: string): Promise<InputFile[]> {
   return Promise.all(names.map(async (n) => ({ name: n, bytes: new Uint8Array(await readFile(join(dir, n))) })));
 }
 
+/**
+ * A transformer's tokenizer.json beside the model file (or in its folder), used for text when neither
+ * --tokenizer nor a vocabulary (decode option or .json file) is given and the model reads token ids.
+ */
+async function tokenizerBeside(model: XaiModel, modelPath: string, adapter: ModalityAdapter, files: readonly InputFile[], decode: Record<string, unknown>): Promise<string | undefined> {
+  if (adapter.name !== 'text' || 'tokenizer' in decode || 'vocabulary' in decode || files.some((f) => /\.json$/i.test(f.name))) return undefined;
+  if (model.inputDtypes[0] !== 'int32') return undefined;
+  const dir = (await stat(modelPath)).isDirectory() ? modelPath : dirname(modelPath);
+  const candidate = join(dir, 'tokenizer.json');
+  return (await stat(candidate).catch(() => null))?.isFile() ? candidate : undefined;
+}
+
 async function explainWithAdapter(
   model: XaiModel,
   file: string,
@@ -153,11 +165,14 @@ async function explainWithAdapter(
 ): Promise<void> {
   const files = chosen?.files ?? (await filesOf(file));
   const adapter = chosen?.adapter ?? adapterForFiles(files);
+  const decode = { ...(flags.tokenizer !== undefined ? { tokenizer: flags.tokenizer } : {}), ...parseMethodOptions(flags.decode) };
+  const beside = await tokenizerBeside(model, flags.model, adapter, files, decode);
+  if (beside) console.error(`tokenizer: ${beside} (beside the model)`);
   const progress = progressDisplay(basename(file));
   try {
     const result = await explainInput(model, adapter, files, {
       method: flags.method, target: flags.target, ...options,
-      decodeOptions: { ...(flags.tokenizer !== undefined ? { tokenizer: flags.tokenizer } : {}), ...parseMethodOptions(flags.decode) }, renderOptions: parseMethodOptions(flags.render),
+      decodeOptions: { ...(beside ? { tokenizer: beside } : {}), ...decode }, renderOptions: parseMethodOptions(flags.render),
       ...(names ? { classNames: names } : {}),
       onProgress: (p) => progress.update(p),
     });
@@ -183,7 +198,7 @@ export function explainCommand(program: Command): void {
     .requiredOption('--model <path>', 'model.json or a folder holding it')
     .option('--input <path>', 'an input file or a folder of them (required unless --text is given)')
     .option('--text <text>', 'explain this text (the text modality; needs --out-dir) instead of an --input file')
-    .option('--tokenizer <path>', "a transformer's tokenizer.json: text is tokenised into its subwords and explained at the encoder input (same as --decode tokenizer=PATH)")
+    .option('--tokenizer <path>', "a transformer's tokenizer.json: text is tokenised into its subwords and explained at the encoder input (same as --decode tokenizer=PATH; default: a tokenizer.json beside the model, when no vocabulary is given)")
     .option('--method <name>', 'attribution method (see `xai methods`)', 'lrp')
     .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
     .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
