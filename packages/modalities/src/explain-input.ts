@@ -33,7 +33,8 @@ export function modelInputSpecs(model: XaiModel): ModelInputSpec[] {
  * The whole round trip of one input: decode the user's files with the modality adapter, explain
  * the sample with any registered method, and turn the relevance into the modality's artefacts.
  * Class names default to the model's own (`model.classNames`: ONNX `xai.classes` …). Text decoded
- * with a tokenizer.json (a transformer) is explained at the encoder input with `explainAt`.
+ * with a tokenizer.json (a transformer) is explained at the encoder input with `explainAt`; 'lrp'
+ * there defaults to the composite 'transformer'.
  */
 export async function explainInput(
   model: XaiModel,
@@ -47,8 +48,11 @@ export async function explainInput(
   const tensors = decoded.samples.map((s) => tf.tensor(s.values, [...s.shape], s.dtype));
   try {
     const input = tensors.length === 1 ? tensors[0]! : tensors;
-    // A transformer's token ids are explained at the encoder input (token + position embedding, [T, d]).
-    const result = isSubwordInput(decoded) ? await explainAt(model, input, explainRequest) : await explain(model, input, explainRequest);
+    // A transformer's token ids are explained at the encoder input (token + position embedding, [T, d]),
+    // LRP with conservative propagation (composite 'transformer') unless a composite or rule is asked for.
+    const subword = isSubwordInput(decoded);
+    const request = subword && explainRequest.method === 'lrp' && !('composite' in explainRequest) && !('rule' in explainRequest) ? { ...explainRequest, composite: 'transformer' } : explainRequest;
+    const result = subword ? await explainAt(model, input, request) : await explain(model, input, request);
     try {
       const target = result.targets[0]!;
       const logits = Array.from(result.logits.dataSync());

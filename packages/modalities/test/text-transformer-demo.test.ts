@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type XaiModel } from '@xai/core';
-import { checkReference, evaluateTransformerDemo, LRP } from '../scripts/text-transformer-check.js';
+import { checkReference, evaluateTransformerDemo } from '../scripts/text-transformer-check.js';
 import { explainInput } from '../src/explain-input.js';
 import { TEXT_DEMO_DIR, TEXT_DEMO_MODELS, TEXT_DEMO_TOKENIZER } from '../src/text/demo.js';
 import { SubwordTokenizer } from '../src/text/subword/index.js';
@@ -61,8 +61,8 @@ describe('transformer text demo', () => {
 describe('explainInput with a tokenizer.json: the text adapter explains a transformer at its encoder input', () => {
   const text = 'The pizza was great, but the service was terrible.';
 
-  it('LRP: words on the original text, subwords summed, special tokens apart; Σ R = the logit', async () => {
-    const out = await explainInput(model, textAdapter, [textFile(text, 'review.txt')], { ...LRP, target: 1, decodeOptions: { tokenizer: TEXT_DEMO_TOKENIZER } });
+  it("LRP (composite 'transformer' by default): words on the original text, subwords summed, special tokens apart; Σ R = the logit", async () => {
+    const out = await explainInput(model, textAdapter, [textFile(text, 'review.txt')], { method: 'lrp', target: 1, decodeOptions: { tokenizer: TEXT_DEMO_TOKENIZER } });
     const json = JSON.parse(artefactText(out.artefacts, 'tokens.json'));
     expect(json.format).toBe('xai-subword-relevance');
     expect(json.words.map((w: { text: string }) => w.text)).toEqual(['The', 'pizza', 'was', 'great', ',', 'but', 'the', 'service', 'was', 'terrible', '.']);
