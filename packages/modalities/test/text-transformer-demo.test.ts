@@ -87,6 +87,10 @@ describe('explainInput with a tokenizer.json: the text adapter explains a transf
   it('previews the subword tokens as a PNG', async () => {
     const decoded = await textAdapter.decode([textFile(text)], { tokenizer: TEXT_DEMO_TOKENIZER }, [{ shape: [64], dtype: 'int32' }, { shape: [64], dtype: 'int32' }]);
     expect(decoded.metadata).toMatchObject({ subword: true, tokenizerKind: 'WordPiece', length: 64, wordCount: 11 });
+    // The tokenizer as its JSON object (what a server client sends: it cannot name a server file) decodes alike.
+    const fromObject = await textAdapter.decode([textFile(text)], { tokenizer: JSON.parse(readFileSync(TEXT_DEMO_TOKENIZER, 'utf8')) }, [{ shape: [64], dtype: 'int32' }, { shape: [64], dtype: 'int32' }]);
+    expect(Array.from(fromObject.samples[0]!.values)).toEqual(Array.from(decoded.samples[0]!.values));
+    expect(textAdapter.options.properties.tokenizer!['x-object']).toBe(true);
     const preview = await textAdapter.preview(decoded);
     expect(preview).toMatchObject({ name: 'input.png', mediaType: 'image/png' });
     expect(Array.from(preview.bytes.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);

@@ -23,7 +23,10 @@ const TEXT_OPTIONS = OptionsObject({
     'x-object': true,
     description: 'the vocabulary: a JSON file path, or its word → id object (or pass a .json file along with the text)',
   }),
-  tokenizer: Type.String({ description: "a transformer model's tokenizer.json (WordPiece/BPE subwords, special tokens, attention mask): when given, the text is tokenised by it instead of Treebank words and a vocabulary" }),
+  tokenizer: Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })], {
+    'x-object': true,
+    description: "a transformer model's tokenizer.json, a path or its JSON object (WordPiece/BPE subwords, special tokens, attention mask): when given, the text is tokenised by it instead of Treebank words and a vocabulary",
+  }),
   lowercase: Type.Boolean({ description: "lower-case tokens before the lookup (default: the vocabulary file's setting, else false)" }),
   oov: StringEnum(OOV_POLICIES, { description: "unknown words: 'unk' feeds the OOV id 1, 'skip' leaves them out, 'error' refuses the text (default: vocabulary setting, else 'unk')" }),
   padding: StringEnum(SEQUENCE_SIDES, { description: "where padding (id 0) goes (default: vocabulary setting, else 'pre' as Keras)" }),
@@ -129,7 +132,7 @@ export const textAdapter: ModalityAdapter = {
     }
     const options = checkedOptions(TEXT_OPTIONS, given, "modality 'text'");
     const text = readText(file);
-    if (options.tokenizer !== undefined) return decodeSubwordText(file.name, text, { tokenizer: options.tokenizer, ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}) }, model);
+    if (options.tokenizer !== undefined) return decodeSubwordText(file.name, text, { tokenizer: options.tokenizer as string | Record<string, unknown>, ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}) }, model);
     const vocabulary = await vocabularyFor(files, options.vocabulary);
     const s = vocabulary.settings;
     const lowercase = options.lowercase ?? s.lowercase ?? false;
