@@ -17,9 +17,10 @@ registerLstmPlugin();
 const given = process.argv.slice(2);
 const inputs = given.length
   ? given.map((text, i) => ({ name: `argument-${i + 1}`, file: textFile(text, `argument-${i + 1}.txt`) }))
-  : textDemoInputs.map((d) => ({ name: d.name, file: { name: basename(d.files[0]!), bytes: new Uint8Array(readFileSync(d.files[0]!)) } }));
+  : textDemoInputs.filter((d) => d.model === 'sentiment-lstm' || d.model === 'sentiment-cnn').map((d) => ({ name: d.name, file: { name: basename(d.files[0]!), bytes: new Uint8Array(readFileSync(d.files[0]!)) } }));
 
-for (const [kind, path] of Object.entries(TEXT_DEMO_MODELS)) {
+// the two vocabulary models (the transformer demo, if present, reads a tokenizer.json instead)
+for (const [kind, path] of [['lstm', TEXT_DEMO_MODELS.lstm], ['cnn', TEXT_DEMO_MODELS.cnn]] as const) {
   const model = await loadModel(path);
   for (const input of inputs) {
     const out = await explainInput(model, textAdapter, [input.file], {

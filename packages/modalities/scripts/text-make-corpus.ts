@@ -217,7 +217,7 @@ const CLAUSE_SHARE = 0.45;
 export type DecisiveRole = 'sentiment' | 'negation';
 export interface DecisiveWord {
   readonly word: string;
-  /** AFINN valence of a sentiment word; 0 for a negator. */
+  /** AFINN valence of a sentiment word; 0 for a negator (and the auxiliary of "didn't", "wasn't" …). */
   readonly valence: number;
   readonly role: DecisiveRole;
   /** Offsets into the sentence (UTF-16), and the index of its Treebank token. */
@@ -355,12 +355,14 @@ const capitalise = (text: string) => text.replace(/^([«"]?)(\p{Ll})/u, (_, q: s
 function sentenceOf(pieces: readonly Piece[], label: 0 | 1, kind: CorpusSentence['kind'], template: number, negated: boolean): CorpusSentence {
   let text = '';
   const spans: { word: string; start: number; end: number }[] = [];
+  const negatorSpans: { start: number; end: number }[] = [];
   for (const f of pieces) {
     if (f.sentiment) {
-      // the AFINN word(s) of the slot (a phrase has one beside its neutral words)
+      // the AFINN word(s) of the slot (a phrase has one beside its neutral words, and maybe a negator)
       let at = 0;
       for (const w of f.text.split(' ')) {
         if (VALENCE[w] !== undefined) spans.push({ word: w, start: text.length + at, end: text.length + at + w.length });
+        if ((NEGATORS as readonly string[]).includes(w)) negatorSpans.push({ start: text.length + at, end: text.length + at + w.length });
         at += w.length + 1;
       }
     }
@@ -373,12 +375,21 @@ function sentenceOf(pieces: readonly Piece[], label: 0 | 1, kind: CorpusSentence
     if (token < 0) throw new Error(`'${s.word}' is not one token in: ${text}`);
     return { word: s.word, valence: VALENCE[s.word]!, role: 'sentiment', start: s.start, end: s.end, token };
   });
+  const negation = (token: number) => {
+    const t = tokens[token]!;
+    if (decisive.some((d) => d.token === token)) return;
+    decisive.push({ word: t.text, valence: 0, role: 'negation', start: t.start, end: t.end, token });
+    // "didn't", "wasn't" are one word of the text: the auxiliary Treebank splits off is part of the negation
+    const before = tokens[token - 1];
+    if (t.form === "n't" && before && before.end === t.start) decisive.push({ word: before.text, valence: 0, role: 'negation', start: before.start, end: before.end, token: token - 1 });
+  };
   if (negated) {
     tokens.forEach((t, token) => {
-      if ((NEGATORS as readonly string[]).includes(t.form)) decisive.push({ word: t.text, valence: 0, role: 'negation', start: t.start, end: t.end, token });
+      if ((NEGATORS as readonly string[]).includes(t.form)) negation(token);
     });
     if (!decisive.some((d) => d.role === 'negation')) throw new Error(`no negator in the negated sentence: ${text}`);
   }
+  for (const n of negatorSpans) negation(tokens.findIndex((t) => t.start === n.start && t.end === n.end));
   decisive.sort((a, b) => a.token - b.token);
   return { text, label, kind, template, decisive };
 }
@@ -446,6 +457,8 @@ export function negationProbes(): CorpusSentence[] {
     const tokens = tokenizeTreebank(text, { lowercase: true });
     const decisive = tokens.flatMap((t, token): DecisiveWord[] => {
       if ((NEGATORS as readonly string[]).includes(t.form)) return [{ word: t.text, valence: 0, role: 'negation', start: t.start, end: t.end, token }];
+      const next = tokens[token + 1];
+      if (next?.form === "n't" && next.start === t.end) return [{ word: t.text, valence: 0, role: 'negation', start: t.start, end: t.end, token }];
       const v = VALENCE[t.form];
       return v !== undefined ? [{ word: t.text, valence: v, role: 'sentiment', start: t.start, end: t.end, token }] : [];
     });

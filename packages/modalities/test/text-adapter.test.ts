@@ -87,14 +87,11 @@ describe('text adapter: decoding', () => {
     expect((oov as OutOfVocabularyError).words).toEqual(['zorblax']);
   });
 
-  it('previews the tokens as HTML, marking unknown and truncated ones', async () => {
+  it('previews the tokens as a PNG, marking unknown ones (see text-marks.test.ts for the drawing)', async () => {
     const decoded = await textAdapter.decode([textFile('The <movie> was zorblax.', 'p.txt')], { vocabulary: VOCABULARY, maxLength: 20 }, SPEC);
     const preview = await textAdapter.preview(decoded);
-    const html = new TextDecoder().decode(preview.bytes);
-    expect(preview).toMatchObject({ name: 'tokens.html', mediaType: 'text/html' });
-    expect(html).toContain('&lt;movie&gt;');
-    expect(html).not.toContain('<movie>');
-    expect(html).toMatch(/border-style:dashed" title="zorblax → 1 at position \d+, out of vocabulary">zorblax/);
+    expect(preview).toMatchObject({ name: 'input.png', mediaType: 'image/png' });
+    expect(Array.from(preview.bytes.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });
 });
 
@@ -109,7 +106,7 @@ describe('text adapter: explanations of the demo LSTM', () => {
   const request = { method: 'lrp', rule: 'epsilon', epsilon: 0.001, decodeOptions: { vocabulary: VOCABULARY }, classNames: ['negative', 'positive'] };
 
   it('writes HTML, ANSI, token JSON and relevance JSON drawn on the original text, without leaking tensors', async () => {
-    const text = 'Honestly, the <b>staff</b> were "terrible" & the room’s view… wasn’t it awful?';
+    const text = 'Honestly, the <b>staff</b> were "terrible" & the room’s view… wasn’t nice, it was awful.';
     const files = [textFile(text, 'review.txt')];
     await explainInput(model, textAdapter, files, request); // warm-up: the first LRP call caches kernels
     const before = tf.memory().numTensors;
@@ -148,9 +145,12 @@ describe('text adapter: explanations of the demo LSTM', () => {
     expect(json.tokens[0]).toMatchObject({ token: 'the', dropped: 'truncated', score: null, colour: null });
     expect(json.tokens.at(-1)).toMatchObject({ token: 'zorblax', dropped: 'oov', score: null });
     expect(out.target).toBe(1);
+    expect(json.tokens[0]).toMatchObject({ mark: 'truncated', note: 'cut off: the model reads only the last 20 tokens' });
+    expect(json.tokens.at(-1)).toMatchObject({ mark: 'skipped', note: 'unknown word: not in the vocabulary, left out' });
     const html = new TextDecoder().decode(out.artefacts[0]!.bytes);
-    expect(html).toContain('title="zorblax: out of vocabulary, skipped"');
-    expect(html).toContain('8 tokens cut off (the model reads 20)');
+    expect(html).toContain('title="zorblax: unknown word: not in the vocabulary, left out"');
+    expect(html).toContain('data-mark="truncated"');
+    expect(html).toContain('8 tokens cut off (the model reads only the last 20)');
 
     // A server stores metadata as JSON: artefacts work from it without the in-memory state.
     const stored = { ...out.decoded, internal: undefined, metadata: JSON.parse(JSON.stringify(out.decoded.metadata)) };
