@@ -3,12 +3,13 @@
  * model (bench/vgg16.ts) and a torchvision ResNet-18 loaded from ONNX (bench/resnet18-onnx.ts) —
  * forward pass vs epsilon_gamma_box LRP, medians of N rounds after a warm-up, then a summary.
  * Options: --runs N (default 5), --size S (VGG-16 input side, default 224), --batch B (default 1),
- * --only vgg16|resnet18.
+ * --only vgg16|resnet18|transformer (the last: a 512-token encoder from ONNX, bench/transformer-512.ts).
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/index.js';
 import { benchResnet18Onnx } from './resnet18-onnx.js';
 import { numberArg, type BenchSummary } from './timing.js';
+import { benchTransformer512 } from './transformer-512.js';
 import { benchVgg16 } from './vgg16.js';
 
 const runs = numberArg('runs', 5);
@@ -16,13 +17,14 @@ const size = numberArg('size', 224);
 const batch = numberArg('batch', 1);
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'vgg16' && only !== 'resnet18') throw new Error(`--only ${only}: expected vgg16 or resnet18`);
+if (only !== undefined && !['vgg16', 'resnet18', 'transformer'].includes(only)) throw new Error(`--only ${only}: expected vgg16, resnet18 or transformer`);
 
 const backend = await initBackend();
 console.log(`backend ${backend}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const results: BenchSummary[] = [];
-if (only !== 'resnet18') results.push(await benchVgg16(runs, size, batch));
-if (only !== 'vgg16') results.push(await benchResnet18Onnx(runs, batch));
+if (only === undefined || only === 'vgg16') results.push(await benchVgg16(runs, size, batch));
+if (only === undefined || only === 'resnet18') results.push(await benchResnet18Onnx(runs, batch));
+const transformer = only === undefined || only === 'transformer' ? await benchTransformer512(runs) : null;
 
 console.log('\nsummary (medians; ratios are medians of per-round ratios to the forward pass named):');
 for (const r of results) {
@@ -30,5 +32,8 @@ for (const r of results) {
     `  ${r.model.padEnd(18)} ${r.forwardLabel} ${r.forward.toFixed(3)} s · epsilon_gamma_box LRP ${r.lrpWorker.toFixed(3)} s with the worker (${r.ratioWorker.toFixed(2)}×), ` +
       `${r.lrpSingle.toFixed(3)} s on one thread (${r.ratioSingle.toFixed(2)}×)`,
   );
+}
+if (transformer) {
+  console.log(`  ${'encoder, 512 tok.'.padEnd(18)} engine forward ${transformer.forward.toFixed(3)} s · transformer LRP ${transformer.lrp.toFixed(3)} s (${(transformer.lrp / transformer.forward).toFixed(2)}×) · attention rollout ${transformer.rollout.toFixed(3)} s`);
 }
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
