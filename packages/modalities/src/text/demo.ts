@@ -40,7 +40,7 @@ export const textDemoModels: DemoModel[] = [
 ];
 
 export const textDemoInputs: DemoInput[] = [
-  { name: 'positive-review', files: [at('inputs/positive-review.txt')], description: 'a positive review with a contraction (wasn’t) and unknown words', model: 'sentiment-lstm' },
+  { name: 'positive-review', files: [at('inputs/positive-review.txt')], description: 'a positive review with a contraction (wasn’t), longer than the LSTM’s 20 tokens (the first words are cut off, and marked)', model: 'sentiment-lstm' },
   { name: 'negative-review', files: [at('inputs/negative-review.txt')], description: 'a negative review with quotes', model: 'sentiment-lstm' },
   { name: 'mixed-review', files: [at('inputs/mixed-review.txt')], description: 'one positive and one negative word: relevance for and against', model: 'sentiment-cnn' },
   { name: 'mixed-review-subwords', files: [at('inputs/mixed-review.txt')], description: 'the mixed review in subword tokens ([CLS] … [SEP]) for the transformer', model: 'sentiment-transformer' },
