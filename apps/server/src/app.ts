@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadPlugins } from '@xai/core';
+import { listAdapters } from '@xai/modalities';
 import { registerAuth } from './auth.js';
 import { requestForLog, strictBodies } from './request-checks.js';
 import { resolveConfig, type ServerOptions } from './config.js';
@@ -101,7 +102,8 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',
-        info: { title: 'xai server', version: VERSION, description: 'Explanations (LRP and more) of TensorFlow.js models on images, text, audio, EEG and fMRI, as jobs.' },
+        // The modalities are listed from the adapter registry, so the description never lags behind it.
+        info: { title: 'xai server', version: VERSION, description: `Explanations (LRP and more) of TensorFlow.js and ONNX models, as jobs, on the inputs of every modality: ${listAdapters().map((m) => m.name).join(', ')}.` },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         ...(config.token ? { security: [{ bearer: [] }] } : {}),
       },

@@ -68,6 +68,8 @@ describe('catalogues, documentation and errors', () => {
   it('serves the OpenAPI description and its console at /api/v1/docs', async () => {
     const spec = await json(server.api('/docs/json'));
     expect(spec.openapi).toMatch(/^3\./);
+    // every modality is named (it listed 5 of 7)
+    for (const name of ['image', 'text', 'audio', 'eeg', 'fmri', 'video', 'vqa']) expect(spec.info.description).toContain(name);
     for (const path of ['/api/v1/health', '/api/v1/models', '/api/v1/inputs', '/api/v1/explanations', '/api/v1/benchmarks', '/api/v1/jobs/{id}/events']) {
       expect(Object.keys(spec.paths)).toContain(path);
     }
