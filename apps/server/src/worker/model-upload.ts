@@ -134,7 +134,7 @@ export function assembleUpload(entries: readonly Entry[]): AssembledUpload {
   let candidates = jsons.filter((e) => posix.basename(e.name) === 'model.json');
   if (candidates.length === 0) candidates = jsons.filter((e) => hasTopology(e.bytes));
   if (candidates.length === 0) {
-    throw new InvalidModelError('upload', `no model.json or .onnx file among ${entries.map((e) => e.name).join(', ') || 'no files'}: send a TensorFlow.js LayersModel (model.json and its weight shards), an ONNX model (model.onnx and its external data files, if any), or one .zip holding either`);
+    throw new InvalidModelError('upload', `no model.json or .onnx file among ${entries.map((e) => e.name).join(', ') || 'no files'}: send a TensorFlow.js LayersModel (model.json and its weight shards), an ONNX model (model.onnx and its external data files, if any), or one .zip holding either. To get one: from PyTorch torch.onnx.export(model, example, 'model.onnx'); from Keras tf2onnx (python -m tf2onnx.convert) or tensorflowjs_converter (see the README, 'Bring your own model')`);
   }
   if (candidates.length > 1) throw new InvalidModelError('upload', `several model files (${candidates.map((c) => c.name).join(', ')}): send one model per upload`);
   const main = candidates[0]!;
