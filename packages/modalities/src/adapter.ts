@@ -100,6 +100,14 @@ export interface DemoInput {
   readonly model: string;
 }
 
+/** The method and options a modality's views start with, and the measurement that chose them. */
+export interface DefaultExplanation {
+  readonly method: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  /** One line: why these (the demo's ground-truth check that supports them). */
+  readonly why: string;
+}
+
 /**
  * A modality: decodes the files of its field into model inputs (keeping the mapping to physical
  * units), and turns relevance back into artefacts in the views of its field.
@@ -115,6 +123,8 @@ export interface ModalityAdapter {
   decode(files: readonly InputFile[], options?: Readonly<Record<string, unknown>>, model?: readonly ModelInputSpec[]): Promise<DecodedInput>;
   /** A picture of the decoded input (PNG), for galleries and upload previews. */
   preview(input: DecodedInput): Promise<Artefact>;
+  /** What explanations of this modality start with (the dashboard's Explain form), when measured. */
+  readonly defaultExplanation?: DefaultExplanation;
   /** Demo models and inputs of this modality (for `npm start`, the gallery and the tests). */
   readonly demos?: { readonly models: readonly DemoModel[]; readonly inputs: readonly DemoInput[] };
   /** The artefacts of one explanation of `input`. */

@@ -1,5 +1,5 @@
 /** @xai/modalities — adapters from user files to model inputs and from relevance back to artefacts. */
-export type { Artefact, AxisInfo, DecodedInput, DemoInput, DemoModel, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf, SampleArray } from './adapter.js';
+export type { Artefact, AxisInfo, DecodedInput, DefaultExplanation, DemoInput, DemoModel, InputFile, ModalityAdapter, ModelInputSpec, RelevanceOf, SampleArray } from './adapter.js';
 export { registerAdapter, listAdapters, adapterByName, adapterForFiles, modalityCatalog } from './registry.js';
 export { relevanceArtefact, textArtefact } from './artefacts.js';
 export {

@@ -37,5 +37,5 @@ export function adapterForFiles(files: readonly InputFile[]): ModalityAdapter {
 
 /** JSON description of the registered modalities (for `GET /modalities`). */
 export function modalityCatalog() {
-  return listAdapters().map((a) => ({ name: a.name, description: a.description, extensions: a.extensions, options: a.options }));
+  return listAdapters().map((a) => ({ name: a.name, description: a.description, extensions: a.extensions, options: a.options, ...(a.defaultExplanation ? { defaultExplanation: a.defaultExplanation } : {}) }));
 }

@@ -112,6 +112,7 @@ function sampleRelevanceOf(internal: AudioInternal, values: Float32Array): Float
  * a waveform tinted by relevance, and relevance per time window of the recording.
  */
 export const audioAdapter: ModalityAdapter = {
+  defaultExplanation: { method: 'lrp', options: { composite: 'epsilon_plus' }, why: 'epsilon_plus puts 0.90 (spectrogram) and 0.996 (waveform) of |R| in voiced frames in the audio demo’s ground-truth check' },
   name: 'audio',
   demos: { models: audioDemoModels, inputs: audioDemoInputs },
   description: 'audio recordings (WAV: 8/16/24/32-bit PCM, 32/64-bit float, any channels): AudioMNIST spectrogram or waveform; time–frequency heatmaps, waveform plots, relevance per time window',

@@ -204,6 +204,7 @@ function csvNumber(v: number): string {
 }
 
 export const eegAdapter: ModalityAdapter = {
+  defaultExplanation: { method: 'lrp', options: { rule: 'epsilon', epsilon: 0.25 }, why: 'ε = 0.25 on every layer puts 0.68 of |R| on the planted P300 in the EEG demo’s ground-truth check; epsilon_plus puts 0.28 there' },
   name: 'eeg',
   description: 'EEG recordings (EDF, EDF+, BDF, BDF+, BrainVision): channel × time relevance with annotations, scalp topographies, relevance per channel and frequency band, CSV, and an EDF+ relevance recording',
   extensions: ['.edf', '.bdf', '.vhdr'],
