@@ -1,6 +1,8 @@
 /** The dashboard's pure helpers: ticks, colour maps, the topography spline, slice geometry. */
 import { describe, expect, it } from 'vitest';
 import { channelSums, imageSize } from '../src/lib/channel-sums';
+import { formatRemaining, remainingSeconds } from '../src/lib/eta';
+import { capitalise, friendlyMessage } from '../src/lib/api';
 import { relevanceColour } from '../src/lib/colours';
 import { formatValue, ticks } from '../src/lib/ticks';
 import { biharmonicSpline } from '@xai/modalities/biharmonic-spline';
@@ -68,5 +70,26 @@ describe('channel sums', () => {
     expect(imageSize([2, 2, 3], 'channels-first')).toEqual({ height: 2, width: 3 });
     expect(imageSize([4, 5], 'channels-first')).toEqual({ height: 4, width: 5 });
     expect(imageSize([7])).toEqual({ height: 1, width: 7 });
+  });
+});
+
+describe('time left of a running job', () => {
+  it('extrapolates the elapsed time by the share done, once there is something to go on', () => {
+    expect(remainingSeconds(30, 0.25)).toBeCloseTo(90, 9);
+    expect(remainingSeconds(1, 0.5)).toBeNull(); // under 2 s run
+    expect(remainingSeconds(60, 0.005)).toBeNull(); // under 1 % done
+    expect(remainingSeconds(60, 1)).toBeNull();
+    expect([formatRemaining(42), formatRemaining(170), formatRemaining(3900), formatRemaining(0.4)]).toEqual(['about 40 s left', 'about 3 min left', 'about 1 h 5 min left', 'about 1 s left']);
+  });
+});
+
+describe('server messages in words', () => {
+  it('keeps a file name as written (a lower-case name was shown capitalised)', () => {
+    expect(capitalise('scan.png: not a valid PNG file')).toBe('scan.png: not a valid PNG file');
+    expect(capitalise('rec-01.edf has 3 channels')).toBe('rec-01.edf has 3 channels');
+    expect(capitalise('the model needs 16 channels')).toBe('The model needs 16 channels');
+    expect(friendlyMessage(422, 'unprocessable', 'recording.edf: the model needs 16 channels, the recording has 3: A1, A2, ECG')).toBe(
+      'The file could not be used. recording.edf: the model needs 16 channels, the recording has 3: A1, A2, ECG.',
+    );
   });
 });

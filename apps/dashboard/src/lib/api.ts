@@ -46,7 +46,7 @@ const BY_STATUS: Record<number, string> = {
   409: 'This cannot be done right now (it is in use or already finished).',
   413: 'The upload is too large for this server.',
   415: 'This file type is not supported. Use a file type listed for the modality.',
-  422: 'The file could not be read: it does not look like what its name says.',
+  422: 'The file could not be used.',
   429: 'Too many requests: wait a minute and try again.',
 };
 
@@ -55,7 +55,11 @@ export function friendlyMessage(status: number, code: string, detail: string): s
   return detail ? `${head} ${capitalise(detail)}${/[.!?]$/.test(detail) ? '' : '.'}` : head;
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/**
+ * The first letter upper case when the message starts with an ordinary word; a file name
+ * ('scan.png: …', 'rec-01.edf …'), an option or a node name keeps its own spelling.
+ */
+export const capitalise = (s: string) => (/^[a-z]+(\s|,|$)/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 /** A job that failed while running carries `{ error, message }` too. */
 export function jobErrorMessage(error: { error?: string; message?: string } | null | undefined): string {

@@ -37,6 +37,8 @@ export interface Modality {
   name: string;
   description: string;
   extensions: string[];
+  /** The method and options explanations of this modality start with, and why. */
+  defaultExplanation?: { method: string; options: Record<string, unknown>; why: string };
   demos: { models: string[]; inputs: string[] };
 }
 export interface Model {
