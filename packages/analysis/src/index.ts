@@ -4,3 +4,12 @@ export { explainDataset, type DatasetSample, type DatasetProgress, type ExplainD
 export { readRelevanceStore, type RelevanceStore } from './dataset/relevance-store.js';
 export { quantiseInto, dequantise, ENCODINGS, type Encoding } from './dataset/quantise.js';
 export * from './neon/index.js';
+export { spray, type SprayOptions, type SprayResult } from './spray/spray.js';
+export { preprocessHeatmap, downsampleArea, type PreprocessOptions } from './spray/preprocess.js';
+export { knnAffinity, pairwiseSquaredDistances } from './spray/knn-affinity.js';
+export { laplacianSpectrum, eigengapClusterCount, spectralEmbedding, type Spectrum } from './spray/spectral.js';
+export { kMeans, type KMeansResult, type KMeansOptions } from './neon/kmeans.js';
+export { tsne, type TsneOptions } from './spray/tsne.js';
+export { umap, type UmapOptions } from './spray/umap.js';
+export { summariseClusters, type ClusterSummary } from './spray/summaries.js';
+export { generateCleverHans, paintWatermark, watermarkMask, WATERMARK, CLEVER_HANS_MODEL, type CleverHansDataset, type CleverHansOptions } from './demo/clever-hans.js';
