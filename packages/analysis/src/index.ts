@@ -13,3 +13,4 @@ export { tsne, type TsneOptions } from './spray/tsne.js';
 export { umap, type UmapOptions } from './spray/umap.js';
 export { summariseClusters, type ClusterSummary } from './spray/summaries.js';
 export { generateCleverHans, paintWatermark, watermarkMask, WATERMARK, CLEVER_HANS_MODEL, type CleverHansDataset, type CleverHansOptions } from './demo/clever-hans.js';
+export * from './pruning/index.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@xai/core';
-import { kMeans, neon, neonBeta, NeuralizedKMeans } from '../src/index.js';
+import { neon, neonBeta, NeuralizedKMeans } from '../src/index.js';
+import { kMeans } from '../src/neon/kmeans.js';
 
 /** n points around each centre, Gaussian-free uniform noise of half-width `spread`. */
 function blobs(centres: number[][], n: number, spread: number, seed: number): { points: Float64Array[]; labels: number[] } {

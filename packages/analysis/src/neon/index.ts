@@ -1,4 +1,4 @@
-export { kMeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
+// kMeans (./kmeans.js, shared with SpRAy) is exported by src/index.ts itself.
 export { NeuralizedKMeans } from './neuralized-kmeans.js';
 export { neon, neonBeta, type NeonOptions, type NeonExplanation } from './neon.js';
 export { layerOutputNode, layerActivationRows } from './layer-output.js';
