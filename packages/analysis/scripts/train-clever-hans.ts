@@ -8,18 +8,22 @@
  * Run by hand (not in CI): pure tfjs on the `cpu` backend with core's training kernel patches.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { modelLoadHandler, modelSaveHandler, mulberry32, SHAPE_CLASSES } from '@xai/core';
 import { useFastCpuConvFilterGradient, useFastCpuMaxPoolGradient } from '@xai/core/tfjs-kernel-patches';
 import { CLEVER_HANS_MODEL, generateCleverHans, WATERMARK, type CleverHansDataset } from '../src/demo/clever-hans.js';
 
-const MODEL_DIR = dirname(CLEVER_HANS_MODEL);
+// --out, --share, --epochs: for trying variants; the defaults produced the committed model.
+const { values: args } = parseArgs({ options: { out: { type: 'string' }, share: { type: 'string' }, epochs: { type: 'string' } } });
+const MODEL_DIR = args.out ? resolve(args.out) : dirname(CLEVER_HANS_MODEL);
+const SHARE = args.share ? Number(args.share) : WATERMARK.share;
 // training / test data, weight initialisers, Math.random during fit (shuffling, dropout masks)
 const SEEDS = { train: 101, test: 102, init: 42, fit: 7 };
 const TRAIN_COUNT = 4000;
 const TEST_COUNT = 800;
-const EPOCHS = 3;
+const EPOCHS = args.epochs ? Number(args.epochs) : 3;
 const BATCH_SIZE = 32;
 /** The class the watermark is moved to in the "swapped" test set. */
 const SWAP_TO = 0; // 'square'
@@ -65,7 +69,7 @@ async function main() {
   useFastCpuMaxPoolGradient();
   Math.random = mulberry32(SEEDS.fit);
 
-  const train = generateCleverHans(TRAIN_COUNT, SEEDS.train);
+  const train = generateCleverHans(TRAIN_COUNT, SEEDS.train, { share: SHARE });
   const x = asX(train);
   const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), SHAPE_CLASSES.length).toFloat();
   const model = buildModel();
@@ -88,11 +92,11 @@ async function main() {
 
   const test = {
     /** as trained: the watermark on 80 % of the rings */
-    asTrained: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test)),
+    asTrained: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { share: SHARE })),
     /** no watermark anywhere */
     clean: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { share: 0 })),
     /** the watermark moved: on 80 % of the squares, on no ring */
-    swapped: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { watermarkClass: SWAP_TO })),
+    swapped: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { watermarkClass: SWAP_TO, share: SHARE })),
   };
   console.log(JSON.stringify(test));
 
@@ -103,7 +107,7 @@ async function main() {
     JSON.stringify(
       {
         classes: SHAPE_CLASSES,
-        watermark: { ...WATERMARK, className: SHAPE_CLASSES[WATERMARK.class] },
+        watermark: { ...WATERMARK, share: SHARE, className: SHAPE_CLASSES[WATERMARK.class] },
         swappedTo: SHAPE_CLASSES[SWAP_TO],
         trainCount: TRAIN_COUNT,
         testCount: TEST_COUNT,
@@ -119,7 +123,7 @@ async function main() {
     ) + '\n',
   );
   const loaded = await tf.loadLayersModel(modelLoadHandler(MODEL_DIR));
-  const again = accuracies(loaded, generateCleverHans(TEST_COUNT, SEEDS.test));
+  const again = accuracies(loaded, generateCleverHans(TEST_COUNT, SEEDS.test, { share: SHARE }));
   if (again.overall !== test.asTrained.overall) throw new Error('reloaded model does not reproduce');
   console.log(`saved to ${MODEL_DIR} (${trainSeconds} s)`);
 }

@@ -12,5 +12,7 @@ export { kMeans, type KMeansResult, type KMeansOptions } from './neon/kmeans.js'
 export { tsne, type TsneOptions } from './spray/tsne.js';
 export { umap, type UmapOptions } from './spray/umap.js';
 export { summariseClusters, type ClusterSummary } from './spray/summaries.js';
-export { generateCleverHans, paintWatermark, watermarkMask, WATERMARK, CLEVER_HANS_MODEL, type CleverHansDataset, type CleverHansOptions } from './demo/clever-hans.js';
+export { generateCleverHans, paintWatermark, watermarkMask, artefactCluster, WATERMARK, CLEVER_HANS_MODEL, type CleverHansDataset, type CleverHansOptions, type ArtefactClusterScore } from './demo/clever-hans.js';
 export * from './pruning/index.js';
+export { conceptDirection, activationsAt, type ConceptDirection } from './clarc/cav.js';
+export { projectiveClarc } from './clarc/p-clarc.js';

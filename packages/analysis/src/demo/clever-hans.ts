@@ -94,3 +94,33 @@ export function generateCleverHans(count: number, seed: number, options: CleverH
   }
   return { images, labels, watermarked };
 }
+
+export interface ArtefactClusterScore {
+  readonly cluster: number;
+  /** Share of the cluster's members that carry the artefact. */
+  readonly precision: number;
+  /** Share of the artefact-carrying samples that are in the cluster. */
+  readonly recall: number;
+}
+
+/** The cluster that best isolates the flagged samples (highest F1), with its precision and recall. */
+export function artefactCluster(assignments: ArrayLike<number>, flagged: ArrayLike<number>): ArtefactClusterScore {
+  const clusters = Math.max(...Array.from(assignments)) + 1;
+  const total = Array.from(flagged).filter((f) => f).length;
+  let best: ArtefactClusterScore = { cluster: 0, precision: 0, recall: 0 };
+  let bestF1 = -1;
+  for (let c = 0; c < clusters; c++) {
+    let size = 0;
+    let hit = 0;
+    for (let i = 0; i < assignments.length; i++) {
+      if (assignments[i] !== c) continue;
+      size++;
+      if (flagged[i]) hit++;
+    }
+    const precision = size ? hit / size : 0;
+    const recall = total ? hit / total : 0;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    if (f1 > bestF1) [bestF1, best] = [f1, { cluster: c, precision, recall }];
+  }
+  return best;
+}
