@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadModel, modelSaveHandler, mulberry32, XaiModel } from '@xai/core';
-import { accuracy, convLayers, filterScores, plotPruningCurves, pruneIteratively, zeroFilters, type ReferenceSet } from '../src/index.js';
+import { accuracy, convLayers, filterScores, plotPruningCurves, prunedCopy, pruneIteratively, zeroFilters, type ReferenceSet } from '../src/index.js';
 
 /**
  * 6×6×1 → conv (3 filters, ReLU) → BatchNorm → flatten → dense (2). The dense layer reads nothing of
@@ -121,6 +121,10 @@ describe('relevance-based pruning', () => {
       try {
         const [a, b] = tf.tidy(() => [(pruned.model.predict(test.inputs) as tf.Tensor).arraySync(), (reloaded.layersModel.predict(test.inputs) as tf.Tensor).arraySync()]);
         expect(b).toEqual(a);
+        // prunedCopy rebuilds the same model from the pruning order.
+        const copy = await prunedCopy(source, pruned.order);
+        expect(tf.tidy(() => (copy.predict(test.inputs) as tf.Tensor).arraySync())).toEqual(a);
+        copy.dispose();
         const kernel = reloaded.layersModel.getLayer('conv').getWeights()[0]!.arraySync() as number[][][][];
         expect(kernel.flat(3).filter((_, i) => i % 3 === 2).every((v) => v === 0)).toBe(true);
       } finally {

@@ -122,3 +122,15 @@ export async function pruneIteratively(source: tf.LayersModel, options: PruningO
     throw err;
   }
 }
+
+/** A copy of `source` with the given filters zeroed (e.g. the first n of a run's `order`: that run's model after n filters). */
+export async function prunedCopy(source: tf.LayersModel, filters: readonly FilterId[]): Promise<tf.LayersModel> {
+  const model = await cloneLayersModel(source);
+  try {
+    for (const layer of new Set(filters.map((f) => f.layer))) zeroFilters(model, layer, filters.filter((f) => f.layer === layer).map((f) => f.filter));
+    return model;
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
