@@ -21,7 +21,7 @@ function fingerprint(paths: readonly string[], extra: unknown): string {
 }
 
 /** Part of a demo model's fingerprint: raise it when ModelInfo gains fields, so demos are inspected again. */
-const MODEL_INFO_VERSION = 3;
+const MODEL_INFO_VERSION = 4;
 
 async function registerModel(ctx: ServerContext, adapter: ModalityAdapter, demo: DemoModel): Promise<ModelRow> {
   const id = demoModelId(adapter.name, demo.name);

@@ -50,6 +50,13 @@ export const ModelSummary = Open('a stored model', {
   producer: Type.Union([Type.String(), Type.Null()], { description: 'ONNX producer name and version, e.g. "pytorch 1.13.0"' }),
   opset: Type.Union([Type.Integer(), Type.Null()], { description: 'ONNX default operator set version' }),
   metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'what the model file says about itself: ONNX metadata_props, tfjs userDefinedMetadata' }),
+  methods: Type.Optional(Type.Array(Type.String(), { description: 'the methods that can explain it (GET /methods describes them); absent for models stored before it was recorded' })),
+  tokenizer: Type.Optional(
+    Type.Object(
+      { file: Type.String(), kind: Type.String(), vocabularySize: Type.Union([Type.Integer(), Type.Null()]), maxLength: Type.Union([Type.Integer(), Type.Null()]) },
+      { description: 'the tokenizer.json uploaded with the model: text explained with it is tokenised into its subwords' },
+    ),
+  ),
   signature: Type.Optional(
     Type.Array(
       Type.Object({

@@ -28,6 +28,8 @@ export function modelSummary(row: ModelRow) {
     opset: info.opset ?? null,
     metadata: info.metadata ?? {},
     classNames: row.classNames,
+    ...(info.tokenizer ? { tokenizer: info.tokenizer } : {}),
+    ...(info.methods ? { methods: info.methods } : {}),
     ...(row.source === 'upload' ? { decodeOptions: row.decodeOptions } : {}),
     links: { self: `${API}/models/${row.id}` },
   };

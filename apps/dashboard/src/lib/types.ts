@@ -60,6 +60,10 @@ export interface Model {
   metadata?: Record<string, unknown>;
   /** Each input: name, shape with the batch axis (null), dtype, layout (NCHW, NHWC, NF …). */
   signature?: InputSignature[];
+  /** The methods that can explain it (core's methodsFor); absent for models stored before the server recorded them. */
+  methods?: string[];
+  /** The tokenizer.json uploaded with a transformer text model. */
+  tokenizer?: { file: string; kind: string; vocabularySize: number | null; maxLength: number | null };
 }
 export interface InputSignature {
   name: string;

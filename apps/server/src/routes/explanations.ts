@@ -6,6 +6,7 @@ import { DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, metricByName, resolveMetricO
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
+import { modelDecodeOptions } from '../model-decode-options.js';
 import { checkBenchmarkSize, checkMethodCost, limitExceeded, sampleShapes } from '../limits.js';
 import { checkedClientOptions, clientDecodeOptions } from '../options.js';
 import { BenchmarkRequest, errors, ExplanationRequest, JobView } from '../schemas.js';
@@ -21,8 +22,8 @@ function modelRef(ctx: ServerContext, model: ModelRow): ModelRef {
 const filesOf = (ctx: ServerContext, input: InputRow): FileRef[] => input.files.map((f) => ({ name: f.name, path: ctx.dirs.resolve(f.path) }));
 
 /** Decoding options for one run: the model's, the input's, the request's (client ones checked). */
-function decodeOptionsFor(adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
-  const modelOptions = model.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model.decodeOptions;
+function decodeOptionsFor(ctx: ServerContext, adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
+  const modelOptions = modelDecodeOptions(ctx, adapter, model);
   const inputOptions = input?.source === 'upload' ? clientDecodeOptions(adapter.options, input.options, `input '${input.id}' options`) : input?.options;
   return { ...modelOptions, ...inputOptions, ...checkedClientOptions(adapter.options, request, 'decodeOptions') };
 }
@@ -71,7 +72,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stored = body.input !== undefined ? input(body.input) : undefined;
       const adapter = stored ? adapterByName(stored.modality) : adapterForFiles([{ name: 'input.txt', bytes: new Uint8Array() }]);
       checkMethod(ctx, body.method, body.options, sampleShapes(m, stored, body.text));
-      const decodeOptions = decodeOptionsFor(adapter, m, stored, body.decodeOptions);
+      const decodeOptions = decodeOptionsFor(ctx, adapter, m, stored, body.decodeOptions);
       const renderOptions = checkedClientOptions(adapter.options as ObjectSchema, body.renderOptions, 'renderOptions');
       const job = ctx.jobs.submit('explanation', { ...body }, (port, outDir) => {
         let files: FileRef[];
@@ -166,7 +167,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return {
           inputs: d.rows.map((row) => {
             const adapter = adapterByName(row.modality);
-            return { modality: row.modality, files: filesOf(ctx, row), decodeOptions: decodeOptionsFor(adapter, m, row, undefined) };
+            return { modality: row.modality, files: filesOf(ctx, row), decodeOptions: decodeOptionsFor(ctx, adapter, m, row, undefined) };
           }),
           ...(d.labels ? { labels: d.labels } : {}),
         };

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '@xai/core';
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
 import { parseByteRange } from '../byte-range.js';
 import { inspect } from '../context.js';
+import { modelDecodeOptions } from '../model-decode-options.js';
 import { badRequest, conflict, HttpError, notFound } from '../errors.js';
 import { clientDecodeOptions } from '../options.js';
 import { errors, IdParams, InputView } from '../schemas.js';
@@ -85,7 +86,7 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const adapter = adapterFor(f.modality, upload.files);
         const model = modelFor(adapter, f.model);
         const options = clientDecodeOptions(adapter.options, jsonField(f, 'options', isPlainObject, 'a JSON object'), 'options');
-        const modelOptions = model?.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model?.decodeOptions;
+        const modelOptions = model ? modelDecodeOptions(ctx, adapter, model) : undefined;
         const info = await inspect<DecodedInfo>(ctx, {
           kind: 'decode-input',
           modality: adapter.name,

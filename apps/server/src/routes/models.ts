@@ -33,7 +33,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'upload a TensorFlow.js LayersModel or an ONNX model',
         description:
           'multipart/form-data: the files model.json and its weight shards, or one .onnx file (with the external data files its ' +
-          'initializers name, e.g. model.onnx.data), or one .zip holding either. Optional fields: name, description, ' +
+          'initializers name, e.g. model.onnx.data), or one .zip holding either. A transformer text model may bring its tokenizer.json ' +
+          '(beside it or in the zip): it is checked, stored with the model, and text explained with the model is tokenised by it. Optional fields: name, description, ' +
           'modality (the modality its inputs have), classNames (JSON list; default: the names the file carries, e.g. ONNX metadata_props xai.classes), decodeOptions (JSON object passed to the modality adapter), ' +
           `composite (layer table of the response; default ${DEFAULT_COMPOSITE}). The model is loaded in a worker to check it; ` +
           'it is stored under a generated id (tfjs: shards renamed; ONNX: as model.onnx beside its external data). A file that cannot ' +
@@ -65,7 +66,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name: (f.name || defaultName(upload.files.map((x) => x.name))).slice(0, 200),
           source: 'upload',
           readonly: false,
-          modality: modality?.name ?? null,
+          modality: modality?.name ?? (info.tokenizer ? 'text' : null), // a tokenizer.json makes it a text model
           description: (f.description ?? '').slice(0, 2000),
           path: ctx.dirs.relative('models', id, info.format === 'onnx' ? ONNX_FILE : 'model.json'),
           classNames: classNames ?? info.fileClassNames ?? null,

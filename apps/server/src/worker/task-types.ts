@@ -64,6 +64,16 @@ export interface ModelFacts {
   readonly fileClassNames: string[] | null;
 }
 
+/** A transformer's tokenizer.json uploaded with the model, stored beside it. */
+export interface ModelTokenizer {
+  readonly file: 'tokenizer.json';
+  /** 'WordPiece', 'BPE' … (the file's model.type). */
+  readonly kind: string;
+  readonly vocabularySize: number | null;
+  /** Its truncation length, if it sets one. */
+  readonly maxLength: number | null;
+}
+
 /** What the server keeps about a model (computed once, in a worker, when it is stored). */
 export interface ModelInfo extends Partial<ModelFacts> {
   readonly inputShapes: (number | null)[][];
@@ -78,6 +88,10 @@ export interface ModelInfo extends Partial<ModelFacts> {
   readonly rules: Record<string, { readonly rules: Record<string, string> } | { readonly error: string }>;
   /** Files of the upload that the model does not use. */
   readonly ignoredFiles: string[];
+  /** The registered methods that can explain it (core's methodsFor: attention_rollout only for transformers …). */
+  readonly methods?: string[];
+  /** The tokenizer.json uploaded with the model (text is tokenised with it). */
+  readonly tokenizer?: ModelTokenizer;
 }
 
 export interface InspectModelTask {

@@ -95,7 +95,7 @@ export function kMeans(points: readonly ArrayLike<number>[], options: KMeansOpti
     const next = sums.map((s, c) => {
       if (counts[c]! > 0) return s.map((v) => v / counts[c]!);
       // An empty cluster takes the point farthest from its centroid (keeps k clusters).
-      const far = distances.indexOf(Math.max(...distances));
+      const far = distances.reduce((best, d, i) => (d > distances[best]! ? i : best), 0);
       distances[far] = 0;
       return Float64Array.from(points[far]!);
     });
