@@ -135,4 +135,31 @@ describe('relevance-based pruning', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('ranks filters of several layers together and leaves every layer a filter', async () => {
+    const rand = mulberry32(5);
+    const two = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3, activation: 'relu', name: 'c1' }),
+        tf.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', name: 'c2' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, name: 'head' }),
+      ],
+    });
+    for (const layer of two.layers) {
+      const ws = layer.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => rand() - 0.3), w.shape));
+      layer.setWeights(ws);
+      tf.dispose(ws);
+    }
+    for (const criterion of ['relevance', 'magnitude'] as const) {
+      const r = await pruneIteratively(two, { criterion, reference, test, filtersPerStep: 1, maxShare: 1 });
+      // 5 filters, 2 layers: at most 3 can go.
+      expect(r.order).toHaveLength(3);
+      expect(r.order.filter((f) => f.layer === 'c1').length).toBeLessThanOrEqual(1);
+      expect(r.order.filter((f) => f.layer === 'c2').length).toBeLessThanOrEqual(2);
+      expect(new Set(r.order.map((f) => `${f.layer}#${f.filter}`)).size).toBe(3);
+      r.model.dispose();
+    }
+    two.dispose();
+  });
 });
