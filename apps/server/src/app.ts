@@ -23,6 +23,7 @@ import { JobManager } from './jobs/job-manager.js';
 import { WorkerPools } from './jobs/pools.js';
 import { landingPage } from './landing-page.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { explanationRoutes } from './routes/explanations.js';
 import { inputRoutes } from './routes/inputs.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -116,6 +117,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
         await api.register(catalogRoutes);
         await api.register(modelRoutes);
         await api.register(inputRoutes);
+        await api.register(datasetRoutes);
         await api.register(explanationRoutes);
         await api.register(jobRoutes);
       },

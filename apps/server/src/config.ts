@@ -19,6 +19,8 @@ export interface ServerConfig {
   readonly maxUploadBytes: number;
   /** Most files in one upload request. */
   readonly maxFiles: number;
+  /** Most files an uploaded data set (.zip) may hold. */
+  readonly maxDatasetFiles: number;
   /** Largest total a .zip model upload may unpack to, bytes. */
   readonly maxUnzippedBytes: number;
   /** Largest JSON request body (inline text, options), bytes. */
@@ -99,6 +101,7 @@ export function resolveConfig(partial: ServerOptions): ServerConfig {
     inspectThreads: 1,
     maxUploadBytes: 256 * MB,
     maxFiles: 64,
+    maxDatasetFiles: 4096,
     maxUnzippedBytes: 1024 * MB,
     maxJsonBytes: 2 * MB,
     rateLimit: 1200,
@@ -156,6 +159,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     inspectThreads: integer(env, 'XAI_INSPECT_THREADS', defaults.inspectThreads, 1, 16),
     maxUploadBytes: megabytes(env, 'XAI_MAX_UPLOAD_MB', defaults.maxUploadBytes),
     maxFiles: integer(env, 'XAI_MAX_FILES', defaults.maxFiles, 1, 10_000),
+    maxDatasetFiles: integer(env, 'XAI_MAX_DATASET_FILES', defaults.maxDatasetFiles, 1, 1_000_000),
     maxUnzippedBytes: megabytes(env, 'XAI_MAX_UNZIPPED_MB', defaults.maxUnzippedBytes),
     maxJsonBytes: megabytes(env, 'XAI_MAX_JSON_MB', defaults.maxJsonBytes),
     rateLimit: integer(env, 'XAI_RATE_LIMIT', defaults.rateLimit, 0),

@@ -167,7 +167,13 @@ export const BenchmarkRequest = Type.Object(
     inputs: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1024, description: 'stored inputs (or give `dataset`)' })),
     labels: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { description: 'true class per input (needed for target "label")' })),
     dataset: Type.Optional(
-      Type.Object({ name: Type.String(), count: Type.Integer({ minimum: 1 }), seed: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false, description: 'a generated data set (GET /datasets)' }),
+      Type.Union([
+        Type.Object({ name: Type.String(), count: Type.Integer({ minimum: 1 }), seed: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false, description: 'a generated data set (GET /datasets)' }),
+        Type.Object(
+          { id: Type.String({ pattern: ID_PATTERN }), count: Type.Optional(Type.Integer({ minimum: 1, description: 'the first count inputs (default all)' })) },
+          { additionalProperties: false, description: 'an uploaded data set (POST /datasets)' },
+        ),
+      ]),
     ),
     methods: Type.Array(MethodEntry, { minItems: 1, maxItems: 32 }),
     metrics: Type.Array(MetricEntry, { minItems: 1, maxItems: 32 }),

@@ -153,3 +153,23 @@ export interface BenchmarkResult {
   };
   files: Artefact[];
 }
+
+/** A data set a benchmark runs on: generated (by name) or uploaded (a .zip; by id). */
+export interface Dataset {
+  name: string;
+  source: 'generated' | 'upload';
+  description: string;
+  hasMasks: boolean;
+  shape: number[];
+  /** Generated: the most samples per benchmark. */
+  maxCount?: number;
+  /** Uploaded: */
+  id?: string;
+  modality?: string;
+  count?: number;
+  labelSource?: 'labels.csv' | 'folders';
+  /** Each distinct label, the class index it resolves to for the model it was checked with (null: a name the model lacks), and its count. */
+  labels?: { label: string; index: number | null; count: number }[];
+  model?: string | null;
+  ignored?: string[];
+}

@@ -41,6 +41,20 @@ export interface InputRow {
   readonly createdAt: string;
 }
 
+/** An uploaded data set: a .zip of inputs with labels (and masks), summarised when it was checked. */
+export interface DatasetRow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** The zip, relative to the data directory. */
+  readonly path: string;
+  readonly size: number;
+  readonly modality: string;
+  /** What the check found: count, labels, masks, sample shape (see DatasetInfo). */
+  readonly info: unknown;
+  readonly createdAt: string;
+}
+
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
 
@@ -71,6 +85,9 @@ CREATE TABLE IF NOT EXISTS inputs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL, readonly INTEGER NOT NULL, modality TEXT NOT NULL,
   description TEXT NOT NULL, files TEXT NOT NULL, options TEXT NOT NULL, model_id TEXT, info TEXT NOT NULL,
   preview TEXT, fingerprint TEXT, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
+  modality TEXT NOT NULL, info TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, request TEXT NOT NULL, progress TEXT, result TEXT,
   error TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);
@@ -112,6 +129,17 @@ const inputOf = (r: Raw): InputRow => ({
   info: parse(r.info),
   preview: (r.preview as string | null) ?? null,
   fingerprint: (r.fingerprint as string | null) ?? null,
+  createdAt: r.created_at as string,
+});
+
+const datasetOf = (r: Raw): DatasetRow => ({
+  id: r.id as string,
+  name: r.name as string,
+  description: r.description as string,
+  path: r.path as string,
+  size: r.size as number,
+  modality: r.modality as string,
+  info: parse(r.info),
   createdAt: r.created_at as string,
 });
 
@@ -209,6 +237,24 @@ export class Store {
     return rows.map((r) => r.id).filter((id) => !keep.includes(id));
   }
 
+  // Data sets
+  putDataset(d: Omit<DatasetRow, 'createdAt'>): DatasetRow {
+    this.db
+      .prepare('INSERT INTO datasets (id, name, description, path, size, modality, info, created_at) VALUES (@id, @name, @description, @path, @size, @modality, @info, @created_at)')
+      .run({ id: d.id, name: d.name, description: d.description, path: d.path, size: d.size, modality: d.modality, info: json(d.info), created_at: now() });
+    return this.getDataset(d.id)!;
+  }
+  getDataset(id: string): DatasetRow | undefined {
+    const r = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Raw | undefined;
+    return r && datasetOf(r);
+  }
+  listDatasets(): DatasetRow[] {
+    return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as Raw[]).map(datasetOf);
+  }
+  deleteDataset(id: string): void {
+    this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  }
+
   // Jobs
   insertJob(job: Pick<JobRow, 'id' | 'kind' | 'request'>): JobRow {
     this.db
@@ -232,7 +278,7 @@ export class Store {
     if (filter.after) (where.push('(created_at < ? OR (created_at = ? AND id < ?))'), args.push(filter.after.createdAt, filter.after.createdAt, filter.after.id));
     const sql = `SELECT id, kind, state, progress, error, created_at, started_at, finished_at,
         json_extract(request, '$.model') AS model, json_extract(request, '$.input') AS input, json_extract(request, '$.method') AS method,
-        length(json_extract(request, '$.text')) AS text_length, json_extract(request, '$.dataset.name') AS dataset,
+        length(json_extract(request, '$.text')) AS text_length, coalesce(json_extract(request, '$.dataset.name'), json_extract(request, '$.dataset.id')) AS dataset,
         json_array_length(request, '$.inputs') AS input_count, json_array_length(request, '$.methods') AS method_count, json_array_length(request, '$.metrics') AS metric_count
       FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, filter.limit) as Raw[]).map((r) => ({
@@ -289,8 +335,8 @@ export class Store {
   /** Jobs whose request names this model or input (for refusing deletes while they run). */
   activeJobsUsing(id: string): number {
     const row = this.db
-      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') AND (json_extract(request, '$.model') = ? OR json_extract(request, '$.input') = ? OR EXISTS (SELECT 1 FROM json_each(request, '$.inputs') WHERE value = ?))")
-      .get(id, id, id) as { n: number };
+      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') AND (json_extract(request, '$.model') = ? OR json_extract(request, '$.input') = ? OR json_extract(request, '$.dataset.id') = ? OR EXISTS (SELECT 1 FROM json_each(request, '$.inputs') WHERE value = ?))")
+      .get(id, id, id, id) as { n: number };
     return row.n;
   }
 }

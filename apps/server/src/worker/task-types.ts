@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ModelInputSpec } from '@xai/modalities';
+import type { ReadDatasetTask, UploadedDatasetRef } from './dataset-types.js';
 
 /** A stored file: the name the user gave it (adapters read its extension) and where it lies. */
 export interface FileRef {
@@ -166,6 +167,7 @@ export interface BenchmarkTask {
   readonly model: ModelRef;
   readonly data:
     | { readonly dataset: { readonly name: string; readonly count: number; readonly seed: number } }
+    | { readonly upload: UploadedDatasetRef }
     | { readonly inputs: readonly { readonly modality: string; readonly files: readonly FileRef[]; readonly decodeOptions: Record<string, unknown> }[]; readonly labels?: readonly number[] };
   readonly methods: unknown[];
   readonly metrics: unknown[];
@@ -182,7 +184,7 @@ export interface BenchmarkOutput {
   readonly files: JobFile[];
 }
 
-export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask;
+export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask | ReadDatasetTask;
 
 /** Worker → HTTP thread, on the task's port. */
 export type WorkerEvent =

@@ -3,6 +3,7 @@
  * backend and model cache across every kind of task it runs.
  */
 import { benchmarkTask } from './benchmark-worker.js';
+import { readDatasetTask } from './dataset-worker.js';
 import { explainTask } from './explain-worker.js';
 import { decodeInput, inspectModel } from './inspect-worker.js';
 import type { Outcome, WorkerTask } from './task-types.js';
@@ -17,5 +18,7 @@ export default function runTask(task: WorkerTask): Promise<Outcome<unknown>> {
       return explainTask(task);
     case 'benchmark':
       return benchmarkTask(task);
+    case 'read-dataset':
+      return readDatasetTask(task);
   }
 }
