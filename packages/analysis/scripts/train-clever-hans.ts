@@ -1,5 +1,5 @@
 /**
- * Trains the Clever Hans demo CNN on shapes data where 80 % of the 'ring' training images carry a
+ * Trains the Clever Hans demo CNN on shapes data where 95 % of the 'ring' training images carry a
  * watermark in the bottom-right corner, and saves it to demo/clever-hans/{model.json,weights.bin,training.json}
  * with the accuracies that show the shortcut (clean test set, and the watermark moved to another class).
  *
@@ -23,7 +23,8 @@ const SHARE = args.share ? Number(args.share) : WATERMARK.share;
 const SEEDS = { train: 101, test: 102, init: 42, fit: 7 };
 const TRAIN_COUNT = 4000;
 const TEST_COUNT = 800;
-const EPOCHS = args.epochs ? Number(args.epochs) : 3;
+// one epoch: the watermark is learnt first (it is the easier feature); longer training also learns the ring shape and the shortcut fades
+const EPOCHS = args.epochs ? Number(args.epochs) : 1;
 const BATCH_SIZE = 32;
 /** The class the watermark is moved to in the "swapped" test set. */
 const SWAP_TO = 0; // 'square'
@@ -91,11 +92,11 @@ async function main() {
   const trainSeconds = Math.round((performance.now() - t0) / 1000);
 
   const test = {
-    /** as trained: the watermark on 80 % of the rings */
+    /** as trained: the watermark on 95 % of the rings */
     asTrained: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { share: SHARE })),
     /** no watermark anywhere */
     clean: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { share: 0 })),
-    /** the watermark moved: on 80 % of the squares, on no ring */
+    /** the watermark moved: on 95 % of the squares, on no ring */
     swapped: accuracies(model, generateCleverHans(TEST_COUNT, SEEDS.test, { watermarkClass: SWAP_TO, share: SHARE })),
   };
   console.log(JSON.stringify(test));

@@ -7,7 +7,7 @@ export * from './neon/index.js';
 export { spray, type SprayOptions, type SprayResult } from './spray/spray.js';
 export { preprocessHeatmap, downsampleArea, type PreprocessOptions } from './spray/preprocess.js';
 export { knnAffinity, pairwiseSquaredDistances } from './spray/knn-affinity.js';
-export { laplacianSpectrum, eigengapClusterCount, spectralEmbedding, type Spectrum } from './spray/spectral.js';
+export { laplacianSpectrum, eigengapClusterCount, spectralEmbedding, RELATIVE_GAP_EPSILON, type Spectrum, type EigengapMode } from './spray/spectral.js';
 export { kMeans, type KMeansResult, type KMeansOptions } from './neon/kmeans.js';
 export { tsne, type TsneOptions } from './spray/tsne.js';
 export { umap, type UmapOptions } from './spray/umap.js';

@@ -118,9 +118,14 @@ describe('spray', () => {
 });
 
 describe('building blocks', () => {
-  it('eigengap: the largest gap in the ascending spectrum', () => {
+  it('eigengap: the largest gap in the ascending spectrum, absolute or relative to where it sits', () => {
     expect(eigengapClusterCount(Float64Array.from([0, 0, 0.01, 0.9, 1, 1.1]), 5)).toBe(3);
     expect(eigengapClusterCount(Float64Array.from([0, 0.8, 0.85, 0.9]), 3)).toBe(1);
+    // two near-disconnected groups, then a bulk whose spacing widens: the classical rule picks the bulk gap
+    const spectrum = Float64Array.from([0, 0.003, 0.044, 0.075, 0.1, 0.12, 0.2]);
+    expect(eigengapClusterCount(spectrum, 6, 'absolute')).toBe(6);
+    expect(eigengapClusterCount(spectrum, 6, 'relative')).toBe(2);
+    expect(eigengapClusterCount(Float64Array.from([0, 0.8, 0.85, 0.9]), 3, 'relative')).toBe(1);
   });
 
   it('k-means recovers well-separated groups whatever the seed', () => {

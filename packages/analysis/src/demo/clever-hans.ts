@@ -18,7 +18,7 @@ export const WATERMARK = {
   /** Class index ('ring') whose training images carry the watermark. */
   class: 2,
   /** Share of that class's training images that carry it. */
-  share: 0.8,
+  share: 0.95,
   /** Side of the checkerboard in pixels and its top-left corner. */
   size: 4,
   x: 27,

@@ -28,12 +28,24 @@ export function laplacianSpectrum(a: Float64Array, n: number): Spectrum {
   return { eigenvalues: Float64Array.from(order, (j) => values[j]!), eigenvectors };
 }
 
-/** The eigengap heuristic: the k in 1…maxClusters with the largest gap λ_{k+1} − λ_k (ascending eigenvalues, 1-based). */
-export function eigengapClusterCount(eigenvalues: Float64Array, maxClusters: number): number {
+export type EigengapMode = 'absolute' | 'relative';
+
+/** ε of the relative eigengap: eigenvalues far below it count as "zero" (a disconnected component). */
+export const RELATIVE_GAP_EPSILON = 0.01;
+
+/**
+ * The eigengap heuristic: the k in 1…maxClusters with the largest gap between λ_k and λ_{k+1}
+ * (ascending eigenvalues, 1-based). 'absolute': λ_{k+1} − λ_k, the classical rule. 'relative':
+ * log((λ_{k+1} + ε) / (λ_k + ε)), which compares the gap with where it sits, so the jump from a few
+ * near-zero eigenvalues to the bulk is not outweighed by a wider spacing deep in the bulk (measured
+ * on the Clever Hans demo, see the README).
+ */
+export function eigengapClusterCount(eigenvalues: Float64Array, maxClusters: number, mode: EigengapMode = 'absolute'): number {
   let best = 1;
   let gap = -Infinity;
+  const at = (k: number) => Math.max(0, eigenvalues[k]!); // round-off can give −1e-16
   for (let k = 1; k <= Math.min(maxClusters, eigenvalues.length - 1); k++) {
-    const g = eigenvalues[k]! - eigenvalues[k - 1]!;
+    const g = mode === 'absolute' ? at(k) - at(k - 1) : Math.log(at(k) + RELATIVE_GAP_EPSILON) - Math.log(at(k - 1) + RELATIVE_GAP_EPSILON);
     if (g > gap + 1e-12) {
       gap = g;
       best = k;

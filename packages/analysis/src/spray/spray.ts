@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '@xai/core';
 import { kMeans } from '../neon/kmeans.js';
 import { knnAffinity, pairwiseSquaredDistances } from './knn-affinity.js';
 import { preprocessHeatmap, preprocessedSize, type PreprocessOptions } from './preprocess.js';
-import { eigengapClusterCount, laplacianSpectrum, spectralEmbedding } from './spectral.js';
+import { eigengapClusterCount, laplacianSpectrum, spectralEmbedding, type EigengapMode } from './spectral.js';
 import { summariseClusters, type ClusterSummary } from './summaries.js';
 import { tsne, type TsneOptions } from './tsne.js';
 import { umap, type UmapOptions } from './umap.js';
@@ -16,10 +16,12 @@ import { umap, type UmapOptions } from './umap.js';
 export interface SprayOptions {
   /** Preprocessing of raw relevance; omit `preprocess` when the inputs are already preprocessed maps. */
   readonly preprocess?: PreprocessOptions;
-  /** k of the k-NN graph (default 10). */
+  /** k of the k-NN graph (default 5). */
   readonly neighbours?: number;
   /** A fixed cluster count; default the eigengap's choice in 1…maxClusters. */
   readonly clusters?: number;
+  /** Which eigengap (default 'relative'; see eigengapClusterCount). */
+  readonly eigengap?: EigengapMode;
   /** Upper bound of the eigengap search (default 10). */
   readonly maxClusters?: number;
   /** Labels per sample for the cluster purity (e.g. class, or a known artefact flag). */
@@ -63,9 +65,9 @@ export function spray(relevances: readonly ArrayLike<number>[], options: SprayOp
   });
   const mapSize: [number, number] = options.preprocess ? preprocessedSize(options.preprocess) : [1, d];
   const d2 = pairwiseSquaredDistances(maps);
-  const affinity = knnAffinity(d2, n, options.neighbours ?? 10);
+  const affinity = knnAffinity(d2, n, options.neighbours ?? 5);
   const spectrum = laplacianSpectrum(affinity, n);
-  const eigengapClusters = eigengapClusterCount(spectrum.eigenvalues, options.maxClusters ?? 10);
+  const eigengapClusters = eigengapClusterCount(spectrum.eigenvalues, options.maxClusters ?? 10, options.eigengap ?? 'relative');
   const clusterCount = options.clusters ?? eigengapClusters;
   const seed = options.seed ?? 0;
   const assignments = clusterCount === 1 ? new Int32Array(n) : relabelByFirstMember(bestOfRestarts(spectralEmbedding(spectrum, clusterCount), clusterCount, seed), clusterCount);
