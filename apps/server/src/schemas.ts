@@ -86,6 +86,8 @@ export const ModelDetail = Open('a stored model with its layer table under a com
   composites: Type.Array(Type.String()),
 });
 
+export const InputFacts = Open("what an input's files hold (by modality)", { modality: Type.String(), files: Type.Array(Type.String()) });
+
 export const InputView = Open('a stored input', {
   id: Type.String(),
   name: Type.String(),

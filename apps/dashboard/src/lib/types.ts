@@ -40,6 +40,8 @@ export interface Modality {
   /** The method and options explanations of this modality start with, and why. */
   defaultExplanation?: { method: string; options: Record<string, unknown>; why: string };
   demos: { models: string[]; inputs: string[] };
+  /** The adapter's decoding (and rendering) options: the Explain form's decoding options are built from it. */
+  options?: JsonSchema;
 }
 export interface Model {
   id: string;
@@ -64,6 +66,40 @@ export interface Model {
   methods?: string[];
   /** The tokenizer.json uploaded with a transformer text model. */
   tokenizer?: { file: string; kind: string; vocabularySize: number | null; maxLength: number | null };
+  /** What decoding uses (stated with the upload over the file's metadata), each with its source ('upload' or a metadata key). */
+  decodingFacts?: DecodingFacts;
+}
+export interface DecodingFacts {
+  channels?: string[];
+  sampleRate?: number;
+  unit?: string;
+  layout?: string;
+  sources: Record<string, string>;
+}
+/** What an input's files hold (GET inputs/:id/facts), by modality. */
+export interface InputFacts {
+  modality: string;
+  files: string[];
+  file?: string;
+  // EEG
+  format?: string;
+  duration?: number;
+  channels?: { label: string; unit: string; sampleRate: number }[] | number;
+  sampleRates?: number[];
+  annotations?: { description: string; count: number; firstOnset: number }[];
+  annotationCount?: number;
+  // fMRI
+  dims?: number[];
+  voxelSize?: number[];
+  spatialUnit?: string;
+  volumes?: number;
+  repetitionTime?: number;
+  temporalUnit?: string;
+  affine?: number[][];
+  affineSource?: string;
+  // audio
+  sampleRate?: number;
+  bitsPerSample?: number;
 }
 export interface InputSignature {
   name: string;
@@ -93,6 +129,8 @@ export interface Input {
   model: string | null;
   preview: string | null;
   metadata: Record<string, unknown>;
+  /** Uploaded with fit=report: the file reads but does not fit this model as it is. */
+  misfit?: { model: string; message: string };
 }
 export interface Job {
   id: string;

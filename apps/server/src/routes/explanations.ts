@@ -10,6 +10,7 @@ import { modelDecodeOptions } from '../model-decode-options.js';
 import { checkBenchmarkSize, checkMethodCost, limitExceeded, sampleShapes } from '../limits.js';
 import { checkedClientOptions, clientDecodeOptions } from '../options.js';
 import { BenchmarkRequest, errors, ExplanationRequest, JobView } from '../schemas.js';
+import { factsMetadata, factsOptions } from '../model-decoding-facts.js';
 import type { InputRow, ModelRow } from '../storage/database.js';
 import { jobView } from '../views.js';
 import { datasetByName } from '../worker/datasets.js';
@@ -18,7 +19,8 @@ import type { DatasetInfo, UploadedDatasetRef } from '../worker/dataset-types.js
 import type { FileRef, ModelRef } from '../worker/task-types.js';
 
 function modelRef(ctx: ServerContext, model: ModelRow): ModelRef {
-  return { id: model.id, path: ctx.dirs.resolve(model.path), ...(model.classNames ? { classNames: model.classNames } : {}) };
+  const metadata = factsMetadata(model.facts);
+  return { id: model.id, path: ctx.dirs.resolve(model.path), ...(model.classNames ? { classNames: model.classNames } : {}), ...(Object.keys(metadata).length ? { metadata } : {}) };
 }
 
 const filesOf = (ctx: ServerContext, input: InputRow): FileRef[] => input.files.map((f) => ({ name: f.name, path: ctx.dirs.resolve(f.path) }));
@@ -27,7 +29,7 @@ const filesOf = (ctx: ServerContext, input: InputRow): FileRef[] => input.files.
 function decodeOptionsFor(ctx: ServerContext, adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
   const modelOptions = modelDecodeOptions(ctx, adapter, model);
   const inputOptions = input?.source === 'upload' ? clientDecodeOptions(adapter.options, input.options, `input '${input.id}' options`) : input?.options;
-  return { ...modelOptions, ...inputOptions, ...checkedClientOptions(adapter.options, request, 'decodeOptions') };
+  return { ...factsOptions(model.facts, adapter), ...modelOptions, ...inputOptions, ...checkedClientOptions(adapter.options, request, 'decodeOptions') };
 }
 
 /** Checks a method, its options and their cost now, so that a typo or an excess is a 400 rather than a failed job. */

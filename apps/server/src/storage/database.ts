@@ -12,9 +12,19 @@ export interface ModelRow {
   readonly path: string;
   readonly classNames: string[] | null;
   readonly decodeOptions: Record<string, unknown>;
+  /** Decoding facts given with the upload (channels, sampling rate, unit, input layout); {} when none. */
+  readonly facts: ModelDecodingFacts;
   readonly info: unknown;
   readonly fingerprint: string | null;
   readonly createdAt: string;
+}
+
+/** What a user states about an uploaded model's input (class names live in `classNames`). */
+export interface ModelDecodingFacts {
+  readonly channels?: string[];
+  readonly sampleRate?: number;
+  readonly unit?: string;
+  readonly layout?: string;
 }
 
 export interface StoredFile {
@@ -111,6 +121,7 @@ const modelOf = (r: Raw): ModelRow => ({
   path: r.path as string,
   classNames: parse(r.class_names),
   decodeOptions: parse(r.decode_options) ?? {},
+  facts: parse(r.facts) ?? {},
   info: parse(r.info),
   fingerprint: (r.fingerprint as string | null) ?? null,
   createdAt: r.created_at as string,
@@ -169,6 +180,9 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // data directories made before models had stated decoding facts
+    const columns = this.db.prepare('PRAGMA table_info(models)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'facts')) this.db.exec('ALTER TABLE models ADD COLUMN facts TEXT');
   }
 
   close(): void {
@@ -176,18 +190,18 @@ export class Store {
   }
 
   // Models
-  putModel(m: Omit<ModelRow, 'createdAt'> & { createdAt?: string }): ModelRow {
+  putModel(m: Omit<ModelRow, 'createdAt' | 'facts'> & { createdAt?: string; facts?: ModelDecodingFacts }): ModelRow {
     this.db
       .prepare(
-        `INSERT INTO models (id, name, source, readonly, modality, description, path, class_names, decode_options, info, fingerprint, created_at)
-         VALUES (@id, @name, @source, @readonly, @modality, @description, @path, @class_names, @decode_options, @info, @fingerprint, @created_at)
+        `INSERT INTO models (id, name, source, readonly, modality, description, path, class_names, decode_options, facts, info, fingerprint, created_at)
+         VALUES (@id, @name, @source, @readonly, @modality, @description, @path, @class_names, @decode_options, @facts, @info, @fingerprint, @created_at)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, source = excluded.source, readonly = excluded.readonly, modality = excluded.modality,
            description = excluded.description, path = excluded.path, class_names = excluded.class_names, decode_options = excluded.decode_options,
-           info = excluded.info, fingerprint = excluded.fingerprint`,
+           facts = excluded.facts, info = excluded.info, fingerprint = excluded.fingerprint`,
       )
       .run({
         id: m.id, name: m.name, source: m.source, readonly: m.readonly ? 1 : 0, modality: m.modality, description: m.description, path: m.path,
-        class_names: json(m.classNames), decode_options: json(m.decodeOptions ?? {}), info: json(m.info), fingerprint: m.fingerprint, created_at: m.createdAt ?? now(),
+        class_names: json(m.classNames), decode_options: json(m.decodeOptions ?? {}), facts: json(m.facts ?? {}), info: json(m.info), fingerprint: m.fingerprint, created_at: m.createdAt ?? now(),
       });
     return this.getModel(m.id)!;
   }

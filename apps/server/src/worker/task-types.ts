@@ -20,6 +20,8 @@ export interface ModelRef {
   /** Absolute path of its model.json or model.onnx. */
   readonly path: string;
   readonly classNames?: readonly string[];
+  /** Decoding facts stated with the upload, as metadata keys laid over the file's own (`xai.channels` …). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** A failure the HTTP layer reports as `{ error, message }` (job error or 4xx response). */
@@ -118,6 +120,8 @@ export interface DecodedInfo {
   readonly axes: unknown[];
   readonly samples: { readonly shape: number[]; readonly dtype: string }[];
   readonly preview: boolean;
+  /** Uploaded with `fit: report`: the file reads but does not fit this model as it is (decoded without it). */
+  readonly misfit?: { readonly model: string; readonly message: string };
 }
 
 export interface ExplainTask {
@@ -184,7 +188,14 @@ export interface BenchmarkOutput {
   readonly files: JobFile[];
 }
 
-export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask | ReadDatasetTask;
+/** The facts of an input's files (channels, rates, annotations; dims, voxel size, affine; rate, duration). */
+export interface InputFactsTask {
+  readonly kind: 'input-facts';
+  readonly modality: string;
+  readonly files: readonly FileRef[];
+}
+
+export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask | ReadDatasetTask | InputFactsTask;
 
 /** Worker → HTTP thread, on the task's port. */
 export type WorkerEvent =

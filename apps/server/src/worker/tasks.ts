@@ -5,6 +5,7 @@
 import { benchmarkTask } from './benchmark-worker.js';
 import { readDatasetTask } from './dataset-worker.js';
 import { explainTask } from './explain-worker.js';
+import { inputFacts } from './input-facts.js';
 import { decodeInput, inspectModel } from './inspect-worker.js';
 import type { Outcome, WorkerTask } from './task-types.js';
 
@@ -20,5 +21,7 @@ export default function runTask(task: WorkerTask): Promise<Outcome<unknown>> {
       return benchmarkTask(task);
     case 'read-dataset':
       return readDatasetTask(task);
+    case 'input-facts':
+      return inputFacts(task);
   }
 }
