@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `xai` command line: explain, methods, layers, demo, conformance. */
+/** The `xai` command line: explain, methods, layers, demo, conformance, worker. */
 import { Command, CommanderError } from 'commander';
 import { loadPlugins, XaiError } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
@@ -9,6 +9,7 @@ import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { layersCommand } from './commands/layers.js';
 import { methodsCommand } from './commands/methods.js';
+import { workerCommand } from './commands/worker.js';
 
 // Recurrent layers (Embedding, LSTM, GRU, SimpleRNN, Bidirectional, TimeDistributed) for every command.
 registerLstmPlugin();
@@ -21,7 +22,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`xai: ${text.replace(/^error: /, '').trim()}\n`) });
 
-for (const add of [explainCommand, methodsCommand, benchmarkCommandOf, layersCommand, demoCommand, conformanceCommand]) add(program);
+for (const add of [explainCommand, methodsCommand, benchmarkCommandOf, layersCommand, demoCommand, conformanceCommand, workerCommand]) add(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync().catch((err: Error) => {

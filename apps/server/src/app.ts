@@ -19,6 +19,8 @@ import { scheduleRetention } from './storage/retention.js';
 import { sweepOrphans } from './storage/sweep.js';
 import { errorResponse, HttpError } from './errors.js';
 import { Health } from './health.js';
+import { BullmqBackend } from './jobs/bullmq-backend.js';
+import { EmbeddedBackend } from './jobs/job-backend.js';
 import { JobManager } from './jobs/job-manager.js';
 import { WorkerPools } from './jobs/pools.js';
 import { landingPage } from './landing-page.js';
@@ -58,7 +60,10 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   const store = new Store(dirs.database);
   const pools = new WorkerPools(config.concurrency, config.inspectThreads, config.workerMemoryMb);
   const health = new Health();
-  const jobs = new JobManager(store, pools, dirs, { cancelGraceMs: config.cancelGraceMs, jobTimeoutMs: config.jobTimeoutMs }, health, app.log);
+  const backend = config.redisUrl
+    ? new BullmqBackend({ url: config.redisUrl, ...(config.queueChunkSize ? { chunkSize: config.queueChunkSize } : {}) }, dirs, health, app.log)
+    : new EmbeddedBackend(pools.jobs);
+  const jobs = new JobManager(store, backend, dirs, { cancelGraceMs: config.cancelGraceMs, jobTimeoutMs: config.jobTimeoutMs }, health, app.log);
   const ctx: ServerContext = { config, store, dirs, pools, jobs, health, log: app.log, streams: new Set() };
   const interrupted = jobs.recover();
   if (interrupted > 0) app.log.warn(`${interrupted} job(s) interrupted by the last shutdown marked failed`);

@@ -53,6 +53,10 @@ export interface ServerConfig {
   readonly maxDataBytes: number;
   /** How often retention and the quota are applied, ms. */
   readonly retentionIntervalMs: number;
+  /** XAI_REDIS_URL: jobs run on BullMQ queues in Redis, taken by `xai worker` processes (absent: the server's own workers). */
+  readonly redisUrl?: string;
+  /** XAI_QUEUE_CHUNK: samples per benchmark chunk on the queue (default 64). */
+  readonly queueChunkSize?: number;
 }
 
 /** Maxima on the work of one request, checked against each method's declared cost. */
@@ -130,6 +134,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** Samples per queued benchmark chunk: whole model batches (64), so that chunks compute what one run does. */
+function chunkSize(env: NodeJS.ProcessEnv): number {
+  const n = integer(env, 'XAI_QUEUE_CHUNK', 64, 64, 1_000_000);
+  if (n % 64 !== 0) throw new Error(`XAI_QUEUE_CHUNK must be a multiple of 64 (the benchmark's model batch), got '${env.XAI_QUEUE_CHUNK}'`);
+  return n;
+}
+
 /** A non-negative number (`unit` multiplies it: MB → bytes, s → ms …); zero only when `zero` allows it. */
 function amount(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: number, what: string, zero = false): number {
   const raw = env[name];
@@ -172,6 +183,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     workerMemoryMb: integer(env, 'XAI_WORKER_MEMORY_MB', defaults.workerMemoryMb, 64),
     retentionDays: amount(env, 'XAI_RETENTION_DAYS', defaults.retentionDays, 1, 'days', true),
     maxDataBytes: amount(env, 'XAI_MAX_DATA_GB', defaults.maxDataBytes, 1024 * MB, 'gigabytes', true),
+    ...(env.XAI_REDIS_URL?.trim() ? { redisUrl: env.XAI_REDIS_URL.trim() } : {}),
+    ...(env.XAI_QUEUE_CHUNK ? { queueChunkSize: chunkSize(env) } : {}),
     limits: {
       maxPasses: integer(env, 'XAI_MAX_PASSES', DEFAULT_LIMITS.maxPasses, 1),
       maxBatch: integer(env, 'XAI_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 1),

@@ -10,6 +10,16 @@ export function isStorageError(err: unknown): boolean {
  */
 export class Health {
   private storage: { readonly message: string; readonly since: string } | null = null;
+  /** The job backend (Redis, with XAI_REDIS_URL) out of reach: jobs wait until it is back. */
+  private backend: { readonly message: string; readonly since: string } | null = null;
+
+  backendFailed(message: string): void {
+    this.backend = { message, since: this.backend?.since ?? new Date().toISOString() };
+  }
+
+  backendOk(): void {
+    this.backend = null;
+  }
 
   storageFailed(err: unknown): void {
     const message = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
@@ -22,6 +32,8 @@ export class Health {
   }
 
   get status(): { status: 'ok' } | { status: 'degraded'; reason: string; since: string } {
-    return this.storage ? { status: 'degraded', reason: `storage: ${this.storage.message}`, since: this.storage.since } : { status: 'ok' };
+    if (this.storage) return { status: 'degraded', reason: `storage: ${this.storage.message}`, since: this.storage.since };
+    if (this.backend) return { status: 'degraded', reason: `job backend unavailable (jobs wait for it): ${this.backend.message}`, since: this.backend.since };
+    return { status: 'ok' };
   }
 }

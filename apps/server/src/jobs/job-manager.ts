@@ -4,7 +4,7 @@ import { FINISHED, type JobRow, type JobState, type Store } from '../storage/dat
 import { newId, type DataDir } from '../storage/data-dir.js';
 import type { Outcome, WorkerEvent, WorkerTask } from '../worker/task-types.js';
 import { isStorageError, type Health } from '../health.js';
-import type { WorkerPools } from './pools.js';
+import type { JobBackend } from './job-backend.js';
 import { WorkerLostError } from './process-pool.js';
 
 export type JobKind = JobRow['kind'];
@@ -50,15 +50,28 @@ export class JobManager {
 
   constructor(
     private readonly store: Store,
-    private readonly pools: WorkerPools,
+    private readonly backend: JobBackend,
     private readonly dirs: DataDir,
     private readonly settings: { readonly cancelGraceMs: number; readonly jobTimeoutMs: number },
     private readonly health: Health,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Jobs left queued or running by a previous process are failed with the reason. */
+  /**
+   * Jobs left queued or running by a previous process: with a durable backend (Redis) they are
+   * followed again; otherwise they are failed with the reason. Returns how many were failed.
+   */
   recover(): number {
+    if (this.backend.durable && this.backend.resume) {
+      for (const row of this.store.unfinishedJobs()) {
+        const { port1, port2 } = new MessageChannel();
+        const job: ActiveJob = { state: row.state === 'running' ? 'running' : 'queued', progress: row.progress, cancelRequested: false, lastSaved: 0, controller: new AbortController(), port: port1, timedOut: false };
+        this.active.set(row.id, job);
+        port1.on('message', (event: WorkerEvent) => this.onWorkerEvent(row.id, job, event));
+        this.follow(row.id, job, this.backend.resume(row.id, port2, { signal: job.controller.signal }));
+      }
+      return 0;
+    }
     return this.store.failInterrupted('interrupted: the server stopped before this job finished');
   }
 
@@ -105,8 +118,13 @@ export class JobManager {
       this.finish(id, job, 'failed', { error: { error: 'InternalError', message: `could not prepare the job: ${(err as Error).message}` } });
       throw err;
     }
-    this.pools.jobs
-      .run(task, { signal: job.controller.signal })
+    this.follow(id, job, this.backend.run(id, task, { signal: job.controller.signal }));
+    return this.get(id)!;
+  }
+
+  /** Records the end of a job's task: its value, its error, a cancel, or its worker's failure. */
+  private follow(id: string, job: ActiveJob, running: Promise<Outcome<unknown>>): void {
+    running
       .then(
         (outcome: Outcome<unknown>) => {
           if (outcome.ok) this.finish(id, job, 'succeeded', { result: outcome.value });
@@ -126,7 +144,6 @@ export class JobManager {
         },
       )
       .catch((err: unknown) => this.log.error({ err, job: id }, 'finishing a job failed'));
-    return this.get(id)!;
   }
 
   /** Asks a queued or running job to stop; returns the job, or undefined when it has finished. */
@@ -166,9 +183,23 @@ export class JobManager {
     };
   }
 
-  /** Shutdown: running and queued jobs are failed (they would be after a restart anyway). */
+  /**
+   * Shutdown: running and queued jobs are failed (they would be after a restart anyway), unless
+   * the backend is durable: then they stay on its queue and the next server follows them.
+   */
   async close(): Promise<void> {
     this.closing = true;
+    if (this.backend.durable) {
+      for (const job of this.active.values()) {
+        clearTimeout(job.killTimer);
+        clearTimeout(job.timeoutTimer);
+        job.port.close();
+      }
+      this.active.clear();
+      this.listeners.clear();
+      await this.backend.close();
+      return;
+    }
     for (const [id, job] of this.active) {
       this.finish(id, job, 'failed', { error: { error: 'Interrupted', message: `interrupted: the server stopped before this job finished (it was ${job.state})` } });
       job.controller.abort();

@@ -337,6 +337,11 @@ export class Store {
       .prepare("UPDATE jobs SET state = ?, result = ?, error = ?, progress = COALESCE(?, progress), finished_at = ? WHERE id = ? AND state IN ('queued', 'running')")
       .run(state, json(fields.result), json(fields.error), json(fields.progress), now(), id);
   }
+  /** Jobs queued or running (at start, with a durable job backend: the ones to follow again). */
+  unfinishedJobs(): JobRow[] {
+    const ids = this.db.prepare("SELECT id FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at").all() as { id: string }[];
+    return ids.map((r) => this.getJob(r.id)).filter((r): r is JobRow => r !== undefined);
+  }
   /** At start: whatever was queued or running when the last process ended will never finish. */
   failInterrupted(message: string): number {
     return this.db

@@ -1,23 +1,14 @@
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { InvalidArgumentError } from '@xai/core';
-import { benchmarkFraction, runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
+import { benchmarkFraction, runBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
 import { adapterByName, modelInputSpecs, type ModelInputSpec } from '@xai/modalities';
+import { writeBenchmarkOutput } from './benchmark-output.js';
 import { datasetByName } from './datasets.js';
 import { uploadedDatasetSamples } from './dataset-worker.js';
 import { readInputFiles } from './inspect-worker.js';
 import { ProgressPort } from './progress-port.js';
+import { sampleRange } from './sample-range.js';
 import { cachedModel, initWorker, outcome } from './runtime.js';
-import type { BenchmarkOutput, BenchmarkTask, JobFile, Outcome } from './task-types.js';
-
-const MEDIA: Record<string, string> = { '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.md': 'text/markdown; charset=utf-8' };
-const DESCRIPTIONS: Record<string, string> = {
-  'benchmark.json': 'the whole result: table, per-sample scores, curves, details',
-  'benchmark-table.csv': 'method × metric table (mean, standard error, n)',
-  'benchmark-scores.csv': 'per-sample scores',
-  'benchmark-curves.csv': 'perturbation curves per sample and their mean',
-  'benchmark.md': 'the table as Markdown',
-};
+import type { BenchmarkOutput, BenchmarkTask, Outcome } from './task-types.js';
 
 /**
  * A model input's shape as data sets give samples: channels-last. The benchmark runner takes a
@@ -68,7 +59,8 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
       await initWorker();
       port.started();
       const model = await cachedModel(task.model.id, task.model.path);
-      const samples = await samplesOf(task, modelInputSpecs(model), port);
+      const all = await samplesOf(task, modelInputSpecs(model), port);
+      const samples = task.range ? sampleRange(all, task.range) : all;
       const result = await runBenchmark({
         model,
         samples,
@@ -80,14 +72,7 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
         signal: port.signal,
         onProgress: (p) => port.progress({ ...p, fraction: benchmarkFraction(p) }),
       });
-      const paths = await writeBenchmark(result, task.outDir);
-      const files: JobFile[] = [];
-      for (const path of paths) {
-        const name = basename(path);
-        const ext = name.slice(name.lastIndexOf('.'));
-        files.push({ name, mediaType: MEDIA[ext] ?? 'application/octet-stream', description: DESCRIPTIONS[name] ?? name, file: name, size: (await stat(path)).size });
-      }
-      return { samples: result.samples, table: JSON.parse(JSON.stringify(result.table, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as unknown[], files };
+      return await writeBenchmarkOutput(result, task.outDir);
     }, false);
   } finally {
     port.close();

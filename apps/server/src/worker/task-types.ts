@@ -178,6 +178,8 @@ export interface BenchmarkTask {
   readonly seed: number;
   readonly target: 'label' | 'predicted';
   readonly batchSize?: number;
+  /** Only samples [start, end): one chunk of a benchmark run on the queue (jobs/chunk-plan.ts). */
+  readonly range?: { readonly start: number; readonly end: number };
   readonly outDir: string;
   readonly port: MessagePort;
 }
