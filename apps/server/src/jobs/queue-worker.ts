@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
+import { InvalidArgumentError } from '@xai/core';
 import type { Outcome, WorkerEvent, WorkerTask } from '../worker/task-types.js';
 import { workerEntry } from './pools.js';
 import { fromPortable } from './portable-paths.js';
@@ -42,7 +43,7 @@ const OUTCOME_FILE = '.outcome.json';
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const root = resolve(options.dataDir);
-  if (!existsSync(join(root, 'jobs'))) throw new Error(`--data-dir ${options.dataDir}: no jobs folder there; point it at the server's data directory (XAI_DATA_DIR)`);
+  if (!existsSync(join(root, 'jobs'))) throw new InvalidArgumentError(`--data-dir ${options.dataDir}: no jobs folder there; point it at the server's data directory (XAI_DATA_DIR)`);
   const concurrency = options.concurrency ?? 1;
   const log = options.log ?? (() => undefined);
   const pool = new ProcessPool({ filename: workerEntry(), size: concurrency, idleTimeoutMs: 10 * 60_000, env: { ...process.env, XAI_WORKERS: '0' }, memoryMb: options.memoryMb ?? 2048 });

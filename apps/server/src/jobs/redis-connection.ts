@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@xai/core';
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -7,9 +8,9 @@ export function redisOptions(url: string): RedisOptions {
   try {
     u = new URL(url);
   } catch {
-    throw new Error(`XAI_REDIS_URL / --redis: '${url}' is not a URL (redis://host:port[/db])`);
+    throw new InvalidArgumentError(`XAI_REDIS_URL / --redis: '${url}' is not a URL (redis://host:port[/db])`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`XAI_REDIS_URL / --redis: '${url}' must start with redis:// or rediss://`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InvalidArgumentError(`XAI_REDIS_URL / --redis: '${url}' must start with redis:// or rediss://`);
   const db = u.pathname.replace(/^\//, '');
   return {
     host: u.hostname || '127.0.0.1',
