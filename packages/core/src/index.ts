@@ -7,6 +7,11 @@ export { assembleArtifacts, readModelFiles, type ModelBytes } from './load/model
 export { lrp, gradient, gradientXInput, guidedBackprop, deconvnet, compositeFor, explainWithComposite, type Explanation, type ExplainOptions, type LrpOptions } from './engine/explain-lrp.js';
 export { propagateGraph, forwardAll, explainedTensor, resolveTargets, type Seed, type GraphPropagation, type GraphPropagationResult } from './engine/propagate.js';
 export { propagate, type PropagateOptions, type Propagation } from './engine/propagate-model.js';
+export { lrpOn, explainWithCompositeOn } from './engine/explain-on-executor.js';
+export { resolveExecutor, EXECUTORS, type ExecutorName, type ExecutorOptions, type ExecutionReport } from './engine/executor-choice.js';
+export { ortSessionStats, releaseOrtSessions } from './executors/ort/session-cache.js';
+export { NotCompilableError } from './executors/ort/not-compilable.js';
+export { OrtUnavailableError } from './executors/ort/load-ort.js';
 export { oneHotSeed, logitSeed, channelSeed, maskSeed } from './engine/seeds.js';
 export type { ModelInput } from './engine/inputs.js';
 export { startWorkers, stopWorkers, setPrefetchThreshold, workerStats } from './executors/worker/worker-executor.js';
