@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, ortSessionStats, resolveExecutor, type Explanation, type XaiModel } from '../src/index.js';
+import { resnet18Onnx } from './onnx/resnet18-onnx.js';
+import { epsilon, explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, ortSessionStats, resolveExecutor, type Explanation, type XaiModel } from '../src/index.js';
 
 const DEMO = join(import.meta.dirname, '../demo/model');
 const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures');
@@ -58,6 +59,23 @@ describe("executor 'ort'", () => {
     const model = await loadModel(join(FIXTURES, 'onnx/onnx_resnet/model.onnx'), { workers: false });
     const x = tf.randomUniform([2, ...(model.graph.inputShapes[0]!.slice(1) as number[])], -1, 1, 'float32', 9);
     const options = { composite: 'epsilon_gamma_box', low: -1, high: 1 };
+    const a = lrp(model, x, options);
+    const b = await lrpOn(model, x, { ...options, executor: 'ort' });
+    try {
+      expectSameExplanation(a, b);
+    } finally {
+      a.dispose();
+      b.dispose();
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  // The ε rule alone keeps the compiled graph at the model's own 47 MB of weights (a test budget).
+  it('equals tfjs on a torchvision ResNet-18 export at 32×32 (stem max pooling with padding, stride-2 convolutions)', async () => {
+    const model = await loadModel(resnet18Onnx({ seed: 18, size: 32 }), { label: 'resnet18.onnx', workers: false });
+    const x = tf.randomUniform([2, 3, 32, 32], -2, 2, 'float32', 4);
+    const options = { rule: epsilon(0.25), target: [1, 7] };
     const a = lrp(model, x, options);
     const b = await lrpOn(model, x, { ...options, executor: 'ort' });
     try {

@@ -8,7 +8,7 @@ import { AffineNode } from '../../nodes/affine-node.js';
 import { LinearNode } from '../../nodes/linear-node.js';
 import { AddNode } from '../../nodes/merge-nodes.js';
 import { GlobalPoolingNode, PoolingNode } from '../../nodes/pooling-node.js';
-import { PermuteNode, ReshapeNode } from '../../nodes/shape-nodes.js';
+import { PadCropNode, PermuteNode, ReshapeNode } from '../../nodes/shape-nodes.js';
 import { computePads, outputSize, type WindowGeometry } from '../../ops/conv-geometry.js';
 import { ortLinearMap, type ParamInitializers } from './linear-maps.js';
 import { notCompilable } from './not-compilable.js';
@@ -81,7 +81,22 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
     const shift = v.channelConstant('shift', Float32Array.from(node.shift.dataSync()), rank, layout);
     return { output: v.make(x.shape, v.w.op('Add', [v.w.op('Mul', [v.at(x, layout), scale]), shift]), layout) };
   }
+  const padding = constantPadding(node);
+  if (padding) {
+    if (padding.pads.some(([a, b]) => a < 0 || b < 0)) notCompilable(`cropping in ${where(node)}`);
+    const layout = v.home(x);
+    const shape = [x.shape[0]!, ...x.shape.slice(1, -1).map((n, i) => n + padding.pads[i]![0] + padding.pads[i]![1]), x.shape[x.shape.length - 1]!];
+    const all = dimsIn<readonly [number, number]>([[0, 0], ...padding.pads, [0, 0]], layout);
+    const y = v.w.op('Pad', [v.at(x, layout), v.w.int64s([...all.map(([a]) => a), ...all.map(([, b]) => b)]), v.w.scalar(padding.value)]);
+    return { output: v.make(shape, y, layout) };
+  }
   return notCompilable(`${where(node)}: node kind '${node.kind}' has no ONNX form yet`);
+}
+
+/** Zero padding (PadCropNode) or a declared constant padding (ONNX max pooling's lowest-float pad). */
+function constantPadding(node: GraphNode): { pads: readonly (readonly [number, number])[]; value: number } | undefined {
+  if (node instanceof PadCropNode) return { pads: node.pads, value: 0 };
+  return (node as { padding?: { pads: readonly (readonly [number, number])[]; value: number } }).padding;
 }
 
 /** The node's transposed Jacobian applied to `r` (one value per input), as `node.vjp` computes it. */
@@ -126,6 +141,15 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
     const layout = v.home(r);
     const scale = v.channelConstant('scale', Float32Array.from(node.scale.dataSync()), r.shape.length, layout);
     return [v.make(r.shape, v.w.op('Mul', [v.at(r, layout), scale]), layout)];
+  }
+  const padding = constantPadding(node);
+  if (padding) {
+    // The padding's transpose: slice the original positions back out.
+    const layout = v.home(r);
+    const all = dimsIn<readonly [number, number]>([[0, 0], ...padding.pads, [0, 0]], layout);
+    const padded = dimsIn(r.shape, layout);
+    const y = v.w.op('Slice', [v.at(r, layout), v.w.int64s(all.map(([a]) => a)), v.w.int64s(all.map(([a], i) => a + dimsIn(x.shape, layout)[i]!)), v.w.int64s(padded.map((_, i) => i))]);
+    return [v.make(x.shape, y, layout)];
   }
   return notCompilable(`the gradient of ${where(node)}`);
 }

@@ -23,7 +23,8 @@ function attribute(name: string, value: Attr): OnnxProto.IAttributeProto {
 }
 
 export const floatTensor = (name: string, dims: readonly number[], values: Float32Array): OnnxProto.ITensorProto => ({
-  name, dataType: FLOAT, dims: [...dims], rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  // A Buffer view (no copy): protobufjs copies Buffers with memcpy, other Uint8Arrays byte by byte.
+  name, dataType: FLOAT, dims: [...dims], rawData: Buffer.from(values.buffer, values.byteOffset, values.byteLength),
 });
 
 const int64Tensor = (name: string, dims: readonly number[], values: readonly number[]): OnnxProto.ITensorProto => ({

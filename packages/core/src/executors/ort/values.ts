@@ -18,7 +18,7 @@ const toCf = (rank: number) => [0, rank - 1, ...Array.from({ length: rank - 2 },
 const toCl = (rank: number) => [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
 
 /** The shape of a value as stored in `layout`. */
-export function dimsIn(shape: readonly number[], layout: Layout): number[] {
+export function dimsIn<T>(shape: readonly T[], layout: Layout): T[] {
   return layout === 'cf' && shape.length >= 3 ? toCf(shape.length).map((a) => shape[a]!) : [...shape];
 }
 
