@@ -136,6 +136,29 @@ describe('xai explain', () => {
   });
 });
 
+describe('xai --executor ort', () => {
+  it('runs LRP compiled to ONNX Runtime (the same relevance as tfjs), says when it falls back, and conformance tags what ran', async () => {
+    const input = join(dir, 'images', 'shape-1.png');
+    const json = (name: string) => join(dir, `executor-${name}.json`);
+    const explainOn = (name: string, ...args: string[]) => xaiAsync('explain', '--model', DEMO_MODEL, '--input', input, '--json', json(name), ...args);
+    const [tfjs, ort, gradient, conformance] = await Promise.all([
+      explainOn('tfjs', '--composite', 'epsilon_gamma_box'),
+      explainOn('ort', '--composite', 'epsilon_gamma_box', '--executor', 'ort'),
+      explainOn('gradient', '--method', 'gradient', '--executor', 'ort'),
+      xaiAsync('conformance', join(FIXTURE, '..'), '--cases', 'cnn_bn', '--methods', 'composite_*', '--executor', 'ort'),
+    ]);
+    for (const run of [tfjs, ort, gradient, conformance]) expect(run.status, run.stderr).toBe(0);
+    const a = JSON.parse(readFileSync(json('tfjs'), 'utf8')).values as number[];
+    const b = JSON.parse(readFileSync(json('ort'), 'utf8')).values as number[];
+    const scale = Math.max(...a.map(Math.abs));
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
+    expect(ort.stderr).not.toMatch(/executor 'ort' cannot run/);
+    expect(gradient.stderr).toMatch(/^xai: executor 'ort' cannot run method 'gradient' yet; running on tfjs instead$/m);
+    expect(conformance.stdout).toMatch(/cnn_bn composite_epsilon_gamma_box ok .*\[ort\/(cpu|cuda)\]/);
+    expect(conformance.stdout).toMatch(/4 passed, 0 failed; 4 ran on ort, 0 fell back to tfjs/);
+  });
+});
+
 describe('xai explain with modality adapters', () => {
   const TEXT = fileURLToPath(new URL('../../../packages/modalities/demo/text/', import.meta.url));
 
