@@ -56,8 +56,8 @@ export async function explainWithCompositeOn(model: XaiModel, input: ModelInput,
       return await explainWithCompositeOnOrt(model, input, options, composite);
     } catch (err) {
       if (!(err instanceof NotCompilableError) && !(err instanceof OrtUnavailableError)) throw err;
-      const what = err instanceof NotCompilableError ? err.message : `anything (${err.message})`;
-      notify(options, fallbackNotice(what));
+      const what = err.message;
+      notify(options, err instanceof NotCompilableError ? fallbackNotice(what) : `xai: ${what}; running on tfjs instead`);
       const e = explainWithComposite(model, input, options, composite);
       return { ...e, execution: { executor: 'tfjs', fallback: what } };
     }
