@@ -16,3 +16,4 @@ export { generateCleverHans, paintWatermark, watermarkMask, artefactCluster, WAT
 export * from './pruning/index.js';
 export { conceptDirection, activationsAt, type ConceptDirection } from './clarc/cav.js';
 export { projectiveClarc } from './clarc/p-clarc.js';
+export { augmentativeClarc, type AugmentativeClarcOptions } from './clarc/a-clarc.js';
