@@ -103,9 +103,9 @@ export const InputView = Open('a stored input', {
   preview: Type.Union([Link, Type.Null()]),
 });
 
-export const JobView = Open('a job (explanation or benchmark)', {
+export const JobView = Open('a job (explanation, benchmark or analysis)', {
   id: Type.String(),
-  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')]),
+  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark'), Type.Literal('analysis')]),
   state: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
   progress: Type.Union([JsonObject, Type.Null()]),
   error: Type.Union([Type.Object({ error: Type.String(), message: Type.String() }), Type.Null()]),
@@ -119,7 +119,7 @@ export const JobView = Open('a job (explanation or benchmark)', {
 
 export const JobSummary = Open('a job as listed: what it named, no request body', {
   id: Type.String(),
-  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')]),
+  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark'), Type.Literal('analysis')]),
   state: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
   progress: Type.Union([JsonObject, Type.Null()]),
   error: Type.Union([Type.Object({ error: Type.String(), message: Type.String() }), Type.Null()]),

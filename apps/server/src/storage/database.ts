@@ -75,7 +75,7 @@ export interface JobSummaryRow extends Omit<JobRow, 'request' | 'result'> {
 
 export interface JobRow {
   readonly id: string;
-  readonly kind: 'explanation' | 'benchmark';
+  readonly kind: 'explanation' | 'benchmark' | 'analysis';
   readonly state: JobState;
   readonly request: Record<string, unknown>;
   readonly progress: Record<string, unknown> | null;
