@@ -4,6 +4,7 @@ import { metricByName } from '@xai/eval';
 import { adapterByName, listAdapters, type ModalityAdapter } from '@xai/modalities';
 import { inspect, type ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { factsOptions, specsWithFacts } from '../model-decoding-facts.js';
 import { clientDecodeOptions } from '../options.js';
 import { errors, IdParams, Open } from '../schemas.js';
 import type { DatasetRow, ModelRow } from '../storage/database.js';
@@ -37,7 +38,9 @@ const modelOptions = (adapter: ModalityAdapter, model: ModelRow) =>
   model.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : { ...model.decodeOptions };
 
 function datasetModel(adapter: ModalityAdapter, model: ModelRow): DatasetModel {
-  return { id: model.id, specs: (model.info as ModelInfo).inputs, ...(model.classNames ? { classNames: model.classNames } : {}), decodeOptions: modelOptions(adapter, model) };
+  // decoded as a benchmark will: with the facts stated at the model's upload over its file's metadata
+  const specs = specsWithFacts((model.info as ModelInfo).inputs, model.facts);
+  return { id: model.id, specs, ...(model.classNames ? { classNames: model.classNames } : {}), decodeOptions: { ...factsOptions(model.facts, adapter), ...modelOptions(adapter, model) } };
 }
 
 /** The stored zip of a data set, as workers read it. */

@@ -68,7 +68,8 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
       await initWorker();
       port.started();
       const model = await cachedModel(task.model.id, task.model.path);
-      const samples = await samplesOf(task, modelInputSpecs(model), port);
+      // the facts stated with an uploaded model (channels, rate, unit) lie over its file's metadata, as for explanations
+      const samples = await samplesOf(task, modelInputSpecs(model, task.model.metadata), port);
       const result = await runBenchmark({
         model,
         samples,
