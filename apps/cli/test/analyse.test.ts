@@ -120,7 +120,7 @@ describe('xai analyse', () => {
   it('bad arguments: one line on stderr, exit code 2, nothing written', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['analyse', 'cluster', '--demo', 'shapes', '--out', join(dir, 'x')], /^xai: unknown analysis 'cluster'; use one of spray, neon, prune, clarc\n$/],
-      [['analyse', 'spray', '--out', join(dir, 'x')], /^xai: no data: give --data <folder\|zip> or --demo clever-hans\|shapes\n$/],
+      [['analyse', 'spray', '--out', join(dir, 'x')], /^xai: no data: give --data <folder\|zip> or --demo clever-hans\|clever-hans-rings\|shapes\n$/],
       [['analyse', 'spray', '--demo', 'shapes'], /^xai: --out <dir> is required\n$/],
       [['analyse', 'prune', '--demo', 'shapes', '--max-share', '2', '--out', join(dir, 'x')], /^xai: .*--max-share must be a number in \(0, 1\], got '2'\n$/],
       [['analyse', 'clarc', '--demo', 'shapes', '--count', '20', '--out', join(dir, 'x')], /^xai: ClArC needs the artefact's samples/],

@@ -137,7 +137,7 @@ export function analyseCommand(program: Command): void {
       if (flags.data && !flags.model) throw new InvalidArgumentError('--data needs --model');
       const options = analysisOptions(flags);
       const backend = await initBackend();
-      const modelPath = flags.model ?? (flags.demo === 'clever-hans' ? CLEVER_HANS_MODEL : DEMO_MODEL);
+      const modelPath = flags.model ?? (flags.demo?.startsWith('clever-hans') ? CLEVER_HANS_MODEL : DEMO_MODEL);
       const model = await loadModel(modelPath, { workers: false });
       const data = flags.data ? await readDataData(flags.data, model, flags) : demoData(flags.demo!, flags.count, flags.seed);
       process.stderr.write(`${kind}: ${data.labels.length} samples of '${data.name}', model ${modelPath} (${backend})\n`);

@@ -175,7 +175,7 @@ async function runSpray(model: XaiModel, data: AnalysisData, options: RunAnalysi
     const side = options.mapSize ?? 16;
     const r: SprayResult = spray(idx.map((i) => store.relevance(i)), {
       preprocess: g ? { shape: [g.h, g.w, g.c], size: side } : undefined,
-      neighbours: Math.min(options.neighbours ?? 10, idx.length - 1),
+      neighbours: Math.min(options.neighbours ?? 5, idx.length - 1), // k = 5: the README's measurement on the Clever Hans rings
       clusters: options.clusters,
       maxClusters: Math.min(options.maxClusters ?? 10, idx.length - 1),
       prototypes: options.prototypes ?? 5,
