@@ -234,6 +234,44 @@ describe('xai benchmark', () => {
   });
 });
 
+describe('xai benchmark --data <folder>', () => {
+  it('reads a folder of PNGs with labels.csv and masks through the data-set reader and benchmarks it', async () => {
+    const data = generateShapes(6, 7);
+    const set = join(dir, 'shapes-set');
+    mkdirSync(join(set, 'masks'), { recursive: true });
+    const rows = ['file,label'];
+    for (let i = 0; i < 6; i++) {
+      const rgba = new Uint8Array(32 * 32 * 4);
+      const mask = new Uint8Array(32 * 32 * 4);
+      for (let p = 0; p < 32 * 32; p++) {
+        for (let c = 0; c < 3; c++) rgba[p * 4 + c] = Math.round(255 * data.images[(i * 1024 + p) * 3 + c]!);
+        mask.fill(data.masks[i * 1024 + p] ? 255 : 0, p * 4, p * 4 + 3);
+        rgba[p * 4 + 3] = mask[p * 4 + 3] = 255;
+      }
+      writeFileSync(join(set, `s${i}.png`), encodePng({ rgba, width: 32, height: 32 }));
+      writeFileSync(join(set, 'masks', `s${i}.png`), encodePng({ rgba: mask, width: 32, height: 32 }));
+      rows.push(`s${i}.png,${i % 2 ? SHAPE_CLASSES[data.labels[i]!] : data.labels[i]}`); // class names and indexes
+    }
+    writeFileSync(join(set, 'labels.csv'), rows.join('\n') + '\n');
+    const out = join(dir, 'bench-set');
+    const run = await xaiAsync('benchmark', '--model', 'demo', '--data', set, '--methods', 'lrp,gradient', '--metrics', 'relevance_mass_accuracy,sparseness', '--out', out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/read: 6\/6 inputs/);
+    expect(run.stdout).toMatch(/\| method \| relevance_mass_accuracy ↑ \| sparseness ↑ \|/);
+    const result = JSON.parse(readFileSync(join(out, 'benchmark.json'), 'utf8'));
+    expect(result.samples).toMatchObject({ count: 6, shape: [32, 32, 3], hasMasks: true });
+    expect(result.targets).toEqual(Array.from(data.labels));
+
+    writeFileSync(join(set, 'labels.csv'), rows.join('\n') + '\ngone.png,ring\n');
+    const bad = await xaiAsync('benchmark', '--model', 'demo', '--data', set, '--methods', 'lrp', '--metrics', 'sparseness', '--out', out);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toBe('xai: labels.csv: line 8: gone.png is not in the data set');
+    const missing = await xaiAsync('benchmark', '--model', 'demo', '--data', join(dir, 'no-such-set'), '--methods', 'lrp', '--metrics', 'sparseness', '--out', out);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n').at(-1)).toMatch(/^xai: .*no-such-set: no such folder or \.zip$/);
+  });
+});
+
 describe('xai explain on an ONNX model', () => {
   it('explains a channels-first JSON input and writes relevance in the model layout, the same as the library', async () => {
     const ref = JSON.parse(readFileSync(join(ONNX_FIXTURE, 'reference.json'), 'utf8'));

@@ -22,7 +22,9 @@ import { Health } from './health.js';
 import { JobManager } from './jobs/job-manager.js';
 import { WorkerPools } from './jobs/pools.js';
 import { landingPage } from './landing-page.js';
+import { analysisRoutes } from './routes/analyses.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { explanationRoutes } from './routes/explanations.js';
 import { inputRoutes } from './routes/inputs.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -116,8 +118,10 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
         await api.register(catalogRoutes);
         await api.register(modelRoutes);
         await api.register(inputRoutes);
+        await api.register(datasetRoutes);
         await api.register(explanationRoutes);
         await api.register(jobRoutes);
+        await api.register(analysisRoutes);
       },
       { prefix: API },
     );

@@ -19,6 +19,8 @@ export interface ServerConfig {
   readonly maxUploadBytes: number;
   /** Most files in one upload request. */
   readonly maxFiles: number;
+  /** Most files an uploaded data set (.zip) may hold. */
+  readonly maxDatasetFiles: number;
   /** Largest total a .zip model upload may unpack to, bytes. */
   readonly maxUnzippedBytes: number;
   /** Largest JSON request body (inline text, options), bytes. */
@@ -79,7 +81,7 @@ export const defaultConcurrency = () => Math.max(1, Math.min(4, availableParalle
 
 /** Defaults sized for a 2-core machine with a few GB of memory. */
 export const DEFAULT_LIMITS: WorkLimits = {
-  // occlusion's defaults on a 227×227 spectrogram make 51,077 passes; time is bounded by XAI_JOB_TIMEOUT
+  // occlusion with window 1, stride 1 on a 227×227 spectrogram makes 51,530 passes (its defaults: at most 512); time is bounded by XAI_JOB_TIMEOUT
   maxPasses: 100_000,
   maxBatch: 256,
   maxBatchElements: 4 * MB,
@@ -99,6 +101,7 @@ export function resolveConfig(partial: ServerOptions): ServerConfig {
     inspectThreads: 1,
     maxUploadBytes: 256 * MB,
     maxFiles: 64,
+    maxDatasetFiles: 4096,
     maxUnzippedBytes: 1024 * MB,
     maxJsonBytes: 2 * MB,
     rateLimit: 1200,
@@ -156,6 +159,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     inspectThreads: integer(env, 'XAI_INSPECT_THREADS', defaults.inspectThreads, 1, 16),
     maxUploadBytes: megabytes(env, 'XAI_MAX_UPLOAD_MB', defaults.maxUploadBytes),
     maxFiles: integer(env, 'XAI_MAX_FILES', defaults.maxFiles, 1, 10_000),
+    maxDatasetFiles: integer(env, 'XAI_MAX_DATASET_FILES', defaults.maxDatasetFiles, 1, 1_000_000),
     maxUnzippedBytes: megabytes(env, 'XAI_MAX_UNZIPPED_MB', defaults.maxUnzippedBytes),
     maxJsonBytes: megabytes(env, 'XAI_MAX_JSON_MB', defaults.maxJsonBytes),
     rateLimit: integer(env, 'XAI_RATE_LIMIT', defaults.rateLimit, 0),

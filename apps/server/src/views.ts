@@ -1,5 +1,6 @@
 import { compositeNames, methodByName } from '@xai/core';
 import { badRequest } from './errors.js';
+import { effectiveFacts } from './model-decoding-facts.js';
 import type { InputRow, JobRow, JobSummaryRow, ModelRow } from './storage/database.js';
 import type { DecodedInfo, ExplainOutput, JobFile, ModelInfo } from './worker/task-types.js';
 
@@ -28,6 +29,9 @@ export function modelSummary(row: ModelRow) {
     opset: info.opset ?? null,
     metadata: info.metadata ?? {},
     classNames: row.classNames,
+    decodingFacts: effectiveFacts(row),
+    ...(info.tokenizer ? { tokenizer: info.tokenizer } : {}),
+    ...(info.methods ? { methods: info.methods } : {}),
     ...(row.source === 'upload' ? { decodeOptions: row.decodeOptions } : {}),
     links: { self: `${API}/models/${row.id}` },
   };
@@ -66,6 +70,7 @@ export function inputView(row: InputRow, withAxes = true) {
     samples: info.samples,
     preview: row.preview ? `${API}/inputs/${row.id}/preview` : null,
     ...(row.source === 'upload' ? { options: row.options } : {}),
+    ...(info.misfit ? { misfit: info.misfit } : {}),
     links: { self: `${API}/inputs/${row.id}` },
   };
 }

@@ -1,2 +1,22 @@
 // @xai/analysis: what one learns from many explanations (SpRAy, ClArC, NEON, relevance pruning).
 export {};
+export { explainDataset, type DatasetSample, type DatasetProgress, type ExplainDatasetOptions, type StoreManifest, type StoreCompletion, type TargetChoice } from './dataset/explain-dataset.js';
+export { readRelevanceStore, type RelevanceStore } from './dataset/relevance-store.js';
+export { quantiseInto, dequantise, ENCODINGS, type Encoding } from './dataset/quantise.js';
+export * from './neon/index.js';
+export { spray, type SprayOptions, type SprayResult } from './spray/spray.js';
+export { preprocessHeatmap, downsampleArea, type PreprocessOptions } from './spray/preprocess.js';
+export { knnAffinity, pairwiseSquaredDistances } from './spray/knn-affinity.js';
+export { laplacianSpectrum, eigengapClusterCount, spectralEmbedding, RELATIVE_GAP_EPSILON, type Spectrum, type EigengapMode } from './spray/spectral.js';
+export { kMeans, type KMeansResult, type KMeansOptions } from './neon/kmeans.js';
+export { tsne, type TsneOptions } from './spray/tsne.js';
+export { umap, type UmapOptions } from './spray/umap.js';
+export { summariseClusters, type ClusterSummary } from './spray/summaries.js';
+export { generateCleverHans, paintWatermark, watermarkMask, artefactCluster, WATERMARK, CLEVER_HANS_MODEL, type CleverHansDataset, type CleverHansOptions, type ArtefactClusterScore } from './demo/clever-hans.js';
+export * from './pruning/index.js';
+export { conceptDirection, activationsAt, type ConceptDirection } from './clarc/cav.js';
+export { projectiveClarc } from './clarc/p-clarc.js';
+export { runAnalysis, ANALYSIS_KINDS, type AnalysisKind, type AnalysisOptions, type AnalysisProgress, type AnalysisFile, type AnalysisRun, type RunAnalysisOptions } from './run/run-analysis.js';
+export { demoData, swappedCleverHans, DEMO_DATASETS, type AnalysisData, type DemoDatasetName } from './run/analysis-data.js';
+export { scatterPlot, spectrumPlot, galleryPlot, CATEGORY_COLOURS, type GalleryRow } from './run/figures.js';
+export { augmentativeClarc, type AugmentativeClarcOptions } from './clarc/a-clarc.js';

@@ -56,7 +56,7 @@ export { oneHotRows, scatterAlong } from './ops/scatter-along.js';
 export { sensitivity, type SensitivityOptions } from './methods/gradient-method.js';
 export { deepTaylorDecomposition, type DeepTaylorOptions } from './methods/deep-taylor.js';
 export { integratedGradients, type IntegratedGradientsOptions } from './methods/integrated-gradients.js';
-export { occlusion, type OcclusionOptions } from './methods/occlusion.js';
+export { defaultOcclusionGrid, MAX_DEFAULT_OCCLUSION_WINDOWS, occlusion, type OcclusionOptions } from './methods/occlusion.js';
 export { noiseTunnel, type SmoothGradOptions, type NoiseAggregate } from './methods/smoothgrad.js';
 export { lime, limeFeatures, limeMethod, type LimeOptions, type LimeExplanation, type LimeSegmentation } from './methods/lime.js';
 export { slic, type SlicOptions } from './methods/superpixels/slic.js';

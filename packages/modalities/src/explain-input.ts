@@ -18,8 +18,9 @@ export interface ExplainedInput {
  * What each model input expects of one sample, read from the model's graph (tfjs and ONNX alike):
  * shape without the batch axis, dtype, the layout its format implies, and the model's metadata.
  */
-export function modelInputSpecs(model: XaiModel): ModelInputSpec[] {
-  const metadata = model.onnxModel?.metadata;
+export function modelInputSpecs(model: XaiModel, extraMetadata?: Readonly<Record<string, string>>): ModelInputSpec[] {
+  // facts stated beside the model (a server's upload form) lie over the file's own keys
+  const metadata = extraMetadata && Object.keys(extraMetadata).length > 0 ? { ...model.onnxModel?.metadata, ...extraMetadata } : model.onnxModel?.metadata;
   const dtypes = model.inputDtypes;
   return model.inputShapes.map((shape, i) => ({
     shape: shape.slice(1),
@@ -40,11 +41,17 @@ export async function explainInput(
   model: XaiModel,
   adapter: ModalityAdapter,
   files: readonly InputFile[],
-  request: ExplainRequest & { readonly decodeOptions?: Record<string, unknown>; readonly renderOptions?: Record<string, unknown>; readonly classNames?: readonly string[] },
+  request: ExplainRequest & {
+    readonly decodeOptions?: Record<string, unknown>;
+    readonly renderOptions?: Record<string, unknown>;
+    readonly classNames?: readonly string[];
+    /** Metadata keys laid over the model file's own (e.g. `xai.channels` stated with an upload). */
+    readonly modelMetadata?: Readonly<Record<string, string>>;
+  },
 ): Promise<ExplainedInput> {
-  const { decodeOptions, renderOptions, classNames: givenNames, ...explainRequest } = request;
+  const { decodeOptions, renderOptions, classNames: givenNames, modelMetadata, ...explainRequest } = request;
   const classNames = givenNames ?? model.classNames ?? undefined;
-  const decoded = await adapter.decode(files, decodeOptions ?? {}, modelInputSpecs(model));
+  const decoded = await adapter.decode(files, decodeOptions ?? {}, modelInputSpecs(model, modelMetadata));
   const tensors = decoded.samples.map((s) => tf.tensor(s.values, [...s.shape], s.dtype));
   try {
     const input = tensors.length === 1 ? tensors[0]! : tensors;

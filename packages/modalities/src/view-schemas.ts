@@ -193,6 +193,54 @@ export const TextRelevanceSchema = Type.Object({
 });
 export type TextRelevance = Static<typeof TextRelevanceSchema>;
 
+/** One subword token of a transformer text's `tokens.json`. */
+export const SubwordRelevanceTokenSchema = Type.Object({
+  token: Type.String({ description: "the token as the tokenizer writes it ('##ing', '[CLS]')" }),
+  id: Type.Integer(),
+  position: Type.Integer({ description: 'index in the model input' }),
+  start: Type.Union([Type.Integer(), Type.Null()], { description: 'UTF-16 offset into the text; null for special tokens' }),
+  end: Type.Union([Type.Integer(), Type.Null()]),
+  special: Type.Boolean({ description: "added by the tokenizer's post-processor ([CLS], [SEP] …)" }),
+  unknown: Type.Boolean({ description: 'the unknown token ([UNK])' }),
+  continuesWord: Type.Boolean(),
+  word: Type.Union([Type.Integer(), Type.Null()], { description: 'index into `words` of the word it belongs to; null for special tokens' }),
+  score: Type.Number({ description: 'relevance: the sum over the embedding dimension at its position' }),
+});
+export type SubwordRelevanceToken = Static<typeof SubwordRelevanceTokenSchema>;
+
+/** The text adapter's `tokens.json` for a transformer (tokenizer.json): words as sums of their subwords, special tokens apart. */
+export const SubwordRelevanceSchema = Type.Object({
+  format: Type.Literal('xai-subword-relevance'),
+  version: Type.Literal(1),
+  file: Type.String(),
+  text: Type.String(),
+  method: Type.String(),
+  target: Type.Integer(),
+  targetName: Type.Optional(Type.String()),
+  logits: Type.Optional(Type.Array(Type.Number())),
+  tokenizer: Type.String({ description: 'where the tokenizer came from' }),
+  scale: Type.Number({ description: 'the symmetric colour scale (max |R| over the words unless given)' }),
+  scaleBy: Type.Union([Type.Literal('text'), Type.Literal('sentence')]),
+  words: Type.Array(
+    Type.Object({
+      text: Type.String(),
+      start: Type.Integer(),
+      end: Type.Integer(),
+      score: Type.Number({ description: 'the sum of its subwords' }),
+      colour: Type.String(),
+      tokens: Type.Array(Type.Integer(), { description: 'positions of its subwords in the model input' }),
+    }),
+  ),
+  tokens: Type.Array(SubwordRelevanceTokenSchema),
+  specialRelevance: Type.Number(),
+  paddingRelevance: Type.Number(),
+  unplacedRelevance: Type.Number({ description: 'on text tokens without offsets' }),
+  wordRelevance: Type.Number({ description: 'Σ R over the words' }),
+  padded: Type.Integer(),
+  truncated: Type.Integer({ description: 'subword tokens cut off' }),
+});
+export type SubwordRelevance = Static<typeof SubwordRelevanceSchema>;
+
 /** The VQA adapter's `answer.json`: the answer, its softmax score and the top answers. */
 export const VqaAnswerSchema = Type.Object({
   question: Type.String(),

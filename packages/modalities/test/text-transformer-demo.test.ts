@@ -7,13 +7,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type XaiModel } from '@xai/core';
-import { checkReference, evaluateTransformerDemo } from '../scripts/text-transformer-check.js';
+import { checkReference, correctOn, evaluateTransformerDemo, NEGATION, PROBES } from '../scripts/text-transformer-check.js';
 import { explainInput } from '../src/explain-input.js';
 import { TEXT_DEMO_DIR, TEXT_DEMO_MODELS, TEXT_DEMO_TOKENIZER } from '../src/text/demo.js';
 import { SubwordTokenizer } from '../src/text/subword/index.js';
 import { textAdapter, textFile } from '../src/text/text-adapter.js';
+import { SubwordRelevanceSchema } from '../src/view-schemas.js';
 
 const artefactText = (list: readonly { name: string; bytes: Uint8Array }[], name: string) => new TextDecoder().decode(list.find((a) => a.name === name)!.bytes);
 const training = JSON.parse(readFileSync(join(TEXT_DEMO_DIR, 'transformer', 'training.json'), 'utf8'));
@@ -56,6 +58,13 @@ describe('transformer text demo', () => {
     expect(all.aopcLrp).toBeGreaterThan(all.aopcRollout);
     expect(all.aopcRollout).toBeGreaterThan(all.aopcRandom);
   }, 120_000);
+
+  it('classifies the hand-written negation probes as recorded (all 16), and the negation set as the README says', () => {
+    const probes = correctOn(model, tokenizer, NEGATION.slice(-PROBES));
+    expect(probes.filter(Boolean).length).toBe(training.xai.negationSet.probesCorrect);
+    expect(training.xai.negationSet.probesCorrect).toBe(PROBES);
+    expect(training.xai.negationSet.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
 });
 
 describe('explainInput with a tokenizer.json: the text adapter explains a transformer at its encoder input', () => {
@@ -65,8 +74,11 @@ describe('explainInput with a tokenizer.json: the text adapter explains a transf
     const out = await explainInput(model, textAdapter, [textFile(text, 'review.txt')], { method: 'lrp', target: 1, decodeOptions: { tokenizer: TEXT_DEMO_TOKENIZER } });
     const json = JSON.parse(artefactText(out.artefacts, 'tokens.json'));
     expect(json.format).toBe('xai-subword-relevance');
+    expect([...Value.Errors(SubwordRelevanceSchema, json)]).toEqual([]); // the schema the dashboard's type comes from
     expect(json.words.map((w: { text: string }) => w.text)).toEqual(['The', 'pizza', 'was', 'great', ',', 'but', 'the', 'service', 'was', 'terrible', '.']);
-    const tokens = json.tokens as { token: string; special: boolean; score: number; position: number }[];
+    const tokens = json.tokens as { token: string; special: boolean; score: number; position: number; word: number | null }[];
+    // Each text token names its word, whose subword positions list it; special tokens belong to none.
+    tokens.forEach((t) => (t.special ? expect(t.word).toBeNull() : expect(json.words[t.word!].tokens).toContain(t.position)));
     expect(tokens[0]!.token).toBe('[CLS]');
     expect(tokens.filter((t) => t.special).map((t) => t.token)).toEqual(['[CLS]', '[SEP]']);
     // A word's score is the sum of its subwords'.

@@ -40,6 +40,8 @@ export interface Modality {
   /** The method and options explanations of this modality start with, and why. */
   defaultExplanation?: { method: string; options: Record<string, unknown>; why: string };
   demos: { models: string[]; inputs: string[] };
+  /** The adapter's decoding (and rendering) options: the Explain form's decoding options are built from it. */
+  options?: JsonSchema;
 }
 export interface Model {
   id: string;
@@ -60,6 +62,44 @@ export interface Model {
   metadata?: Record<string, unknown>;
   /** Each input: name, shape with the batch axis (null), dtype, layout (NCHW, NHWC, NF …). */
   signature?: InputSignature[];
+  /** The methods that can explain it (core's methodsFor); absent for models stored before the server recorded them. */
+  methods?: string[];
+  /** The tokenizer.json uploaded with a transformer text model. */
+  tokenizer?: { file: string; kind: string; vocabularySize: number | null; maxLength: number | null };
+  /** What decoding uses (stated with the upload over the file's metadata), each with its source ('upload' or a metadata key). */
+  decodingFacts?: DecodingFacts;
+}
+export interface DecodingFacts {
+  channels?: string[];
+  sampleRate?: number;
+  unit?: string;
+  layout?: string;
+  sources: Record<string, string>;
+}
+/** What an input's files hold (GET inputs/:id/facts), by modality. */
+export interface InputFacts {
+  modality: string;
+  files: string[];
+  file?: string;
+  // EEG
+  format?: string;
+  duration?: number;
+  channels?: { label: string; unit: string; sampleRate: number }[] | number;
+  sampleRates?: number[];
+  annotations?: { description: string; count: number; firstOnset: number }[];
+  annotationCount?: number;
+  // fMRI
+  dims?: number[];
+  voxelSize?: number[];
+  spatialUnit?: string;
+  volumes?: number;
+  repetitionTime?: number;
+  temporalUnit?: string;
+  affine?: number[][];
+  affineSource?: string;
+  // audio
+  sampleRate?: number;
+  bitsPerSample?: number;
 }
 export interface InputSignature {
   name: string;
@@ -89,10 +129,12 @@ export interface Input {
   model: string | null;
   preview: string | null;
   metadata: Record<string, unknown>;
+  /** Uploaded with fit=report: the file reads but does not fit this model as it is. */
+  misfit?: { model: string; message: string };
 }
 export interface Job {
   id: string;
-  kind: 'explanation' | 'benchmark';
+  kind: 'explanation' | 'benchmark' | 'analysis';
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   progress: { fraction?: number; done?: number; total?: number; phase?: string; [k: string]: unknown } | null;
   error: { error?: string; message?: string } | null;
@@ -148,4 +190,24 @@ export interface BenchmarkResult {
     curves?: BenchmarkCurve[];
   };
   files: Artefact[];
+}
+
+/** A data set a benchmark runs on: generated (by name) or uploaded (a .zip; by id). */
+export interface Dataset {
+  name: string;
+  source: 'generated' | 'upload';
+  description: string;
+  hasMasks: boolean;
+  shape: number[];
+  /** Generated: the most samples per benchmark. */
+  maxCount?: number;
+  /** Uploaded: */
+  id?: string;
+  modality?: string;
+  count?: number;
+  labelSource?: 'labels.csv' | 'folders';
+  /** Each distinct label, the class index it resolves to for the model it was checked with (null: a name the model lacks), and its count. */
+  labels?: { label: string; index: number | null; count: number }[];
+  model?: string | null;
+  ignored?: string[];
 }

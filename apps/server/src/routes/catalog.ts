@@ -4,9 +4,8 @@ import { compositeNames, METHOD_FAMILIES, methodCatalog } from '@xai/core';
 import { METRIC_CATEGORIES, metricCatalog } from '@xai/eval';
 import { modalityCatalog } from '@xai/modalities';
 import { errors, Open } from '../schemas.js';
-import { DATASETS } from '../worker/datasets.js';
 
-/** Health and the catalogues: methods, metrics, modalities, data sets. */
+/** Health and the catalogues: methods, metrics, modalities (data sets: routes/datasets.ts). */
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const started = Date.now();
   const ctx = app.xai;
@@ -76,17 +75,5 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
       };
     },
-  );
-
-  app.get(
-    '/datasets',
-    {
-      schema: {
-        summary: 'generated data sets benchmarks can run on',
-        tags: ['catalogue'],
-        response: { 200: Open('data sets', { datasets: Type.Array(Open('a data set')) }), ...errors() },
-      },
-    },
-    async () => ({ datasets: DATASETS.map(({ name, description, shape, hasMasks, maxCount }) => ({ name, description, shape, hasMasks, maxCount })) }),
   );
 };

@@ -6,25 +6,30 @@ import { DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, metricByName, resolveMetricO
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
+import { modelDecodeOptions } from '../model-decode-options.js';
 import { checkBenchmarkSize, checkMethodCost, limitExceeded, sampleShapes } from '../limits.js';
 import { checkedClientOptions, clientDecodeOptions } from '../options.js';
 import { BenchmarkRequest, errors, ExplanationRequest, JobView } from '../schemas.js';
+import { factsMetadata, factsOptions } from '../model-decoding-facts.js';
 import type { InputRow, ModelRow } from '../storage/database.js';
 import { jobView } from '../views.js';
 import { datasetByName } from '../worker/datasets.js';
+import { datasetFile, datasetLimits, getDataset, refuseMaskMetrics } from './datasets.js';
+import type { DatasetInfo, UploadedDatasetRef } from '../worker/dataset-types.js';
 import type { FileRef, ModelRef } from '../worker/task-types.js';
 
 function modelRef(ctx: ServerContext, model: ModelRow): ModelRef {
-  return { id: model.id, path: ctx.dirs.resolve(model.path), ...(model.classNames ? { classNames: model.classNames } : {}) };
+  const metadata = factsMetadata(model.facts);
+  return { id: model.id, path: ctx.dirs.resolve(model.path), ...(model.classNames ? { classNames: model.classNames } : {}), ...(Object.keys(metadata).length ? { metadata } : {}) };
 }
 
 const filesOf = (ctx: ServerContext, input: InputRow): FileRef[] => input.files.map((f) => ({ name: f.name, path: ctx.dirs.resolve(f.path) }));
 
 /** Decoding options for one run: the model's, the input's, the request's (client ones checked). */
-function decodeOptionsFor(adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
-  const modelOptions = model.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model.decodeOptions;
+function decodeOptionsFor(ctx: ServerContext, adapter: ModalityAdapter, model: ModelRow, input: InputRow | undefined, request: Record<string, unknown> | undefined) {
+  const modelOptions = modelDecodeOptions(ctx, adapter, model);
   const inputOptions = input?.source === 'upload' ? clientDecodeOptions(adapter.options, input.options, `input '${input.id}' options`) : input?.options;
-  return { ...modelOptions, ...inputOptions, ...checkedClientOptions(adapter.options, request, 'decodeOptions') };
+  return { ...factsOptions(model.facts, adapter), ...modelOptions, ...inputOptions, ...checkedClientOptions(adapter.options, request, 'decodeOptions') };
 }
 
 /** Checks a method, its options and their cost now, so that a typo or an excess is a 400 rather than a failed job. */
@@ -71,7 +76,7 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const stored = body.input !== undefined ? input(body.input) : undefined;
       const adapter = stored ? adapterByName(stored.modality) : adapterForFiles([{ name: 'input.txt', bytes: new Uint8Array() }]);
       checkMethod(ctx, body.method, body.options, sampleShapes(m, stored, body.text));
-      const decodeOptions = decodeOptionsFor(adapter, m, stored, body.decodeOptions);
+      const decodeOptions = decodeOptionsFor(ctx, adapter, m, stored, body.decodeOptions);
       const renderOptions = checkedClientOptions(adapter.options as ObjectSchema, body.renderOptions, 'renderOptions');
       const job = ctx.jobs.submit('explanation', { ...body }, (port, outDir) => {
         let files: FileRef[];
@@ -106,10 +111,11 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/benchmarks',
     {
       schema: {
-        summary: 'score explanation methods with metrics on stored inputs or a generated data set',
+        summary: 'score explanation methods with metrics on stored inputs, a generated data set or an uploaded one',
         description:
           "Returns a job (202) whose result is the eval runner's method × metric table, per-sample scores and curves (GET jobs/:id/result), " +
-          'also as JSON, CSV and Markdown files. Give `inputs` (ids; with `labels` for target "label", else the predicted class is explained) or `dataset` (GET /datasets).',
+          'also as JSON, CSV and Markdown files. Give `inputs` (ids; with `labels` for target "label", else the predicted class is explained) or `dataset`: ' +
+          'a generated one by `name` or an uploaded one by `id` (GET /datasets). Metrics that need masks are refused for data without masks.',
         tags: ['benchmarks'],
         body: BenchmarkRequest,
         response: { 202: JobView, ...errors(400, 404) },
@@ -120,9 +126,15 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if ((body.inputs === undefined) === (body.dataset === undefined)) throw badRequest("give exactly one of 'inputs' (input ids) and 'dataset'");
       const m = model(body.model);
       const rows = body.inputs?.map(input);
-      const dataset = body.dataset ? datasetByName(body.dataset.name) : undefined;
-      const shapes = dataset ? [[...dataset.shape]] : sampleShapes(m, rows![0], undefined);
-      checkBenchmarkSize(ctx.config.limits, dataset ? body.dataset!.count : rows!.length, body.batchSize, shapes[0] ?? [1]);
+      const generated = body.dataset && 'name' in body.dataset ? body.dataset : undefined;
+      const dataset = generated ? datasetByName(generated.name) : undefined;
+      const uploadedRow = body.dataset && 'id' in body.dataset ? getDataset(ctx, body.dataset.id) : undefined;
+      const uploaded = uploadedRow ? (uploadedRow.info as DatasetInfo) : undefined;
+      const uploadedCount = uploaded ? Math.min(uploaded.count, (body.dataset as { count?: number }).count ?? uploaded.count) : 0;
+      if (uploaded && !uploaded.uniformShape) throw badRequest(`data set '${uploadedRow!.id}': its inputs decode to different shapes; a benchmark needs inputs of one shape`);
+      const shapes = dataset ? [[...dataset.shape]] : uploaded ? [[...uploaded.shape]] : sampleShapes(m, rows![0], undefined);
+      checkBenchmarkSize(ctx.config.limits, generated ? generated.count : uploaded ? uploadedCount : rows!.length, body.batchSize, shapes[0] ?? [1]);
+      refuseMaskMetrics(body.metrics, dataset ? dataset.hasMasks : (uploaded?.hasMasks ?? false), uploadedRow ? `data set '${uploadedRow.name}'` : dataset ? `data set '${dataset.name}'` : 'stored inputs');
       for (const entry of body.methods) {
         if (typeof entry === 'string') checkMethod(ctx, entry, {}, shapes);
         else checkMethod(ctx, entry.method, entry.options, shapes);
@@ -133,9 +145,15 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       let data: Parameters<typeof buildData>[0];
       let target = body.target;
-      if (body.dataset && dataset) {
-        if (body.dataset.count > dataset.maxCount) throw badRequest(`data set '${dataset.name}' has at most ${dataset.maxCount} samples per benchmark`);
-        data = { dataset: { name: dataset.name, count: body.dataset.count, seed: body.dataset.seed ?? DEFAULT_DATA_SEED } };
+      if (generated && dataset) {
+        if (generated.count > dataset.maxCount) throw badRequest(`data set '${dataset.name}' has at most ${dataset.maxCount} samples per benchmark`);
+        data = { dataset: { name: dataset.name, count: generated.count, seed: generated.seed ?? DEFAULT_DATA_SEED } };
+        target ??= 'label';
+      } else if (uploadedRow && uploaded) {
+        const adapter = adapterByName(uploadedRow.modality);
+        data = {
+          upload: { id: uploadedRow.id, file: datasetFile(ctx, uploadedRow), modality: uploadedRow.modality, decodeOptions: decodeOptionsFor(ctx, adapter, m, undefined, undefined), limits: datasetLimits(ctx), count: uploadedCount },
+        };
         target ??= 'label';
       } else {
         if (!rows) throw badRequest("give 'inputs' or 'dataset'");
@@ -161,12 +179,13 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.code(202).header('location', `/api/v1/jobs/${job.id}`);
       return jobView(job);
 
-      function buildData(d: { dataset: { name: string; count: number; seed: number } } | { rows: InputRow[]; labels?: number[] }) {
+      function buildData(d: { dataset: { name: string; count: number; seed: number } } | { upload: UploadedDatasetRef } | { rows: InputRow[]; labels?: number[] }) {
         if ('dataset' in d) return { dataset: d.dataset };
+        if ('upload' in d) return { upload: d.upload };
         return {
           inputs: d.rows.map((row) => {
             const adapter = adapterByName(row.modality);
-            return { modality: row.modality, files: filesOf(ctx, row), decodeOptions: decodeOptionsFor(adapter, m, row, undefined) };
+            return { modality: row.modality, files: filesOf(ctx, row), decodeOptions: decodeOptionsFor(ctx, adapter, m, row, undefined) };
           }),
           ...(d.labels ? { labels: d.labels } : {}),
         };

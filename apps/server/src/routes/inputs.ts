@@ -6,9 +6,11 @@ import { InvalidArgumentError } from '@xai/core';
 import { adapterByName, adapterForFiles, type ModalityAdapter } from '@xai/modalities';
 import { parseByteRange } from '../byte-range.js';
 import { inspect } from '../context.js';
+import { modelDecodeOptions } from '../model-decode-options.js';
 import { badRequest, conflict, HttpError, notFound } from '../errors.js';
+import { factsOptions, specsWithFacts } from '../model-decoding-facts.js';
 import { clientDecodeOptions } from '../options.js';
-import { errors, IdParams, InputView } from '../schemas.js';
+import { errors, IdParams, InputFacts, InputView } from '../schemas.js';
 import type { ModelRow } from '../storage/database.js';
 import { newId } from '../storage/data-dir.js';
 import { isPlainObject, jsonField, receiveUpload, uploadLimits } from '../storage/upload.js';
@@ -68,8 +70,10 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'multipart/form-data: the files of one input (one image, WAV, text, NIfTI; an EDF/BDF, or a BrainVision .vhdr/.vmrk/.eeg set …). ' +
           'The modality follows the first file\'s extension unless the field `modality` names it. Optional fields: name, description, ' +
-          '`model` (id of the model to decode for; default the modality\'s demo model), `options` (JSON decoding options). ' +
-          'The adapter decodes the files — a file it cannot read is a 422 — and draws a preview.',
+          '`model` (id of the model to decode for; default the modality\'s demo model), `options` (JSON decoding options), ' +
+          '`fit` (`strict`, the default: a file that does not fit the model is a 422; `report`: a file that reads but does not fit the model as it is — ' +
+          'other channels, another rate — is stored, decoded without the model, and the response\'s `misfit` says why; decoding options chosen when explaining make it fit). ' +
+          'The adapter decodes the files — a file it cannot read is a 422 — and draws a preview. GET inputs/:id/facts lists what the files hold.',
         tags: ['inputs'],
         consumes: ['multipart/form-data'],
         response: { 201: InputView, ...errors(400, 404, 413, 415, 422) },
@@ -85,15 +89,24 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const adapter = adapterFor(f.modality, upload.files);
         const model = modelFor(adapter, f.model);
         const options = clientDecodeOptions(adapter.options, jsonField(f, 'options', isPlainObject, 'a JSON object'), 'options');
-        const modelOptions = model?.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : model?.decodeOptions;
-        const info = await inspect<DecodedInfo>(ctx, {
+        const modelOptions = model ? modelDecodeOptions(ctx, adapter, model) : undefined;
+        if (f.fit !== undefined && f.fit !== 'strict' && f.fit !== 'report') throw badRequest(`field 'fit' must be 'strict' or 'report', not ${JSON.stringify(f.fit)}`);
+        const decode = (forModel: boolean) => inspect<DecodedInfo>(ctx, {
           kind: 'decode-input',
           modality: adapter.name,
           files: upload.files.map((x) => ({ name: x.name, path: x.path })),
-          options: { ...modelOptions, ...options },
-          ...(model ? { specs: (model.info as ModelInfo).inputs } : {}),
+          options: forModel && model ? { ...factsOptions(model.facts, adapter), ...modelOptions, ...options } : options,
+          ...(forModel && model ? { specs: specsWithFacts((model.info as ModelInfo).inputs, model.facts) } : {}),
           previewPath: `${dir}/preview.png`,
         });
+        let info: DecodedInfo;
+        try {
+          info = await decode(true);
+        } catch (err) {
+          // 'report': a file that reads but does not fit the model as it is, stored with the reason
+          if (!(f.fit === 'report' && model && err instanceof HttpError && err.statusCode === 422)) throw err;
+          info = { ...(await decode(false)), misfit: { model: model.id, message: err.message } };
+        }
         const row = ctx.store.putInput({
           id,
           name: (f.name || upload.files[0]!.name).slice(0, 200),
@@ -103,7 +116,7 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
           description: (f.description ?? '').slice(0, 2000),
           files: upload.files.map((x, i) => ({ name: x.name, path: ctx.dirs.relative('inputs', id, `file-${i}`), size: x.size })),
           options,
-          modelId: model?.id ?? null,
+          modelId: info.misfit ? null : model?.id ?? null,
           info,
           preview: info.preview ? ctx.dirs.relative('inputs', id, 'preview.png') : null,
           fingerprint: null,
@@ -137,6 +150,27 @@ export const inputRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = ctx.store.getInput(request.params.id);
       if (!row) throw notFound('input', request.params.id);
       return inputView(row);
+    },
+  );
+
+  app.get(
+    '/inputs/:id/facts',
+    {
+      schema: {
+        summary: "what an input's files hold, read from their headers: the starting point of decoding options",
+        description:
+          'EEG: format, duration, start, each channel (label, unit, sampling rate), the sampling rates, and the annotations grouped by description ' +
+          '(count, first onset). fMRI: dims, voxel size and units, TR, the affine and its source. Audio: sampling rate, channels, duration, bit depth. ' +
+          'Other modalities: the file names only.',
+        tags: ['inputs'],
+        params: IdParams,
+        response: { 200: InputFacts, ...errors(404, 422) },
+      },
+    },
+    async (request) => {
+      const row = ctx.store.getInput(request.params.id);
+      if (!row) throw notFound('input', request.params.id);
+      return inspect<Record<string, unknown>>(ctx, { kind: 'input-facts', modality: row.modality, files: row.files.map((f) => ({ name: f.name, path: ctx.dirs.resolve(f.path) })) });
     },
   );
 

@@ -4,6 +4,7 @@ import { compositeNames } from '@xai/core';
 import { adapterByName } from '@xai/modalities';
 import { inspect } from '../context.js';
 import { badRequest, conflict, HttpError, notFound } from '../errors.js';
+import { factsFromFields } from '../model-decoding-facts.js';
 import { clientDecodeOptions } from '../options.js';
 import { errors, IdParams, ModelDetail, ModelSummary } from '../schemas.js';
 import { newId } from '../storage/data-dir.js';
@@ -33,8 +34,11 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'upload a TensorFlow.js LayersModel or an ONNX model',
         description:
           'multipart/form-data: the files model.json and its weight shards, or one .onnx file (with the external data files its ' +
-          'initializers name, e.g. model.onnx.data), or one .zip holding either. Optional fields: name, description, ' +
+          'initializers name, e.g. model.onnx.data), or one .zip holding either. A transformer text model may bring its tokenizer.json ' +
+          '(beside it or in the zip): it is checked, stored with the model, and text explained with the model is tokenised by it. Optional fields: name, description, ' +
           'modality (the modality its inputs have), classNames (JSON list; default: the names the file carries, e.g. ONNX metadata_props xai.classes), decodeOptions (JSON object passed to the modality adapter), ' +
+          'decoding facts of its input — channels (comma-separated or a JSON list, in the order of the model\'s channel axis), sampleRate (Hz), unit (uV, mV, V), ' +
+          'layout (one of the modality\'s layouts) — stored with the model and used like ONNX metadata_props xai.channels/xai.sfreq/xai.unit (over them), ' +
           `composite (layer table of the response; default ${DEFAULT_COMPOSITE}). The model is loaded in a worker to check it; ` +
           'it is stored under a generated id (tfjs: shards renamed; ONNX: as model.onnx beside its external data). A file that cannot ' +
           'be read (malformed or truncated protobuf, missing shard or external data, unsupported operator or layer) is a 422 naming it.',
@@ -56,20 +60,22 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const modality = f.modality ? adapterByName(f.modality) : undefined;
         const classNames = jsonField(f, 'classNames', isStringList, 'a JSON list of strings');
         const decodeOptions = clientDecodeOptions(modality?.options, jsonField(f, 'decodeOptions', isPlainObject, 'a JSON object'), 'decodeOptions');
+        const facts = factsFromFields(f, modality);
         const info = await inspect<ModelInfo>(ctx, {
           kind: 'inspect-model',
-          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxUnzippedBytes: ctx.config.maxUnzippedBytes, maxZipRatio: ctx.config.maxZipRatio },
+          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxFiles: ctx.config.maxFiles, maxUnzippedBytes: ctx.config.maxUnzippedBytes, maxZipRatio: ctx.config.maxZipRatio },
         });
         const row = ctx.store.putModel({
           id,
           name: (f.name || defaultName(upload.files.map((x) => x.name))).slice(0, 200),
           source: 'upload',
           readonly: false,
-          modality: modality?.name ?? null,
+          modality: modality?.name ?? (info.tokenizer ? 'text' : null), // a tokenizer.json makes it a text model
           description: (f.description ?? '').slice(0, 2000),
           path: ctx.dirs.relative('models', id, info.format === 'onnx' ? ONNX_FILE : 'model.json'),
           classNames: classNames ?? info.fileClassNames ?? null,
           decodeOptions: decodeOptions ?? {},
+          facts,
           info,
           fingerprint: null,
         });

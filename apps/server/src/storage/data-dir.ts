@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** Generated ids: a kind prefix and 20 random hex digits (no user text ever becomes a path). */
-export const newId = (prefix: 'mdl' | 'inp' | 'job' | 'upl') => `${prefix}_${randomBytes(10).toString('hex')}`;
+export const newId = (prefix: 'mdl' | 'inp' | 'job' | 'upl' | 'dst') => `${prefix}_${randomBytes(10).toString('hex')}`;
 
 /** What route parameters must look like before they go anywhere near a path. */
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$';
@@ -17,12 +17,13 @@ export const isId = (id: string) => ID_RE.test(id);
  *   models/<id>/        model.json + group<i>.bin (uploads, manifest rewritten to these names), or
  *                       model.onnx + the external data files it names
  *   inputs/<id>/        file-<i> (uploaded bytes) and preview.png
+ *   datasets/<id>/      dataset.zip (an uploaded data set, read again by each benchmark)
  *   jobs/<id>/          relevance-<k>.f32/.json, artefact-<k>, benchmark files
  *   uploads/<id>/       requests being received (removed when checked)
  */
 export class DataDir {
   constructor(readonly root: string) {
-    for (const sub of ['models', 'inputs', 'jobs', 'uploads']) mkdirSync(join(root, sub), { recursive: true });
+    for (const sub of ['models', 'inputs', 'datasets', 'jobs', 'uploads']) mkdirSync(join(root, sub), { recursive: true });
   }
 
   get database(): string {
@@ -33,6 +34,9 @@ export class DataDir {
   }
   input(id: string): string {
     return this.under('inputs', id);
+  }
+  dataset(id: string): string {
+    return this.under('datasets', id);
   }
   job(id: string): string {
     return this.under('jobs', id);

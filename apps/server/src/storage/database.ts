@@ -12,9 +12,19 @@ export interface ModelRow {
   readonly path: string;
   readonly classNames: string[] | null;
   readonly decodeOptions: Record<string, unknown>;
+  /** Decoding facts given with the upload (channels, sampling rate, unit, input layout); {} when none. */
+  readonly facts: ModelDecodingFacts;
   readonly info: unknown;
   readonly fingerprint: string | null;
   readonly createdAt: string;
+}
+
+/** What a user states about an uploaded model's input (class names live in `classNames`). */
+export interface ModelDecodingFacts {
+  readonly channels?: string[];
+  readonly sampleRate?: number;
+  readonly unit?: string;
+  readonly layout?: string;
 }
 
 export interface StoredFile {
@@ -41,6 +51,20 @@ export interface InputRow {
   readonly createdAt: string;
 }
 
+/** An uploaded data set: a .zip of inputs with labels (and masks), summarised when it was checked. */
+export interface DatasetRow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** The zip, relative to the data directory. */
+  readonly path: string;
+  readonly size: number;
+  readonly modality: string;
+  /** What the check found: count, labels, masks, sample shape (see DatasetInfo). */
+  readonly info: unknown;
+  readonly createdAt: string;
+}
+
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINISHED: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
 
@@ -51,7 +75,7 @@ export interface JobSummaryRow extends Omit<JobRow, 'request' | 'result'> {
 
 export interface JobRow {
   readonly id: string;
-  readonly kind: 'explanation' | 'benchmark';
+  readonly kind: 'explanation' | 'benchmark' | 'analysis';
   readonly state: JobState;
   readonly request: Record<string, unknown>;
   readonly progress: Record<string, unknown> | null;
@@ -71,6 +95,9 @@ CREATE TABLE IF NOT EXISTS inputs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL, readonly INTEGER NOT NULL, modality TEXT NOT NULL,
   description TEXT NOT NULL, files TEXT NOT NULL, options TEXT NOT NULL, model_id TEXT, info TEXT NOT NULL,
   preview TEXT, fingerprint TEXT, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
+  modality TEXT NOT NULL, info TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, request TEXT NOT NULL, progress TEXT, result TEXT,
   error TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);
@@ -94,6 +121,7 @@ const modelOf = (r: Raw): ModelRow => ({
   path: r.path as string,
   classNames: parse(r.class_names),
   decodeOptions: parse(r.decode_options) ?? {},
+  facts: parse(r.facts) ?? {},
   info: parse(r.info),
   fingerprint: (r.fingerprint as string | null) ?? null,
   createdAt: r.created_at as string,
@@ -112,6 +140,17 @@ const inputOf = (r: Raw): InputRow => ({
   info: parse(r.info),
   preview: (r.preview as string | null) ?? null,
   fingerprint: (r.fingerprint as string | null) ?? null,
+  createdAt: r.created_at as string,
+});
+
+const datasetOf = (r: Raw): DatasetRow => ({
+  id: r.id as string,
+  name: r.name as string,
+  description: r.description as string,
+  path: r.path as string,
+  size: r.size as number,
+  modality: r.modality as string,
+  info: parse(r.info),
   createdAt: r.created_at as string,
 });
 
@@ -141,6 +180,9 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // data directories made before models had stated decoding facts
+    const columns = this.db.prepare('PRAGMA table_info(models)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'facts')) this.db.exec('ALTER TABLE models ADD COLUMN facts TEXT');
   }
 
   close(): void {
@@ -148,18 +190,18 @@ export class Store {
   }
 
   // Models
-  putModel(m: Omit<ModelRow, 'createdAt'> & { createdAt?: string }): ModelRow {
+  putModel(m: Omit<ModelRow, 'createdAt' | 'facts'> & { createdAt?: string; facts?: ModelDecodingFacts }): ModelRow {
     this.db
       .prepare(
-        `INSERT INTO models (id, name, source, readonly, modality, description, path, class_names, decode_options, info, fingerprint, created_at)
-         VALUES (@id, @name, @source, @readonly, @modality, @description, @path, @class_names, @decode_options, @info, @fingerprint, @created_at)
+        `INSERT INTO models (id, name, source, readonly, modality, description, path, class_names, decode_options, facts, info, fingerprint, created_at)
+         VALUES (@id, @name, @source, @readonly, @modality, @description, @path, @class_names, @decode_options, @facts, @info, @fingerprint, @created_at)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, source = excluded.source, readonly = excluded.readonly, modality = excluded.modality,
            description = excluded.description, path = excluded.path, class_names = excluded.class_names, decode_options = excluded.decode_options,
-           info = excluded.info, fingerprint = excluded.fingerprint`,
+           facts = excluded.facts, info = excluded.info, fingerprint = excluded.fingerprint`,
       )
       .run({
         id: m.id, name: m.name, source: m.source, readonly: m.readonly ? 1 : 0, modality: m.modality, description: m.description, path: m.path,
-        class_names: json(m.classNames), decode_options: json(m.decodeOptions ?? {}), info: json(m.info), fingerprint: m.fingerprint, created_at: m.createdAt ?? now(),
+        class_names: json(m.classNames), decode_options: json(m.decodeOptions ?? {}), facts: json(m.facts ?? {}), info: json(m.info), fingerprint: m.fingerprint, created_at: m.createdAt ?? now(),
       });
     return this.getModel(m.id)!;
   }
@@ -209,6 +251,24 @@ export class Store {
     return rows.map((r) => r.id).filter((id) => !keep.includes(id));
   }
 
+  // Data sets
+  putDataset(d: Omit<DatasetRow, 'createdAt'>): DatasetRow {
+    this.db
+      .prepare('INSERT INTO datasets (id, name, description, path, size, modality, info, created_at) VALUES (@id, @name, @description, @path, @size, @modality, @info, @created_at)')
+      .run({ id: d.id, name: d.name, description: d.description, path: d.path, size: d.size, modality: d.modality, info: json(d.info), created_at: now() });
+    return this.getDataset(d.id)!;
+  }
+  getDataset(id: string): DatasetRow | undefined {
+    const r = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Raw | undefined;
+    return r && datasetOf(r);
+  }
+  listDatasets(): DatasetRow[] {
+    return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, id').all() as Raw[]).map(datasetOf);
+  }
+  deleteDataset(id: string): void {
+    this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  }
+
   // Jobs
   insertJob(job: Pick<JobRow, 'id' | 'kind' | 'request'>): JobRow {
     this.db
@@ -232,7 +292,7 @@ export class Store {
     if (filter.after) (where.push('(created_at < ? OR (created_at = ? AND id < ?))'), args.push(filter.after.createdAt, filter.after.createdAt, filter.after.id));
     const sql = `SELECT id, kind, state, progress, error, created_at, started_at, finished_at,
         json_extract(request, '$.model') AS model, json_extract(request, '$.input') AS input, json_extract(request, '$.method') AS method,
-        length(json_extract(request, '$.text')) AS text_length, json_extract(request, '$.dataset.name') AS dataset,
+        length(json_extract(request, '$.text')) AS text_length, coalesce(json_extract(request, '$.dataset.name'), json_extract(request, '$.dataset.id')) AS dataset,
         json_array_length(request, '$.inputs') AS input_count, json_array_length(request, '$.methods') AS method_count, json_array_length(request, '$.metrics') AS metric_count
       FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, filter.limit) as Raw[]).map((r) => ({
@@ -259,10 +319,14 @@ export class Store {
   deleteJob(id: string): void {
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
   }
-  /** Uploaded models or inputs that no job names, oldest first (created before `before`, when given). */
-  unreferencedUploads(kind: 'models' | 'inputs', before?: string): { id: string; createdAt: string }[] {
-    const column = kind === 'models' ? "json_extract(j.request, '$.model') = t.id" : "(json_extract(j.request, '$.input') = t.id OR EXISTS (SELECT 1 FROM json_each(j.request, '$.inputs') WHERE value = t.id))";
-    const sql = `SELECT t.id, t.created_at FROM ${kind} t WHERE t.source = 'upload' ${before ? 'AND t.created_at < ?' : ''}
+  /** Uploaded models, inputs or data sets that no job names, oldest first (created before `before`, when given). */
+  unreferencedUploads(kind: 'models' | 'inputs' | 'datasets', before?: string): { id: string; createdAt: string }[] {
+    const column =
+      kind === 'models' ? "json_extract(j.request, '$.model') = t.id"
+      : kind === 'datasets' ? "json_extract(j.request, '$.dataset.id') = t.id"
+      : "(json_extract(j.request, '$.input') = t.id OR EXISTS (SELECT 1 FROM json_each(j.request, '$.inputs') WHERE value = t.id))";
+    const uploaded = kind === 'datasets' ? '1 = 1' : "t.source = 'upload'"; // every stored data set is an upload
+    const sql = `SELECT t.id, t.created_at FROM ${kind} t WHERE ${uploaded} ${before ? 'AND t.created_at < ?' : ''}
       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE ${column}) ORDER BY t.created_at, t.id`;
     return ((before ? this.db.prepare(sql).all(before) : this.db.prepare(sql).all()) as Raw[]).map((r) => ({ id: r.id as string, createdAt: r.created_at as string }));
   }
@@ -289,8 +353,8 @@ export class Store {
   /** Jobs whose request names this model or input (for refusing deletes while they run). */
   activeJobsUsing(id: string): number {
     const row = this.db
-      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') AND (json_extract(request, '$.model') = ? OR json_extract(request, '$.input') = ? OR EXISTS (SELECT 1 FROM json_each(request, '$.inputs') WHERE value = ?))")
-      .get(id, id, id) as { n: number };
+      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') AND (json_extract(request, '$.model') = ? OR json_extract(request, '$.input') = ? OR json_extract(request, '$.dataset.id') = ? OR EXISTS (SELECT 1 FROM json_each(request, '$.inputs') WHERE value = ?))")
+      .get(id, id, id, id) as { n: number };
     return row.n;
   }
 }

@@ -5,7 +5,7 @@ import { isId } from './data-dir.js';
 
 /**
  * At start: removes what a crash can leave in the data directory — uploads being received, and
- * model/input/job folders with no database row (an upload that failed half-way, a stale demo).
+ * model/input/data-set/job folders with no database row (an upload that failed half-way, a stale demo).
  * Returns how many folders went.
  */
 export async function sweepOrphans(ctx: ServerContext): Promise<number> {
@@ -13,10 +13,11 @@ export async function sweepOrphans(ctx: ServerContext): Promise<number> {
   const known = {
     models: new Set(store.listModels().map((m) => m.id)),
     inputs: new Set(store.listInputs().map((i) => i.id)),
+    datasets: new Set(store.listDatasets().map((d) => d.id)),
     jobs: null as null,
   };
   let removed = 0;
-  for (const kind of ['uploads', 'models', 'inputs', 'jobs'] as const) {
+  for (const kind of ['uploads', 'models', 'inputs', 'datasets', 'jobs'] as const) {
     for (const name of await readdir(join(dirs.root, kind))) {
       const keep =
         kind === 'uploads' ? false

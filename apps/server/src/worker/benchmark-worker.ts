@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '@xai/core';
 import { benchmarkFraction, runBenchmark, writeBenchmark, type BenchmarkSamples, type MetricSpec, type MethodSpec } from '@xai/eval';
 import { adapterByName, modelInputSpecs, type ModelInputSpec } from '@xai/modalities';
 import { datasetByName } from './datasets.js';
+import { uploadedDatasetSamples } from './dataset-worker.js';
 import { readInputFiles } from './inspect-worker.js';
 import { ProgressPort } from './progress-port.js';
 import { cachedModel, initWorker, outcome } from './runtime.js';
@@ -28,7 +29,12 @@ function readAs(spec: ModelInputSpec | undefined): readonly (number | null)[] | 
 }
 
 /** Decodes stored inputs for the model and stacks their first sample into one batch. */
-async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInputSpecs>): Promise<BenchmarkSamples> {
+async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInputSpecs>, port: ProgressPort): Promise<BenchmarkSamples> {
+  if ('upload' in task.data) {
+    // reading comes before the benchmark's own tasks: its progress stays at fraction 0 (it never goes backwards)
+    const report = (done: number, total: number) => port.progress({ phase: 'read', done, total, unit: 'inputs', fraction: 0 });
+    return uploadedDatasetSamples(task.data.upload, specs, task.model.classNames, report, port.signal);
+  }
   if ('dataset' in task.data) {
     const { name, count, seed } = task.data.dataset;
     const dataset = datasetByName(name);
@@ -54,7 +60,7 @@ async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInpu
   return { inputs, shape: shape ?? [], labels: task.data.labels ? [...task.data.labels] : new Array<number>(rows.length).fill(0) };
 }
 
-/** A benchmark of methods × metrics on a data set or stored inputs; writes the eval runner's files. */
+/** A benchmark of methods × metrics on a generated or uploaded data set or stored inputs; writes the eval runner's files. */
 export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<BenchmarkOutput>> {
   const port = new ProgressPort(task.port, 200);
   try {
@@ -62,7 +68,8 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
       await initWorker();
       port.started();
       const model = await cachedModel(task.model.id, task.model.path);
-      const samples = await samplesOf(task, modelInputSpecs(model));
+      // the facts stated with an uploaded model (channels, rate, unit) lie over its file's metadata, as for explanations
+      const samples = await samplesOf(task, modelInputSpecs(model, task.model.metadata), port);
       const result = await runBenchmark({
         model,
         samples,

@@ -53,6 +53,7 @@ export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOut
         decodeOptions: task.decodeOptions,
         renderOptions: task.renderOptions,
         ...(task.model.classNames ? { classNames: task.model.classNames } : {}),
+        ...(task.model.metadata ? { modelMetadata: task.model.metadata } : {}),
       });
       if (!relevance) throw new Error(`modality '${task.input.modality}' drew no artefacts`);
       const targetName = task.model.classNames?.[explained.target];

@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { compositeNames, compositeByName, InvalidModelError, loadModel, ruleMap, type XaiModel } from '@xai/core';
+import { compositeNames, compositeByName, InvalidModelError, loadModel, methodsFor, ruleMap, type XaiModel } from '@xai/core';
 import { adapterByName, modelInputSpecs, type InputFile } from '@xai/modalities';
 import { inputSignature, modelFacts, parameterCount } from './model-facts.js';
 import { assembleUpload, storeUpload, uploadEntries, type Entry } from './model-upload.js';
 import { assembleOnnxUpload, isOnnxName, loadOnnxUpload, storeOnnxUpload } from './onnx-upload.js';
 import { initWorker, outcome } from './runtime.js';
+import { storeTokenizer, takeTokenizer } from './tokenizer-upload.js';
 import type { DecodedInfo, DecodeInputTask, FileRef, InspectModelTask, LayerNode, ModelInfo, Outcome } from './task-types.js';
 
 /** JSON of a rule's parameters (numbers, strings; functions and tensors left out). */
@@ -41,6 +42,7 @@ export function describeModel(model: XaiModel, ignoredFiles: string[] = []): Mod
     layers,
     rules,
     ignoredFiles,
+    methods: methodsFor(model).map((m) => m.name),
   };
 }
 
@@ -56,19 +58,27 @@ export async function inspectModel(task: InspectModelTask): Promise<Outcome<Mode
         model.dispose();
       }
     }
-    const entries = await uploadEntries(task.source.files, task.source);
-    const onnx = entries.filter((e) => isOnnxName(e.name));
-    if (onnx.length > 0) return inspectOnnxUpload(entries, onnx, task.source.outDir);
-    const upload = assembleUpload(entries);
-    const model = await loadModel(upload.model, { workers: false });
-    try {
-      const info = describeModel(model, upload.ignored);
-      await storeUpload(upload, task.source.outDir);
-      return info;
-    } finally {
-      model.dispose();
-    }
+    const { tokenizer, rest: entries } = takeTokenizer(await uploadEntries(task.source.files, task.source));
+    const info = await inspectUpload(entries, task.source.outDir);
+    if (!tokenizer) return info;
+    await storeTokenizer(tokenizer, task.source.outDir);
+    return { ...info, tokenizer: tokenizer.info };
   }, true);
+}
+
+/** Checks and stores the model of an upload (ONNX, or a tfjs model.json with its shards). */
+async function inspectUpload(entries: readonly Entry[], outDir: string): Promise<ModelInfo> {
+  const onnx = entries.filter((e) => isOnnxName(e.name));
+  if (onnx.length > 0) return inspectOnnxUpload(entries, onnx, outDir);
+  const upload = assembleUpload(entries);
+  const model = await loadModel(upload.model, { workers: false });
+  try {
+    const info = describeModel(model, upload.ignored);
+    await storeUpload(upload, outDir);
+    return info;
+  } finally {
+    model.dispose();
+  }
 }
 
 /**

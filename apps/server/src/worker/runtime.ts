@@ -82,7 +82,7 @@ export function taskError(err: unknown, userFault: boolean): TaskError {
       retire: true,
     };
   }
-  if (e instanceof XaiError) return { error: e.name, message: e.message, status: e.name === 'UnzipLimitError' ? 413 : 422 };
+  if (e instanceof XaiError) return { error: e.name, message: e.message, status: e.name === 'UnzipLimitError' || e.name === 'DatasetLimitError' ? 413 : 422 };
   // Parsers that meet corrupt bytes may throw plain errors (RangeError …): for an upload that is
   // still the file's fault; anywhere else it is ours.
   if (userFault) return { error: 'InvalidFile', message: e.message || e.name, status: 422 };

@@ -5,6 +5,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ModelInputSpec } from '@xai/modalities';
+import type { AnalysisTask } from './analysis-worker.js';
+import type { ReadDatasetTask, UploadedDatasetRef } from './dataset-types.js';
 
 /** A stored file: the name the user gave it (adapters read its extension) and where it lies. */
 export interface FileRef {
@@ -19,6 +21,8 @@ export interface ModelRef {
   /** Absolute path of its model.json or model.onnx. */
   readonly path: string;
   readonly classNames?: readonly string[];
+  /** Decoding facts stated with the upload, as metadata keys laid over the file's own (`xai.channels` …). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** A failure the HTTP layer reports as `{ error, message }` (job error or 4xx response). */
@@ -64,6 +68,16 @@ export interface ModelFacts {
   readonly fileClassNames: string[] | null;
 }
 
+/** A transformer's tokenizer.json uploaded with the model, stored beside it. */
+export interface ModelTokenizer {
+  readonly file: 'tokenizer.json';
+  /** 'WordPiece', 'BPE' … (the file's model.type). */
+  readonly kind: string;
+  readonly vocabularySize: number | null;
+  /** Its truncation length, if it sets one. */
+  readonly maxLength: number | null;
+}
+
 /** What the server keeps about a model (computed once, in a worker, when it is stored). */
 export interface ModelInfo extends Partial<ModelFacts> {
   readonly inputShapes: (number | null)[][];
@@ -78,12 +92,16 @@ export interface ModelInfo extends Partial<ModelFacts> {
   readonly rules: Record<string, { readonly rules: Record<string, string> } | { readonly error: string }>;
   /** Files of the upload that the model does not use. */
   readonly ignoredFiles: string[];
+  /** The registered methods that can explain it (core's methodsFor: attention_rollout only for transformers …). */
+  readonly methods?: string[];
+  /** The tokenizer.json uploaded with the model (text is tokenised with it). */
+  readonly tokenizer?: ModelTokenizer;
 }
 
 export interface InspectModelTask {
   readonly kind: 'inspect-model';
   /** A model on disk (model.json or .onnx: demo models) or uploaded files to assemble and store in `outDir`. */
-  readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxUnzippedBytes: number; readonly maxZipRatio: number };
+  readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxFiles: number; readonly maxUnzippedBytes: number; readonly maxZipRatio: number };
 }
 
 export interface DecodeInputTask {
@@ -103,6 +121,8 @@ export interface DecodedInfo {
   readonly axes: unknown[];
   readonly samples: { readonly shape: number[]; readonly dtype: string }[];
   readonly preview: boolean;
+  /** Uploaded with `fit: report`: the file reads but does not fit this model as it is (decoded without it). */
+  readonly misfit?: { readonly model: string; readonly message: string };
 }
 
 export interface ExplainTask {
@@ -152,6 +172,7 @@ export interface BenchmarkTask {
   readonly model: ModelRef;
   readonly data:
     | { readonly dataset: { readonly name: string; readonly count: number; readonly seed: number } }
+    | { readonly upload: UploadedDatasetRef }
     | { readonly inputs: readonly { readonly modality: string; readonly files: readonly FileRef[]; readonly decodeOptions: Record<string, unknown> }[]; readonly labels?: readonly number[] };
   readonly methods: unknown[];
   readonly metrics: unknown[];
@@ -168,7 +189,14 @@ export interface BenchmarkOutput {
   readonly files: JobFile[];
 }
 
-export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask;
+/** The facts of an input's files (channels, rates, annotations; dims, voxel size, affine; rate, duration). */
+export interface InputFactsTask {
+  readonly kind: 'input-facts';
+  readonly modality: string;
+  readonly files: readonly FileRef[];
+}
+
+export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask | ReadDatasetTask | InputFactsTask | AnalysisTask;
 
 /** Worker → HTTP thread, on the task's port. */
 export type WorkerEvent =

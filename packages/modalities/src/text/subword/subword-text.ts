@@ -4,6 +4,7 @@
  * on the original text per word (sum over its subwords) with subwords, special tokens and padding
  * listed apart. The text adapter hands over to these functions when its `tokenizer` option is set.
  */
+import { basename } from 'node:path';
 import { InvalidArgumentError } from '@xai/core';
 import type { Artefact, DecodedInput, ModelInputSpec, RelevanceOf, SampleArray } from '../../adapter.js';
 import { relevanceArtefact, textArtefact } from '../../artefacts.js';
@@ -64,7 +65,7 @@ export async function decodeSubwordText(file: string, text: string, options: Sub
     samples,
     axes: [{ name: 'token', labels }],
     metadata: {
-      file, text, characters: text.length, tokenizer: tokenizer.source, tokenizerKind: tokenizer.kind, subword: true,
+      file, text, characters: text.length, tokenizer: basename(tokenizer.source), tokenizerKind: tokenizer.kind, subword: true,
       length: T, tokenCount: encoding.tokens.length, wordCount: words.length, padded: encoding.padded, truncated: encoding.truncated, fedUntil: encoding.fedUntil,
       tokens: encoding.tokens,
     },
@@ -160,6 +161,7 @@ export function subwordArtefacts(input: DecodedInput, relevance: RelevanceOf, op
     `<details><summary>subwords</summary>\n${subwords.html}\n</details>\n` +
     (notes.length ? `<p class="xai-notes" style="font-size:0.85em;color:#555">${notes.map(escapeHtml).join('<br>')}</p>\n` : '');
   const colour = (v: number) => hexColour(scoreColour(v, html.scale));
+  const wordOf = new Map(words.flatMap((w, i) => w.tokens.map((k) => [k, i] as const)));
   const json = {
     format: 'xai-subword-relevance',
     version: 1,
@@ -168,7 +170,7 @@ export function subwordArtefacts(input: DecodedInput, relevance: RelevanceOf, op
     ...(relevance.logits ? { logits: [...relevance.logits] } : {}),
     tokenizer: input.metadata.tokenizer, scale: html.scale, scaleBy,
     words: words.map((w, i) => ({ text: w.text, start: w.start, end: w.end, score: r.words[i]!, colour: colour(r.words[i]!), tokens: w.tokens.map((k) => encoding.tokens[k]!.position) })),
-    tokens: encoding.tokens.map((t, i) => ({ token: t.token, id: t.id, position: t.position, start: t.start, end: t.end, special: t.special, unknown: t.unknown, continuesWord: t.continuesWord, score: r.tokens[i]! })),
+    tokens: encoding.tokens.map((t, i) => ({ token: t.token, id: t.id, position: t.position, start: t.start, end: t.end, special: t.special, unknown: t.unknown, continuesWord: t.continuesWord, word: wordOf.get(i) ?? null, score: r.tokens[i]! })),
     specialRelevance: r.special, paddingRelevance: r.padding, unplacedRelevance: r.unplaced,
     wordRelevance: r.words.reduce((s, v) => s + v, 0),
     padded: encoding.padded, truncated: encoding.truncated,
