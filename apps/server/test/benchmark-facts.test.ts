@@ -34,12 +34,14 @@ describe('benchmarks use the decoding facts stated with a model', () => {
     server = await startServer({ concurrency: 1 });
   });
   afterAll(() => server?.close());
+  let modelId = '';
 
   it('an EEG data set whose channel names and order need the stated list scores as the same data in the model order', async () => {
     const files = ['model.json', 'weights.bin'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(EEG_DEMO_DIR, name))) }));
     const res = await upload(server, '/models', files, { modality: 'eeg', channels: EEG_SYNTHETIC_CHANNELS.join(','), sampleRate: '64', classNames: JSON.stringify(CLASSES) });
     const model = await res.json();
     expect(res.status, JSON.stringify(model)).toBe(201);
+    modelId = model.id;
 
     const scores: number[][] = [];
     for (const scrambled of [false, true]) {
@@ -60,5 +62,17 @@ describe('benchmarks use the decoding facts stated with a model', () => {
     scores[1]!.forEach((s, i) => expect(s).toBeCloseTo(scores[0]![i]!, 6));
     // and the recordings differ between channels, so reading the scrambled set in file order would not match
     expect(new Set(scores[0]!.map((s) => s.toFixed(6))).size).toBe(4);
+  });
+
+  it("the upload's check against the model uses its stated channels: a recording without one of them is a 422 naming it", async () => {
+    expect(modelId).toMatch(/^mdl_/); // the model of the test before (without it the demo model would be used)
+    // Oz recorded as 'O-mid', plus ECG: read in file order the first 16 EEG channels would do; the stated list needs Oz
+    const eeg = syntheticEeg({ seconds: 2, seed: 310, sampleRate: 64 });
+    const signals = eeg.channels.map((c) => ({ label: c.label === 'Oz' ? 'O-mid' : c.label, unit: 'uV', sampleRate: 64, samples: c.samples }));
+    signals.push({ label: 'ECG', unit: 'uV', sampleRate: 64, samples: new Float32Array(128).map((_, i) => 300 * Math.sin(i / 5)) });
+    const res = await uploadDataset(server, zipSync({ 'target/own.edf': writeEdfPlus(signals) }), { model: modelId });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(422);
+    expect(body.message).toMatch(/own\.edf: the model needs 16 channels, the recording has 17: .*; missing: Oz/);
   });
 });
