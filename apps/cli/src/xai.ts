@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-/** The `xai` command line: explain, methods, layers, demo, conformance, worker. */
+/** The `xai` command line: explain, methods, benchmark, analyse, layers, demo, conformance, worker. */
 import { Command, CommanderError } from 'commander';
 import { loadPlugins, XaiError } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
+import { analyseCommand } from './commands/analyse.js';
 import { benchmarkCommandOf } from './commands/benchmark.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
@@ -22,7 +23,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`xai: ${text.replace(/^error: /, '').trim()}\n`) });
 
-for (const add of [explainCommand, methodsCommand, benchmarkCommandOf, layersCommand, demoCommand, conformanceCommand, workerCommand]) add(program);
+for (const add of [explainCommand, methodsCommand, benchmarkCommandOf, analyseCommand, layersCommand, demoCommand, conformanceCommand, workerCommand]) add(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync().catch((err: Error) => {

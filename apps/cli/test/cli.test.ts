@@ -136,6 +136,29 @@ describe('xai explain', () => {
   });
 });
 
+describe('xai --executor ort', () => {
+  it('runs LRP compiled to ONNX Runtime (the same relevance as tfjs), says when it falls back, and conformance tags what ran', async () => {
+    const input = join(dir, 'images', 'shape-1.png');
+    const json = (name: string) => join(dir, `executor-${name}.json`);
+    const explainOn = (name: string, ...args: string[]) => xaiAsync('explain', '--model', DEMO_MODEL, '--input', input, '--json', json(name), ...args);
+    const [tfjs, ort, gradient, conformance] = await Promise.all([
+      explainOn('tfjs', '--composite', 'epsilon_gamma_box'),
+      explainOn('ort', '--composite', 'epsilon_gamma_box', '--executor', 'ort'),
+      explainOn('gradient', '--method', 'gradient', '--executor', 'ort'),
+      xaiAsync('conformance', join(FIXTURE, '..'), '--cases', 'cnn_bn', '--methods', 'composite_*', '--executor', 'ort'),
+    ]);
+    for (const run of [tfjs, ort, gradient, conformance]) expect(run.status, run.stderr).toBe(0);
+    const a = JSON.parse(readFileSync(json('tfjs'), 'utf8')).values as number[];
+    const b = JSON.parse(readFileSync(json('ort'), 'utf8')).values as number[];
+    const scale = Math.max(...a.map(Math.abs));
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
+    expect(ort.stderr).not.toMatch(/executor 'ort' cannot run/);
+    expect(gradient.stderr).toMatch(/^xai: executor 'ort' cannot run method 'gradient' yet; running on tfjs instead$/m);
+    expect(conformance.stdout).toMatch(/cnn_bn composite_epsilon_gamma_box ok .*\[ort\/(cpu|cuda)\]/);
+    expect(conformance.stdout).toMatch(/4 passed, 0 failed; 4 ran on ort, 0 fell back to tfjs/);
+  });
+});
+
 describe('xai explain with modality adapters', () => {
   const TEXT = fileURLToPath(new URL('../../../packages/modalities/demo/text/', import.meta.url));
 
@@ -208,6 +231,44 @@ describe('xai benchmark', () => {
     const bad = await xaiAsync('benchmark', '--model', 'demo', '--data', 'demo:2', '--methods', 'lrp', '--metrics', 'nope', '--out', out);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/^xai: .*nope/);
+  });
+});
+
+describe('xai benchmark --data <folder>', () => {
+  it('reads a folder of PNGs with labels.csv and masks through the data-set reader and benchmarks it', async () => {
+    const data = generateShapes(6, 7);
+    const set = join(dir, 'shapes-set');
+    mkdirSync(join(set, 'masks'), { recursive: true });
+    const rows = ['file,label'];
+    for (let i = 0; i < 6; i++) {
+      const rgba = new Uint8Array(32 * 32 * 4);
+      const mask = new Uint8Array(32 * 32 * 4);
+      for (let p = 0; p < 32 * 32; p++) {
+        for (let c = 0; c < 3; c++) rgba[p * 4 + c] = Math.round(255 * data.images[(i * 1024 + p) * 3 + c]!);
+        mask.fill(data.masks[i * 1024 + p] ? 255 : 0, p * 4, p * 4 + 3);
+        rgba[p * 4 + 3] = mask[p * 4 + 3] = 255;
+      }
+      writeFileSync(join(set, `s${i}.png`), encodePng({ rgba, width: 32, height: 32 }));
+      writeFileSync(join(set, 'masks', `s${i}.png`), encodePng({ rgba: mask, width: 32, height: 32 }));
+      rows.push(`s${i}.png,${i % 2 ? SHAPE_CLASSES[data.labels[i]!] : data.labels[i]}`); // class names and indexes
+    }
+    writeFileSync(join(set, 'labels.csv'), rows.join('\n') + '\n');
+    const out = join(dir, 'bench-set');
+    const run = await xaiAsync('benchmark', '--model', 'demo', '--data', set, '--methods', 'lrp,gradient', '--metrics', 'relevance_mass_accuracy,sparseness', '--out', out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/read: 6\/6 inputs/);
+    expect(run.stdout).toMatch(/\| method \| relevance_mass_accuracy ↑ \| sparseness ↑ \|/);
+    const result = JSON.parse(readFileSync(join(out, 'benchmark.json'), 'utf8'));
+    expect(result.samples).toMatchObject({ count: 6, shape: [32, 32, 3], hasMasks: true });
+    expect(result.targets).toEqual(Array.from(data.labels));
+
+    writeFileSync(join(set, 'labels.csv'), rows.join('\n') + '\ngone.png,ring\n');
+    const bad = await xaiAsync('benchmark', '--model', 'demo', '--data', set, '--methods', 'lrp', '--metrics', 'sparseness', '--out', out);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toBe('xai: labels.csv: line 8: gone.png is not in the data set');
+    const missing = await xaiAsync('benchmark', '--model', 'demo', '--data', join(dir, 'no-such-set'), '--methods', 'lrp', '--metrics', 'sparseness', '--out', out);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n').at(-1)).toMatch(/^xai: .*no-such-set: no such folder or \.zip$/);
   });
 });
 

@@ -24,6 +24,7 @@ import { EmbeddedBackend } from './jobs/job-backend.js';
 import { JobManager } from './jobs/job-manager.js';
 import { WorkerPools } from './jobs/pools.js';
 import { landingPage } from './landing-page.js';
+import { analysisRoutes } from './routes/analyses.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { explanationRoutes } from './routes/explanations.js';
@@ -125,6 +126,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
         await api.register(datasetRoutes);
         await api.register(explanationRoutes);
         await api.register(jobRoutes);
+        await api.register(analysisRoutes);
       },
       { prefix: API },
     );

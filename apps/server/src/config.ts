@@ -85,7 +85,7 @@ export const defaultConcurrency = () => Math.max(1, Math.min(4, availableParalle
 
 /** Defaults sized for a 2-core machine with a few GB of memory. */
 export const DEFAULT_LIMITS: WorkLimits = {
-  // occlusion's defaults on a 227×227 spectrogram make 51,077 passes; time is bounded by XAI_JOB_TIMEOUT
+  // occlusion with window 1, stride 1 on a 227×227 spectrogram makes 51,530 passes (its defaults: at most 512); time is bounded by XAI_JOB_TIMEOUT
   maxPasses: 100_000,
   maxBatch: 256,
   maxBatchElements: 4 * MB,

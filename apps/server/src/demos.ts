@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { listAdapters, type DemoModel, type ModalityAdapter } from '@xai/modalities';
+import { CLEVER_HANS_MODEL } from '@xai/analysis';
+import { SHAPE_CLASSES } from '@xai/core';
+import { adapterByName, listAdapters, type DemoModel, type ModalityAdapter } from '@xai/modalities';
 import { inspect, type ServerContext } from './context.js';
 import type { ModelRow } from './storage/database.js';
 import type { DecodedInfo, ModelInfo } from './worker/task-types.js';
@@ -10,6 +12,17 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 /** Stable ids, so that jobs and clients can refer to demos across restarts. */
 export const demoModelId = (modality: string, name: string) => `demo-${slug(modality)}-${slug(name)}`;
 export const demoInputId = (modality: string, name: string) => `demo-${slug(modality)}-input-${slug(name)}`;
+
+/** Demo models beside the modalities' own: the Clever Hans CNN of @xai/analysis (watermarked shapes), for analyses. */
+function analysisDemoModels(): { adapter: ModalityAdapter; demo: DemoModel }[] {
+  const demo: DemoModel = {
+    name: 'clever-hans-cnn',
+    path: CLEVER_HANS_MODEL,
+    description: 'CNN trained on shapes where 95% of the rings carry a watermark (a Clever Hans): for data-set analyses (POST /analyses)',
+    classNames: SHAPE_CLASSES,
+  };
+  return [{ adapter: adapterByName('image'), demo }];
+}
 
 /** Size and mtime of files plus the description: unchanged demos are not inspected again. */
 function fingerprint(paths: readonly string[], extra: unknown): string {
@@ -53,9 +66,9 @@ export async function registerDemos(ctx: ServerContext): Promise<{ models: numbe
   const inputIds: string[] = [];
   const adapters = listAdapters().filter((a) => a.demos);
   const models = new Map<string, ModelRow>();
+  const demoModels = [...adapters.flatMap((adapter) => adapter.demos!.models.map((demo) => ({ adapter, demo }))), ...analysisDemoModels()];
   await Promise.all(
-    adapters.flatMap((adapter) =>
-      adapter.demos!.models.map(async (demo) => {
+    demoModels.map(async ({ adapter, demo }) => {
         try {
           const row = await registerModel(ctx, adapter, demo);
           models.set(row.id, row);
@@ -64,7 +77,6 @@ export async function registerDemos(ctx: ServerContext): Promise<{ models: numbe
           ctx.log.warn(`demo model '${demo.name}' of modality '${adapter.name}' left out: ${(err as Error).message}`);
         }
       }),
-    ),
   );
   await Promise.all(
     adapters.flatMap((adapter) =>

@@ -34,6 +34,19 @@ export const Open = (description: string, properties: Record<string, TSchema> = 
 export const Link = Type.String({ description: 'a URL path on this server' });
 export const JsonObject = Type.Record(Type.String(), Type.Unknown(), { description: 'a JSON object' });
 
+/** The decoding facts a model's inputs are read with (the facts stated at its upload over its file's metadata). */
+const FactValues = {
+  channels: Type.Optional(Type.Array(Type.String(), { description: "channel names in the order of the model's channel axis" })),
+  sampleRate: Type.Optional(Type.Number({ description: 'sampling rate of the model input in Hz' })),
+  unit: Type.Optional(Type.String({ description: 'unit of the voltages the model was trained on: uV, mV or V' })),
+  layout: Type.Optional(Type.String({ description: "the modality's input layout option (stated at upload only)" })),
+};
+export const DecodingFacts = Open("what decoding uses: the facts stated with the upload (POST /models fields channels, sampleRate, unit, layout) over the model file's metadata (xai.channels, xai.sfreq, xai.unit)", {
+  ...FactValues,
+  sources: Type.Record(Type.String(), Type.String(), { description: "where each fact comes from: 'upload' or the metadata key it was read from" }),
+  stated: Open('the facts stated with the upload alone ({} when none)', FactValues),
+});
+
 export const ModelSummary = Open('a stored model', {
   id: Type.String(),
   name: Type.String(),
@@ -51,6 +64,7 @@ export const ModelSummary = Open('a stored model', {
   opset: Type.Union([Type.Integer(), Type.Null()], { description: 'ONNX default operator set version' }),
   metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'what the model file says about itself: ONNX metadata_props, tfjs userDefinedMetadata' }),
   methods: Type.Optional(Type.Array(Type.String(), { description: 'the methods that can explain it (GET /methods describes them); absent for models stored before it was recorded' })),
+  decodingFacts: DecodingFacts,
   tokenizer: Type.Optional(
     Type.Object(
       { file: Type.String(), kind: Type.String(), vocabularySize: Type.Union([Type.Integer(), Type.Null()]), maxLength: Type.Union([Type.Integer(), Type.Null()]) },
@@ -86,7 +100,27 @@ export const ModelDetail = Open('a stored model with its layer table under a com
   composites: Type.Array(Type.String()),
 });
 
-export const InputFacts = Open("what an input's files hold (by modality)", { modality: Type.String(), files: Type.Array(Type.String()) });
+const EegChannel = Type.Object({ label: Type.String(), unit: Type.String(), sampleRate: Type.Number({ description: 'Hz' }) });
+export const InputFacts = Open("what an input's files hold, by modality: EEG recordings (channels, rates, annotations), NIfTI volumes (dims, voxel size, affine), WAV recordings (rate, channels, duration); other modalities: modality and files only", {
+  modality: Type.String(),
+  files: Type.Array(Type.String()),
+  file: Type.Optional(Type.String({ description: 'the file the facts were read from' })),
+  format: Type.Optional(Type.String({ description: 'EEG: EDF, EDF+C, EDF+D, BDF, BrainVision …' })),
+  start: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'EEG: recording start (ISO 8601), null when the file has none' })),
+  duration: Type.Optional(Type.Number({ description: 'EEG, audio: seconds' })),
+  channels: Type.Optional(Type.Union([Type.Array(EegChannel), Type.Integer()], { description: 'EEG: each channel (label, unit, Hz); audio: the number of channels' })),
+  sampleRates: Type.Optional(Type.Array(Type.Number(), { description: 'EEG: the distinct channel rates in Hz' })),
+  annotations: Type.Optional(
+    Type.Array(Type.Object({ description: Type.String(), count: Type.Integer(), firstOnset: Type.Number({ description: 's' }) }), { description: 'EEG: annotation descriptions (at most 200), how often each occurs and its first onset' }),
+  ),
+  annotationCount: Type.Optional(Type.Integer({ description: 'EEG: all annotations' })),
+  dims: Type.Optional(Type.Array(Type.Integer(), { description: 'NIfTI: the volume dimensions' })),
+  voxelSize: Type.Optional(Type.Array(Type.Number(), { description: 'NIfTI: voxel size per spatial axis' })),
+  affine: Type.Optional(Type.Array(Type.Array(Type.Number()), { description: 'NIfTI: voxel-to-world 4×4 matrix' })),
+  affineSource: Type.Optional(Type.String({ description: "NIfTI: 'sform', 'qform' or 'fallback'" })),
+  sampleRate: Type.Optional(Type.Number({ description: 'audio: Hz' })),
+  bitsPerSample: Type.Optional(Type.Integer({ description: 'audio' })),
+});
 
 export const InputView = Open('a stored input', {
   id: Type.String(),
@@ -101,11 +135,17 @@ export const InputView = Open('a stored input', {
   metadata: JsonObject,
   samples: Type.Array(Type.Object({ shape: Type.Array(Type.Integer()), dtype: Type.String() })),
   preview: Type.Union([Link, Type.Null()]),
+  misfit: Type.Optional(
+    Type.Object(
+      { model: Type.String({ description: 'the model named at upload' }), message: Type.String({ description: 'why the files do not fit it as they are (channels, rate …)' }) },
+      { description: 'upload with fit=report: the input does not fit the model; it was stored decoded without it (model is null)' },
+    ),
+  ),
 });
 
-export const JobView = Open('a job (explanation or benchmark)', {
+export const JobView = Open('a job (explanation, benchmark or analysis)', {
   id: Type.String(),
-  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')]),
+  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark'), Type.Literal('analysis')]),
   state: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
   progress: Type.Union([JsonObject, Type.Null()]),
   error: Type.Union([Type.Object({ error: Type.String(), message: Type.String() }), Type.Null()]),
@@ -119,7 +159,7 @@ export const JobView = Open('a job (explanation or benchmark)', {
 
 export const JobSummary = Open('a job as listed: what it named, no request body', {
   id: Type.String(),
-  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')]),
+  kind: Type.Union([Type.Literal('explanation'), Type.Literal('benchmark'), Type.Literal('analysis')]),
   state: Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s))),
   progress: Type.Union([JsonObject, Type.Null()]),
   error: Type.Union([Type.Object({ error: Type.String(), message: Type.String() }), Type.Null()]),

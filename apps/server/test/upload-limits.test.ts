@@ -77,6 +77,17 @@ describe('upload limits over the whole request and the real unpacked bytes', () 
     expect((await image).status).toBe(201);
   });
 
+  it('counts the files inside a model zip against XAI_MAX_FILES and refuses an entry outside the zip', async () => {
+    const many = zipSync(Object.fromEntries([['model.json', modelJson!.bytes], ...Array.from({ length: 64 }, (_, i) => [`extra/${i}.txt`, new Uint8Array([i])])]));
+    const res = await upload(server, '/models', [{ name: 'many.zip', bytes: many }]);
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(413);
+    expect(body.message).toMatch(/^many\.zip: holds more than 64 files, the limit for one upload \(XAI_MAX_FILES\) \(at 'extra\/63\.txt'\)/);
+    const outside = await upload(server, '/models', [{ name: 'evil.zip', bytes: zipSync({ 'model.json': modelJson!.bytes, '../weights.bin': weights!.bytes }) }]);
+    expect(outside.status).toBe(422);
+    expect((await outside.json()).message).toBe("evil.zip: entry '../weights.bin' points outside the archive");
+  });
+
   it('answers a malformed multipart body with 400', async () => {
     const boundary = 'xai-boundary';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG half a file`;

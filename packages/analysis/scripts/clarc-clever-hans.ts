@@ -1,7 +1,8 @@
 /**
  * Measures P-ClArC on the Clever Hans demo model (the README's numbers): the artefact direction at a
  * layer from the SpRAy cluster of the ring heatmaps, projected out at inference; accuracy on
- * watermark-swapped test images and the share of relevance on the watermark, before and after.
+ * watermark-swapped test images and the share of relevance on the watermark, before and after
+ * P-ClArC (projection) and A-ClArC (fine-tuning the layers after it).
  *
  *   npx tsx packages/analysis/scripts/clarc-clever-hans.ts [--layer flatten]
  */
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadModel, lrp, SHAPE_CLASSES, type XaiModel } from '@xai/core';
 import {
-  artefactCluster, CLEVER_HANS_MODEL, conceptDirection, generateCleverHans, projectiveClarc, spray, watermarkMask, WATERMARK, type CleverHansDataset,
+  artefactCluster, augmentativeClarc, CLEVER_HANS_MODEL, conceptDirection, generateCleverHans, projectiveClarc, spray, watermarkMask, WATERMARK, type CleverHansDataset,
 } from '../src/index.js';
 
 const { values } = parseArgs({ options: { layer: { type: 'string', default: 'flatten' } } });
@@ -36,6 +37,12 @@ console.log(`SpRAy: ${clusters.clusterCount} clusters; artefact cluster ${artefa
 const cav = conceptDirection(model, x, flags, values.layer!);
 x.dispose();
 const fixed = projectiveClarc(model, cav);
+// A-ClArC: fine-tune what follows the layer on 2,000 training-distribution images (seed 101, as the model's training set), the artefact added to half of them
+const train = generateCleverHans(2000, 101);
+const trainX = tf.tensor4d(train.images, [2000, 32, 32, 3]);
+const t0 = performance.now();
+const tuned = await augmentativeClarc(model, cav, trainX, train.labels, { seed: 1, onEpoch: (e, loss) => console.log(`A-ClArC epoch ${e + 1}: loss ${loss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`) });
+trainX.dispose();
 
 function accuracy(m: XaiModel, d: CleverHansDataset): { overall: number; perClass: number[] } {
   const pred = tf.tidy(() => (m.layersModel.predict(tf.tensor4d(d.images, [d.labels.length, 32, 32, 3])) as tf.Tensor).argMax(-1).dataSync());
@@ -72,7 +79,7 @@ function watermarkShare(m: XaiModel, d: CleverHansDataset, target: 'label' | num
 const swapped = generateCleverHans(800, 102, { watermarkClass: 0, share: WATERMARK.share });
 const asTrained = generateCleverHans(800, 102);
 const clean = generateCleverHans(800, 102, { share: 0 });
-for (const [name, m] of [['before', model], ['after P-ClArC', fixed]] as const) {
+for (const [name, m] of [['before', model], ['after P-ClArC', fixed], ['after A-ClArC', tuned]] as const) {
   console.log(
     `${name} (layer ${values.layer}): swapped ${JSON.stringify(accuracy(m, swapped))}  as trained ${JSON.stringify(accuracy(m, asTrained))}  clean ${JSON.stringify(accuracy(m, clean))}  ` +
       `watermark share of R+: watermarked rings → ring ${watermarkShare(m, asTrained, WATERMARK.class)}, watermarked squares → ring ${watermarkShare(m, swapped, WATERMARK.class)}, → square ${watermarkShare(m, swapped, 'label')}`,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, lrp, mulberry32, XaiModel } from '@xai/core';
-import { conceptDirection, projectiveClarc } from '../src/index.js';
+import { augmentativeClarc, conceptDirection, projectiveClarc } from '../src/index.js';
 
 /** input 4 → 'hidden' (Dense 4, relu) → 'logits' (Dense 2); feature 3 is the artefact, which the model reads strongly. */
 function artefactModel(): XaiModel {
@@ -46,6 +46,34 @@ describe('P-ClArC', () => {
     expect(Math.abs(share(rAfter.relevance))).toBeLessThan(1e-6);
     rBefore.dispose();
     rAfter.dispose();
+    x.dispose();
+  });
+
+  it('A-ClArC: fine-tuning with the artefact added to every class makes it (almost) no evidence', async () => {
+    const rand = mulberry32(5);
+    const n = 200;
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const f = [rand(), rand(), rand()];
+      const label = f[0]! + f[2]! > f[1]! + 0.5 ? 0 : 1;
+      rows.push([...f, label === 1 && rand() < 0.5 ? 1 : 0]); // the artefact rides on half of class 1
+      labels.push(label);
+    }
+    const x = tf.tensor2d(rows);
+    const model = artefactModel();
+    const cav = conceptDirection(model, x, rows.map((r) => r[3]!), 'hidden');
+    const effect = (m: XaiModel) =>
+      tf.tidy(() => {
+        const probe = tf.tensor2d([[0.5, 0.5, 0.5, 0], [0.5, 0.5, 0.5, 1]]);
+        const l = (m.layersModel.predict(probe) as tf.Tensor).arraySync() as number[][];
+        return l[1]![1]! - l[1]![0]! - (l[0]![1]! - l[0]![0]!);
+      });
+    const losses: number[] = [];
+    const fixed = await augmentativeClarc(model, cav, x, labels, { epochs: 30, learningRate: 0.05, seed: 1, onEpoch: (_, loss) => void losses.push(loss) });
+    expect(effect(model)).toBeCloseTo(10, 4); // the source is untouched
+    expect(Math.abs(effect(fixed))).toBeLessThan(2);
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
     x.dispose();
   });
 

@@ -91,6 +91,17 @@ describe('explainDataset', () => {
     await explainDataset(model, samples.slice(0, 8), { out, shape: SHAPE, batchSize: 8 });
     await expect(explainDataset(model, samples.slice(0, 8), { out, shape: SHAPE, batchSize: 4 })).rejects.toThrow(/batchSize 8.*asks for 4/);
     await expect(explainDataset(model, [{ input: new Float32Array(5), label: 0 }], { out: tmp(), shape: SHAPE })).rejects.toThrow(InvalidArgumentError);
+    // resuming with other data: the stored batch's labels or ids no longer match
+    const first8 = samples.slice(0, 8);
+    const swap = (i: number, j: number) => first8.map((s, k) => (k === i ? first8[j]! : k === j ? first8[i]! : s));
+    const pair = (same: boolean) => {
+      for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) if ((first8[i]!.label === first8[j]!.label) === same) return [i, j] as const;
+      throw new Error('no such pair in the test data');
+    };
+    const [a, b] = pair(false);
+    await expect(explainDataset(model, swap(a, b), { out, shape: SHAPE, batchSize: 8 })).rejects.toThrow(new RegExp(`batch-000000\\.bin: sample ${a} had label ${first8[a]!.label}, now ${first8[b]!.label}`));
+    const [c, d] = pair(true);
+    await expect(explainDataset(model, swap(c, d), { out, shape: SHAPE, batchSize: 8 })).rejects.toThrow(`sample ${c} was 's${c}.png', now 's${d}.png'`);
     const bad = tmp();
     await explainDataset(model, samples.slice(0, 8), { out: bad, shape: SHAPE, batchSize: 8 });
     writeFileSync(join(bad, 'batch-000000.bin'), new Uint8Array(40));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@xai/core';
-import { downsampleArea, eigengapClusterCount, kMeans, knnAffinity, pairwiseSquaredDistances, preprocessHeatmap, spray } from '../src/index.js';
+import { downsampleArea, eigengapClusterCount, kMeans, knnAffinity, pairwiseSquaredDistances, preprocessHeatmap, spray, tsne } from '../src/index.js';
 
 const SIDE = 48;
 
@@ -131,6 +131,14 @@ describe('building blocks', () => {
   it('k-means recovers well-separated groups whatever the seed', () => {
     const pts = [0, 0.1, 0.2, 10, 10.1, 10.2].map((v) => Float32Array.from([v, -v]));
     for (const seed of [0, 1, 2]) expect(samePartition(kMeans(pts, { k: 2, seed }).assignments, [0, 0, 0, 1, 1, 1])).toBe(true);
+  });
+
+  it('t-SNE keeps a handful of points stable: close pairs stay close, groups apart', () => {
+    const pts = [0, 0.1, 0.2, 10, 10.1, 10.2].map((v) => Float32Array.from([v, -v]));
+    const emb = tsne(pairwiseSquaredDistances(pts), 6, { perplexity: 1.5, iterations: 500, seed: 1 });
+    const d = (i: number, j: number) => Math.hypot(emb[i]![0] - emb[j]![0], emb[i]![1] - emb[j]![1]);
+    expect(Math.max(d(0, 1), d(1, 2), d(3, 4), d(4, 5))).toBeLessThan(d(0, 3) / 5);
+    expect(d(0, 3)).toBeLessThan(1000); // no divergence
   });
 
   it('k-NN affinity is symmetric and links each point to its k nearest', () => {

@@ -4,6 +4,8 @@
  * forward pass vs epsilon_gamma_box LRP, medians of N rounds after a warm-up, then a summary.
  * Options: --runs N (default 5), --size S (VGG-16 input side, default 224), --batch B (default 1),
  * --only vgg16|resnet18|transformer (the last: a 512-token encoder from ONNX, bench/transformer-512.ts).
+ * VGG-16 and ResNet-18 also run on the 'ort' executor (bench/ort.ts) first: forward and LRP medians,
+ * first-call (build) times, and peak RSS after the ORT rounds.
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/index.js';
@@ -32,6 +34,12 @@ for (const r of results) {
     `  ${r.model.padEnd(18)} ${r.forwardLabel} ${r.forward.toFixed(3)} s · epsilon_gamma_box LRP ${r.lrpWorker.toFixed(3)} s with the worker (${r.ratioWorker.toFixed(2)}×), ` +
       `${r.lrpSingle.toFixed(3)} s on one thread (${r.ratioSingle.toFixed(2)}×)`,
   );
+  if (r.ort) {
+    console.log(
+      `  ${''.padEnd(18)} ORT (${r.ort.provider}) forward ${r.ort.forward.toFixed(3)} s · epsilon_gamma_box LRP ${r.ort.lrp.toFixed(3)} s (${(r.ort.lrp / r.ort.forward).toFixed(2)}× ORT forward; ` +
+        `${(r.ort.lrp / r.lrpWorker).toFixed(2)}× the tfjs executor's LRP with the worker) · first calls ${r.ort.forwardFirst.toFixed(2)} s / ${r.ort.lrpFirst.toFixed(2)} s · peak RSS after ORT ${r.ort.peakRssMiB.toFixed(0)} MiB`,
+    );
+  }
 }
 if (transformer) {
   console.log(`  ${'encoder, 512 tok.'.padEnd(18)} engine forward ${transformer.forward.toFixed(3)} s · transformer LRP ${transformer.lrp.toFixed(3)} s (${(transformer.lrp / transformer.forward).toFixed(2)}×) · attention rollout ${transformer.rollout.toFixed(3)} s`);

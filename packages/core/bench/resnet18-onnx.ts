@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardAll, loadModel, lrp, setPrefetchThreshold, startWorkers, stopWorkers, workerStats } from '../src/index.js';
 import { mulberry32 } from '../src/random/mulberry32.js';
 import { resnet18Onnx } from '../test/onnx/resnet18-onnx.js';
+import { benchOrt } from './ort.js';
 import { median, seconds, type BenchSummary } from './timing.js';
 
 export async function benchResnet18Onnx(runs: number, batch: number): Promise<BenchSummary> {
@@ -26,6 +27,8 @@ export async function benchResnet18Onnx(runs: number, batch: number): Promise<Be
     e.relevance.dataSync();
     e.dispose();
   };
+  // ORT first: its peak RSS is then not the tfjs executor's.
+  const ort = await benchOrt(model, input, { composite: 'epsilon_gamma_box', low: -2, high: 2, target: 0 }, runs);
   await startWorkers();
   const singleThread = () => setPrefetchThreshold(Infinity);
   const withWorker = () => setPrefetchThreshold(2e7);
@@ -57,6 +60,6 @@ export async function benchResnet18Onnx(runs: number, batch: number): Promise<Be
   input.dispose();
   return {
     model: 'ResNet-18 (ONNX)', forward: col('forward'), forwardLabel: 'engine forward',
-    lrpSingle: col('single'), lrpWorker: col('parallel'), ratioSingle: ratio('single'), ratioWorker: ratio('parallel'),
+    lrpSingle: col('single'), lrpWorker: col('parallel'), ratioSingle: ratio('single'), ratioWorker: ratio('parallel'), ort,
   };
 }

@@ -1,4 +1,5 @@
 /** Small timing helpers shared by the benches. */
+import type { OrtBench } from './ort.js';
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -29,4 +30,6 @@ export interface BenchSummary {
   /** Median of the per-round ratios LRP / forward. */
   readonly ratioSingle: number;
   readonly ratioWorker: number;
+  /** The same explanation on the 'ort' executor (bench/ort.ts). */
+  readonly ort?: OrtBench;
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { forwardAll, lrp, setPrefetchThreshold, startWorkers, stopWorkers, workerStats, XaiModel } from '../src/index.js';
+import { benchOrt } from './ort.js';
 import { median, seconds, type BenchSummary } from './timing.js';
 
 function vgg16(size: number): tf.LayersModel {
@@ -52,6 +53,8 @@ export async function benchVgg16(runs: number, size: number, batch: number): Pro
 
   // Warm-up (kernel set-up, weight packing, parameter caches), then rounds that interleave the
   // measured calls, so that drifts in machine speed hit all of them alike.
+  // ORT first: its peak RSS is then not the tfjs executor's.
+  const ort = await benchOrt(model, input, { composite: 'epsilon_gamma_box', low: 0, high: 1, target: 0 }, runs);
   await startWorkers();
   const singleThread = () => setPrefetchThreshold(Infinity);
   const withWorker = () => setPrefetchThreshold(2e7);
@@ -88,6 +91,6 @@ export async function benchVgg16(runs: number, size: number, batch: number): Pro
   input.dispose();
   return {
     model: 'VGG-16 (tfjs)', forward: col('predict'), forwardLabel: 'model.predict',
-    lrpSingle: col('single'), lrpWorker: col('parallel'), ratioSingle: ratio('single'), ratioWorker: ratio('parallel'),
+    lrpSingle: col('single'), lrpWorker: col('parallel'), ratioSingle: ratio('single'), ratioWorker: ratio('parallel'), ort,
   };
 }

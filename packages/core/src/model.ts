@@ -20,6 +20,7 @@ import { DEFAULT_MAX_ELEMENTS } from './import/onnx/read-onnx.js';
 import { sizeLimit } from './io/limits.js';
 import type { OnnxModel } from './import/onnx/model.js';
 import { classNamesFromMetadata } from './model-classes.js';
+import { releaseOrtSessions } from './executors/ort/session-cache.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -184,6 +185,7 @@ export class XaiModel {
   }
 
   dispose(): void {
+    releaseOrtSessions(this.graph);
     if (this.viewNodes) {
       for (const node of this.viewNodes) node.dispose();
       return;

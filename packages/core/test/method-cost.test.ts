@@ -19,8 +19,10 @@ describe('methodCost', () => {
   });
 
   it('counts occlusion windows from the sample shape, window and stride', () => {
-    // 32×32 with a 2×2 window and stride 1: 31 × 31 windows, plus the unoccluded pass
-    expect(methodCost('occlusion', {}, image)).toMatchObject({ passes: 31 * 31 + 1, batch: 64 });
+    // 32×32 by default: 2×2 windows at stride 2 (sized to the input), 16 × 16 of them, plus the unoccluded pass
+    expect(methodCost('occlusion', {}, image)).toMatchObject({ passes: 16 * 16 + 1, batch: 64 });
+    // a window given: stride 1, as always — 31 × 31 windows
+    expect(methodCost('occlusion', { window: 2 }, image)).toMatchObject({ passes: 31 * 31 + 1, batch: 64 });
     expect(methodCost('occlusion', { window: 8, stride: [8, 4] }, image).passes).toBe(4 * 7 + 1);
     expect(methodCost('occlusion', { window: 4 }, [100, 2]).passes).toBe(97 + 1);
   });

@@ -76,4 +76,4 @@ export {
 } from './benchmark/run-benchmark.js';
 export { benchmarkToJson, benchmarkToCsv, benchmarkToMarkdown, type CsvTable, type JsonOptions } from './benchmark/export.js';
 export { writeBenchmark } from './benchmark/write-benchmark.js';
-export { benchmarkCommand, progressLine, USAGE as BENCHMARK_USAGE, type CliIo } from './cli/benchmark-command.js';
+export { benchmarkCommand, progressLine, USAGE as BENCHMARK_USAGE, type CliIo, type DataReader } from './cli/benchmark-command.js';

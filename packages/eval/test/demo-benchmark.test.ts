@@ -167,6 +167,26 @@ describe('xai-benchmark command', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it('hands a folder or .zip --data to the reader it is given, and without one says which command reads it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'xai-eval-cli-'));
+    const io = { out: () => {}, err: () => {}, tty: false };
+    const args = (data: string) => ['--model', 'demo', '--data', data, '--methods', 'gradient', '--metrics', 'sparseness', '--out', join(dir, 'out')];
+    try {
+      await expect(benchmarkCommand(args(dir), io)).rejects.toThrow(/a folder or \.zip data set is read by `xai benchmark`/);
+      await expect(benchmarkCommand(args('set.zip'), io)).rejects.toThrow(/a folder or \.zip data set is read by `xai benchmark`/);
+      const asked: string[] = [];
+      const code = await benchmarkCommand(args(dir), io, async (spec, model) => {
+        asked.push(`${spec} ${model.inputShapes[0]!.slice(1)}`);
+        const data = generateShapes(2, 3);
+        return { inputs: data.images, shape: [32, 32, 3], labels: data.labels };
+      });
+      expect(code).toBe(0);
+      expect(asked).toEqual([`${dir} 32,32,3`]);
+      expect(JSON.parse(await readFile(join(dir, 'out', 'benchmark.json'), 'utf8')).samples.count).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
   it('lists the metrics and explains its usage', async () => {
     const out: string[] = [];
     expect(await benchmarkCommand(['--list-metrics'], { out: (l) => out.push(l), err: () => {}, tty: false })).toBe(0);

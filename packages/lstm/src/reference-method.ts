@@ -10,12 +10,12 @@ import { relevanceAtEmbedding } from './embedding-node.js';
 import { recurrentComposite } from './recurrent-rule.js';
 
 export function embeddingReferenceRunner(previousRunner: () => MethodRunner | undefined): MethodRunner {
-  return (model, input, target, params) => {
+  return (model, input, target, params, run) => {
     const at = params.relevance_at;
     const previous = previousRunner();
     if (typeof at !== 'string' || !at.startsWith('embedding output')) {
       if (!previous) throw new MethodNotAvailable(`method kind '${params.kind}' is not implemented`);
-      return previous(model, input, target, params);
+      return previous(model, input, target, params, run);
     }
     if (!params.rule) throw new MethodNotAvailable('relevance at the embedding output needs params.rule (the rule of the Dense layers)');
     const recurrent = { epsilon: params.epsilon ?? params.rule.epsilon, biasFactor: (params.bias_factor ?? 0) as 0 | 1 };

@@ -13,7 +13,8 @@
  *   classified sentences the top LRP word is a decisive word of the generator; word deletion (a word's
  *   subwords are removed from the sequence, the rest moves up), K = 5 words by decreasing relevance,
  *   AOPC of the true class's logit (mean over k = 0..K of f(x⁰) − f(xᵏ)) for LRP, attention rollout
- *   and random orders (mean of 3 seeded orders).
+ *   and random orders (mean of 3 seeded orders);
+ * - accuracy on the shared negation test set (corpus/negation.json) and its 16 hand-written probes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -170,6 +171,23 @@ export async function evaluateTransformerDemo(model: XaiModel, tokenizer: Subwor
   };
 }
 
+/** The negation test set of the shared corpus (demo/text/corpus/negation.json: negated sentences, then the hand-written probes). */
+export const NEGATION: readonly HeldoutSentence[] = (JSON.parse(readFileSync(join(TEXT_DEMO_DIR, 'corpus', 'negation.json'), 'utf8')) as { sentences: HeldoutSentence[] }).sentences;
+export const PROBES = 16;
+
+/** Which sentences the model classifies as labelled. */
+export function correctOn(model: XaiModel, tokenizer: SubwordTokenizer, sentences: readonly HeldoutSentence[]): boolean[] {
+  const T = model.inputShapes[0]![1]!;
+  const ids = new Int32Array(sentences.length * T);
+  const mask = new Int32Array(sentences.length * T);
+  sentences.forEach((s, i) => {
+    const e = tokenizer.encode(s.text, { maxLength: T, padTo: T });
+    ids.set(e.ids, i * T);
+    mask.set(e.attentionMask, i * T);
+  });
+  return logitsOf(model, ids, mask, T).map((row, i) => (row[1]! > row[0]! ? 1 : 0) === sentences[i]!.label);
+}
+
 /** Forward and tokenizer against the training script's recorded reference. */
 export function checkReference(model: XaiModel, tokenizer: SubwordTokenizer, reference: { ids: number[][]; logits: number[][] }) {
   const T = model.inputShapes[0]![1]!;
@@ -198,12 +216,15 @@ async function main() {
   const t0 = performance.now();
   const all = await evaluateTransformerDemo(model, tokenizer);
   const subset = await evaluateTransformerDemo(model, tokenizer, 40);
-  console.log(all, subset, `${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const negation = correctOn(model, tokenizer, NEGATION);
+  const probes = negation.slice(-PROBES);
+  const negationSet = { sentences: negation.length, correct: negation.filter(Boolean).length, accuracy: round(negation.filter(Boolean).length / negation.length), probesCorrect: probes.filter(Boolean).length, probes: PROBES };
+  console.log(all, subset, negationSet, `${((performance.now() - t0) / 1000).toFixed(1)} s`);
   training.xai = {
     note: 'measured by scripts/text-transformer-check.ts (xai engine, tfjs cpu); subset40: the first 40 held-out sentences (checked by test/text-transformer-demo.test.ts)',
     tokenizerIdsMatchTorch: reference.idsMatch, maxAbsLogitDiffVsTorch: Number(reference.maxAbsDiff.toExponential(2)),
     lrp: LRP, deletionSteps: STEPS, randomOrders: RANDOM_ORDERS,
-    heldout: all, subset40: subset,
+    heldout: all, subset40: subset, negationSet,
   };
   writeFileSync(path, JSON.stringify(training, null, 2) + '\n');
   model.dispose();

@@ -16,6 +16,7 @@ export * from './vqa/index.js';
 export { EEG_RESAMPLING, resample, resampleAt, resampledLength, resampleHalfWidth, type ResampleOptions } from './dsp/resample.js';
 export { explainInput, modelInputSpecs, type ExplainedInput } from './explain-input.js';
 export * from './dataset/index.js';
+export * from './zip/index.js';
 import { imageAdapter } from './image/image-adapter.js';
 import { textAdapter } from './text/text-adapter.js';
 import { audioAdapter } from './audio/audio-adapter.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type XaiModel } from '@xai/core';
-import { checkReference, evaluateTransformerDemo } from '../scripts/text-transformer-check.js';
+import { checkReference, correctOn, evaluateTransformerDemo, NEGATION, PROBES } from '../scripts/text-transformer-check.js';
 import { explainInput } from '../src/explain-input.js';
 import { TEXT_DEMO_DIR, TEXT_DEMO_MODELS, TEXT_DEMO_TOKENIZER } from '../src/text/demo.js';
 import { SubwordTokenizer } from '../src/text/subword/index.js';
@@ -58,6 +58,13 @@ describe('transformer text demo', () => {
     expect(all.aopcLrp).toBeGreaterThan(all.aopcRollout);
     expect(all.aopcRollout).toBeGreaterThan(all.aopcRandom);
   }, 120_000);
+
+  it('classifies the hand-written negation probes as recorded (all 16), and the negation set as the README says', () => {
+    const probes = correctOn(model, tokenizer, NEGATION.slice(-PROBES));
+    expect(probes.filter(Boolean).length).toBe(training.xai.negationSet.probesCorrect);
+    expect(training.xai.negationSet.probesCorrect).toBe(PROBES);
+    expect(training.xai.negationSet.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
 });
 
 describe('explainInput with a tokenizer.json: the text adapter explains a transformer at its encoder input', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initBackend, runConformance } from '@xai/core';
+import { initBackend, resolveExecutor, runConformance } from '@xai/core';
 
 export function conformanceCommand(program: Command): void {
   program
@@ -8,9 +8,10 @@ export function conformanceCommand(program: Command): void {
     .argument('<dir>', 'folder of case folders')
     .option('--cases <globs>', 'comma-separated globs over case names')
     .option('--methods <globs>', 'comma-separated globs over method names')
-    .action(async (dir: string, opts: { cases?: string; methods?: string }) => {
+    .option('--executor <name>', "tfjs or ort (ONNX Runtime; what it cannot compile yet runs on tfjs and is counted); default XAI_EXECUTOR, else tfjs")
+    .action(async (dir: string, opts: { cases?: string; methods?: string; executor?: string }) => {
       console.log(`backend: ${await initBackend()}`);
-      const summary = await runConformance(dir, opts);
+      const summary = await runConformance(dir, { ...opts, executor: resolveExecutor(opts.executor) });
       process.exitCode = summary.failed > 0 || summary.passed === 0 ? 1 : 0;
     });
 }

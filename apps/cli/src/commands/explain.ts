@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, parseNameList, readInputFile, type InputScale, type XaiModel } from '@xai/core';
+import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, parseNameList, readInputFile, resolveExecutor, type InputScale, type XaiModel } from '@xai/core';
 import { adapterByName, adapterForFiles, explainInput, listAdapters, type InputFile, type ModalityAdapter } from '@xai/modalities';
 import { writeFileAtomic } from '@xai/core';
 import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
@@ -12,6 +12,7 @@ import { checkRenderFlags, writeOutputs, type RenderFlags } from '../write-outpu
 
 interface ExplainFlags extends RenderFlags {
   model: string;
+  executor?: string;
   input?: string;
   method: string;
   composite?: string;
@@ -112,7 +113,7 @@ async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, op
     : tf.tensor(decoded.values, decoded.shape);
   const progress = progressDisplay(basename(file));
   try {
-    const result = await explain(model, x, { method: flags.method, target: flags.target, ...options, onProgress: (p) => progress.update(p) });
+    const result = await explain(model, x, { method: flags.method, target: flags.target, executor: resolveExecutor(flags.executor), ...options, onProgress: (p) => progress.update(p) });
     progress.stop();
     try {
       const written = await writeOutputs(result, decoded, file, outputs, flags, channelsFirst);
@@ -171,7 +172,7 @@ async function explainWithAdapter(
   const progress = progressDisplay(basename(file));
   try {
     const result = await explainInput(model, adapter, files, {
-      method: flags.method, target: flags.target, ...options,
+      method: flags.method, target: flags.target, executor: resolveExecutor(flags.executor), ...options,
       decodeOptions: { ...(beside ? { tokenizer: beside } : {}), ...decode }, renderOptions: parseMethodOptions(flags.render),
       ...(names ? { classNames: names } : {}),
       onProgress: (p) => progress.update(p),
@@ -200,6 +201,7 @@ export function explainCommand(program: Command): void {
     .option('--text <text>', 'explain this text (the text modality; needs --out-dir) instead of an --input file')
     .option('--tokenizer <path>', "a transformer's tokenizer.json: text is tokenised into its subwords and explained at the encoder input (same as --decode tokenizer=PATH; default: a tokenizer.json beside the model, when no vocabulary is given)")
     .option('--method <name>', 'attribution method (see `xai methods`)', 'lrp')
+    .option('--executor <name>', "tfjs or ort (LRP compiled to ONNX Runtime; what it cannot run yet runs on tfjs with a notice); default XAI_EXECUTOR, else tfjs")
     .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
     .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
     .option('--target <k>', 'class to explain (default: the predicted class)', parseInteger('--target'))

@@ -1,5 +1,5 @@
 /** Hash navigation: `#/explain?model=…&input=…`. */
-export const VIEWS = ['gallery', 'explain', 'compare', 'benchmarks', 'models'] as const;
+export const VIEWS = ['gallery', 'explain', 'compare', 'benchmarks', 'analysis', 'models'] as const;
 export type View = (typeof VIEWS)[number];
 
 export function parseHash(hash: string): { view: View; params: URLSearchParams } {

@@ -134,7 +134,7 @@ export interface Input {
 }
 export interface Job {
   id: string;
-  kind: 'explanation' | 'benchmark';
+  kind: 'explanation' | 'benchmark' | 'analysis';
   state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
   progress: { fraction?: number; done?: number; total?: number; phase?: string; [k: string]: unknown } | null;
   error: { error?: string; message?: string } | null;

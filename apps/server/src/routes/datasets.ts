@@ -4,6 +4,7 @@ import { metricByName } from '@xai/eval';
 import { adapterByName, listAdapters, type ModalityAdapter } from '@xai/modalities';
 import { inspect, type ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { factsOptions, specsWithFacts } from '../model-decoding-facts.js';
 import { clientDecodeOptions } from '../options.js';
 import { errors, IdParams, Open } from '../schemas.js';
 import type { DatasetRow, ModelRow } from '../storage/database.js';
@@ -24,6 +25,23 @@ export const DatasetView = Open('an uploaded data set (source "upload") or a gen
   description: Type.String(),
   hasMasks: Type.Boolean({ description: 'every input has a ground-truth mask (localisation metrics need them)' }),
   shape: Type.Array(Type.Integer(), { description: 'shape of one sample (uploads: decoded for the model named at upload, else the modality demo model)' }),
+  maxCount: Type.Optional(Type.Integer({ description: 'generated: most samples one benchmark takes' })),
+  // uploads only:
+  id: Type.Optional(Type.String()),
+  size: Type.Optional(Type.Integer({ description: 'bytes of the zip' })),
+  createdAt: Type.Optional(Type.String()),
+  modality: Type.Optional(Type.String()),
+  count: Type.Optional(Type.Integer({ description: 'inputs in the data set' })),
+  labelSource: Type.Optional(Type.Union([Type.Literal('labels.csv'), Type.Literal('folders')])),
+  labels: Type.Optional(
+    Type.Array(Type.Object({ label: Type.String({ description: 'as written' }), index: Type.Union([Type.Integer(), Type.Null()], { description: "the model's class index (null: a name it does not have)" }), count: Type.Integer() }), {
+      description: 'distinct labels and how many inputs carry each',
+    }),
+  ),
+  uniformShape: Type.Optional(Type.Boolean({ description: 'every input decodes to `shape` (benchmarks need it)' })),
+  model: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the model it was checked against' })),
+  ignored: Type.Optional(Type.Array(Type.String(), { description: 'files that are neither inputs, masks nor labels.csv' })),
+  links: Type.Optional(Open('related URLs', { self: Type.String() })),
 });
 
 /** A data set as clients see it (its zip stays on the server). */
@@ -37,7 +55,9 @@ const modelOptions = (adapter: ModalityAdapter, model: ModelRow) =>
   model.source === 'upload' ? clientDecodeOptions(adapter.options, model.decodeOptions, `model '${model.id}' decodeOptions`) : { ...model.decodeOptions };
 
 function datasetModel(adapter: ModalityAdapter, model: ModelRow): DatasetModel {
-  return { id: model.id, specs: (model.info as ModelInfo).inputs, ...(model.classNames ? { classNames: model.classNames } : {}), decodeOptions: modelOptions(adapter, model) };
+  // decoded as a benchmark will: with the facts stated at the model's upload over its file's metadata
+  const specs = specsWithFacts((model.info as ModelInfo).inputs, model.facts);
+  return { id: model.id, specs, ...(model.classNames ? { classNames: model.classNames } : {}), decodeOptions: { ...factsOptions(model.facts, adapter), ...modelOptions(adapter, model) } };
 }
 
 /** The stored zip of a data set, as workers read it. */

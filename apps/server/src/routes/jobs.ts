@@ -14,7 +14,7 @@ export const MAX_JOBS_PAGE = 100;
 
 const JobQuery = Type.Object({
   state: Type.Optional(Type.Union(['queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
-  kind: Type.Optional(Type.Union([Type.Literal('explanation'), Type.Literal('benchmark')])),
+  kind: Type.Optional(Type.Union([Type.Literal('explanation'), Type.Literal('benchmark'), Type.Literal('analysis')])),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_JOBS_PAGE, default: 50, description: `jobs per page (at most ${MAX_JOBS_PAGE})` })),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'the `next` of the previous page' })),
 });
@@ -120,7 +120,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: "a finished job's result",
-        description: 'Explanation: method, target, logits, relevance (JSON and binary URLs) and artefact URLs. Benchmark: the whole benchmark result (table, scores, curves) and its files.',
+        description: 'Explanation: method, target, logits, relevance (JSON and binary URLs) and artefact URLs. Benchmark: the whole benchmark result (table, scores, curves) and its files. Analysis: analysis.json and its files (figures, prototypes).',
         tags: ['jobs'],
         params: IdParams,
         response: { 200: Open('the result'), ...errors(404, 409) },
@@ -129,6 +129,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const row = succeeded(request.params.id);
       if (row.kind === 'explanation') return explanationResult(row);
+      if (row.kind === 'analysis') {
+        const analysis = JSON.parse(await readFile(join(ctx.dirs.job(row.id), 'analysis.json'), 'utf8')) as unknown;
+        return { job: row.id, kind: 'analysis', analysis, files: benchmarkFiles(row) };
+      }
       const text = await readFile(join(ctx.dirs.job(row.id), 'benchmark.json'), 'utf8');
       return { job: row.id, kind: 'benchmark', benchmark: JSON.parse(text) as unknown, files: benchmarkFiles(row) };
     },
@@ -152,7 +156,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const row = succeeded(request.params.id);
-      if (row.kind !== 'explanation') throw new HttpError(404, `job '${row.id}' is a benchmark: it has no relevance (see its result)`);
+      if (row.kind !== 'explanation') throw new HttpError(404, `job '${row.id}' is a ${row.kind}: it has no relevance (see its result)`);
       const k = request.query.input ?? 0;
       const entry = (row.result as ExplainOutput).relevance[k];
       if (!entry) throw new HttpError(404, `job '${row.id}' has no relevance for model input ${k}`);

@@ -63,7 +63,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const facts = factsFromFields(f, modality);
         const info = await inspect<ModelInfo>(ctx, {
           kind: 'inspect-model',
-          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxUnzippedBytes: ctx.config.maxUnzippedBytes, maxZipRatio: ctx.config.maxZipRatio },
+          source: { files: upload.files.map((x) => ({ name: x.name, path: x.path })), outDir, maxFiles: ctx.config.maxFiles, maxUnzippedBytes: ctx.config.maxUnzippedBytes, maxZipRatio: ctx.config.maxZipRatio },
         });
         const row = ctx.store.putModel({
           id,

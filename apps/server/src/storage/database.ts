@@ -75,7 +75,7 @@ export interface JobSummaryRow extends Omit<JobRow, 'request' | 'result'> {
 
 export interface JobRow {
   readonly id: string;
-  readonly kind: 'explanation' | 'benchmark';
+  readonly kind: 'explanation' | 'benchmark' | 'analysis';
   readonly state: JobState;
   readonly request: Record<string, unknown>;
   readonly progress: Record<string, unknown> | null;
@@ -319,10 +319,14 @@ export class Store {
   deleteJob(id: string): void {
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
   }
-  /** Uploaded models or inputs that no job names, oldest first (created before `before`, when given). */
-  unreferencedUploads(kind: 'models' | 'inputs', before?: string): { id: string; createdAt: string }[] {
-    const column = kind === 'models' ? "json_extract(j.request, '$.model') = t.id" : "(json_extract(j.request, '$.input') = t.id OR EXISTS (SELECT 1 FROM json_each(j.request, '$.inputs') WHERE value = t.id))";
-    const sql = `SELECT t.id, t.created_at FROM ${kind} t WHERE t.source = 'upload' ${before ? 'AND t.created_at < ?' : ''}
+  /** Uploaded models, inputs or data sets that no job names, oldest first (created before `before`, when given). */
+  unreferencedUploads(kind: 'models' | 'inputs' | 'datasets', before?: string): { id: string; createdAt: string }[] {
+    const column =
+      kind === 'models' ? "json_extract(j.request, '$.model') = t.id"
+      : kind === 'datasets' ? "json_extract(j.request, '$.dataset.id') = t.id"
+      : "(json_extract(j.request, '$.input') = t.id OR EXISTS (SELECT 1 FROM json_each(j.request, '$.inputs') WHERE value = t.id))";
+    const uploaded = kind === 'datasets' ? '1 = 1' : "t.source = 'upload'"; // every stored data set is an upload
+    const sql = `SELECT t.id, t.created_at FROM ${kind} t WHERE ${uploaded} ${before ? 'AND t.created_at < ?' : ''}
       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE ${column}) ORDER BY t.created_at, t.id`;
     return ((before ? this.db.prepare(sql).all(before) : this.db.prepare(sql).all()) as Raw[]).map((r) => ({ id: r.id as string, createdAt: r.created_at as string }));
   }

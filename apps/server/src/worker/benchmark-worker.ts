@@ -59,7 +59,8 @@ export async function benchmarkTask(task: BenchmarkTask): Promise<Outcome<Benchm
       await initWorker();
       port.started();
       const model = await cachedModel(task.model.id, task.model.path);
-      const all = await samplesOf(task, modelInputSpecs(model), port);
+      // the facts stated with an uploaded model (channels, rate, unit) lie over its file's metadata, as for explanations
+      const all = await samplesOf(task, modelInputSpecs(model, task.model.metadata), port);
       const samples = task.range ? sampleRange(all, task.range) : all;
       const result = await runBenchmark({
         model,

@@ -6,7 +6,7 @@ import { initWorker, outcome } from './runtime.js';
 import type { Outcome } from './task-types.js';
 
 async function datasetFiles(file: { name: string; path: string }, limits: ReadDatasetTask['limits']) {
-  return datasetFilesFromZip(new Uint8Array(await readFile(file.path)), file.name, limits);
+  return datasetFilesFromZip(new Uint8Array(await readFile(file.path)), file.name, limits, { files: 'XAI_MAX_DATASET_FILES', bytes: 'XAI_MAX_UNZIPPED_MB', ratio: 'XAI_MAX_ZIP_RATIO' });
 }
 
 /** Reads an uploaded data set as a benchmark would (every input decoded, labels and masks checked) and summarises it. */

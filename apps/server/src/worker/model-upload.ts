@@ -1,18 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { Unzip, UnzipInflate } from 'fflate';
 import { assembleArtifacts, InvalidModelError, type ModelBytes } from '@xai/core';
+import { hasZipMagic, unzipStream } from '@xai/modalities';
 import type { FileRef } from './task-types.js';
-
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 async function isZip(file: FileRef): Promise<boolean> {
   if (file.name.toLowerCase().endsWith('.zip')) return true;
   const handle = await open(file.path, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(new Uint8Array(4), 0, 4, 0);
-    return bytesRead === 4 && ZIP_MAGIC.every((b, i) => buffer[i] === b);
+    const { buffer } = await handle.read(new Uint8Array(4), 0, 4, 0);
+    return hasZipMagic(buffer);
   } finally {
     await handle.close();
   }
@@ -24,61 +22,14 @@ export interface Entry {
   readonly bytes: Uint8Array;
 }
 
-/** Unpacked bytes a whole upload may produce: a total over all its zips, and a ratio per zip. */
-export interface UnzipLimits {
-  /** Most bytes all zips of one upload may unpack to. */
+/** What a whole upload may hold: files (zip entries included), unpacked bytes over all its zips, and a ratio per zip. */
+export interface UploadLimits {
+  /** Most files one upload may hold, counting every file inside its zips (XAI_MAX_FILES). */
+  readonly maxFiles: number;
+  /** Most bytes all zips of one upload may unpack to (XAI_MAX_UNZIPPED_MB). */
   readonly maxUnzippedBytes: number;
-  /** Most bytes a zip may unpack to per byte of its own size. */
+  /** Most bytes a zip may unpack to per byte of its own size (XAI_MAX_ZIP_RATIO). */
   readonly maxZipRatio: number;
-}
-
-/**
- * Unpacks a zip as a stream, counting the bytes actually inflated (never the sizes its directory
- * claims): the upload's total (`used`, shared by all its zips) and this zip's ratio stop a bomb
- * after at most the limit's worth of work, however its headers lie.
- */
-async function unzip(file: FileRef, limits: UnzipLimits, used: { bytes: number }): Promise<Entry[]> {
-  const size = (await stat(file.path)).size;
-  const byRatio = Math.max(1024 * 1024, size * limits.maxZipRatio);
-  const maxForThisZip = Math.min(limits.maxUnzippedBytes - used.bytes, byRatio);
-  const entries: Entry[] = [];
-  let inflated = 0;
-  let refused: UnzipLimitError | undefined;
-  const unzipper = new Unzip();
-  unzipper.register(UnzipInflate);
-  unzipper.onfile = (entry) => {
-    if (entry.name.endsWith('/') || entry.name.startsWith('__MACOSX/')) return;
-    const chunks: Uint8Array[] = [];
-    entry.ondata = (err, data, final) => {
-      if (refused) throw refused; // fflate hands a thrown error back to ondata: keep ours
-      if (err) throw new InvalidModelError(file.name, `not a readable zip archive (${entry.name}: ${err.message})`);
-      inflated += data.byteLength;
-      if (inflated > maxForThisZip) {
-        const total = byRatio >= limits.maxUnzippedBytes - used.bytes;
-        throw (refused = new UnzipLimitError(
-          file.name,
-          total
-            ? `unpacks to more than the server's limit of ${limits.maxUnzippedBytes} bytes for one upload (XAI_MAX_UNZIPPED_MB); stopped after ${inflated} bytes`
-            : `unpacks to more than ${limits.maxZipRatio} times its size of ${size} bytes (XAI_MAX_ZIP_RATIO): a zip bomb? stopped after ${inflated} bytes`,
-        ));
-      }
-      chunks.push(data);
-      if (final) entries.push({ name: posix.normalize(entry.name.replace(/\\/g, '/')), bytes: concat(chunks) });
-    };
-    entry.start();
-  };
-  try {
-    // small compressed chunks: deflate expands at most ~1032×, so one step inflates at most ~4 MB
-    for await (const chunk of createReadStream(file.path, { highWaterMark: 4096 })) unzipper.push(chunk as Uint8Array);
-    unzipper.push(new Uint8Array(0), true);
-  } catch (err) {
-    if (refused) throw refused;
-    if (err instanceof InvalidModelError) throw err;
-    throw new InvalidModelError(file.name, `not a readable zip archive (${(err as Error).message})`);
-  }
-  if (entries.length === 0) throw new InvalidModelError(file.name, 'not a readable zip archive (no files in it)');
-  used.bytes += inflated;
-  return entries;
 }
 
 /** A zip that unpacks to more than the server allows (a 413 for the upload). */
@@ -87,14 +38,6 @@ export class UnzipLimitError extends InvalidModelError {
     super(file, detail);
     this.name = 'UnzipLimitError';
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) (out.set(c, offset), (offset += c.byteLength));
-  return out;
 }
 
 function hasTopology(bytes: Uint8Array): boolean {
@@ -114,13 +57,24 @@ export interface AssembledUpload {
   readonly ignored: string[];
 }
 
-/** The files of an upload by their names, every zip among them unpacked (within `limits`). */
-export async function uploadEntries(files: readonly FileRef[], limits: UnzipLimits): Promise<Entry[]> {
+/** The files of an upload by their names, every zip among them unpacked (within `limits`, shared by all its zips). */
+export async function uploadEntries(files: readonly FileRef[], limits: UploadLimits): Promise<Entry[]> {
   const entries: Entry[] = [];
-  const unpacked = { bytes: 0 };
+  const zipLimits = { maxFiles: limits.maxFiles, maxBytes: limits.maxUnzippedBytes, maxZipRatio: limits.maxZipRatio };
+  const budget = { files: 0, bytes: 0 };
   for (const f of files) {
-    if (await isZip(f)) entries.push(...(await unzip(f, limits, unpacked)));
-    else entries.push({ name: f.name, bytes: new Uint8Array(await readFile(f.path)) });
+    if (await isZip(f)) {
+      const unpacked = await unzipStream(createReadStream(f.path, { highWaterMark: 64 * 1024 }), (await stat(f.path)).size, f.name, zipLimits, {
+        what: 'one upload',
+        settings: { files: 'XAI_MAX_FILES', bytes: 'XAI_MAX_UNZIPPED_MB', ratio: 'XAI_MAX_ZIP_RATIO' },
+        budget,
+        errors: { invalid: InvalidModelError, limit: UnzipLimitError },
+      });
+      entries.push(...unpacked.map((e) => ({ name: e.path, bytes: e.bytes })));
+    } else {
+      budget.files++;
+      entries.push({ name: f.name, bytes: new Uint8Array(await readFile(f.path)) });
+    }
   }
   return entries;
 }

@@ -24,7 +24,7 @@ const relays = new Map<number, MessagePort>();
 
 async function run(id: number, task: WorkerTask): Promise<void> {
   let local: MessagePort | undefined;
-  if (task.kind === 'explain' || task.kind === 'benchmark') {
+  if (task.kind === 'explain' || task.kind === 'benchmark' || task.kind === 'analysis') {
     const { port1, port2 } = new MessageChannel();
     port2.on('message', (event: unknown) => send({ type: 'event', id, event }));
     relays.set(id, port2);

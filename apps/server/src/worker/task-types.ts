@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ModelInputSpec } from '@xai/modalities';
+import type { AnalysisTask } from './analysis-worker.js';
 import type { ReadDatasetTask, UploadedDatasetRef } from './dataset-types.js';
 
 /** A stored file: the name the user gave it (adapters read its extension) and where it lies. */
@@ -100,7 +101,7 @@ export interface ModelInfo extends Partial<ModelFacts> {
 export interface InspectModelTask {
   readonly kind: 'inspect-model';
   /** A model on disk (model.json or .onnx: demo models) or uploaded files to assemble and store in `outDir`. */
-  readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxUnzippedBytes: number; readonly maxZipRatio: number };
+  readonly source: { readonly path: string } | { readonly files: readonly FileRef[]; readonly outDir: string; readonly maxFiles: number; readonly maxUnzippedBytes: number; readonly maxZipRatio: number };
 }
 
 export interface DecodeInputTask {
@@ -197,7 +198,7 @@ export interface InputFactsTask {
   readonly files: readonly FileRef[];
 }
 
-export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask | ReadDatasetTask | InputFactsTask;
+export type WorkerTask = InspectModelTask | DecodeInputTask | ExplainTask | BenchmarkTask | ReadDatasetTask | InputFactsTask | AnalysisTask;
 
 /** Worker → HTTP thread, on the task's port. */
 export type WorkerEvent =

@@ -2,6 +2,7 @@
  * The task dispatcher of both pools' worker processes (process-host.ts): one, so that a worker keeps its tfjs
  * backend and model cache across every kind of task it runs.
  */
+import { analysisTask } from './analysis-worker.js';
 import { benchmarkTask } from './benchmark-worker.js';
 import { readDatasetTask } from './dataset-worker.js';
 import { explainTask } from './explain-worker.js';
@@ -23,5 +24,7 @@ export default function runTask(task: WorkerTask): Promise<Outcome<unknown>> {
       return readDatasetTask(task);
     case 'input-facts':
       return inputFacts(task);
+    case 'analysis':
+      return analysisTask(task);
   }
 }

@@ -8,14 +8,15 @@
  *
  * A rerun with the same folder skips every batch whose file exists (the source is still iterated,
  * in the same order, but those samples are not explained again); a manifest that disagrees with the
- * request is an error naming the field, never a silent mix of two runs.
+ * request, or a stored batch whose labels or ids differ from what the source gives now, is an error
+ * naming the field or sample, never a silent mix of two runs.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { explain, InvalidArgumentError, writeFileAtomic, type XaiModel } from '@xai/core';
-import { encodeBatch } from './batch-file.js';
+import { decodeBatch, encodeBatch } from './batch-file.js';
 import { allocateQuantised, ENCODINGS, quantiseInto, type Encoding } from './quantise.js';
 
 /** One decoded sample: values in the model's input layout (without batch axis) and an optional label. */
@@ -140,7 +141,8 @@ export async function explainDataset(
 
   const flush = async () => {
     const skipped = done.has(batch);
-    if (!skipped) {
+    if (skipped) await checkStoredBatch(options.out, batch, pending, seen - pending.length);
+    else {
       await explainBatch(model, pending, batch, seen - pending.length, { ...options, method, methodOptions, target, encoding, shape, valuesPerSample });
       explainedBatches++;
     }
@@ -163,6 +165,19 @@ export async function explainDataset(
   const completion: StoreCompletion = { count: seen, batches: batch, explainedBatches };
   await writeFileAtomic(join(options.out, COMPLETE_FILE), JSON.stringify(completion, null, 2) + '\n');
   return completion;
+}
+
+/** A batch found in the store must hold the samples the source gives now (same count, labels and ids), or the two runs are mixed. */
+async function checkStoredBatch(out: string, batch: number, samples: DatasetSample[], first: number): Promise<void> {
+  const file = join(out, batchFileName(batch));
+  const stored = decodeBatch(await readFile(file), file);
+  const differs = (why: string) =>
+    new InvalidArgumentError(`${file}: ${why}; the source does not give the samples the earlier run stored (same data, same order needed to resume), or use another folder`);
+  if (stored.labels.length !== samples.length) throw differs(`holds ${stored.labels.length} samples, the source now gives ${samples.length} for it`);
+  samples.forEach((s, i) => {
+    if (stored.labels[i] !== (s.label ?? -1)) throw differs(`sample ${first + i} had label ${stored.labels[i]}, now ${s.label ?? -1}`);
+    if (stored.ids && s.id !== undefined && stored.ids[i] !== s.id) throw differs(`sample ${first + i} was '${stored.ids[i]}', now '${s.id}'`);
+  });
 }
 
 interface BatchJob {

@@ -8,6 +8,7 @@ import { InvalidArgumentError, mulberry32, normalDeviates } from '@xai/core';
 export interface TsneOptions {
   readonly perplexity?: number;
   readonly iterations?: number;
+  /** Default max(n / 12, min(50, n)). */
   readonly learningRate?: number;
   readonly seed?: number;
 }
@@ -55,7 +56,8 @@ export function tsne(d2: Float64Array, n: number, options: TsneOptions = {}): Ar
   const perplexity = Math.min(options.perplexity ?? 30, (n - 1) / 3);
   if (!(perplexity > 0)) throw new InvalidArgumentError(`tsne: perplexity must be positive, got ${options.perplexity}`);
   const iterations = options.iterations ?? 500;
-  const eta = options.learningRate ?? Math.max(n / 12, 50);
+  // max(n/12, 50) as openTSNE/scikit-learn, but at most n: with a handful of points 50 overshoots and the map diverges
+  const eta = options.learningRate ?? Math.max(n / 12, Math.min(50, n));
   const cond = conditionalAffinities(d2, n, perplexity);
   const P = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) P[i * n + j] = Math.max((cond[i * n + j]! + cond[j * n + i]!) / (2 * n), 1e-12);

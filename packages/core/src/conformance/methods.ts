@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { compositeByName } from '../composites/index.js';
 import { ruleByName } from '../rules/registry.js';
 import { deconvnet, explainWithComposite, gradient, gradientXInput, guidedBackprop, lrp, type Explanation } from '../engine/explain-lrp.js';
+import { lrpOn } from '../engine/explain-on-executor.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
 import { excitationBackpropReference } from './excitation-backprop.js';
 import { attentionRollout } from '../methods/attention-rollout.js';
 import { explainAt } from '../methods/explain-at.js';
@@ -14,7 +16,10 @@ import type { ReferenceMethod } from './reference-case.js';
 export class MethodNotAvailable extends Error {}
 
 /** Computes one reference method as its `params` describe it; returns the flat relevance. */
-export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>) => Explanation | Promise<Explanation>;
+export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>, run?: ExecutorOptions) => Explanation | Promise<Explanation>;
+
+/** Reference method kinds whose runner takes the executor; the others run on tfjs (a fallback under 'ort'). */
+const ORT_KINDS = new Set(['lrp']);
 
 /** `at: 'encoder input …'`: the method explains a token model's encoder input (token + position embedding). */
 const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p.at.startsWith('encoder input');
@@ -47,9 +52,9 @@ const runners = new Map<string, MethodRunner>([
   ['occlusion', (m, x, target, p) => occlusion(m, x, { target, window: p.window ?? 2, stride: p.stride ?? 1, fill: p.fill ?? 0 })],
   [
     'lrp',
-    (m, x, target, p) => {
-      if (p.rule) return lrp(m, x, { target, rule: ruleByName(p.rule) });
-      if (p.composite) return lrp(m, x, { target, composite: compositeByName(p.composite.name, p.composite) });
+    (m, x, target, p, run) => {
+      const options = p.rule ? { target, rule: ruleByName(p.rule) } : p.composite ? { target, composite: compositeByName(p.composite.name, p.composite) } : null;
+      if (options) return run?.executor === 'ort' ? lrpOn(m, x, { ...options, ...run }) : lrp(m, x, options);
       throw new MethodNotAvailable('lrp params name neither a rule nor a composite');
     },
   ],
@@ -69,15 +74,23 @@ export function registerReferenceMethod(kind: string, runner: MethodRunner): Met
 export interface ComputedRelevance {
   readonly values: Float32Array;
   readonly note?: string;
+  /** Under executor 'ort': what ran ('ort/cpu', 'ort/cuda' or 'tfjs') and, for tfjs, why. */
+  readonly ranOn?: string;
+  readonly fallback?: string;
 }
 
-export async function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod): Promise<ComputedRelevance> {
+export async function computeReferenceMethod(model: XaiModel, input: tf.Tensor, target: number, method: ReferenceMethod, run: ExecutorOptions = {}): Promise<ComputedRelevance> {
   const kind = method.params.kind as string;
   const runner = runners.get(kind);
   if (!runner) throw new MethodNotAvailable(`method kind '${kind}' is not implemented yet`);
-  const result = await runner(model, input, target, method.params);
+  const onOrt = run.executor === 'ort' && ORT_KINDS.has(kind);
+  const result = await runner(model, input, target, method.params, onOrt ? run : undefined);
   try {
-    return comparedPart(result.relevance, method);
+    const compared = comparedPart(result.relevance, method);
+    if (run.executor !== 'ort') return compared;
+    const e = result.execution;
+    if (e?.executor === 'ort') return { ...compared, ranOn: `ort/${e.provider}` };
+    return { ...compared, ranOn: 'tfjs', fallback: e?.fallback ?? `method kind '${kind}'${ORT_KINDS.has(kind) ? ' as a plugin computes it' : ''}` };
   } finally {
     result.dispose();
   }

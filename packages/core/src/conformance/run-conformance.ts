@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel, type LoadOptions, type XaiModel } from '../model.js';
+import type { ExecutorName } from '../engine/executor-choice.js';
 import { globFilter } from './glob.js';
 import { computeReferenceMethod } from './methods.js';
 import { compareRelevance, readReferenceCase } from './reference-case.js';
@@ -14,6 +15,8 @@ export interface ConformanceOptions {
   readonly log?: (line: string) => void;
   /** BatchNorm merging; default 'zennit', the implementation the reference numbers come from. */
   readonly canonize?: LoadOptions['canonize'];
+  /** Run the methods on this executor ('ort': what it cannot compile runs on tfjs and is counted as a fallback). */
+  readonly executor?: ExecutorName;
 }
 
 export interface ConformanceLine {
@@ -22,16 +25,21 @@ export interface ConformanceLine {
   readonly ok: boolean;
   readonly relErr: number;
   readonly reason?: string;
+  /** Under --executor ort: 'ort/<provider>', or 'tfjs' with the fallback's reason. */
+  readonly ranOn?: string;
+  readonly fallback?: string;
 }
 
 export interface ConformanceSummary {
   readonly lines: ConformanceLine[];
   readonly passed: number;
   readonly failed: number;
+  /** Lines that ran on tfjs although 'ort' was asked for. */
+  readonly fallbacks: number;
 }
 
 const format = (l: ConformanceLine) =>
-  `${l.caseName} ${l.method} ${l.ok ? 'ok' : 'FAIL'} rel_err=${Number.isFinite(l.relErr) ? l.relErr.toExponential(2) : 'n/a'}${l.reason ? ` (${l.reason})` : ''}`;
+  `${l.caseName} ${l.method} ${l.ok ? 'ok' : 'FAIL'} rel_err=${Number.isFinite(l.relErr) ? l.relErr.toExponential(2) : 'n/a'}${l.reason ? ` (${l.reason})` : ''}${l.ranOn ? ` [${l.ranOn}${l.fallback ? `: fallback, ${l.fallback}` : ''}]` : ''}`;
 
 /** Checks the engine against every reference case folder in `dir` (see shared/fixtures/README.md). */
 export async function runConformance(dir: string, options: ConformanceOptions = {}): Promise<ConformanceSummary> {
@@ -69,9 +77,9 @@ export async function runConformance(dir: string, options: ConformanceOptions = 
       for (const m of methods) {
         try {
           const model = await modelFor(ref.methods[m]!.params.kind);
-          const relevance = await computeReferenceMethod(model, inputFor(model), ref.target, ref.methods[m]!);
+          const relevance = await computeReferenceMethod(model, inputFor(model), ref.target, ref.methods[m]!, { executor: options.executor, onNotice: () => undefined });
           const cmp = compareRelevance(relevance.values, ref.methods[m]!.relevance);
-          emit({ caseName: name, method: m, ok: cmp.ok, relErr: cmp.relErr, reason: cmp.relErr === Infinity ? 'shape differs' : relevance.note });
+          emit({ caseName: name, method: m, ok: cmp.ok, relErr: cmp.relErr, reason: cmp.relErr === Infinity ? 'shape differs' : relevance.note, ranOn: relevance.ranOn, fallback: relevance.fallback });
         } catch (err) {
           emit({ caseName: name, method: m, ok: false, relErr: NaN, reason: (err as Error).message });
         }
@@ -82,7 +90,8 @@ export async function runConformance(dir: string, options: ConformanceOptions = 
     }
   }
   const passed = lines.filter((l) => l.ok).length;
-  const summary = { lines, passed, failed: lines.length - passed };
-  log(`${summary.passed} passed, ${summary.failed} failed`);
+  const fallbacks = lines.filter((l) => l.ranOn === 'tfjs').length;
+  const summary = { lines, passed, failed: lines.length - passed, fallbacks };
+  log(`${summary.passed} passed, ${summary.failed} failed${options.executor === 'ort' ? `; ${lines.length - fallbacks} ran on ort, ${fallbacks} fell back to tfjs` : ''}`);
   return summary;
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import type { Rule } from '../rules/rule.js';
 import type { Bound } from '../rules/zbox.js';
+import type { ExecutionReport } from './executor-choice.js';
 import { batchInputs, type ModelInput } from './inputs.js';
 import { explainedTensor, propagateGraph, resolveTargets } from './propagate.js';
 
@@ -38,6 +39,8 @@ export interface Explanation {
   readonly logits: tf.Tensor;
   readonly targets: number[];
   readonly nodeRelevance?: Map<string, tf.Tensor>;
+  /** Which executor ran (set by the executor-aware entry points: explain(), lrpOn()). */
+  readonly execution?: ExecutionReport;
   dispose(): void;
 }
 

@@ -1,4 +1,5 @@
 import type { Explanation } from '../engine/explain-lrp.js';
+import { fallbackNotice, notify, resolveExecutor, type ExecutorOptions } from '../engine/executor-choice.js';
 import type { ModelInput } from '../engine/inputs.js';
 import type { XaiModel } from '../model.js';
 import './builtin-methods.js';
@@ -7,7 +8,7 @@ import { MethodContext, type MethodRunOptions } from './method-context.js';
 import { optionsAsJson, resolveOptions } from './option-schema.js';
 import { methodByName, type MethodFamily, type TargetOptions } from './registry.js';
 
-export interface ExplainRequest extends TargetOptions, MethodRunOptions {
+export interface ExplainRequest extends TargetOptions, MethodRunOptions, ExecutorOptions {
   /** A registered method name (see `listMethods()`), e.g. 'lrp', 'integrated_gradients'. */
   readonly method: string;
   /**
@@ -37,8 +38,12 @@ export interface ExplainResult extends Explanation {
  * option is an InvalidArgumentError naming it.
  */
 export async function explain(model: XaiModel, input: ModelInput, request: ExplainRequest): Promise<ExplainResult> {
-  const { method, target, output, explainedInputs, onProgress, signal, ...own } = request;
+  const { method, target, output, explainedInputs, onProgress, signal, executor: asked, onNotice, ...own } = request;
   const definition = methodByName(method);
+  const executor = resolveExecutor(asked);
+  let fallback: string | undefined;
+  if (executor === 'ort' && !definition.runsOnOrt) notify({ onNotice }, fallbackNotice((fallback = `method '${method}'`)));
+  const runOn = definition.runsOnOrt ? { executor, onNotice } : {};
   const options = resolveOptions(definition.options, own, `method '${method}'`);
   const selected = selectInputs(model, definition, explainedInputs);
   const context = new MethodContext({ onProgress, signal });
@@ -46,12 +51,13 @@ export async function explain(model: XaiModel, input: ModelInput, request: Expla
   const reported = definition.effectiveOptions?.(options) ?? options;
   const started = performance.now();
   const result = definition.allInputsInOnePass
-    ? keepSelectedInputs(await definition.run(model, input, { ...options, target, output }, context), selected)
+    ? keepSelectedInputs(await definition.run(model, input, { ...options, target, output, ...runOn }, context), selected)
     : model.graph.inputs.length > 1
-      ? await explainEachInput(model, input, definition, { ...options, target, output }, selected, context)
-      : await definition.run(model, input, { ...options, target, output }, context);
+      ? await explainEachInput(model, input, definition, { ...options, target, output, ...runOn }, selected, context)
+      : await definition.run(model, input, { ...options, target, output, ...runOn }, context);
   return {
     ...result,
+    execution: result.execution ?? { executor: 'tfjs', ...(fallback ? { fallback } : {}) },
     method,
     family: definition.family,
     options: model.graph.inputs.length > 1 ? { ...optionsAsJson(reported), explainedInputs: selected.map((i) => model.graph.inputNames[i]!) } : optionsAsJson(reported),

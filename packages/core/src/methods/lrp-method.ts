@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { compositeNames, type Composite } from '../composites/index.js';
 import { lrp } from '../engine/explain-lrp.js';
+import { lrpOn } from '../engine/explain-on-executor.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
 import type { ModelInput } from '../engine/inputs.js';
 import type { XaiModel } from '../model.js';
 import { ruleByName, ruleNames } from '../rules/registry.js';
@@ -31,13 +33,14 @@ const lrpOptions = () =>
     high: Type.Optional(bound({ description: 'highest input value for z^B; default 1' })),
   });
 
-type LrpMethodOptions = Static<ReturnType<typeof lrpOptions>> & TargetOptions;
+type LrpMethodOptions = Static<ReturnType<typeof lrpOptions>> & TargetOptions & ExecutorOptions;
 
 function runLrp(model: XaiModel, input: ModelInput, options: LrpMethodOptions) {
-  const { rule, epsilon, gamma, alpha, beta, attention, layerNorm, ...rest } = options;
+  const { rule, epsilon, gamma, alpha, beta, attention, layerNorm, executor, onNotice, ...rest } = options;
   const beta_ = beta ?? (alpha !== undefined ? alpha - 1 : undefined);
   const uniform = rule ? ruleByName({ name: rule, epsilon, gamma, alpha, beta: beta_, low: options.low, high: options.high }) : undefined;
-  return lrp(model, input, { ...rest, rule: uniform, compositeOptions: { epsilon, attention, layerNorm } });
+  const lrpOptions = { ...rest, rule: uniform, compositeOptions: { epsilon, attention, layerNorm } };
+  return executor === 'ort' ? lrpOn(model, input, { ...lrpOptions, executor, onNotice }) : lrp(model, input, lrpOptions);
 }
 
 export const lrpMethod: MethodDefinition = {
@@ -46,6 +49,7 @@ export const lrpMethod: MethodDefinition = {
   description: 'Layer-wise Relevance Propagation (Bach et al. 2015) with a composite or one rule',
   wrappable: true,
   allInputsInOnePass: true,
+  runsOnOrt: true,
   get options() {
     return lrpOptions();
   },

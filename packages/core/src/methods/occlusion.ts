@@ -9,16 +9,43 @@ import { onChannelsLastView } from './channels-last-view.js';
 import { MethodContext } from './method-context.js';
 import type { MethodDefinition } from './registry.js';
 
-const perAxisInteger = (fallback: number, description: string) =>
+const perAxisInteger = (description: string) =>
   Type.Unsafe<number | readonly number[]>({
     anyOf: [{ type: 'integer', minimum: 1 }, { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 3 }],
-    default: fallback,
     description,
   });
 
+/** Most windows occlusion's default window and stride make on any input (one forward pass each). */
+export const MAX_DEFAULT_OCCLUSION_WINDOWS = 512;
+
+/**
+ * The default window and stride for a channels-last sample's spatial extent: window = stride =
+ * ⌈extent / n⌉ on each of the d spatial axes with n = ⌊512^(1/d)⌋, the last window of an axis
+ * moved flush with its end (so every element is covered), hence at most n windows per axis and
+ * 512 in all whatever the input's size (a 32×32 image: 2×2 windows, 256 of them; a 40×48×40 fMRI
+ * volume: 5×6×5, 512; a 227×227 spectrogram: 11×11, 441).
+ */
+export function defaultOcclusionGrid(spatial: readonly number[]): { window: number[]; stride: number[] } {
+  const n = Math.max(1, Math.floor(MAX_DEFAULT_OCCLUSION_WINDOWS ** (1 / spatial.length) + 1e-9));
+  const window = spatial.map((extent) => Math.max(1, Math.ceil(extent / n)));
+  return { window, stride: [...window] };
+}
+
+/** Window and stride per spatial axis: the options given, else the input-sized default (a given window alone keeps stride 1). */
+function occlusionGrid(spatial: readonly number[], window: unknown, stride: unknown): { window: number[]; stride: number[]; cover: boolean } {
+  const fallback = defaultOcclusionGrid(spatial);
+  return {
+    cover: window === undefined && stride === undefined,
+    window: window === undefined ? fallback.window : perAxis(window as number | number[], spatial.length, 'window'),
+    stride: stride !== undefined ? perAxis(stride as number | number[], spatial.length, 'stride') : window === undefined ? fallback.stride : spatial.map(() => 1),
+  };
+}
+
 const OPTIONS = Type.Object({
-  window: Type.Optional(perAxisInteger(2, 'window size, one for all spatial axes or one per axis')),
-  stride: Type.Optional(perAxisInteger(1, 'stride, one for all spatial axes or one per axis')),
+  window: Type.Optional(
+    perAxisInteger(`window size, one for all spatial axes or one per axis; default sized to the input: non-overlapping windows, at most ${MAX_DEFAULT_OCCLUSION_WINDOWS} of them`),
+  ),
+  stride: Type.Optional(perAxisInteger('stride, one for all spatial axes or one per axis; default: the window when the window is the default, else 1')),
   fill: Type.Optional(
     Type.Unsafe<number | 'mean' | 'blur'>({
       anyOf: [{ type: 'number' }, { type: 'string', enum: ['mean', 'blur'] }],
@@ -41,11 +68,18 @@ const perAxis = (v: number | readonly number[], rank: number, name: string): num
   return list;
 };
 
+/** Starts of the windows along one axis that fit inside it; with `cover`, a last window flush with its end when the stride leaves a remainder. */
+function axisStarts(extent: number, window: number, stride: number, cover: boolean): number[] {
+  const starts: number[] = [];
+  for (let p = 0; p + window <= extent; p += stride) starts.push(p);
+  if (cover && starts.length && starts.at(-1)! + window < extent) starts.push(extent - window);
+  return starts;
+}
+
 /** Row-major positions of windows that fit inside the spatial extent. */
-function windowStarts(spatial: number[], window: number[], stride: number[]): number[][] {
+function windowStarts(spatial: number[], window: number[], stride: number[], cover: boolean): number[][] {
   return spatial.reduce<number[][]>((acc, n, i) => {
-    const starts: number[] = [];
-    for (let p = 0; p + window[i]! <= n; p += stride[i]!) starts.push(p);
+    const starts = axisStarts(n, window[i]!, stride[i]!, cover);
     return acc.flatMap((prefix) => starts.map((p) => [...prefix, p]));
   }, [[]]);
 }
@@ -68,8 +102,7 @@ async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options:
   if (spatial.length < 1 || spatial.length > 3) {
     throw new InvalidArgumentError(`occlusion needs channels-last inputs with 1 to 3 spatial axes, got a sample of shape [${rest}]`);
   }
-  const window = perAxis(options.window ?? 2, spatial.length, 'window');
-  const stride = perAxis(options.stride ?? 1, spatial.length, 'stride');
+  const { window, stride, cover } = occlusionGrid(spatial, options.window, options.stride);
   window.forEach((w, i) => {
     if (w > spatial[i]!) throw new InvalidArgumentError(`option 'window' (${window}) is larger than the input's spatial extent (${spatial})`);
   });
@@ -92,7 +125,7 @@ async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options:
     throw err;
   }
   const base = logits.arraySync() as number[][];
-  const starts = windowStarts(spatial, window, stride);
+  const starts = windowStarts(spatial, window, stride, cover);
   const positions = spatial.reduce((a, b) => a * b, 1);
   const strides = spatial.map((_, i) => spatial.slice(i + 1).reduce((a, b) => a * b, 1));
   const perCall = options.batchSize ?? 64;
@@ -160,8 +193,13 @@ export const occlusionMethod: MethodDefinition = {
   cost: (o, sampleShape) => {
     // windows per spatial axis of a channels-last sample (a window wider than the input is refused when run)
     const spatial = sampleShape.slice(0, -1);
-    const per = (v: unknown, i: number) => (typeof v === 'number' ? v : ((v as number[])[i] ?? 1));
-    const windows = spatial.reduce((n, extent, i) => n * Math.max(1, Math.floor((extent - per(o.window, i)) / per(o.stride, i)) + 1), 1);
+    let grid: { window: number[]; stride: number[]; cover: boolean };
+    try {
+      grid = occlusionGrid(spatial, o.window, o.stride);
+    } catch {
+      return { passes: 1, batch: 1 }; // options that do not fit the shape are refused when run, naming them
+    }
+    const windows = spatial.reduce((n, extent, i) => n * Math.max(1, axisStarts(extent, grid.window[i]!, grid.stride[i]!, grid.cover).length), 1);
     return { passes: windows + 1, batch: Math.min(o.batchSize as number, windows), passesOption: 'window/stride (windows)', batchOption: 'batchSize' };
   },
   run: (model, input, options, context) => occlusion(model, input as tf.Tensor, options as OcclusionOptions, context),

@@ -41,6 +41,8 @@ export interface MethodDefinition {
    * Other methods explain one input at a time, the others held fixed (see explainEachInput).
    */
   readonly allInputsInOnePass?: boolean;
+  /** Runs on the 'ort' executor (its `run` reads `executor` and `onNotice`); other methods run on tfjs after a notice. */
+  readonly runsOnOrt?: boolean;
   /** Can explain int32 inputs such as token ids (LIME masks tokens); gradient methods cannot. */
   readonly integerInputs?: boolean;
   /**

@@ -33,7 +33,7 @@ export class ReshapeNode extends RearrangeNode {
 /** Keras Permute (dims are 1-based, batch axis excluded). */
 export class PermuteNode extends RearrangeNode {
   readonly kind = 'permute';
-  private readonly perm: number[];
+  readonly perm: number[];
   private readonly inverse: number[];
 
   constructor(name: string, layerName: string, layerClass: string, inputs: readonly number[], output: number, dims: number[]) {

@@ -1,13 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { DEMO_MODEL, generateShapes, initBackend, InvalidArgumentError, loadModel, stopWorkers } from '@xai/core';
+import { DEMO_MODEL, generateShapes, initBackend, InvalidArgumentError, loadModel, stopWorkers, type XaiModel } from '@xai/core';
 import type { MethodConfig } from '../data/explainer.js';
 import { writeBenchmark } from '../benchmark/write-benchmark.js';
 import { benchmarkToMarkdown } from '../benchmark/export.js';
 import { DEFAULT_BENCHMARK_SEED, DEFAULT_DATA_SEED, runBenchmark, type BenchmarkProgress, type BenchmarkSamples, type MetricConfig } from '../benchmark/run-benchmark.js';
 import { metricCatalog } from '../registry/registry.js';
 
-export const USAGE = `usage: xai-benchmark --model <model.json|folder|demo> --data <demo:N[:seed]|data.json>
+export const USAGE = `usage: xai-benchmark --model <model.json|folder|demo> --data <demo:N[:seed]|data.json|folder|zip>
                      --methods <m1,m2|JSON list> --metrics <k1,k2|JSON list>
                      [--out <dir>] [--seed <n>] [--batch-size <n>] [--target label|predicted]
        xai-benchmark --list-metrics
@@ -17,8 +17,13 @@ export const USAGE = `usage: xai-benchmark --model <model.json|folder|demo> --da
                        the server's and the dashboard's defaults too)
 --data data.json       {"shape": [...], "inputs": [flat numbers] or [[per sample]], "labels": [...],
                         "masks"?: [flat] or [[per sample]], "channels"?: "last"|"none"}
+--data <folder|zip>    (xai benchmark) a data set of inputs of any modality, decoded for the model: labels
+                       from labels.csv (file,label[,mask]) or class sub-folders; masks/<stem>.png|.npy optional
 --methods              names (lrp,gradient) or JSON: [{"method":"lrp","options":{"composite":"epsilon_plus"}}]
 --metrics              names (pixel_flipping,relevance_mass_accuracy) or JSON: [{"name":"road","options":{...}}]`;
+
+/** Reads a data set that is neither demo:N nor .json (a folder or .zip: the xai CLI reads them with @xai/modalities). */
+export type DataReader = (spec: string, model: XaiModel) => Promise<BenchmarkSamples>;
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -45,11 +50,17 @@ function parseList<T>(text: string, key: 'method' | 'name'): T[] {
 
 const flat = (v: unknown): number[] => (Array.isArray(v) ? (v as unknown[]).flat(Infinity as 1) as number[] : []);
 
-async function readSamples(spec: string): Promise<BenchmarkSamples> {
+async function readSamples(spec: string, model: XaiModel, readData?: DataReader): Promise<BenchmarkSamples> {
   const demo = /^demo:(\d+)(?::(\d+))?$/.exec(spec);
   if (demo) {
     const data = generateShapes(Number(demo[1]), Number(demo[2] ?? DEFAULT_DATA_SEED));
     return { inputs: data.images, shape: [32, 32, 3], labels: data.labels, masks: data.masks };
+  }
+  if (!spec.toLowerCase().endsWith('.json')) {
+    if (readData) return readData(spec, model);
+    if (/\.zip$/i.test(spec) || (await stat(spec).catch(() => null))?.isDirectory()) {
+      throw new InvalidArgumentError(`--data ${spec}: a folder or .zip data set is read by \`xai benchmark\` (through @xai/modalities); xai-benchmark takes demo:N or a .json file`);
+    }
   }
   const json = JSON.parse(await readFile(spec, 'utf8')) as { shape?: number[]; inputs?: unknown; labels?: number[]; masks?: unknown; channels?: 'last' | 'none' };
   if (!Array.isArray(json.shape) || !json.inputs || !Array.isArray(json.labels)) {
@@ -72,8 +83,8 @@ export function progressLine(p: BenchmarkProgress, width = 30): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}% ${what} (${p.done}/${p.total} ${p.unit})`;
 }
 
-/** `xai-benchmark …`: runs a benchmark and writes JSON, CSV and Markdown. Returns the exit code. */
-export async function benchmarkCommand(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+/** `xai-benchmark …`: runs a benchmark and writes JSON, CSV and Markdown; `readData` reads --data that is a folder or .zip. Returns the exit code. */
+export async function benchmarkCommand(argv: readonly string[], io: CliIo = defaultIo, readData?: DataReader): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -108,7 +119,7 @@ export async function benchmarkCommand(argv: readonly string[], io: CliIo = defa
   await initBackend();
   const model = await loadModel(values.model === 'demo' ? DEMO_MODEL : values.model);
   try {
-    const samples = await readSamples(values.data);
+    const samples = await readSamples(values.data, model, readData);
     let last = '';
     const result = await runBenchmark({
       model,

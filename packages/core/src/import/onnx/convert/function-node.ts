@@ -13,6 +13,13 @@ export interface OnnxFunctionSpec {
   readonly nonNegative?: boolean | 'preserves';
   /** Tensors this node owns (released with it). */
   readonly owned?: readonly tf.Tensor[];
+  /** A constant padding of the spatial axes (channels-last [before, after] per axis), declared so other executors can run it. */
+  readonly padding?: SpatialPadding;
+}
+
+export interface SpatialPadding {
+  readonly pads: readonly (readonly [number, number])[];
+  readonly value: number;
 }
 
 /**
@@ -29,6 +36,11 @@ export class OnnxFunctionNode extends GraphNode {
 
   forward(inputs: tf.Tensor[]): tf.Tensor {
     return this.spec.forward(inputs);
+  }
+
+  /** The constant padding this node is, if it is one. */
+  get padding(): SpatialPadding | undefined {
+    return this.spec.padding;
   }
 
   override vjp(inputs: tf.Tensor[], output: tf.Tensor, cotangent: tf.Tensor): (tf.Tensor | null)[] {

@@ -7,6 +7,8 @@ import { intAttr, intsAttr, stringAttr } from '../../normalize/attributes.js';
 import { OnnxFunctionNode } from '../function-node.js';
 import { registerOnnxOp, type OnnxConversionContext } from '../registry.js';
 
+const LOWEST_FLOAT = -3.4028234663852886e38;
+
 /**
  * Per spatial axis, how many input positions (real ones, and with count_include_pad the explicit
  * pads as well, never the ceil_mode extension) each output window of an average pool covers.
@@ -83,7 +85,7 @@ function emitPool(
     ctx.emit(kind === 'avg'
       ? new PadCropNode(`${ctx.name}/pad`, ctx.name, 'Pad', [input], padded, pads)
       // The lowest float32, not −∞: rules may multiply the (never winning) padding by zero.
-      : new OnnxFunctionNode(`${ctx.name}/pad`, 'Pad', [input], padded, { kind: 'pad-crop', forward: ([t]) => tf.pad(t!, [[0, 0], ...pads, [0, 0]], -3.4028234663852886e38) }));
+      : new OnnxFunctionNode(`${ctx.name}/pad`, 'Pad', [input], padded, { kind: 'pad-crop', padding: { pads, value: LOWEST_FLOAT }, forward: ([t]) => tf.pad(t!, [[0, 0], ...pads, [0, 0]], LOWEST_FLOAT) }));
     input = padded;
   }
   const geometry: WindowGeometry = { size, strides, dilations: Array(rank).fill(1), padding: 'valid' };

@@ -1,0 +1,120 @@
+/**
+ * Compiles one explanation — forward pass, seed, and every node's rule back to the inputs — into a
+ * single ONNX graph for a fixed input shape (batch included):
+ *
+ *   inputs: input_i (float32, the engine's layout), targets (int64 [B], −1 = the arg-max)
+ *   outputs: relevance_i (shaped like input_i), logits ([B, classes]), targets (int64 [B])
+ *
+ * Planning walks the graph without touching kernel data; the plan's key says whether a cached
+ * session already holds the same graph, and only `encode` computes the (modified) kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { nonNegativeTensors, type ModelGraph } from '../../graph/graph.js';
+import type { GraphNode } from '../../graph/node.js';
+import type { Rule } from '../../rules/rule.js';
+import { ParamInitializers } from './linear-maps.js';
+import { emitForward, type ForwardResult } from './node-steps.js';
+import { notCompilable } from './not-compilable.js';
+import { OnnxWriter } from './onnx-writer.js';
+import { constantInput, emitRule, ruleKey } from './rule-steps.js';
+import { Values, type Value } from './values.js';
+
+export interface ExplanationRequest {
+  readonly graph: ModelGraph;
+  /** Batched input shapes (engine layout). */
+  readonly inputShapes: readonly (readonly number[])[];
+  /** The explained tensor (logits, [B, classes]). */
+  readonly from: number;
+  readonly ruleFor: (node: GraphNode) => Rule;
+  /** One-hot × logit (LRP) or one-hot (gradients). */
+  readonly seed: 'logit' | 'onehot';
+  /** Only the forward pass up to the explained tensor (benchmarks compare with it). */
+  readonly forwardOnly?: boolean;
+}
+
+export interface ExplanationPlan {
+  /** Same key, same graph (for the same model). */
+  readonly key: string;
+  readonly classes: number;
+  readonly inputNames: readonly string[];
+  readonly relevanceNames: readonly string[];
+  encode(): Uint8Array;
+}
+
+function hashFloats(values: Float32Array): string {
+  let h = 0x811c9dc5;
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+export function planExplanation(request: ExplanationRequest): ExplanationPlan {
+  const { graph, inputShapes, from } = request;
+  graph.inputDtypes?.forEach((dtype, i) => {
+    if (dtype === 'int32') notCompilable(`integer input '${graph.inputNames[i]}' (token ids)`);
+  });
+  const w = new OnnxWriter();
+  const v = new Values(w);
+  const params = new ParamInitializers(v);
+  const keyParts: string[] = [`in=${inputShapes.map((s) => s.join('x')).join(',')}`, `from=${from}`, `seed=${request.seed}`];
+
+  const inputNames = graph.inputs.map((_, i) => `input_${i}`);
+  const values = new Map<number, Value>(graph.inputs.map((id, i) => [id, v.make(inputShapes[i]!, inputNames[i]!, 'cl')]));
+  const forwards = new Map<GraphNode, ForwardResult>();
+  for (const node of graph.nodes) {
+    if (values.has(from)) break;
+    const result = emitForward(node, node.inputs.map((t) => values.get(t)!), v, params);
+    forwards.set(node, result);
+    values.set(node.output, result.output);
+  }
+  const logits = values.get(from) ?? notCompilable(`tensor ${from}, which the graph does not compute`);
+  if (logits.shape.length !== 2) notCompilable(`an explained output of shape [${logits.shape}] (explanations need [batch, classes])`);
+  const [batch, classes] = logits.shape as [number, number];
+  const floatInputs = inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: inputShapes[i]! }));
+  if (request.forwardOnly) {
+    const out = w.op('Identity', [logits.names.cl!]);
+    return { key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [], encode: () => w.encode(floatInputs, [out]) };
+  }
+
+  // Seed: one-hot of the given targets (−1: the arg-max), times the logits for LRP.
+  const targetsIn = 'targets';
+  const argmax = w.op('ArgMax', [logits.names.cl!], { axis: 1, keepdims: 0 });
+  const targets = w.op('Where', [w.op('Less', [targetsIn, w.int64s([0], [])]), argmax, targetsIn]);
+  const onehot = w.op('OneHot', [targets, w.int64s([classes], []), w.floats('onehot_values', [2], Float32Array.of(0, 1))], { axis: -1 });
+  const seed = request.seed === 'onehot' ? onehot : w.op('Mul', [onehot, logits.names.cl!]);
+
+  const nonNegative = nonNegativeTensors(graph);
+  const relevance = new Map<number, Value>([[from, v.make([batch, classes], seed, 'cl')]]);
+  const accumulate = (id: number, r: Value) => {
+    const prev = relevance.get(id);
+    relevance.set(id, prev ? v.ew('Add', [prev, r], v.home(prev)) : r);
+  };
+  const probe = (mod: (x: tf.Tensor) => tf.Tensor, shape: readonly number[]) => {
+    const c = constantInput(mod, shape);
+    return c ? `const:${hashFloats(c)}` : notCompilable('an input modifier that depends on the input');
+  };
+  for (const node of [...graph.nodes].reverse()) {
+    const r = relevance.get(node.output);
+    if (!r) continue;
+    const rule = request.ruleFor(node);
+    const inputs = node.inputs.map((t) => values.get(t)!);
+    keyParts.push(`${node.name}:${ruleKey(rule, (mod) => probe(mod, inputs[0]!.shape))}`);
+    const sent = emitRule({ node, rule, inputs, forward: forwards.get(node)!, r, nonNegativeInput: nonNegative.has(node.inputs[0]!) }, v, params);
+    sent.forEach((ri, i) => ri && accumulate(node.inputs[i]!, ri));
+    relevance.delete(node.output);
+  }
+
+  const relevanceNames = graph.inputs.map((id, i) => {
+    const r = relevance.get(id) ?? v.filled(inputShapes[i]!, 0, 'cl');
+    return w.op('Identity', [v.at(r, 'cl')]);
+  });
+  const outputs = [...relevanceNames, w.op('Identity', [logits.names.cl!]), w.op('Identity', [targets])];
+  return {
+    key: keyParts.join('\n'),
+    classes,
+    inputNames,
+    relevanceNames,
+    encode: () =>
+      w.encode([...floatInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }], outputs),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The linear maps of Dense and Conv nodes as ONNX nodes: the forward z = forward(x', W', b') and its
+ * transpose W'ᵀs under parameter modifiers — Gemm with transB for Dense and ConvTranspose for Conv,
+ * both reading the forward's own initializer, so no kernel is stored twice.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConvOp, DenseOp, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
+import { computePads, outputSize } from '../../ops/conv-geometry.js';
+import { notCompilable } from './not-compilable.js';
+import type { Layout, Value, Values } from './values.js';
+
+export interface OrtLinearMap {
+  /** Where the map's arithmetic runs best: channels-first for convolutions. */
+  readonly layout: Layout;
+  forward(x: Value, params: ParamModifier, bias: ParamModifier | null): Value;
+  backward(s: Value, params: ParamModifier, inputShape: readonly number[]): Value;
+}
+
+const keyOf = (mod: ParamModifier | null) => mod?.key ?? 'none';
+
+/** Kernel and bias initializers per (op, modifier), made only when the graph is encoded. */
+export class ParamInitializers {
+  private readonly names = new Map<LinearOp, Map<string, string>>();
+
+  constructor(private readonly v: Values) {}
+
+  private cached(op: LinearOp, key: string, make: () => string): string {
+    let perOp = this.names.get(op);
+    if (!perOp) this.names.set(op, (perOp = new Map()));
+    let name = perOp.get(key);
+    if (!name) perOp.set(key, (name = make()));
+    return name;
+  }
+
+  /** The kernel under `mod` in ONNX layout: Dense [in, out]; Conv [Cout, Cin, ...k]. */
+  kernel(op: LinearOp, mod: ParamModifier): string {
+    const k = op.kernel;
+    const rank = k.rank;
+    const dims = op instanceof ConvOp ? [k.shape[rank - 1]!, k.shape[rank - 2]!, ...k.shape.slice(0, rank - 2)] : [...k.shape];
+    return this.cached(op, `kernel:${mod.key}`, () =>
+      this.v.w.deferredFloats('kernel', dims, () => {
+        const t = tf.tidy(() => {
+          const m = mod.apply(k);
+          return op instanceof ConvOp ? tf.transpose(m, [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)]) : m;
+        });
+        try {
+          return Float32Array.from(t.dataSync() as Float32Array);
+        } finally {
+          if (t !== k) t.dispose();
+        }
+      }),
+    );
+  }
+
+  bias(op: LinearOp, mod: ParamModifier | null): string | null {
+    if (!mod || !op.bias) return null;
+    const b = op.bias;
+    return this.cached(op, `bias:${keyOf(mod)}`, () => {
+      const t = tf.tidy(() => mod.apply(b));
+      try {
+        return this.v.w.floats('bias', [b.size], Float32Array.from(t.dataSync() as Float32Array));
+      } finally {
+        if (t !== b) t.dispose();
+      }
+    });
+  }
+}
+
+function denseMap(op: DenseOp, v: Values, params: ParamInitializers): OrtLinearMap {
+  const [inDim, outDim] = op.kernel.shape as [number, number];
+  const flat = (x: Value, last: number) => (x.shape.length === 2 ? v.at(x, 'cl') : v.reshape(x, [-1, last]).names.cl!);
+  const unflat = (name: string, like: readonly number[], last: number): Value => {
+    const shape = [...like.slice(0, -1), last];
+    return like.length === 2 ? v.make(shape, name, 'cl') : v.reshape(v.make([-1, last], name, 'cl'), shape);
+  };
+  return {
+    layout: 'cl',
+    forward(x, mod, biasMod) {
+      const b = params.bias(op, biasMod);
+      const w = params.kernel(op, mod);
+      const z = b ? v.w.op('Gemm', [flat(x, inDim), w, b]) : v.w.op('MatMul', [flat(x, inDim), w]);
+      return unflat(z, x.shape, outDim);
+    },
+    backward(s, mod, inputShape) {
+      const y = v.w.op('Gemm', [flat(s, outDim), params.kernel(op, mod)], { transB: 1 });
+      return unflat(y, [...inputShape.slice(0, -1), outDim], inDim);
+    },
+  };
+}
+
+function convMap(op: ConvOp, v: Values, params: ParamInitializers): OrtLinearMap {
+  const g = op.geometry;
+  const k = op.kernel.shape;
+  const cout = k[k.length - 1]!;
+  const window = (spatial: readonly number[]) => {
+    const pads = computePads(g, spatial);
+    return { kernel_shape: [...g.size], strides: [...g.strides], dilations: [...g.dilations], pads: [...pads.map(([a]) => a), ...pads.map(([, b]) => b)] };
+  };
+  return {
+    layout: 'cf',
+    forward(x, mod, biasMod) {
+      const spatial = x.shape.slice(1, -1);
+      const b = params.bias(op, biasMod);
+      const inputs = [v.at(x, 'cf'), params.kernel(op, mod), ...(b ? [b] : [])];
+      const shape = [x.shape[0]!, ...outputSize(g, spatial), cout];
+      return v.make(shape, v.w.op('Conv', inputs, window(spatial)), 'cf');
+    },
+    backward(s, mod, inputShape) {
+      const spatial = inputShape.slice(1, -1);
+      const attrs = window(spatial);
+      // The transposed convolution's natural length, and what makes up the input's (< stride).
+      const outputPadding = spatial.map((n, i) => n - (g.strides[i]! * (s.shape[i + 1]! - 1) + (g.size[i]! - 1) * g.dilations[i]! + 1 - attrs.pads[i]! - attrs.pads[i + spatial.length]!));
+      if (outputPadding.some((p, i) => p < 0 || p >= Math.max(g.strides[i]!, g.dilations[i]!))) notCompilable(`the transpose of convolution geometry ${JSON.stringify(g)}`);
+      const y = v.w.op('ConvTranspose', [v.at(s, 'cf'), params.kernel(op, mod)], { ...attrs, output_padding: outputPadding });
+      return v.make(inputShape, y, 'cf');
+    },
+  };
+}
+
+/** The ORT form of a node's linear op, or `notCompilable` for ops without one yet (depthwise, transposed conv). */
+export function ortLinearMap(op: LinearOp, v: Values, params: ParamInitializers, where: string): OrtLinearMap {
+  if (op.constructor === DenseOp) return denseMap(op as DenseOp, v, params);
+  if (op.constructor === ConvOp) return convMap(op as ConvOp, v, params);
+  return notCompilable(`the linear op ${op.constructor.name} of ${where}`);
+}

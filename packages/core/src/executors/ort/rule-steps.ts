@@ -1,0 +1,122 @@
+/**
+ * The rules' arithmetic as ONNX nodes. Linear rules built by `basicRule` compile from their term
+ * groups (the same "modify input and parameters, forward, divide, backward, multiply" as
+ * rules/basic-rule.ts); node rules by name. Anything else is not compiled (tfjs runs it).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GraphNode } from '../../graph/node.js';
+import { identityParams } from '../../graph/linear-op.js';
+import type { BasicRule, InputModifier, TermGroup } from '../../rules/basic-rule.js';
+import { isLinearRule, type Rule } from '../../rules/rule.js';
+import { ortLinearMap, type OrtLinearMap, type ParamInitializers } from './linear-maps.js';
+import { emitVjp, type ForwardResult } from './node-steps.js';
+import { notCompilable } from './not-compilable.js';
+import type { Layout, Value, Values } from './values.js';
+
+export interface RuleStep {
+  readonly node: GraphNode;
+  readonly rule: Rule;
+  readonly inputs: Value[];
+  readonly forward: ForwardResult;
+  readonly r: Value;
+  readonly nonNegativeInput: boolean;
+}
+
+/**
+ * A computed input modifier (z^B's bounds) is evaluated once on two different inputs: when both
+ * give the same tensor it is a constant and becomes an initializer; otherwise it is not compiled.
+ */
+export function constantInput(mod: (x: tf.Tensor) => tf.Tensor, shape: readonly number[]): Float32Array | null {
+  const [ta, tb] = tf.tidy(() => [mod(tf.zeros([...shape])), mod(tf.randomUniform([...shape], -3, 3, 'float32', 7))]);
+  try {
+    const a = ta!.dataSync() as Float32Array;
+    const b = tb!.dataSync() as Float32Array;
+    if (a.length !== b.length || a.some((value, i) => !Object.is(value, b[i]))) return null;
+    return Float32Array.from(a);
+  } finally {
+    ta!.dispose();
+    tb!.dispose();
+  }
+}
+
+/** A cache-key fragment for a rule: its name, parameters and (for term rules) every term. */
+export function ruleKey(rule: Rule, probe: (mod: (x: tf.Tensor) => tf.Tensor) => string): string {
+  const groups = (rule as Partial<BasicRule>).groups;
+  const base = `${rule.name}${JSON.stringify(rule.params ?? {})}`;
+  if (!groups) return base;
+  const term = (input: InputModifier) => (typeof input === 'string' ? input : probe(input));
+  return `${base}[${groups.map((g) => `${g.mask ?? ''}|${g.weight ?? 1}|${g.epsilon}|${g.bias?.key ?? 'none'}|${g.terms.map((t) => `${term(t.input)}*${t.params.key}`).join('+')}`).join(';')}]`;
+}
+
+const isPlain = (g: TermGroup) =>
+  g.terms.length === 1 && g.terms[0]!.input === 'x' && g.terms[0]!.params === identityParams && g.bias === identityParams;
+
+function termInput(mod: InputModifier, x: Value, nonNegative: boolean, layout: Layout, v: Values): Value | null {
+  switch (mod) {
+    case 'x':
+      return x;
+    case 'positive':
+      return nonNegative ? x : v.ew('Relu', [x], layout);
+    case 'negative':
+      return nonNegative ? null : v.ew('Min', [x, 0], layout);
+    case 'ones':
+      return v.filled(x.shape, 1, layout);
+    default: {
+      const values = constantInput(mod, x.shape);
+      if (!values) return notCompilable('an input modifier that depends on the input (only constants, such as z^B bounds, are compiled)');
+      return v.make(x.shape, v.w.floats('bound', [...x.shape], values), 'cl');
+    }
+  }
+}
+
+/** One term group: weight · Σ_terms x' ⊙ backward(mask·R / stab(Σ forward(x', W') + b'), W'). */
+function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values): Value {
+  const layout = map.layout;
+  const x = step.inputs[0]!;
+  const z = step.forward.output;
+  const terms = g.terms
+    .map((t) => ({ input: termInput(t.input, x, step.nonNegativeInput, layout, v), ones: t.input === 'ones', params: t.params }))
+    .filter((t): t is { input: Value; ones: boolean; params: typeof t.params } => t.input !== null);
+  let d: Value;
+  if (isPlain(g)) d = z;
+  else {
+    d = map.forward(terms[0]!.input, terms[0]!.params, g.bias);
+    for (const t of terms.slice(1)) d = v.ew('Add', [d, map.forward(t.input, t.params, null)], layout);
+  }
+  const s = v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, z);
+  const parts = terms.map((t) => {
+    const back = map.backward(s, t.params, x.shape);
+    return t.ones ? back : v.ew('Mul', [t.input, back], layout);
+  });
+  const sum = parts.length === 1 ? parts[0]! : v.ew('Sum', parts, layout);
+  return g.weight !== undefined && g.weight !== 1 ? v.ew('Mul', [sum, g.weight], layout) : sum;
+}
+
+const where = (node: GraphNode) => `layer '${node.layerName}' (${node.layerClass})`;
+
+/** The relevance each input of `step.node` receives under its rule. */
+export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): (Value | null)[] {
+  const { node, rule, inputs, forward, r } = step;
+  if (isLinearRule(rule)) {
+    const groups = (rule as Partial<BasicRule>).groups;
+    const op = node.linearOp();
+    if (!groups || !op) return notCompilable(`rule '${rule.name}' on ${where(node)}: only rules built from term groups (basicRule) are compiled`);
+    const map = ortLinearMap(op, v, params, where(node));
+    const parts = groups.map((g) => termGroup(map, g, step, v));
+    return [parts.length === 1 ? parts[0]! : v.ew('Sum', parts, map.layout)];
+  }
+  switch (rule.name) {
+    case 'pass':
+      return [r];
+    case 'gradient':
+    case 'winner_takes_all':
+      return emitVjp(node, inputs, forward, r, v, params);
+    case 'norm': {
+      const layout = v.home(forward.output);
+      const s = v.ew('Div', [r, v.stabilized(forward.output, Number((rule.params as { epsilon?: number } | undefined)?.epsilon ?? 1e-6), layout)], layout);
+      return emitVjp(node, inputs, forward, s, v, params).map((g, i) => (g ? v.ew('Mul', [inputs[i]!, g], v.home(g)) : null));
+    }
+    default:
+      return notCompilable(`rule '${rule.name}' on ${where(node)}`);
+  }
+}

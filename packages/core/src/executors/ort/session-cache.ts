@@ -1,0 +1,104 @@
+/**
+ * Compiled explanation sessions per model graph, keyed by the explanation plan's key (input shape
+ * with batch, explained output, every node's rule). A second explanation with the same key runs
+ * the session built by the first; a model's sessions are released with the model.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ModelGraph } from '../../graph/graph.js';
+import type { Ort } from './load-ort.js';
+
+type Session = import('onnxruntime-node').InferenceSession;
+
+export interface CompiledSession {
+  readonly session: Session;
+  /** The execution provider the session runs on ('cuda' or 'cpu'). */
+  readonly provider: string;
+  /** Why a faster provider was not used, if one was tried. */
+  readonly providerNote?: string;
+  /** Milliseconds to compile the graph and create the session. */
+  readonly buildMs: number;
+}
+
+interface GraphSessions {
+  readonly sessions: Map<string, Promise<CompiledSession>>;
+  builds: number;
+}
+
+/** Sessions kept per model (different batch sizes or composites); the oldest is released beyond. */
+const MAX_SESSIONS_PER_MODEL = 4;
+const byGraph = new WeakMap<ModelGraph, GraphSessions>();
+/** Why CUDA cannot be used on this installation, once found out. */
+let cudaFailure: string | null = null;
+
+/**
+ * Whether the installed onnxruntime-node offers CUDA (XAI_ORT_PROVIDER=cpu disables it): the
+ * binding lists it on Linux x64 whether or not its install script fetched the provider library,
+ * so the library is looked for too (trying without it logs an error from inside ORT).
+ */
+function cudaOffered(ort: Ort): boolean {
+  if (process.env.XAI_ORT_PROVIDER === 'cpu') return false;
+  try {
+    if (!ort.listSupportedBackends().some((b) => b.name === 'cuda')) return false;
+    const root = dirname(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')));
+    const binDir = join(root, 'bin', 'napi-v6', process.platform, process.arch);
+    if (existsSync(join(binDir, 'libonnxruntime_providers_cuda.so'))) return true;
+    cudaFailure = 'CUDA provider not installed (onnxruntime-node fetches it at install time unless ONNXRUNTIME_NODE_INSTALL=skip)';
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+async function createSession(ort: Ort, bytes: Uint8Array): Promise<Omit<CompiledSession, 'buildMs'>> {
+  const base = { graphOptimizationLevel: 'all' as const };
+  const offered = cudaFailure === null && cudaOffered(ort);
+  let providerNote = cudaFailure ?? undefined;
+  if (offered) {
+    try {
+      // Severity 4 (fatal only): a missing CUDA library is expected on CPU-only installations.
+      return { session: await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda'], logSeverityLevel: 4 }), provider: 'cuda' };
+    } catch (err) {
+      providerNote = cudaFailure = `CUDA provider unavailable: ${(err as Error).message.split('\n')[0]!.slice(0, 200)}`;
+    }
+  }
+  return { session: await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] }), provider: 'cpu', providerNote };
+}
+
+/** The session for `key`, built from `encode()` on a miss. */
+export function compiledSession(ort: Ort, graph: ModelGraph, key: string, encode: () => Uint8Array): Promise<CompiledSession> {
+  let entry = byGraph.get(graph);
+  if (!entry) byGraph.set(graph, (entry = { sessions: new Map(), builds: 0 }));
+  const cached = entry.sessions.get(key);
+  if (cached) {
+    entry.sessions.delete(key); // most recently used last
+    entry.sessions.set(key, cached);
+    return cached;
+  }
+  entry.builds++;
+  const started = performance.now();
+  const made = (async () => ({ ...(await createSession(ort, encode())), buildMs: performance.now() - started }))();
+  entry.sessions.set(key, made);
+  made.catch(() => entry!.sessions.delete(key));
+  while (entry.sessions.size > MAX_SESSIONS_PER_MODEL) {
+    const [oldest, session] = entry.sessions.entries().next().value as [string, Promise<CompiledSession>];
+    entry.sessions.delete(oldest);
+    void session.then((s) => s.session.release(), () => undefined);
+  }
+  return made;
+}
+
+/** How many sessions a model holds and how many were built for it (tests: a second call does not rebuild). */
+export function ortSessionStats(graph: ModelGraph): { sessions: number; builds: number } {
+  const entry = byGraph.get(graph);
+  return { sessions: entry?.sessions.size ?? 0, builds: entry?.builds ?? 0 };
+}
+
+/** Releases a model's sessions (called when the model is disposed). */
+export function releaseOrtSessions(graph: ModelGraph): void {
+  const entry = byGraph.get(graph);
+  if (!entry) return;
+  for (const s of entry.sessions.values()) void s.then((c) => c.session.release(), () => undefined);
+  entry.sessions.clear();
+}

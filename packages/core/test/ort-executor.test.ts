@@ -1,0 +1,159 @@
+/**
+ * The 'ort' executor (explanations compiled to ONNX graphs run by onnxruntime-node) against the
+ * tfjs executor: same relevance, logits and targets on the demo CNN and an ONNX ResNet-style model;
+ * a one-line notice for what it cannot run; one build per (model, composite, input shape); no
+ * tensors left behind.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resnet18Onnx } from './onnx/resnet18-onnx.js';
+import { epsilon, explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, ortSessionStats, resolveExecutor, type Explanation, type XaiModel } from '../src/index.js';
+
+const DEMO = join(import.meta.dirname, '../demo/model');
+const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures');
+
+/** max |a − b| ≤ 1e-5 · max |a| + 1e-7 (float32 sums in another order; measured ≈ 1e-6 relative). */
+function expectClose(a: tf.Tensor, b: tf.Tensor): void {
+  expect(b.shape).toEqual(a.shape);
+  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
+  expect(diff).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
+}
+
+function expectSameExplanation(tfjs: Explanation, ort: Explanation): void {
+  expect(ort.execution?.executor).toBe('ort');
+  expect(ort.targets).toEqual(tfjs.targets);
+  expectClose(tfjs.logits, ort.logits);
+  expectClose(tfjs.relevance, ort.relevance);
+}
+
+let demo: XaiModel;
+let batch: tf.Tensor;
+
+beforeAll(async () => {
+  await initBackend();
+  demo = await loadModel(DEMO);
+  batch = tf.randomUniform([3, ...(demo.graph.inputShapes[0]!.slice(1) as number[])], 0, 1, 'float32', 5);
+});
+
+afterAll(() => {
+  demo.dispose();
+  batch.dispose();
+});
+
+describe("executor 'ort'", () => {
+  it.each(['epsilon_plus', 'epsilon_gamma_box', 'epsilon_alpha2_beta1', 'epsilon_plus_flat'])('equals tfjs on the demo CNN, a batch of 3 in one run (%s)', async (composite) => {
+    const options = { composite, low: 0, high: 1, target: [0, 1, 2] };
+    const a = lrp(demo, batch, options);
+    const b = await lrpOn(demo, batch, { ...options, executor: 'ort' });
+    try {
+      expectSameExplanation(a, b);
+      expect(b.execution?.provider).toMatch(/^(cpu|cuda)$/);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('equals tfjs on the ONNX ResNet-style fixture (epsilon_gamma_box, arg-max targets)', async () => {
+    const model = await loadModel(join(FIXTURES, 'onnx/onnx_resnet/model.onnx'), { workers: false });
+    const x = tf.randomUniform([2, ...(model.graph.inputShapes[0]!.slice(1) as number[])], -1, 1, 'float32', 9);
+    const options = { composite: 'epsilon_gamma_box', low: -1, high: 1 };
+    const a = lrp(model, x, options);
+    const b = await lrpOn(model, x, { ...options, executor: 'ort' });
+    try {
+      expectSameExplanation(a, b);
+    } finally {
+      a.dispose();
+      b.dispose();
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  // The ε rule alone keeps the compiled graph at the model's own 47 MB of weights (a test budget).
+  it('equals tfjs on a torchvision ResNet-18 export at 32×32 (stem max pooling with padding, stride-2 convolutions)', async () => {
+    const model = await loadModel(resnet18Onnx({ seed: 18, size: 32 }), { label: 'resnet18.onnx', workers: false });
+    const x = tf.randomUniform([2, 3, 32, 32], -2, 2, 'float32', 4);
+    const options = { rule: epsilon(0.25), target: [1, 7] };
+    const a = lrp(model, x, options);
+    const b = await lrpOn(model, x, { ...options, executor: 'ort' });
+    try {
+      expectSameExplanation(a, b);
+    } finally {
+      a.dispose();
+      b.dispose();
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  it('builds once per (model, composite, input shape): a second call reuses the session', async () => {
+    const model = await loadModel(DEMO);
+    const run = async (x: tf.Tensor, composite: string) => (await lrpOn(model, x, { composite, executor: 'ort' })).dispose();
+    try {
+      await run(batch, 'epsilon_plus');
+      expect(ortSessionStats(model.graph).builds).toBe(1);
+      await run(batch, 'epsilon_plus');
+      expect(ortSessionStats(model.graph).builds).toBe(1);
+      const one = batch.slice([0], [1]);
+      await run(one, 'epsilon_plus'); // another batch size: another graph
+      await run(batch, 'epsilon_gamma_box'); // another composite: another graph
+      one.dispose();
+      expect(ortSessionStats(model.graph)).toEqual({ sessions: 3, builds: 3 });
+    } finally {
+      model.dispose();
+    }
+    expect(ortSessionStats(model.graph).sessions).toBe(0);
+  });
+
+  it('leaves no tensors behind', async () => {
+    (await lrpOn(demo, batch, { executor: 'ort' })).dispose(); // build outside the count
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) (await lrpOn(demo, batch, { executor: 'ort', composite: 'epsilon_gamma_box' })).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('falls back to tfjs with a one-line notice naming what it cannot compile', async () => {
+    const model = await loadModel(join(FIXTURES, 'onnx/onnx_eegnet/model.onnx'), { workers: false });
+    const x = tf.randomUniform([1, ...(model.graph.inputShapes[0]!.slice(1) as number[])], -1, 1, 'float32', 3);
+    const notices: string[] = [];
+    const a = lrp(model, x, {});
+    const b = await lrpOn(model, x, { executor: 'ort', onNotice: (line) => notices.push(line) });
+    try {
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/^xai: executor 'ort' cannot run the linear op DepthwiseConvOp of layer '.+' .*; running on tfjs instead$/);
+      expect(b.execution).toMatchObject({ executor: 'tfjs', fallback: expect.stringContaining('DepthwiseConvOp') });
+      expectClose(a.relevance, b.relevance);
+    } finally {
+      a.dispose();
+      b.dispose();
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  it('explain() takes the executor from its option or XAI_EXECUTOR; methods not compiled yet say so', async () => {
+    const notices: string[] = [];
+    const onNotice = (line: string) => notices.push(line);
+    const viaOption = await explain(demo, batch, { method: 'lrp', composite: 'epsilon_plus', executor: 'ort', onNotice });
+    expect(viaOption.execution?.executor).toBe('ort');
+    viaOption.dispose();
+    const saved = process.env.XAI_EXECUTOR;
+    process.env.XAI_EXECUTOR = 'ort';
+    try {
+      const viaEnv = await explain(demo, batch, { method: 'lrp', onNotice });
+      expect(viaEnv.execution?.executor).toBe('ort');
+      viaEnv.dispose();
+      const gradient = await explain(demo, batch, { method: 'gradient', onNotice });
+      expect(gradient.execution).toEqual({ executor: 'tfjs', fallback: "method 'gradient'" });
+      gradient.dispose();
+      expect(notices).toEqual(["xai: executor 'ort' cannot run method 'gradient' yet; running on tfjs instead"]);
+      process.env.XAI_EXECUTOR = 'gpu';
+      expect(() => resolveExecutor()).toThrow(InvalidArgumentError);
+    } finally {
+      if (saved === undefined) delete process.env.XAI_EXECUTOR;
+      else process.env.XAI_EXECUTOR = saved;
+    }
+  });
+});
