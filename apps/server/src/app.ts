@@ -62,7 +62,7 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   const pools = new WorkerPools(config.concurrency, config.inspectThreads, config.workerMemoryMb);
   const health = new Health();
   const backend = config.redisUrl
-    ? new BullmqBackend({ url: config.redisUrl, ...(config.queueChunkSize ? { chunkSize: config.queueChunkSize } : {}) }, dirs, health, app.log)
+    ? new BullmqBackend({ url: config.redisUrl, local: new EmbeddedBackend(pools.jobs), ...(config.queueChunkSize ? { chunkSize: config.queueChunkSize } : {}) }, dirs, health, app.log)
     : new EmbeddedBackend(pools.jobs);
   const jobs = new JobManager(store, backend, dirs, { cancelGraceMs: config.cancelGraceMs, jobTimeoutMs: config.jobTimeoutMs }, health, app.log);
   const ctx: ServerContext = { config, store, dirs, pools, jobs, health, log: app.log, streams: new Set() };

@@ -23,6 +23,8 @@ export interface BullmqBackendOptions {
   readonly attempts?: number;
   /** How often every followed job's chunks are looked up, besides the queue events (missed events, reconnects). */
   readonly pollMs?: number;
+  /** Where the tasks the queue does not take yet (data-set analyses) run: the server's own workers. */
+  readonly local?: JobBackend;
 }
 
 /** What the server keeps in Redis about a job, so that a restarted server follows it again. */
@@ -66,6 +68,7 @@ export class BullmqBackend implements JobBackend {
   private readonly timer: NodeJS.Timeout;
   private readonly chunkSize: number;
   private readonly attempts: number;
+  private readonly local: JobBackend | undefined;
 
   constructor(
     options: BullmqBackendOptions,
@@ -75,6 +78,7 @@ export class BullmqBackend implements JobBackend {
   ) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.attempts = options.attempts ?? 3;
+    this.local = options.local;
     const connection = bullConnection(options.url);
     this.redis = newRedis(options.url);
     this.redis.on('ready', () => {
@@ -108,7 +112,10 @@ export class BullmqBackend implements JobBackend {
   }
 
   run(id: string, task: WorkerTask, options: { readonly signal: AbortSignal }): Promise<Outcome<unknown>> {
-    if (task.kind !== 'explain' && task.kind !== 'benchmark') return Promise.resolve(error('InternalError', `task '${task.kind}' does not run on the queue`));
+    if (task.kind !== 'explain' && task.kind !== 'benchmark') {
+      if (this.local) return this.local.run(id, task, options);
+      return Promise.resolve(error('InternalError', `task '${task.kind}' does not run on the queue`));
+    }
     const kind: Kind = task.kind;
     const { port, ...plain } = task;
     const ranges = planChunks(task, this.chunkSize);
