@@ -24,7 +24,7 @@ import { EmbeddedBackend } from './jobs/job-backend.js';
 import { JobManager } from './jobs/job-manager.js';
 import { WorkerPools } from './jobs/pools.js';
 import { landingPage } from './landing-page.js';
-import { analysisRoutes } from './routes/analyses.js';
+import { analysisRoutes, analysisTaskBuilder, type AnalysisRequestBody } from './routes/analyses.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { explanationRoutes } from './routes/explanations.js';
@@ -64,7 +64,9 @@ export async function buildApp(options: ServerOptions): Promise<FastifyInstance>
   const backend = config.redisUrl
     ? new BullmqBackend({ url: config.redisUrl, local: new EmbeddedBackend(pools.jobs), ...(config.queueChunkSize ? { chunkSize: config.queueChunkSize } : {}) }, dirs, health, app.log)
     : new EmbeddedBackend(pools.jobs);
-  const jobs = new JobManager(store, backend, dirs, { cancelGraceMs: config.cancelGraceMs, jobTimeoutMs: config.jobTimeoutMs }, health, app.log);
+  // an analysis interrupted by a restart runs again in its folder: its relevance store resumes
+  const rebuilders = { analysis: (request: Record<string, unknown>) => analysisTaskBuilder(ctx, request as AnalysisRequestBody) };
+  const jobs = new JobManager(store, backend, dirs, { cancelGraceMs: config.cancelGraceMs, jobTimeoutMs: config.jobTimeoutMs }, health, app.log, rebuilders);
   const ctx: ServerContext = { config, store, dirs, pools, jobs, health, log: app.log, streams: new Set() };
   const interrupted = jobs.recover();
   if (interrupted > 0) app.log.warn(`${interrupted} job(s) interrupted by the last shutdown marked failed`);

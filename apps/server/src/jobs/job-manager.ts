@@ -33,6 +33,11 @@ type JobError = { error: string; message: string };
 
 const PROGRESS_SAVE_MS = 1000;
 
+/** Makes a job's worker task from its port and output folder. */
+export type TaskBuilder = (port: MessagePort, outDir: string) => WorkerTask;
+/** Per job kind that can be taken up again after a restart: its task, rebuilt from the stored request (throws when that is no longer possible). */
+export type Rebuilders = Partial<Record<JobKind, (request: Record<string, unknown>) => TaskBuilder>>;
+
 /**
  * Runs jobs in the worker pool and keeps their state in SQLite: queued → running → succeeded /
  * failed / cancelled. Progress arrives on a MessagePort per job; cancelling (on request, or when a
@@ -47,6 +52,8 @@ export class JobManager {
   /** Finished jobs whose final state SQLite could not take (disk full): served from memory. */
   private readonly unsaved = new Map<string, JobRow>();
   private closing = false;
+  /** Active jobs of a kind with a rebuilder: a shutdown leaves them for the next start. */
+  private readonly restartable = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -55,15 +62,40 @@ export class JobManager {
     private readonly settings: { readonly cancelGraceMs: number; readonly jobTimeoutMs: number },
     private readonly health: Health,
     private readonly log: FastifyBaseLogger,
+    /** Kinds whose work resumes from their output folder (analyses: the relevance store): restarted, not failed. */
+    private readonly rebuilders: Rebuilders = {},
   ) {}
 
   /**
-   * Jobs left queued or running by a previous process: with a durable backend (Redis) they are
-   * followed again; otherwise they are failed with the reason. Returns how many were failed.
+   * Jobs left queued or running by a previous process: kinds with a rebuilder (analyses) run again
+   * under the same id and folder, so their stored batches are reused; the rest are followed again
+   * with a durable backend (Redis), otherwise failed with the reason. Returns how many were failed.
    */
   recover(): number {
+    const restarted = new Set<string>();
+    for (const row of this.store.unfinishedJobs()) {
+      const rebuild = this.rebuilders[row.kind];
+      if (!rebuild) continue;
+      let build: TaskBuilder;
+      try {
+        build = rebuild(row.request);
+      } catch (err) {
+        this.log.warn({ err, job: row.id }, `job ${row.id} cannot be taken up again: ${(err as Error).message}`);
+        this.save(row.id, () => this.store.finishJob(row.id, 'failed', { error: { error: 'Interrupted', message: `interrupted: the server stopped before this job finished, and it cannot be taken up again: ${(err as Error).message}` } }));
+        continue;
+      }
+      this.store.requeueJob(row.id);
+      restarted.add(row.id);
+      try {
+        this.start(row.id, row.kind, build, row.progress);
+      } catch {
+        /* start recorded the job as failed */
+      }
+    }
+    if (restarted.size) this.log.info(`${restarted.size} job(s) interrupted by the last shutdown taken up again: ${[...restarted].join(', ')}`);
     if (this.backend.durable && this.backend.resume) {
       for (const row of this.store.unfinishedJobs()) {
+        if (restarted.has(row.id)) continue;
         const { port1, port2 } = new MessageChannel();
         const job: ActiveJob = { state: row.state === 'running' ? 'running' : 'queued', progress: row.progress, cancelRequested: false, lastSaved: 0, controller: new AbortController(), port: port1, timedOut: false };
         this.active.set(row.id, job);
@@ -72,7 +104,7 @@ export class JobManager {
       }
       return 0;
     }
-    return this.store.failInterrupted('interrupted: the server stopped before this job finished');
+    return this.store.failInterrupted('interrupted: the server stopped before this job finished', [...restarted]);
   }
 
   counts(): { queued: number; running: number } {
@@ -101,13 +133,20 @@ export class JobManager {
    * Persists a job and queues its task. `build` makes the worker task from the job's port and
    * output folder; the worker's value becomes the stored result.
    */
-  submit(kind: JobKind, request: Record<string, unknown>, build: (port: MessagePort, outDir: string) => WorkerTask): JobRow {
+  submit(kind: JobKind, request: Record<string, unknown>, build: TaskBuilder): JobRow {
     if (this.closing) throw new Error('the server is shutting down');
     const id = newId('job');
     this.store.insertJob({ id, kind, request }); // a full disk throws here: the route answers 507
     this.health.storageOk();
+    this.start(id, kind, build, null);
+    return this.get(id)!;
+  }
+
+  /** Queues the task of a stored job (new, or taken up again after a restart). */
+  private start(id: string, kind: JobKind, build: TaskBuilder, progress: Record<string, unknown> | null): void {
+    if (this.rebuilders[kind]) this.restartable.add(id);
     const { port1, port2 } = new MessageChannel();
-    const job: ActiveJob = { state: 'queued', progress: null, cancelRequested: false, lastSaved: 0, controller: new AbortController(), port: port1, timedOut: false };
+    const job: ActiveJob = { state: 'queued', progress, cancelRequested: false, lastSaved: 0, controller: new AbortController(), port: port1, timedOut: false };
     this.active.set(id, job);
     port1.on('message', (event: WorkerEvent) => this.onWorkerEvent(id, job, event));
     let task: WorkerTask;
@@ -119,7 +158,6 @@ export class JobManager {
       throw err;
     }
     this.follow(id, job, this.backend.run(id, task, { signal: job.controller.signal }));
-    return this.get(id)!;
   }
 
   /** Records the end of a job's task: its value, its error, a cancel, or its worker's failure. */
@@ -201,6 +239,15 @@ export class JobManager {
       return;
     }
     for (const [id, job] of this.active) {
+      if (this.restartable.has(id)) {
+        // left queued/running in the database: the next start takes it up again (recover)
+        this.active.delete(id);
+        clearTimeout(job.killTimer);
+        clearTimeout(job.timeoutTimer);
+        job.port.close();
+        job.controller.abort();
+        continue;
+      }
       this.finish(id, job, 'failed', { error: { error: 'Interrupted', message: `interrupted: the server stopped before this job finished (it was ${job.state})` } });
       job.controller.abort();
     }
@@ -250,6 +297,7 @@ export class JobManager {
   private finish(id: string, job: ActiveJob, state: Finished, fields: { result?: unknown; error?: JobError }): void {
     if (!this.active.has(id)) return;
     this.active.delete(id);
+    this.restartable.delete(id);
     clearTimeout(job.killTimer);
     clearTimeout(job.timeoutTimer);
     job.port.close();

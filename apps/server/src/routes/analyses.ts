@@ -1,5 +1,6 @@
 /** POST /analyses: a data-set analysis (SpRAy, NEON, pruning, P-ClArC) as a job; results through jobs/:id/result and its artefacts. */
-import { Type } from 'typebox';
+import type { MessagePort } from 'node:worker_threads';
+import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ANALYSIS_KINDS, DEMO_DATASETS, PRUNING_CRITERIA, type AnalysisKind, type AnalysisOptions } from '@xai/analysis';
 import { methodByName, resolveOptions } from '@xai/core';
@@ -9,7 +10,10 @@ import { factsMetadata, factsOptions } from '../model-decoding-facts.js';
 import { modelDecodeOptions } from '../model-decode-options.js';
 import { errors, JobView } from '../schemas.js';
 import { jobView } from '../views.js';
+import type { ServerContext } from '../context.js';
+import type { AnalysisTask } from '../worker/analysis-worker.js';
 import type { DatasetInfo } from '../worker/dataset-types.js';
+import type { WorkerTask } from '../worker/task-types.js';
 import { datasetFile, datasetLimits, getDataset } from './datasets.js';
 
 /** Samples one analysis may take (its heatmaps, affinity matrix and t-SNE are held in memory). */
@@ -60,6 +64,8 @@ export const AnalysisRequest = Type.Object(
   { additionalProperties: false },
 );
 
+export type AnalysisRequestBody = Static<typeof AnalysisRequest>;
+
 export const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.xai;
   app.post(
@@ -78,41 +84,49 @@ export const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body;
-      const m = ctx.store.getModel(body.model);
-      if (!m) throw notFound('model', body.model);
-      const options = (body.options ?? {}) as AnalysisOptions;
-      if (options.method !== undefined || options.methodOptions !== undefined) {
-        const name = options.method ?? 'lrp';
-        resolveOptions(methodByName(name).options, options.methodOptions ?? {}, `method '${name}'`);
-      }
-      if (body.kind === 'prune' || body.kind === 'clarc') {
-        if (m.path.endsWith('.onnx')) throw badRequest(`${body.kind === 'prune' ? 'pruning' : 'P-ClArC'} edits a tfjs Layers model; '${m.name}' is an ONNX model`);
-      }
-      let data;
-      if ('name' in body.dataset) {
-        data = { demo: { name: body.dataset.name, count: body.dataset.count ?? 400, seed: body.dataset.seed ?? 1 } };
-      } else {
-        const row = getDataset(ctx, body.dataset.id);
-        const info = row.info as DatasetInfo;
-        if (!info.uniformShape) throw badRequest(`data set '${row.id}': its inputs decode to different shapes; an analysis needs inputs of one shape`);
-        const count = Math.min(info.count, body.dataset.count ?? info.count);
-        if (count > MAX_ANALYSIS_SAMPLES) throw badRequest(`data set '${row.id}' has ${info.count} inputs; an analysis takes at most ${MAX_ANALYSIS_SAMPLES} (give count)`);
-        const adapter = adapterByName(row.modality);
-        const decodeOptions = { ...factsOptions(m.facts, adapter), ...modelDecodeOptions(ctx, adapter, m) };
-        data = { upload: { id: row.id, file: datasetFile(ctx, row), modality: row.modality, decodeOptions, limits: datasetLimits(ctx), count } };
-      }
-      const metadata = factsMetadata(m.facts);
-      const job = ctx.jobs.submit('analysis', { ...body }, (port, outDir) => ({
-        kind: 'analysis',
-        analysis: body.kind as AnalysisKind,
-        model: { id: m.id, path: ctx.dirs.resolve(m.path), ...(m.classNames ? { classNames: m.classNames } : {}), ...(Object.keys(metadata).length ? { metadata } : {}) },
-        data,
-        options,
-        outDir,
-        port,
-      }));
+      const job = ctx.jobs.submit('analysis', { ...body }, analysisTaskBuilder(ctx, body));
       reply.code(202).header('location', `/api/v1/jobs/${job.id}`);
       return jobView(job);
     },
   );
 };
+
+/**
+ * Checks an analysis request and returns how to build its worker task. Also used at start to take
+ * up an analysis the last process did not finish (same job, same folder: its relevance store resumes).
+ */
+export function analysisTaskBuilder(ctx: ServerContext, body: AnalysisRequestBody): (port: MessagePort, outDir: string) => WorkerTask {
+  const m = ctx.store.getModel(body.model);
+  if (!m) throw notFound('model', body.model);
+  const options = (body.options ?? {}) as AnalysisOptions;
+  if (options.method !== undefined || options.methodOptions !== undefined) {
+    const name = options.method ?? 'lrp';
+    resolveOptions(methodByName(name).options, options.methodOptions ?? {}, `method '${name}'`);
+  }
+  if (body.kind === 'prune' || body.kind === 'clarc') {
+    if (m.path.endsWith('.onnx')) throw badRequest(`${body.kind === 'prune' ? 'pruning' : 'P-ClArC'} edits a tfjs Layers model; '${m.name}' is an ONNX model`);
+  }
+  let data: AnalysisTask['data'];
+  if ('name' in body.dataset) {
+    data = { demo: { name: body.dataset.name, count: body.dataset.count ?? 400, seed: body.dataset.seed ?? 1 } };
+  } else {
+    const row = getDataset(ctx, body.dataset.id);
+    const info = row.info as DatasetInfo;
+    if (!info.uniformShape) throw badRequest(`data set '${row.id}': its inputs decode to different shapes; an analysis needs inputs of one shape`);
+    const count = Math.min(info.count, body.dataset.count ?? info.count);
+    if (count > MAX_ANALYSIS_SAMPLES) throw badRequest(`data set '${row.id}' has ${info.count} inputs; an analysis takes at most ${MAX_ANALYSIS_SAMPLES} (give count)`);
+    const adapter = adapterByName(row.modality);
+    const decodeOptions = { ...factsOptions(m.facts, adapter), ...modelDecodeOptions(ctx, adapter, m) };
+    data = { upload: { id: row.id, file: datasetFile(ctx, row), modality: row.modality, decodeOptions, limits: datasetLimits(ctx), count } };
+  }
+  const metadata = factsMetadata(m.facts);
+  return (port, outDir) => ({
+    kind: 'analysis',
+    analysis: body.kind as AnalysisKind,
+    model: { id: m.id, path: ctx.dirs.resolve(m.path), ...(m.classNames ? { classNames: m.classNames } : {}), ...(Object.keys(metadata).length ? { metadata } : {}) },
+    data,
+    options,
+    outDir,
+    port,
+  });
+}

@@ -346,14 +346,18 @@ export class Store {
     const ids = this.db.prepare("SELECT id FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at").all() as { id: string }[];
     return ids.map((r) => this.getJob(r.id)).filter((r): r is JobRow => r !== undefined);
   }
-  /** At start: whatever was queued or running when the last process ended will never finish. */
-  failInterrupted(message: string): number {
+  /** At start: whatever was queued or running when the last process ended will never finish (except the jobs in `keep`, taken up again). */
+  failInterrupted(message: string, keep: readonly string[] = []): number {
     return this.db
       .prepare(
         `UPDATE jobs SET state = 'failed', error = json_object('error', 'Interrupted', 'message', ? || ' (it was ' || state || ')'), finished_at = ?
-         WHERE state IN ('queued', 'running')`,
+         WHERE state IN ('queued', 'running') AND id NOT IN (SELECT value FROM json_each(?))`,
       )
-      .run(message, now()).changes;
+      .run(message, now(), JSON.stringify(keep)).changes;
+  }
+  /** At start: an interrupted job taken up again waits in the queue like a new one. */
+  requeueJob(id: string): void {
+    this.db.prepare("UPDATE jobs SET state = 'queued', started_at = NULL WHERE id = ? AND state IN ('queued', 'running')").run(id);
   }
   /** Jobs whose request names this model or input (for refusing deletes while they run). */
   activeJobsUsing(id: string): number {
