@@ -2,7 +2,7 @@
  * SpRAy's heatmap preprocessing: one relevance tensor → a small normalised 2-D map, so that heatmaps
  * of different samples compare by where the relevance is, not by its magnitude.
  */
-import { InvalidArgumentError } from '@xai/core';
+import { InvalidArgumentError, resizeImage } from '@xai/core';
 
 export interface PreprocessOptions {
   /** Shape of one relevance sample without batch axis: [H, W, C] (channels-last), [C, H, W] or [H, W]. */
@@ -37,34 +37,7 @@ function spatial(o: PreprocessOptions): [number, number, number] {
 
 /** Area-average downsampling of a single-channel [h, w] map to [oh, ow] (each output the exact mean of the area it covers). */
 export function downsampleArea(map: Float32Array, h: number, w: number, oh: number, ow: number): Float32Array {
-  if (oh === h && ow === w) return map;
-  const ty = areaTaps(h, oh);
-  const tx = areaTaps(w, ow);
-  const out = new Float32Array(oh * ow);
-  for (let y = 0; y < oh; y++) {
-    for (const [iy, wy] of ty[y]!) {
-      for (let x = 0; x < ow; x++) {
-        let acc = 0;
-        for (const [ix, wx] of tx[x]!) acc += wx * map[iy * w + ix]!;
-        out[y * ow + x] += wy * acc;
-      }
-    }
-  }
-  return out;
-}
-
-/** For each output index, the input indices it covers and their weights (summing to 1). */
-function areaTaps(inSize: number, outSize: number): Array<Array<[number, number]>> {
-  const scale = inSize / outSize;
-  return Array.from({ length: outSize }, (_, j) => {
-    const [lo, hi] = [j * scale, (j + 1) * scale];
-    const taps: Array<[number, number]> = [];
-    for (let i = Math.floor(lo); i < Math.min(inSize, Math.ceil(hi - 1e-9)); i++) {
-      const covered = Math.min(hi, i + 1) - Math.max(lo, i);
-      if (covered > 0) taps.push([i, covered / scale]);
-    }
-    return taps;
-  });
+  return resizeImage(map, h, w, 1, oh, ow, 'area');
 }
 
 /** Channel sum, optional |·|, area downsampling, normalisation. */

@@ -47,3 +47,4 @@ export { drawText, LABEL_FONT, missingGlyphs, SMALL_FONT, textWidth, type PixelF
 export { BLACK, Canvas, WHITE, type Colour, type LineStyle } from './canvas.js';
 export { crc32, encodeIndexedPng, replacePngPalette, writeIndexedPng, type IndexedImage, type IndexedPngOptions } from './png.js';
 export { relevanceJson, writeRelevanceJson, type RelevanceJson, type RelevanceJsonInput } from './relevance-json.js';
+export { resizeImage, type ResizeFilter } from './resize-image.js';
