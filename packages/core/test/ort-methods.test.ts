@@ -99,7 +99,9 @@ describe("gradient-family methods on executor 'ort'", () => {
     again.dispose();
     const builtOnce = ortSessionStats(demo.graph).builds;
     expect(builtOnce - builds).toBeLessThanOrEqual(2); // batch 1: its gradient graph (32 points) and forward graph
-    (await explain(demo, x, { method: 'integrated_gradients', steps: 64, executor: 'ort', ...quiet })).dispose();
+    const third = await explain(demo, x, { method: 'integrated_gradients', steps: 64, executor: 'ort', ...quiet });
+    expect(third.execution).toMatchObject({ executor: 'ort', built: false });
+    third.dispose();
     expect(ortSessionStats(demo.graph).builds).toBe(builtOnce);
     x.dispose();
   });

@@ -56,8 +56,10 @@ export class ExecutorSwitch {
       if (this.asked === 'ort' && this.fallback === undefined) this.fallback = e.fallback ?? 'a pass that ran on tfjs';
       return;
     }
+    // Built: whether any pass built its graph, and how long the builds took (else the cached session's build time).
     const before = this.ortRun;
-    this.ortRun = { ...e, built: !!(before?.built || e.built), buildMs: (before?.buildMs ?? 0) + (e.buildMs ?? 0) };
+    const buildMs = e.built ? (before?.built ? before.buildMs ?? 0 : 0) + (e.buildMs ?? 0) : before?.built ? before.buildMs : e.buildMs;
+    this.ortRun = { ...e, built: !!(before?.built || e.built), buildMs };
   }
 
   /** Gives the one-line notice and runs the rest on tfjs. */
