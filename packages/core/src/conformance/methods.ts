@@ -19,7 +19,7 @@ export class MethodNotAvailable extends Error {}
 export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>, run?: ExecutorOptions) => Explanation | Promise<Explanation>;
 
 /** Reference method kinds whose runner takes the executor; the others run on tfjs (a fallback under 'ort'). */
-const ORT_KINDS = new Set(['lrp']);
+const ORT_KINDS = new Set(['lrp', 'lrp_transformer']);
 
 /** `at: 'encoder input …'`: the method explains a token model's encoder input (token + position embedding). */
 const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p.at.startsWith('encoder input');
@@ -39,10 +39,10 @@ const runners = new Map<string, MethodRunner>([
   ],
   [
     'lrp_transformer',
-    (m, x, target, p) => {
+    (m, x, target, p, run) => {
       if (!atEncoderInput(p)) throw new MethodNotAvailable(`lrp_transformer at '${p.at}': only the encoder input is implemented`);
       const epsilon = epsilonOf(p.linear);
-      return explainAt(m, x, { method: 'lrp', composite: compositeByName('transformer', Number.isFinite(epsilon) ? { epsilon } : {}), target });
+      return explainAt(m, x, { method: 'lrp', composite: compositeByName('transformer', Number.isFinite(epsilon) ? { epsilon } : {}), target, ...run });
     },
   ],
   ['attention_rollout', (m, x, target, p) => attentionRollout(m, x, { target, headFusion: p.head_fusion ?? 'mean', residual: p.residual ?? 0.5, token: 0 })],

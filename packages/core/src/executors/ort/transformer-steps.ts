@@ -1,0 +1,224 @@
+/**
+ * Transformer node kinds and their conservative LRP rules (Ali et al., ICML 2022) as ONNX nodes:
+ * products of two activations (Q·Kᵀ, A·V), softmax, LayerNorm, GELU and other element-wise ops,
+ * constant shifts and scales, additions that broadcast (an attention mask), casts, embedding lookups
+ * and token selection (Gather with constant indices). Everything runs in the engine's layout ('cl'):
+ * these nodes see ONNX-layout tensors as the importer left them.
+ *
+ * Integer tensors (token ids, an attention mask before its cast) are int64 in the compiled graph.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { GraphNode } from '../../graph/node.js';
+import { OnnxFunctionNode } from '../../import/onnx/convert/function-node.js';
+import { ActivationNode } from '../../nodes/activation-node.js';
+import { LayerNormNode } from '../../nodes/layer-norm-node.js';
+import { MatMulNode } from '../../nodes/matmul-node.js';
+import type { ForwardResult } from './node-steps.js';
+import { notCompilable } from './not-compilable.js';
+import type { RuleStep } from './rule-steps.js';
+import type { Value, Values } from './values.js';
+
+/** LayerNorm's forward keeps σ (kept dims) for the rule that holds it constant. */
+interface LayerNormForward extends ForwardResult {
+  readonly std: string;
+}
+
+const where = (node: GraphNode) => `layer '${node.layerName}' (${node.layerClass}, a ${node.kind} node)`;
+
+/** Element-wise ONNX operators without attributes that opset 17 has under the importer's op type. */
+const UNARY = new Set(['Erf', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'HardSwish']);
+
+/** Numpy broadcasting of two shapes (ONNX and tfjs agree). */
+function broadcast(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+}
+
+const constants = new WeakMap<Values, Map<tf.Tensor, string>>();
+
+/** A constant operand as an initializer (once per graph): int64 for integer tensors (indices), else float32. */
+function constant(v: Values, t: tf.Tensor): string {
+  let made = constants.get(v);
+  if (!made) constants.set(v, (made = new Map()));
+  let name = made.get(t);
+  if (name) return name;
+  if (t.dtype === 'int32') name = v.w.int64s(Array.from(t.dataSync()), [...t.shape]);
+  // Large tables (embeddings) are read only when the graph is encoded: a cached session never reads them.
+  else if (t.size > 1024) name = v.w.deferredFloats('operand', [...t.shape], () => Float32Array.from(t.dataSync() as Float32Array));
+  else name = v.w.floats('operand', [...t.shape], Float32Array.from(t.dataSync() as Float32Array));
+  made.set(t, name);
+  return name;
+}
+
+/** Swaps the last two axes. */
+const transposeLast = (v: Values, name: string, rank: number) =>
+  v.w.op('Transpose', [name], { perm: [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2] });
+
+/** y = 0.5·x·(1 + erf(x/√2)), as the importer's Gelu (ONNX has Gelu only from opset 20). */
+function gelu(v: Values, x: string): string {
+  const erf = v.w.op('Erf', [v.w.op('Div', [x, v.w.scalar(Math.SQRT2)])]);
+  return v.w.op('Mul', [v.w.op('Mul', [x, v.w.scalar(0.5)]), v.w.op('Add', [erf, v.w.scalar(1)])]);
+}
+
+function layerNorm(node: LayerNormNode, x: Value, v: Values): LayerNormForward {
+  const axes = [...node.axes];
+  const xs = v.at(x, 'cl');
+  const centred = v.w.op('Sub', [xs, v.w.op('ReduceMean', [xs], { axes, keepdims: 1 })]);
+  const variance = v.w.op('ReduceMean', [v.w.op('Mul', [centred, centred])], { axes, keepdims: 1 });
+  const std = v.w.op('Sqrt', [v.w.op('Add', [variance, v.w.scalar(node.epsilon)])]);
+  const scaled = v.w.op('Mul', [v.w.op('Div', [centred, std]), constant(v, node.scale)]);
+  const y = node.bias ? v.w.op('Add', [scaled, constant(v, node.bias)]) : scaled;
+  return { output: v.make(x.shape, y, 'cl'), std };
+}
+
+/** An importer node with a declared ONNX form: its constants and computed inputs in ONNX order. */
+function declared(node: OnnxFunctionNode, ins: Value[], v: Values): ForwardResult | undefined {
+  const form = node.onnxForm;
+  if (!form) return undefined;
+  const computed = [...ins];
+  const operands = form.operands ?? ins.map(() => null);
+  const names = operands.map((c) => (c ? constant(v, c) : v.at(computed.shift() ?? notCompilable(`${where(node)}: fewer inputs than its ONNX form`), 'cl')));
+  const attributes = { ...form.attributes };
+  const x = ins[0]!;
+  let shape: number[];
+  switch (node.layerClass) {
+    case 'Cast':
+      // Integers are int64 in the compiled graph.
+      if (attributes.to === 6) attributes.to = 7;
+      shape = [...x.shape];
+      break;
+    case 'Gather': {
+      // An embedding: a constant table at computed ids.
+      const data = operands[0] ? [...operands[0].shape] : [...x.shape];
+      const axis = attributes.axis ?? 0;
+      shape = [...data.slice(0, axis), ...x.shape, ...data.slice(axis + 1)];
+      break;
+    }
+    default:
+      shape = operands.reduce<number[]>((s, c, i) => broadcast(s, c ? c.shape : ins[operands.slice(0, i).filter((o) => !o).length]!.shape), []);
+  }
+  return { output: v.make(shape, v.w.op(node.layerClass, names, attributes), 'cl') };
+}
+
+/** Forward of a transformer node kind; undefined for kinds this file does not handle. */
+export function transformerForward(node: GraphNode, ins: Value[], v: Values): ForwardResult | undefined {
+  const x = ins[0]!;
+  if (node instanceof MatMulNode) {
+    const [a, b] = ins as [Value, Value];
+    const batch = broadcast(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    return { output: v.make([...batch, a.shape[a.shape.length - 2]!, b.shape[b.shape.length - 1]!], v.w.op('MatMul', [v.at(a, 'cl'), v.at(b, 'cl')]), 'cl') };
+  }
+  if (node instanceof LayerNormNode) return layerNorm(node, x, v);
+  const picks = picksOf(node);
+  if (picks) return selectForward(picks, x, v);
+  if (node instanceof ActivationNode && node.activation === 'softmax') return { output: v.make(x.shape, v.w.op('Softmax', [v.at(x, 'cl')], { axis: -1 }), 'cl') };
+  if (!(node instanceof OnnxFunctionNode)) return undefined;
+  if (node.layerClass === 'Gelu' && node.kind === 'elementwise') return { output: v.make(x.shape, gelu(v, v.at(x, 'cl')), 'cl') };
+  if (UNARY.has(node.layerClass) && node.kind === 'elementwise' && ins.length === 1) return { output: v.make(x.shape, v.w.op(node.layerClass, [v.at(x, 'cl')]), 'cl') };
+  if (node.kind === 'broadcast-add' || node.kind === 'product') {
+    const [a, b] = ins as [Value, Value];
+    const op = node.layerClass === 'Pow' ? 'Pow' : node.layerClass;
+    if (!['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min'].includes(op)) return undefined;
+    return { output: v.make(broadcast(a.shape, b.shape), v.w.op(op, [v.at(a, 'cl'), v.at(b, 'cl')]), 'cl') };
+  }
+  return declared(node, ins, v);
+}
+
+/** One Gather at constant indices along an axis (as the LSTM plugin's SelectNode lists them). */
+interface Pick {
+  readonly axis: number;
+  readonly indices: readonly number[];
+  readonly dims: readonly number[];
+}
+
+/**
+ * Token selection (a Gather of a computed value at constant indices) as its picks: the importer's
+ * Gather declares its ONNX form, a plugin's selection node (kind 'slice') lists `picks`.
+ */
+function picksOf(node: GraphNode): readonly Pick[] | undefined {
+  if (node.kind !== 'slice') return undefined;
+  if (node instanceof OnnxFunctionNode) {
+    const index = node.layerClass === 'Gather' ? node.onnxForm?.operands?.[1] : undefined;
+    return index ? [{ axis: node.onnxForm!.attributes?.axis ?? 0, indices: Array.from(index.dataSync()), dims: [...index.shape] }] : undefined;
+  }
+  const picks = (node as { picks?: unknown }).picks;
+  const valid = (p: Partial<Pick>) => Number.isInteger(p.axis) && Array.isArray(p.indices) && Array.isArray(p.dims);
+  return Array.isArray(picks) && picks.every(valid) ? (picks as Pick[]) : undefined;
+}
+
+/** Shapes before each pick and after the last. */
+function pickShapes(picks: readonly Pick[], shape: readonly number[]): number[][] {
+  const shapes = [[...shape]];
+  for (const p of picks) {
+    const s = shapes[shapes.length - 1]!;
+    shapes.push([...s.slice(0, p.axis), ...p.dims, ...s.slice(p.axis + 1)]);
+  }
+  return shapes;
+}
+
+function selectForward(picks: readonly Pick[], x: Value, v: Values): ForwardResult {
+  const name = picks.reduce((t, p) => v.w.op('Gather', [t, v.w.int64s(p.indices, p.dims)], { axis: p.axis }), v.at(x, 'cl'));
+  return { output: v.make(pickShapes(picks, x.shape).at(-1)!, name, 'cl') };
+}
+
+/**
+ * The selection's transpose, picks undone from the last: each gathered slice added back at its
+ * index, a product with the one-hot rows [indices, n] along that axis (repeated indices add up).
+ */
+function selectTranspose(picks: readonly Pick[], x: Value, r: Value, v: Values): Value {
+  const shapes = pickShapes(picks, x.shape);
+  let g = v.at(r, 'cl');
+  for (let k = picks.length - 1; k >= 0; k--) {
+    const { axis, indices } = picks[k]!;
+    const before = shapes[k]!;
+    const n = before[axis]!;
+    const oneHot = new Float32Array(indices.length * n);
+    indices.forEach((j, i) => (oneHot[i * n + (j < 0 ? j + n : j)] = 1));
+    const lifted = v.w.op('Reshape', [g, v.w.int64s([...before.slice(0, axis), indices.length, ...before.slice(axis + 1)])]);
+    const toLast = [...before.keys()].filter((i) => i !== axis).concat(axis);
+    const spread = v.w.op('MatMul', [v.w.op('Transpose', [lifted], { perm: toLast }), v.w.floats('one_hot_rows', [indices.length, n], oneHot)]);
+    g = v.w.op('Transpose', [spread], { perm: toLast.map((_, i) => toLast.indexOf(i)) });
+  }
+  return v.make(x.shape, g, 'cl');
+}
+
+/** Vector–Jacobian product of a transformer node kind (the `gradient` rule); undefined when not handled here. */
+export function transformerVjp(node: GraphNode, ins: Value[], r: Value, v: Values): (Value | null)[] | undefined {
+  const picks = picksOf(node);
+  if (picks) return [selectTranspose(picks, ins[0]!, r, v)];
+  // Integer inputs (token ids) receive no gradient.
+  if (node instanceof OnnxFunctionNode && node.kind === 'embedding') return [null];
+  return undefined;
+}
+
+/**
+ * The conservative rules: A·V with A held constant (`attention_values`), LayerNorm with σ held
+ * constant (`layer_norm_constant_std`), both the ε rule on the linear map that is left (see
+ * rules/attention-values.ts and rules/layer-norm-std.ts).
+ */
+export function transformerRule(step: RuleStep, v: Values): (Value | null)[] | undefined {
+  const { node, rule, inputs, forward, r } = step;
+  const epsilon = Number((rule.params as { epsilon?: number } | undefined)?.epsilon ?? 1e-6);
+  if (rule.name === 'attention_values' && node instanceof MatMulNode && node.attention !== null) {
+    const [a, b] = inputs as [Value, Value];
+    const s = v.at(v.stabilizedRatio(r, forward.output, epsilon, 'cl'), 'cl');
+    if (node.attention === 0) {
+      const back = v.w.op('MatMul', [transposeLast(v, v.at(a, 'cl'), a.shape.length), s]);
+      return [null, v.make(b.shape, v.w.op('Mul', [v.at(b, 'cl'), back]), 'cl')];
+    }
+    const back = v.w.op('MatMul', [s, transposeLast(v, v.at(b, 'cl'), b.shape.length)]);
+    return [v.make(a.shape, v.w.op('Mul', [v.at(a, 'cl'), back]), 'cl'), null];
+  }
+  if (rule.name === 'layer_norm_constant_std' && node instanceof LayerNormNode) {
+    const x = inputs[0]!;
+    const s = v.at(v.stabilizedRatio(r, forward.output, epsilon, 'cl'), 'cl');
+    const g = v.w.op('Div', [v.w.op('Mul', [s, constant(v, node.scale)]), (forward as LayerNormForward).std]);
+    const centred = v.w.op('Sub', [g, v.w.op('ReduceMean', [g], { axes: [...node.axes], keepdims: 1 })]);
+    return [v.make(x.shape, v.w.op('Mul', [v.at(x, 'cl'), centred]), 'cl')];
+  }
+  return undefined;
+}
