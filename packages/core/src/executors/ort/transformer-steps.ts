@@ -75,6 +75,13 @@ function layerNorm(node: LayerNormNode, x: Value, v: Values): LayerNormForward {
   return { output: v.make(x.shape, y, 'cl'), std };
 }
 
+/** The [vocabulary, dim] table of an embedding lookup: the importer's Gather, or a plugin's node (kind 'embedding') holding `embeddings`. */
+function embeddingTable(node: GraphNode): tf.Tensor | undefined {
+  if (node.kind !== 'embedding') return undefined;
+  const table = node instanceof OnnxFunctionNode ? node.onnxForm?.operands?.[0] : (node as { embeddings?: unknown }).embeddings;
+  return table && typeof table === 'object' && 'rank' in table && (table as tf.Tensor).rank === 2 ? (table as tf.Tensor) : undefined;
+}
+
 /** An importer node with a declared ONNX form: its constants and computed inputs in ONNX order. */
 function declared(node: OnnxFunctionNode, ins: Value[], v: Values): ForwardResult | undefined {
   const form = node.onnxForm;
@@ -91,13 +98,6 @@ function declared(node: OnnxFunctionNode, ins: Value[], v: Values): ForwardResul
       if (attributes.to === 6) attributes.to = 7;
       shape = [...x.shape];
       break;
-    case 'Gather': {
-      // An embedding: a constant table at computed ids.
-      const data = operands[0] ? [...operands[0].shape] : [...x.shape];
-      const axis = attributes.axis ?? 0;
-      shape = [...data.slice(0, axis), ...x.shape, ...data.slice(axis + 1)];
-      break;
-    }
     default:
       shape = operands.reduce<number[]>((s, c, i) => broadcast(s, c ? c.shape : ins[operands.slice(0, i).filter((o) => !o).length]!.shape), []);
   }
@@ -115,6 +115,8 @@ export function transformerForward(node: GraphNode, ins: Value[], v: Values): Fo
   if (node instanceof LayerNormNode) return layerNorm(node, x, v);
   const picks = picksOf(node);
   if (picks) return selectForward(picks, x, v);
+  const table = embeddingTable(node);
+  if (table) return { output: v.make([...x.shape, table.shape[1]!], v.w.op('Gather', [constant(v, table), v.at(x, 'cl')]), 'cl') };
   if (node instanceof ActivationNode && node.activation === 'softmax') return { output: v.make(x.shape, v.w.op('Softmax', [v.at(x, 'cl')], { axis: -1 }), 'cl') };
   if (!(node instanceof OnnxFunctionNode)) return undefined;
   if (node.layerClass === 'Gelu' && node.kind === 'elementwise') return { output: v.make(x.shape, gelu(v, v.at(x, 'cl')), 'cl') };
@@ -191,7 +193,7 @@ export function transformerVjp(node: GraphNode, ins: Value[], r: Value, v: Value
   const picks = picksOf(node);
   if (picks) return [selectTranspose(picks, ins[0]!, r, v)];
   // Integer inputs (token ids) receive no gradient.
-  if (node instanceof OnnxFunctionNode && node.kind === 'embedding') return [null];
+  if (embeddingTable(node)) return [null];
   return undefined;
 }
 
