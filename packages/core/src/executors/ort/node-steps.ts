@@ -104,7 +104,7 @@ function constantPadding(node: GraphNode): { pads: readonly (readonly [number, n
 
 /** The node's transposed Jacobian applied to `r` (one value per input), as `node.vjp` computes it. */
 export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Value, v: Values, params: ParamInitializers): (Value | null)[] {
-  const transformer = transformerVjp(node, ins, r, v);
+  const transformer = transformerVjp(node, ins, out, r, v);
   if (transformer) return transformer;
   const x = ins[0]!;
   if (node instanceof LinearNode) return [ortLinearMap(node.op, v, params, where(node)).backward(r, identityParams, x.shape)];

@@ -188,19 +188,43 @@ function selectTranspose(picks: readonly Pick[], x: Value, r: Value, v: Values):
   return v.make(x.shape, g, 'cl');
 }
 
-/** Vector–Jacobian product of a transformer node kind (the `gradient` rule); undefined when not handled here. */
-export function transformerVjp(node: GraphNode, ins: Value[], r: Value, v: Values): (Value | null)[] | undefined {
+/** g summed over the axes `shape` was broadcast along (numpy rules), back to `shape`. */
+function unbroadcast(g: Value, shape: readonly number[], v: Values): Value {
+  const lead = g.shape.length - shape.length;
+  const axes = g.shape.map((_, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
+  if (axes.length === 0) return g;
+  const summed = v.w.op('ReduceSum', [v.at(g, 'cl'), v.w.int64s(axes)], { keepdims: 1 });
+  return v.make(shape, v.w.op('Reshape', [summed, v.w.int64s([...shape])]), 'cl');
+}
+
+/** LayerNorm's full Jacobian: with ĝ = g·scale/σ and x̂ = (x − mean)/σ, ĝ − mean(ĝ) − x̂·mean(ĝ·x̂) (nodes/layer-norm-node.ts). */
+function layerNormVjp(node: LayerNormNode, x: Value, std: string, r: Value, v: Values): Value {
+  const axes = [...node.axes];
+  const mean = (t: string) => v.w.op('ReduceMean', [t], { axes, keepdims: 1 });
+  const xs = v.at(x, 'cl');
+  const xhat = v.w.op('Div', [v.w.op('Sub', [xs, mean(xs)]), std]);
+  const gs = v.w.op('Div', [v.w.op('Mul', [v.at(r, 'cl'), constant(v, node.scale)]), std]);
+  const y = v.w.op('Sub', [v.w.op('Sub', [gs, mean(gs)]), v.w.op('Mul', [xhat, mean(v.w.op('Mul', [gs, xhat]))])]);
+  return v.make(x.shape, y, 'cl');
+}
+
+/** Vector–Jacobian product of a transformer node kind (the `gradient` rule, and `norm`'s); undefined when not handled here. */
+export function transformerVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Value, v: Values): (Value | null)[] | undefined {
   const picks = picksOf(node);
   if (picks) return [selectTranspose(picks, ins[0]!, r, v)];
   // Integer inputs (token ids) receive no gradient.
   if (embeddingTable(node)) return [null];
+  if (node instanceof LayerNormNode) return [layerNormVjp(node, ins[0]!, (out as LayerNormForward).std, r, v)];
+  if (node instanceof OnnxFunctionNode && node.kind === 'broadcast-add') return ins.map((x) => unbroadcast(r, x.shape, v));
+  // A cast passes the gradient (tfjs's gradient of cast).
+  if (node instanceof OnnxFunctionNode && node.kind === 'cast') return [r];
   return undefined;
 }
 
 /**
  * The conservative rules: A·V with A held constant (`attention_values`), LayerNorm with σ held
  * constant (`layer_norm_constant_std`), both the ε rule on the linear map that is left (see
- * rules/attention-values.ts and rules/layer-norm-std.ts).
+ * rules/attention-values.ts and rules/layer-norm-std.ts); and AttnLRP's (`attention: 'attnlrp'`).
  */
 export function transformerRule(step: RuleStep, v: Values): (Value | null)[] | undefined {
   const { node, rule, inputs, forward, r } = step;
@@ -214,6 +238,22 @@ export function transformerRule(step: RuleStep, v: Values): (Value | null)[] | u
     }
     const back = v.w.op('MatMul', [s, transposeLast(v, v.at(b, 'cl'), b.shape.length)]);
     return [v.make(a.shape, v.w.op('Mul', [v.at(a, 'cl'), back]), 'cl'), null];
+  }
+  if (rule.name === 'bilinear_uniform' && node instanceof MatMulNode) {
+    // AttnLRP's uniform rule: half of each product term's ε share to each factor (rules/bilinear-uniform.ts).
+    const [a, b] = inputs as [Value, Value];
+    const s = v.at(v.stabilizedRatio(r, forward.output, epsilon, 'cl'), 'cl');
+    const toA = v.w.op('MatMul', [s, transposeLast(v, v.at(b, 'cl'), b.shape.length)]);
+    const toB = v.w.op('MatMul', [transposeLast(v, v.at(a, 'cl'), a.shape.length), s]);
+    const half = (x: Value, back: string) => v.make(x.shape, v.w.op('Mul', [v.w.op('Mul', [v.at(x, 'cl'), back]), v.w.scalar(0.5)]), 'cl');
+    return [half(a, toA), half(b, toB)];
+  }
+  if (rule.name === 'softmax_attnlrp' && node instanceof ActivationNode && node.activation === 'softmax') {
+    // R_x = x ⊙ (R − y · Σ R) along the last axis (rules/softmax-attnlrp.ts).
+    const rs = v.at(r, 'cl');
+    const total = v.w.op('ReduceSum', [rs, v.w.int64s([-1])], { keepdims: 1 });
+    const kept = v.w.op('Sub', [rs, v.w.op('Mul', [v.at(forward.output, 'cl'), total])]);
+    return [v.make(inputs[0]!.shape, v.w.op('Mul', [v.at(inputs[0]!, 'cl'), kept]), 'cl')];
   }
   if (rule.name === 'layer_norm_constant_std' && node instanceof LayerNormNode) {
     const x = inputs[0]!;
