@@ -100,13 +100,15 @@ describe.each([
   });
 });
 
-describe("the transformer composite's other choices on executor 'ort' equal tfjs", () => {
+describe("the transformer composite's other choices, and the gradient, on executor 'ort' equal tfjs", () => {
   // LayerNorm's full gradient through five LayerNorms is sensitive to float32 order: tfjs's own cpu
   // and wasm backends differ by 1e-4 of the largest relevance there, so 2e-4 relative for it.
   it.each([
     [{ attention: 'attnlrp' }, 1e-5],
     [{ layerNorm: 'gradient' }, 2e-4],
     [{ attention: 'attnlrp', layerNorm: 'gradient' }, 2e-4],
+    // the plain gradient: every node's vector–Jacobian product (softmax, A·V and Q·Kᵀ, GELU, the mask's path)
+    [{ composite: 'gradient' }, 1e-5],
   ] as const)('%o', async (choice, relative) => {
     const request = { method: 'lrp', composite: 'transformer', target: [1, 0, 1], ...choice } as const;
     const a = await explainAt(alone, inputs, request);

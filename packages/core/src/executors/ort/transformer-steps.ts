@@ -215,10 +215,63 @@ export function transformerVjp(node: GraphNode, ins: Value[], out: ForwardResult
   // Integer inputs (token ids) receive no gradient.
   if (embeddingTable(node)) return [null];
   if (node instanceof LayerNormNode) return [layerNormVjp(node, ins[0]!, (out as LayerNormForward).std, r, v)];
-  if (node instanceof OnnxFunctionNode && node.kind === 'broadcast-add') return ins.map((x) => unbroadcast(r, x.shape, v));
+  if (node instanceof MatMulNode) {
+    // d/dA = G·Bᵀ, d/dB = Aᵀ·G (leading axes summed where an operand was broadcast).
+    const [a, b] = ins as [Value, Value];
+    const g = v.at(r, 'cl');
+    const da = v.make([...r.shape.slice(0, -1), a.shape[a.shape.length - 1]!], v.w.op('MatMul', [g, transposeLast(v, v.at(b, 'cl'), b.shape.length)]), 'cl');
+    const db = v.make([...r.shape.slice(0, -2), ...b.shape.slice(-2)], v.w.op('MatMul', [transposeLast(v, v.at(a, 'cl'), a.shape.length), g]), 'cl');
+    return [unbroadcast(da, a.shape, v), unbroadcast(db, b.shape, v)];
+  }
+  if (node instanceof ActivationNode && node.activation === 'softmax') {
+    // y ⊙ (g − Σ g⊙y) along the last axis.
+    const y = v.at(out.output, 'cl');
+    const g = v.at(r, 'cl');
+    const dot = v.w.op('ReduceSum', [v.w.op('Mul', [g, y]), v.w.int64s([-1])], { keepdims: 1 });
+    return [v.make(r.shape, v.w.op('Mul', [y, v.w.op('Sub', [g, dot])]), 'cl')];
+  }
+  if (!(node instanceof OnnxFunctionNode)) return undefined;
+  if (node.kind === 'broadcast-add') return ins.map((x) => unbroadcast(r, x.shape, v));
   // A cast passes the gradient (tfjs's gradient of cast).
-  if (node instanceof OnnxFunctionNode && node.kind === 'cast') return [r];
+  if (node.kind === 'cast') return [r];
+  if (node.kind === 'product' && node.layerClass === 'Mul') {
+    const [a, b] = ins as [Value, Value];
+    const times = (other: Value, like: Value) => unbroadcast(v.make(r.shape, v.w.op('Mul', [v.at(r, 'cl'), v.at(other, 'cl')]), 'cl'), like.shape, v);
+    return [times(b, a), times(a, b)];
+  }
+  if (node.kind === 'elementwise' && ins.length === 1) {
+    const derivative = elementwiseDerivative(node, v.at(ins[0]!, 'cl'), v);
+    if (derivative) return [unbroadcast(v.make(r.shape, v.w.op('Mul', [v.at(r, 'cl'), derivative]), 'cl'), ins[0]!.shape, v)];
+  }
   return undefined;
+}
+
+/** f'(x) of an element-wise node (GELU, a shift or scale by a constant), or undefined. */
+function elementwiseDerivative(node: OnnxFunctionNode, x: string, v: Values): string | undefined {
+  if (node.layerClass === 'Gelu') {
+    // Φ(x) + x·φ(x), Φ(x) = ½(1 + erf(x/√2)), φ(x) = exp(−x²/2)/√(2π).
+    const cdf = v.w.op('Mul', [v.w.op('Add', [v.w.op('Erf', [v.w.op('Div', [x, v.w.scalar(Math.SQRT2)])]), v.w.scalar(1)]), v.w.scalar(0.5)]);
+    const pdf = v.w.op('Mul', [v.w.op('Exp', [v.w.op('Mul', [v.w.op('Mul', [x, x]), v.w.scalar(-0.5)])]), v.w.scalar(1 / Math.sqrt(2 * Math.PI))]);
+    return v.w.op('Add', [cdf, v.w.op('Mul', [x, pdf])]);
+  }
+  const operands = node.onnxForm?.operands;
+  const k = operands?.find((o) => o !== null);
+  if (!operands || !k || operands.length !== 2) return undefined;
+  const first = operands[0] !== null;
+  const c = constant(v, k);
+  switch (node.layerClass) {
+    case 'Add':
+      return v.w.scalar(1);
+    case 'Sub':
+      return v.w.scalar(first ? -1 : 1);
+    case 'Mul':
+      return c;
+    case 'Div':
+      // x/k → 1/k; k/x → −k/x².
+      return first ? v.w.op('Neg', [v.w.op('Div', [c, v.w.op('Mul', [x, x])])]) : v.w.op('Reciprocal', [c]);
+    default:
+      return undefined;
+  }
 }
 
 /**
