@@ -144,7 +144,7 @@ describe('xai --executor ort', () => {
     const [tfjs, ort, gradient, conformance] = await Promise.all([
       explainOn('tfjs', '--composite', 'epsilon_gamma_box'),
       explainOn('ort', '--composite', 'epsilon_gamma_box', '--executor', 'ort'),
-      explainOn('gradient', '--method', 'gradient', '--executor', 'ort'),
+      explainOn('lime', '--method', 'lime', '-o', 'samples=16', '-o', 'nSegments=8', '--executor', 'ort'),
       xaiAsync('conformance', join(FIXTURE, '..'), '--cases', 'cnn_bn', '--methods', 'composite_*', '--executor', 'ort'),
     ]);
     for (const run of [tfjs, ort, gradient, conformance]) expect(run.status, run.stderr).toBe(0);
@@ -153,9 +153,46 @@ describe('xai --executor ort', () => {
     const scale = Math.max(...a.map(Math.abs));
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
     expect(ort.stderr).not.toMatch(/executor 'ort' cannot run/);
-    expect(gradient.stderr).toMatch(/^xai: executor 'ort' cannot run method 'gradient' yet; running on tfjs instead$/m);
+    expect(gradient.stderr).toMatch(/^xai: executor 'ort' cannot run method 'lime' yet; running on tfjs instead$/m);
+    expect(gradient.stdout).toMatch(/lime in \d+ ms on tfjs \(fallback: method 'lime'\)/);
     expect(conformance.stdout).toMatch(/cnn_bn composite_epsilon_gamma_box ok .*\[ort\/(cpu|cuda)\]/);
     expect(conformance.stdout).toMatch(/4 passed, 0 failed; 4 ran on ort, 0 fell back to tfjs/);
+  });
+});
+
+describe('xai explain: the default executor', () => {
+  const withEnv = (env: Record<string, string>, ...args: string[]) =>
+    new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  it("is 'ort' where onnxruntime-node is installed (it is here) for a method that runs on it; --executor and XAI_EXECUTOR choose otherwise; a bad name is refused", async () => {
+    const input = join(dir, 'images', 'shape-0.png');
+    const explainWith = (env: Record<string, string>, name: string, ...args: string[]) =>
+      withEnv({ XAI_EXECUTOR: '', ...env }, 'explain', '--model', DEMO_MODEL, '--input', input, '--json', join(dir, `default-${name}.json`), ...args);
+    const [byDefault, tfjs, fromEnv, bad] = await Promise.all([
+      explainWith({}, 'default'),
+      explainWith({ XAI_EXECUTOR: 'ort' }, 'tfjs', '--executor', 'tfjs'), // the flag wins over XAI_EXECUTOR
+      explainWith({ XAI_EXECUTOR: 'tfjs' }, 'env'),
+      explainWith({}, 'bad', '--executor', 'gpu'),
+    ]);
+    for (const run of [byDefault, tfjs, fromEnv]) expect(run.status, run.stderr).toBe(0);
+    expect(byDefault.stderr).toMatch(/method: lrp, executor: ort$/m);
+    expect(byDefault.stdout).toMatch(/lrp in \d+ ms on ort\/(cpu|cuda)/);
+    expect(tfjs.stderr).toMatch(/executor: tfjs$/m);
+    expect(tfjs.stdout).toMatch(/lrp in \d+ ms on tfjs( |$)/m);
+    expect(fromEnv.stdout).toMatch(/on tfjs/);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toBe("xai: --executor must be one of auto, tfjs, ort, got 'gpu'");
+    // the same relevance whichever executor ran: max |a − b| ≤ 1e-5 · max |a| + 1e-7
+    const [a, b] = ['tfjs', 'default'].map((n) => JSON.parse(readFileSync(join(dir, `default-${n}.json`), 'utf8')).values.flat(Infinity) as number[]);
+    const scale = Math.max(...a!.map(Math.abs));
+    expect(Math.max(...a!.map((v, i) => Math.abs(v - b![i]!)))).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
   });
 });
 

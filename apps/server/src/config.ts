@@ -57,6 +57,11 @@ export interface ServerConfig {
   readonly redisUrl?: string;
   /** XAI_QUEUE_CHUNK: samples per benchmark chunk on the queue (default 64). */
   readonly queueChunkSize?: number;
+  /**
+   * XAI_EXECUTOR: what runs explanations a request does not choose an executor for ('tfjs' or
+   * 'ort'); absent: 'ort' where onnxruntime-node is installed and the method runs on it, else 'tfjs'.
+   */
+  readonly executor?: 'tfjs' | 'ort';
 }
 
 /** Maxima on the work of one request, checked against each method's declared cost. */
@@ -152,6 +157,12 @@ function amount(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: nu
 
 const megabytes = (env: NodeJS.ProcessEnv, name: string, fallback: number) => amount(env, name, fallback, MB, 'megabytes');
 
+/** XAI_EXECUTOR: checked at start, so that a typo is not a failure of every job. */
+function executorOf(raw: string): 'tfjs' | 'ort' {
+  if (raw !== 'tfjs' && raw !== 'ort') throw new Error(`XAI_EXECUTOR must be tfjs or ort, got '${raw}'`);
+  return raw;
+}
+
 const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** The configuration from XAI_* environment variables (see README: Configuration). */
@@ -185,6 +196,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxDataBytes: amount(env, 'XAI_MAX_DATA_GB', defaults.maxDataBytes, 1024 * MB, 'gigabytes', true),
     ...(env.XAI_REDIS_URL?.trim() ? { redisUrl: env.XAI_REDIS_URL.trim() } : {}),
     ...(env.XAI_QUEUE_CHUNK ? { queueChunkSize: chunkSize(env) } : {}),
+    ...(env.XAI_EXECUTOR?.trim() ? { executor: executorOf(env.XAI_EXECUTOR.trim()) } : {}),
     limits: {
       maxPasses: integer(env, 'XAI_MAX_PASSES', DEFAULT_LIMITS.maxPasses, 1),
       maxBatch: integer(env, 'XAI_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 1),

@@ -199,6 +199,12 @@ export const ExplanationRequest = Type.Object(
     ),
     decodeOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the modality's decoding options (GET /modalities)" })),
     renderOptions: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "the modality's rendering options (colormap …)" })),
+    executor: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('tfjs'), Type.Literal('ort')], {
+        description:
+          "what runs the explanation: 'ort' (compiled to ONNX Runtime), 'tfjs', or 'auto' (the default: the server's XAI_EXECUTOR, else 'ort' where onnxruntime-node is installed and the method runs on it, else 'tfjs'). What ORT cannot run yet runs on tfjs, and the result says why (execution.fallback)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

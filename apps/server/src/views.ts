@@ -137,6 +137,8 @@ export function explanationResult(job: JobRow) {
     elapsedMs: r.elapsedMs,
     relevance: r.relevance.map((x, k) => ({ input: k, shape: x.shape, sum: x.sum, layout: x.layout ?? 'channels-last', json: `${base}/relevance?input=${k}`, binary: `${base}/relevance?input=${k}&format=binary` })),
     artefacts: r.artefacts.map((a) => fileView(job.id, a)),
+    ...(r.execution ? { execution: r.execution } : {}),
+    ...(r.notices?.length ? { notices: r.notices } : {}),
   };
 }
 

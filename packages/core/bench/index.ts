@@ -3,13 +3,15 @@
  * model (bench/vgg16.ts) and a torchvision ResNet-18 loaded from ONNX (bench/resnet18-onnx.ts) —
  * forward pass vs epsilon_gamma_box LRP, medians of N rounds after a warm-up, then a summary.
  * Options: --runs N (default 5), --size S (VGG-16 input side, default 224), --batch B (default 1),
- * --only vgg16|resnet18|transformer (the last: a 512-token encoder from ONNX, bench/transformer-512.ts).
+ * --only vgg16|resnet18|transformer|throughput (transformer: a 512-token encoder from ONNX, bench/transformer-512.ts;
+ * throughput: LRP explanations per second at batch 16, tfjs vs ORT, on the demo CNN and ResNet-18, bench/throughput.ts).
  * VGG-16 and ResNet-18 also run on the 'ort' executor (bench/ort.ts) first: forward and LRP medians,
  * first-call (build) times, and peak RSS after the ORT rounds.
  */
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/index.js';
 import { benchResnet18Onnx } from './resnet18-onnx.js';
+import { benchThroughput, throughputSummary } from './throughput.js';
 import { numberArg, type BenchSummary } from './timing.js';
 import { benchTransformer512 } from './transformer-512.js';
 import { benchVgg16 } from './vgg16.js';
@@ -19,7 +21,7 @@ const size = numberArg('size', 224);
 const batch = numberArg('batch', 1);
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && !['vgg16', 'resnet18', 'transformer'].includes(only)) throw new Error(`--only ${only}: expected vgg16, resnet18 or transformer`);
+if (only !== undefined && !['vgg16', 'resnet18', 'transformer', 'throughput'].includes(only)) throw new Error(`--only ${only}: expected vgg16, resnet18, transformer or throughput`);
 
 const backend = await initBackend();
 console.log(`backend ${backend}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -27,6 +29,7 @@ const results: BenchSummary[] = [];
 if (only === undefined || only === 'vgg16') results.push(await benchVgg16(runs, size, batch));
 if (only === undefined || only === 'resnet18') results.push(await benchResnet18Onnx(runs, batch));
 const transformer = only === undefined || only === 'transformer' ? await benchTransformer512(runs) : null;
+const throughput = only === undefined || only === 'throughput' ? await benchThroughput(runs, 16) : [];
 
 console.log('\nsummary (medians; ratios are medians of per-round ratios to the forward pass named):');
 for (const r of results) {
@@ -44,4 +47,5 @@ for (const r of results) {
 if (transformer) {
   console.log(`  ${'encoder, 512 tok.'.padEnd(18)} engine forward ${transformer.forward.toFixed(3)} s · transformer LRP ${transformer.lrp.toFixed(3)} s (${(transformer.lrp / transformer.forward).toFixed(2)}×) · attention rollout ${transformer.rollout.toFixed(3)} s`);
 }
+for (const line of throughputSummary(throughput)) console.log(line);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

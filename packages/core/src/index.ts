@@ -8,7 +8,7 @@ export { lrp, gradient, gradientXInput, guidedBackprop, deconvnet, compositeFor,
 export { propagateGraph, forwardAll, explainedTensor, resolveTargets, type Seed, type GraphPropagation, type GraphPropagationResult } from './engine/propagate.js';
 export { propagate, type PropagateOptions, type Propagation } from './engine/propagate-model.js';
 export { lrpOn, explainWithCompositeOn } from './engine/explain-on-executor.js';
-export { resolveExecutor, EXECUTORS, type ExecutorName, type ExecutorOptions, type ExecutionReport } from './engine/executor-choice.js';
+export { resolveExecutor, appExecutor, ortInstalled, EXECUTORS, EXECUTOR_CHOICES, type ExecutorChoice, type ExecutorName, type ExecutorOptions, type ExecutionReport } from './engine/executor-choice.js';
 export { ortSessionStats, releaseOrtSessions } from './executors/ort/session-cache.js';
 export { NotCompilableError } from './executors/ort/not-compilable.js';
 export { OrtUnavailableError } from './executors/ort/load-ort.js';

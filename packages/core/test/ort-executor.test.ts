@@ -145,10 +145,10 @@ describe("executor 'ort'", () => {
       const viaEnv = await explain(demo, batch, { method: 'lrp', onNotice });
       expect(viaEnv.execution?.executor).toBe('ort');
       viaEnv.dispose();
-      const gradient = await explain(demo, batch, { method: 'gradient', onNotice });
-      expect(gradient.execution).toEqual({ executor: 'tfjs', fallback: "method 'gradient'" });
-      gradient.dispose();
-      expect(notices).toEqual(["xai: executor 'ort' cannot run method 'gradient' yet; running on tfjs instead"]);
+      const lime = await explain(demo, batch.slice(0, 1), { method: 'lime', samples: 4, onNotice });
+      expect(lime.execution).toEqual({ executor: 'tfjs', fallback: "method 'lime'" });
+      lime.dispose();
+      expect(notices).toEqual(["xai: executor 'ort' cannot run method 'lime' yet; running on tfjs instead"]);
       process.env.XAI_EXECUTOR = 'gpu';
       expect(() => resolveExecutor()).toThrow(InvalidArgumentError);
     } finally {

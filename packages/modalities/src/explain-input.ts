@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { explain, explainAt, type ExplainRequest, type XaiModel } from '@xai/core';
+import { explain, explainAt, type ExecutionReport, type ExplainRequest, type XaiModel } from '@xai/core';
 import type { Artefact, DecodedInput, InputFile, ModalityAdapter, ModelInputSpec } from './adapter.js';
 import { layoutOfInput } from './layout.js';
 import { isSubwordInput } from './text/subword/subword-text.js';
@@ -12,6 +12,8 @@ export interface ExplainedInput {
   readonly target: number;
   readonly logits: number[];
   readonly elapsedMs: number;
+  /** The executor that ran (and its provider, or why it fell back to tfjs). */
+  readonly execution?: ExecutionReport;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function explainInput(
         relevances, method: result.method, target, targetName: classNames?.[target], logits, options: result.options,
         targets: [...result.targets], ...(classNames ? { classNames } : {}),
       }, renderOptions ?? {});
-      return { decoded, artefacts, method: result.method, options: result.options, target, logits, elapsedMs: result.elapsedMs };
+      return { decoded, artefacts, method: result.method, options: result.options, target, logits, elapsedMs: result.elapsedMs, ...(result.execution ? { execution: result.execution } : {}) };
     } finally {
       result.dispose();
     }

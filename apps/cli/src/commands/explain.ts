@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, parseNameList, readInputFile, resolveExecutor, type InputScale, type XaiModel } from '@xai/core';
+import { appExecutor, EXECUTOR_CHOICES, explain, initBackend, INPUT_EXTENSIONS, InvalidArgumentError, loadModel, methodByName, parseNameList, readInputFile, type ExecutionReport, type ExecutorName, type InputScale, type XaiModel } from '@xai/core';
 import { adapterByName, adapterForFiles, explainInput, listAdapters, type InputFile, type ModalityAdapter } from '@xai/modalities';
 import { writeFileAtomic } from '@xai/core';
 import { collect, parseInteger, parseMethodOptions } from '../method-options.js';
@@ -59,6 +59,25 @@ async function resolveClassNames(model: XaiModel, flag: string | undefined): Pro
   return names;
 }
 
+/**
+ * The executor every input of this command runs on: --executor, else XAI_EXECUTOR, else 'ort' where
+ * onnxruntime-node is installed and the method runs on it, else 'tfjs' ('auto' asks for that default).
+ */
+async function commandExecutor(flags: ExplainFlags): Promise<ExecutorName> {
+  if (flags.executor !== undefined && !(EXECUTOR_CHOICES as readonly string[]).includes(flags.executor)) {
+    throw new InvalidArgumentError(`--executor must be one of ${EXECUTOR_CHOICES.join(', ')}, got '${flags.executor}'`);
+  }
+  return appExecutor(flags.executor, methodByName(flags.method).runsOnOrt ?? false);
+}
+
+/** " on ort/cpu", " on tfjs (fallback: …)": what ran, for the summary line. */
+function ranOn(execution: ExecutionReport | undefined): string {
+  if (!execution) return '';
+  const provider = execution.provider ? `/${execution.provider}` : '';
+  const build = execution.built && execution.buildMs !== undefined ? `, graph built in ${execution.buildMs.toFixed(0)} ms` : '';
+  return ` on ${execution.executor}${provider}${build}${execution.fallback ? ` (fallback: ${execution.fallback})` : ''}`;
+}
+
 /** Arrays and images go through core's reader; every other format through its modality adapter. */
 const isArrayInput = (file: string) => (INPUT_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
 
@@ -100,7 +119,7 @@ function methodOptions(flags: ExplainFlags): Record<string, unknown> {
   throw new InvalidArgumentError(`--composite and --rule apply to 'lrp' (or smoothgrad over it), not to '${flags.method}'`);
 }
 
-async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, options: Record<string, unknown>, outputs: { out?: string; json?: string; overlay?: string }, names: readonly string[] | null) {
+async function explainOne(model: XaiModel, file: string, flags: ExplainFlags & { executor: ExecutorName }, options: Record<string, unknown>, outputs: { out?: string; json?: string; overlay?: string }, names: readonly string[] | null) {
   const dims = model.inputShapes[0]!.slice(1);
   const sampleShape = dims.every((d): d is number => d !== null) ? dims : undefined;
   // Channels-first (ONNX) models: images decode as [H, W, C] and are handed over as [C, H, W].
@@ -113,13 +132,13 @@ async function explainOne(model: XaiModel, file: string, flags: ExplainFlags, op
     : tf.tensor(decoded.values, decoded.shape);
   const progress = progressDisplay(basename(file));
   try {
-    const result = await explain(model, x, { method: flags.method, target: flags.target, executor: resolveExecutor(flags.executor), ...options, onProgress: (p) => progress.update(p) });
+    const result = await explain(model, x, { method: flags.method, target: flags.target, executor: flags.executor, ...options, onProgress: (p) => progress.update(p) });
     progress.stop();
     try {
       const written = await writeOutputs(result, decoded, file, outputs, flags, channelsFirst);
       const logits = Array.from(result.logits.dataSync());
       const t = result.targets[0]!;
-      console.log(`${file}: ${targetLabel(t, names)} (logit ${logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${written.length ? ' → ' + written.join(', ') : ''}`);
+      console.log(`${file}: ${targetLabel(t, names)} (logit ${logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${ranOn(result.execution)}${written.length ? ' → ' + written.join(', ') : ''}`);
     } finally {
       result.dispose();
     }
@@ -158,7 +177,7 @@ async function tokenizerBeside(model: XaiModel, modelPath: string, adapter: Moda
 async function explainWithAdapter(
   model: XaiModel,
   file: string,
-  flags: ExplainFlags,
+  flags: ExplainFlags & { executor: ExecutorName },
   options: Record<string, unknown>,
   outDir: string,
   names: readonly string[] | null,
@@ -172,7 +191,7 @@ async function explainWithAdapter(
   const progress = progressDisplay(basename(file));
   try {
     const result = await explainInput(model, adapter, files, {
-      method: flags.method, target: flags.target, executor: resolveExecutor(flags.executor), ...options,
+      method: flags.method, target: flags.target, executor: flags.executor, ...options,
       decodeOptions: { ...(beside ? { tokenizer: beside } : {}), ...decode }, renderOptions: parseMethodOptions(flags.render),
       ...(names ? { classNames: names } : {}),
       onProgress: (p) => progress.update(p),
@@ -186,7 +205,7 @@ async function explainWithAdapter(
       written.push(join(dir, a.name));
     }
     const t = result.target;
-    console.log(`${file} (${adapter.name}): ${targetLabel(t, names)} (logit ${result.logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms → ${written.join(', ')}`);
+    console.log(`${file} (${adapter.name}): ${targetLabel(t, names)} (logit ${result.logits[t]!.toFixed(4)}), ${result.method} in ${result.elapsedMs.toFixed(0)} ms${ranOn(result.execution)} → ${written.join(', ')}`);
   } finally {
     progress.stop();
   }
@@ -201,7 +220,7 @@ export function explainCommand(program: Command): void {
     .option('--text <text>', 'explain this text (the text modality; needs --out-dir) instead of an --input file')
     .option('--tokenizer <path>', "a transformer's tokenizer.json: text is tokenised into its subwords and explained at the encoder input (same as --decode tokenizer=PATH; default: a tokenizer.json beside the model, when no vocabulary is given)")
     .option('--method <name>', 'attribution method (see `xai methods`)', 'lrp')
-    .option('--executor <name>', "tfjs or ort (LRP compiled to ONNX Runtime; what it cannot run yet runs on tfjs with a notice); default XAI_EXECUTOR, else tfjs")
+    .option('--executor <name>', "auto, tfjs or ort (compiled to ONNX Runtime; what it cannot run yet runs on tfjs with a notice); default XAI_EXECUTOR, else ort where onnxruntime-node is installed and the method runs on it, else tfjs")
     .option('--composite <name>', 'LRP composite preset (lrp, or smoothgrad over lrp)')
     .option('--rule <name>', 'one LRP rule for every layer instead of a composite')
     .option('--target <k>', 'class to explain (default: the predicted class)', parseInteger('--target'))
@@ -222,9 +241,10 @@ export function explainCommand(program: Command): void {
     .option('--scale <factor>', 'nearest-neighbour upscaling of the PNGs', parseInteger('--scale'), 1)
     .addHelpText('after', '\nExamples:\n  xai explain --model demo/model --input cat.png --method integrated_gradients -o steps=32 --out heat.png --json rel.json' +
       '\n  xai explain --model model.onnx --tokenizer tokenizer.json --text "a great film" --composite transformer --out-dir out')
-    .action(async (flags: ExplainFlags) => {
-      checkRenderFlags(flags);
-      const options = methodOptions(flags);
+    .action(async (given: ExplainFlags) => {
+      checkRenderFlags(given);
+      const options = methodOptions(given);
+      const flags = { ...given, executor: await commandExecutor(given) };
       if (flags.text !== undefined) {
         if (flags.input !== undefined) throw new InvalidArgumentError('give --input or --text, not both');
         if (!flags.outDir) throw new InvalidArgumentError('--out-dir is needed with --text (the text modality writes several artefacts)');
@@ -233,7 +253,7 @@ export function explainCommand(program: Command): void {
         const backend = await initBackend();
         const model = await loadModel(flags.model);
         try {
-          console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, modality: text`);
+          console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, executor: ${flags.executor}, modality: text`);
           const names = await resolveClassNames(model, flags.classNames);
           await explainWithAdapter(model, 'text.txt', flags, options, flags.outDir, names, { adapter: adapterByName('text'), files });
         } finally {
@@ -250,7 +270,7 @@ export function explainCommand(program: Command): void {
         const backend = await initBackend();
         const model = await loadModel(flags.model);
         try {
-          console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, modality: ${adapter.name}`);
+          console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, executor: ${flags.executor}, modality: ${adapter.name}`);
           const names = await resolveClassNames(model, flags.classNames);
           await explainWithAdapter(model, flags.input.replace(/\/+$/, ''), flags, options, flags.outDir, names, { adapter, files });
         } finally {
@@ -267,7 +287,7 @@ export function explainCommand(program: Command): void {
       try {
         if (folder) for (const dir of [flags.out, flags.json, flags.overlay]) if (dir) await mkdir(dir, { recursive: true });
         const overall = folder ? progressDisplay(`${files.length} inputs`) : null;
-        console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}`);
+        console.error(`backend: ${backend}, model: ${flags.model}, method: ${flags.method}, executor: ${flags.executor}`);
         const names = await resolveClassNames(model, flags.classNames);
         for (const [i, file] of files.entries()) {
           if (!isArrayInput(file) || (flags.outDir && !flags.out && !flags.json && !flags.overlay)) {

@@ -160,6 +160,18 @@ export interface ExplanationResult {
   /** `layout`: where the relevance has its channel axis (ONNX image models: channels-first [c, h, w]; older results: absent). */
   relevance: { input: number; shape: number[]; sum: number; layout?: 'channels-first' | 'channels-last'; json: string; binary: string }[];
   artefacts: Artefact[];
+  /** What ran the explanation (results stored before executors were reported: absent). */
+  execution?: Execution;
+  /** One-line notices of the run (a fallback from ort to tfjs). */
+  notices?: string[];
+}
+/** The executor that ran an explanation: tfjs, or ort with its provider; `fallback`: why ort was not used. */
+export interface Execution {
+  executor: string;
+  provider?: string;
+  fallback?: string;
+  built?: boolean;
+  buildMs?: number;
 }
 export interface BenchmarkRow {
   method: string;

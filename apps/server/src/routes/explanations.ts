@@ -97,6 +97,8 @@ export const explanationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(body.explainedInputs !== undefined ? { explainedInputs: body.explainedInputs } : {}),
           decodeOptions,
           renderOptions,
+          // the request's choice, else the server's (XAI_EXECUTOR), else 'auto': decided where the job runs
+          executor: body.executor && body.executor !== 'auto' ? body.executor : (ctx.config.executor ?? 'auto'),
           maxOutputBytes: limits.maxJobOutputBytes,
           outDir,
           port,

@@ -1,6 +1,6 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { methodByName, relevanceJson, XaiError } from '@xai/core';
+import { appExecutor, methodByName, relevanceJson, XaiError } from '@xai/core';
 import { adapterByName, explainInput, type ModalityAdapter, type RelevanceOf } from '@xai/modalities';
 import { readInputFiles } from './inspect-worker.js';
 import { ProgressPort } from './progress-port.js';
@@ -42,9 +42,17 @@ export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOut
       const model = await cachedModel(task.model.id, task.model.path);
       let relevance: RelevanceOf | undefined;
       const adapter = capturing(adapterByName(task.input.modality), (r) => (relevance = r));
+      const executor = await appExecutor(task.executor, methodByName(task.method).runsOnOrt ?? false);
+      // a fallback from 'ort' to tfjs is never silent: its notice goes into the result and the log
+      const notices: string[] = [];
       const explained = await explainInput(model, adapter, await readInputFiles(task.input.files), {
         method: task.method,
         ...task.options,
+        executor,
+        onNotice: (line) => {
+          notices.push(line);
+          console.warn(`${line} (job folder ${task.outDir})`);
+        },
         ...(task.target !== undefined ? { target: task.target } : {}),
         ...(task.output !== undefined ? { output: task.output } : {}),
         ...(task.explainedInputs !== undefined ? { explainedInputs: task.explainedInputs } : {}),
@@ -90,6 +98,8 @@ export async function explainTask(task: ExplainTask): Promise<Outcome<ExplainOut
         modality: explained.decoded.modality,
         relevance: written,
         artefacts,
+        execution: explained.execution ?? { executor },
+        ...(notices.length ? { notices } : {}),
       };
     }, false);
   } finally {

@@ -136,6 +136,8 @@ export interface ExplainTask {
   readonly explainedInputs?: readonly (number | string)[];
   readonly decodeOptions: Record<string, unknown>;
   readonly renderOptions: Record<string, unknown>;
+  /** 'auto': ORT where the worker has onnxruntime-node and the method runs on it (core's appExecutor). Absent (older tasks): 'auto'. */
+  readonly executor?: 'auto' | 'tfjs' | 'ort';
   /** Most bytes of relevance and artefact files the job may write (XAI_MAX_JOB_OUTPUT_MB). */
   readonly maxOutputBytes: number;
   /** The job's folder: artefacts and relevance are written here. */
@@ -165,6 +167,10 @@ export interface ExplainOutput {
   /** Per model input; `layout`: where the channel axis of the relevance lies (the model's layout; absent: channels-last). */
   readonly relevance: { readonly shape: number[]; readonly file: string; readonly sum: number; readonly layout?: 'channels-first' | 'channels-last' }[];
   readonly artefacts: JobFile[];
+  /** What ran it: executor, ORT's provider, whether the graph was built (and in how long), why it fell back to tfjs. */
+  readonly execution?: { readonly executor: string; readonly provider?: string; readonly providerNote?: string; readonly fallback?: string; readonly built?: boolean; readonly buildMs?: number };
+  /** One-line notices of the run (a fallback from 'ort' to tfjs). */
+  readonly notices?: string[];
 }
 
 export interface BenchmarkTask {

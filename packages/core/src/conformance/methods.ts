@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { compositeByName } from '../composites/index.js';
 import { ruleByName } from '../rules/registry.js';
 import { deconvnet, explainWithComposite, gradient, gradientXInput, guidedBackprop, lrp, type Explanation } from '../engine/explain-lrp.js';
-import { lrpOn } from '../engine/explain-on-executor.js';
+import { explainWithCompositeOn, gradientOn, gradientXInputOn, lrpOn } from '../engine/explain-on-executor.js';
 import type { ExecutorOptions } from '../engine/executor-choice.js';
 import { excitationBackpropReference } from './excitation-backprop.js';
 import { attentionRolloutOn } from '../methods/attention-rollout.js';
@@ -19,7 +19,7 @@ export class MethodNotAvailable extends Error {}
 export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>, run?: ExecutorOptions) => Explanation | Promise<Explanation>;
 
 /** Reference method kinds whose runner takes the executor; the others run on tfjs (a fallback under 'ort'). */
-const ORT_KINDS = new Set(['lrp', 'lrp_transformer', 'attention_rollout']);
+const ORT_KINDS = new Set(['lrp', 'lrp_transformer', 'attention_rollout', 'gradient', 'gradient_x_input', 'integrated_gradients', 'guided_backprop', 'deconvnet', 'excitation_backprop', 'occlusion']);
 
 /** `at: 'encoder input …'`: the method explains a token model's encoder input (token + position embedding). */
 const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p.at.startsWith('encoder input');
@@ -28,12 +28,16 @@ const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p
 const epsilonOf = (text: unknown) => (typeof text === 'string' ? Number(/epsilon\s+([0-9.eE+-]+)/.exec(text)?.[1] ?? NaN) : NaN);
 
 const runners = new Map<string, MethodRunner>([
-  ['gradient', (m, x, target) => gradient(m, x, { target })],
-  ['gradient_x_input', (m, x, target, p) => (atEncoderInput(p) ? explainAt(m, x, { method: 'gradient_x_input', target }) : gradientXInput(m, x, { target }))],
+  ['gradient', (m, x, target, _p, run) => (run ? gradientOn(m, x, { target, ...run }) : gradient(m, x, { target }))],
+  [
+    'gradient_x_input',
+    (m, x, target, p, run) =>
+      atEncoderInput(p) ? explainAt(m, x, { method: 'gradient_x_input', target, ...run }) : run ? gradientXInputOn(m, x, { target, ...run }) : gradientXInput(m, x, { target }),
+  ],
   [
     'integrated_gradients',
-    (m, x, target, p) => {
-      const options = { target, steps: p.steps ?? 20, baseline: 0, riemann: 'right' as const };
+    (m, x, target, p, run) => {
+      const options = { target, steps: p.steps ?? 20, baseline: 0, riemann: 'right' as const, ...(run ?? { executor: 'tfjs' as const }) };
       return atEncoderInput(p) ? explainAt(m, x, { method: 'integrated_gradients', ...options }) : integratedGradients(m, x, options);
     },
   ],
@@ -46,10 +50,13 @@ const runners = new Map<string, MethodRunner>([
     },
   ],
   ['attention_rollout', (m, x, target, p, run) => attentionRolloutOn(m, x, { target, headFusion: p.head_fusion ?? 'mean', residual: p.residual ?? 0.5, token: 0, ...run })],
-  ['guided_backprop', (m, x, target) => guidedBackprop(m, x, { target })],
-  ['deconvnet', (m, x, target) => deconvnet(m, x, { target })],
-  ['excitation_backprop', (m, x, target) => explainWithComposite(m, x, { target }, excitationBackpropReference())],
-  ['occlusion', (m, x, target, p) => occlusion(m, x, { target, window: p.window ?? 2, stride: p.stride ?? 1, fill: p.fill ?? 0 })],
+  ['guided_backprop', (m, x, target, _p, run) => (run ? explainWithCompositeOn(m, x, { target, ...run }, compositeByName('guided_backprop')) : guidedBackprop(m, x, { target }))],
+  ['deconvnet', (m, x, target, _p, run) => (run ? explainWithCompositeOn(m, x, { target, ...run }, compositeByName('deconvnet')) : deconvnet(m, x, { target }))],
+  [
+    'excitation_backprop',
+    (m, x, target, _p, run) => (run ? explainWithCompositeOn(m, x, { target, ...run }, excitationBackpropReference()) : explainWithComposite(m, x, { target }, excitationBackpropReference())),
+  ],
+  ['occlusion', (m, x, target, p, run) => occlusion(m, x, { target, window: p.window ?? 2, stride: p.stride ?? 1, fill: p.fill ?? 0, ...(run ?? { executor: 'tfjs' as const }) })],
   [
     'lrp',
     (m, x, target, p, run) => {

@@ -1,5 +1,6 @@
 /** Which executor runs an explanation: 'tfjs' (default) or 'ort' (compiled to ONNX Runtime). */
 import { InvalidArgumentError } from '../errors.js';
+import { loadOrt } from '../executors/ort/load-ort.js';
 
 export const EXECUTORS = ['tfjs', 'ort'] as const;
 export type ExecutorName = (typeof EXECUTORS)[number];
@@ -30,6 +31,33 @@ export function resolveExecutor(name: string | undefined = process.env.XAI_EXECU
     throw new InvalidArgumentError(`executor '${chosen}'${name === process.env.XAI_EXECUTOR ? ' (XAI_EXECUTOR)' : ''} is not one of ${EXECUTORS.join(', ')}`);
   }
   return chosen as ExecutorName;
+}
+
+let ortLoadable: Promise<boolean> | null = null;
+
+/** Whether onnxruntime-node can be loaded here (an optional dependency); found out once per process. */
+export function ortInstalled(): Promise<boolean> {
+  ortLoadable ??= loadOrt().then(
+    () => true,
+    () => false,
+  );
+  return ortLoadable;
+}
+
+/** What an application asks for: an executor, or 'auto' (its default, below). */
+export type ExecutorChoice = ExecutorName | 'auto';
+export const EXECUTOR_CHOICES: readonly ExecutorChoice[] = ['auto', ...EXECUTORS];
+
+/**
+ * The executor the CLI and the server run a method on (the library's `explain()` keeps 'tfjs' as its
+ * default): the one asked for; else XAI_EXECUTOR when set; else 'ort' where onnxruntime-node is
+ * installed and the method runs on it, else 'tfjs'. Asking for 'ort' explicitly (argument or
+ * XAI_EXECUTOR) on a method that does not run on it gives tfjs with the usual fallback notice.
+ */
+export async function appExecutor(asked: string | undefined, methodRunsOnOrt: boolean, env: string | undefined = process.env.XAI_EXECUTOR): Promise<ExecutorName> {
+  if (asked !== undefined && asked !== '' && asked !== 'auto') return resolveExecutor(asked);
+  if (env !== undefined && env !== '') return resolveExecutor(env);
+  return methodRunsOnOrt && (await ortInstalled()) ? 'ort' : 'tfjs';
 }
 
 /** The one-line notice of a fallback from 'ort' to tfjs. */

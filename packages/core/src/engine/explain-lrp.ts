@@ -126,7 +126,11 @@ export function deconvnet(model: XaiModel, input: ModelInput, options: ExplainOp
 
 /** Gradient ⊙ input. */
 export function gradientXInput(model: XaiModel, input: ModelInput, options: ExplainOptions = {}): Explanation {
-  const g = gradient(model, input, options);
+  return timesInput(gradient(model, input, options), input);
+}
+
+/** A gradient explanation times the input(s) it explains (takes over `g`'s tensors). */
+export function timesInput(g: Explanation, input: ModelInput): Explanation {
   const inputs = Array.isArray(input) ? input : [input as tf.Tensor];
   const relevances = g.relevances.map((r, i) => {
     const out = r.mul(inputs[i]!);

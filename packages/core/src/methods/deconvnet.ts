@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
+import { compositeByName } from '../composites/index.js';
 import { deconvnet } from '../engine/explain-lrp.js';
+import { explainWithCompositeOn } from '../engine/explain-on-executor.js';
 import { onePassMethod } from './sync-method.js';
 
 export const deconvnetMethod = onePassMethod(
@@ -11,4 +13,5 @@ export const deconvnetMethod = onePassMethod(
     options: Type.Object({}),
   },
   deconvnet,
+  (model, input, options) => explainWithCompositeOn(model, input, options, compositeByName('deconvnet')),
 );

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { excitationBackprop } from '../composites/index.js';
 import { lrp, type ExplainOptions } from '../engine/explain-lrp.js';
+import { explainWithCompositeOn } from '../engine/explain-on-executor.js';
 import { onePassMethod } from './sync-method.js';
 
 /** Excitation backprop (Zhang et al. 2016), as zennit's composite: z⁺ on every linear layer. */
@@ -13,4 +14,5 @@ export const excitationBackpropMethod = onePassMethod<ExplainOptions>(
     options: Type.Object({}),
   },
   (model, input, options) => lrp(model, input, { ...options, composite: excitationBackprop() }),
+  (model, input, options) => explainWithCompositeOn(model, input, options, excitationBackprop()),
 );

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Explanation } from '../engine/explain-lrp.js';
+import type { ExecutionReport } from '../engine/executor-choice.js';
 import { batchInputs, type ModelInput } from '../engine/inputs.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -80,13 +81,18 @@ export async function explainEachInput(
     const batch = tensors[0]!.shape[0]!;
     const perInput = new Map<number, tf.Tensor[]>(selected.map((i) => [i, []]));
     let part = 0;
+    // Once a part falls back from ORT to tfjs (after its notice), the other parts run on tfjs without another notice.
+    let runOptions = options;
+    let execution: ExecutionReport | undefined;
     for (let b = 0; b < batch; b++) {
       const samples = tensors.map((t) => t.slice(b, 1));
       owned.push(...samples);
       for (const i of selected) {
         const view = model.withFixedInputs(i, new Map(samples.map((s, k) => [k, s] as const).filter(([k]) => k !== i)));
         try {
-          const result = await definition.run(view, samples[i]!, { ...options, target: targets[b]! }, context.part(part++, batch * selected.length));
+          const result = await definition.run(view, samples[i]!, { ...runOptions, target: targets[b]! }, context.part(part++, batch * selected.length));
+          if (!execution || result.execution?.fallback) execution = result.execution;
+          if (result.execution?.fallback) runOptions = { ...options, executor: 'tfjs' };
           const r = tf.clone(result.relevance);
           result.dispose();
           perInput.get(i)!.push(r);
@@ -110,6 +116,7 @@ export async function explainEachInput(
       relevances,
       logits: outLogits,
       targets,
+      ...(execution ? { execution } : {}),
       dispose: () => (relevances.forEach((t) => t.dispose()), outLogits.dispose()),
     };
   } finally {

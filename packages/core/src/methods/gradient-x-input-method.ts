@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { gradientXInput } from '../engine/explain-lrp.js';
+import { gradientXInputOn } from '../engine/explain-on-executor.js';
 import { onePassMethod } from './sync-method.js';
 
 export const gradientXInputMethod = onePassMethod(
@@ -11,4 +12,5 @@ export const gradientXInputMethod = onePassMethod(
     options: Type.Object({}),
   },
   gradientXInput,
+  gradientXInputOn,
 );

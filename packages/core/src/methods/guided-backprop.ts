@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
+import { compositeByName } from '../composites/index.js';
 import { guidedBackprop } from '../engine/explain-lrp.js';
+import { explainWithCompositeOn } from '../engine/explain-on-executor.js';
 import { onePassMethod } from './sync-method.js';
 
 export const guidedBackpropMethod = onePassMethod(
@@ -11,4 +13,5 @@ export const guidedBackpropMethod = onePassMethod(
     options: Type.Object({}),
   },
   guidedBackprop,
+  (model, input, options) => explainWithCompositeOn(model, input, options, compositeByName('guided_backprop')),
 );

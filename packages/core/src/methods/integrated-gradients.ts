@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { Type, type Static } from 'typebox';
 import { gradient, type ExplainOptions, type Explanation } from '../engine/explain-lrp.js';
-import { explainedLogits, resolveTargets } from '../engine/propagate.js';
+import { compositeByName } from '../composites/index.js';
+import { ExecutorSwitch, explainedLogitsOn, explainWithCompositeOnOrt } from '../engine/explain-on-executor.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
+import { resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
 import { MethodContext } from './method-context.js';
 import { stringEnum } from './option-schema.js';
+import { evenPasses } from './even-passes.js';
 import { quadrature } from './quadrature.js';
 import type { MethodDefinition } from './registry.js';
 
@@ -40,12 +44,13 @@ function baselineFor(x: tf.Tensor, options: IntegratedGradientsOptions): tf.Tens
 
 /**
  * Integrated gradients (Sundararajan et al. 2017): (x − x̄) ⊙ Σ_k w_k ∇f(x̄ + α_k (x − x̄)), with
- * the gradients from the engine's own backward pass and path points evaluated in batches.
+ * the gradients from the engine's own backward pass and path points evaluated in batches. On the
+ * 'ort' executor every batch of path points is one run of one compiled gradient graph.
  */
 export async function integratedGradients(
   model: XaiModel,
   input: tf.Tensor,
-  options: IntegratedGradientsOptions = {},
+  options: IntegratedGradientsOptions & ExecutorOptions = {},
   context = new MethodContext(),
 ): Promise<Explanation> {
   const { steps = 20, riemann = 'right', batchSize = 32 } = options;
@@ -54,9 +59,10 @@ export async function integratedGradients(
   const x = unbatched ? input.expandDims(0) : tf.clone(input);
   const { points, weights } = quadrature(riemann, steps);
   const head = model.headIndex(options.output);
+  const on = new ExecutorSwitch(options);
   const owned: tf.Tensor[] = [x];
   try {
-    const logits = explainedLogits(model.graph, [x], head);
+    const logits = await explainedLogitsOn(model, [x], head, on);
     owned.push(logits);
     const targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
     const base = baselineFor(x, options);
@@ -65,15 +71,27 @@ export async function integratedGradients(
     owned.push(diff);
     let sum: tf.Tensor = tf.zerosLike(x);
     const batch = x.shape[0]!;
-    const perCall = Math.max(1, Math.floor(batchSize / batch));
-    for (let start = 0; start < steps; start += perCall) {
-      const alphas = points.slice(start, start + perCall);
-      const w = weights.slice(start, start + perCall);
+    // batchSize bounds the samples of one pass, and with them the memory of its activations (which
+    // grows linearly with the batch, on either executor): huge step counts run as more passes.
+    const { size } = evenPasses(steps, Math.floor(batchSize / batch));
+    const gradientComposite = compositeByName('gradient');
+    for (let start = 0; start < steps; start += size) {
+      const alphas = points.slice(start, start + size);
+      const w = weights.slice(start, start + size);
+      // ORT runs a fixed batch: a short last pass is padded with zero-weight copies of its last point.
+      while (on.onOrt && alphas.length < size) {
+        alphas.push(alphas[alphas.length - 1]!);
+        w.push(0);
+      }
       // [chunk × batch, ...]: every path point of every sample in one call.
       const pts = tf.tidy(() => tf.concat(alphas.map((a) => tf.add(base, tf.mul(diff, a))), 0));
+      const pointOptions = { target: alphas.flatMap(() => targets), output: options.output };
       let g: Explanation;
       try {
-        g = gradient(model, pts, { target: alphas.flatMap(() => targets), output: options.output });
+        g = await on.run(
+          () => explainWithCompositeOnOrt(model, pts, pointOptions, gradientComposite),
+          () => gradient(model, pts, pointOptions),
+        );
       } finally {
         pts.dispose();
       }
@@ -85,7 +103,7 @@ export async function integratedGradients(
       g.dispose();
       sum.dispose();
       sum = next;
-      await context.step(Math.min(steps, start + perCall), steps, 'steps').catch((err) => {
+      await context.step(Math.min(steps, start + size), steps, 'steps').catch((err) => {
         sum.dispose();
         throw err;
       });
@@ -100,6 +118,7 @@ export async function integratedGradients(
       relevances: [relevance],
       logits: shownLogits,
       targets,
+      execution: on.execution,
       dispose: () => {
         relevance.dispose();
         shownLogits.dispose();
@@ -115,7 +134,8 @@ export const integratedGradientsMethod: MethodDefinition = {
   family: 'function',
   description: 'integrated gradients (Sundararajan et al. 2017): gradients averaged along the path from a baseline',
   wrappable: true,
+  runsOnOrt: true,
   options: OPTIONS,
   cost: (o) => ({ passes: o.steps as number, batch: Math.min(o.batchSize as number, o.steps as number), passesOption: 'steps', batchOption: 'batchSize' }),
-  run: (model, input, options, context) => integratedGradients(model, input as tf.Tensor, options as IntegratedGradientsOptions, context),
+  run: (model, input, options, context) => integratedGradients(model, input as tf.Tensor, options as IntegratedGradientsOptions & ExecutorOptions, context),
 };

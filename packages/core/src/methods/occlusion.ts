@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Type, type Static } from 'typebox';
-import { explainedLogits, resolveTargets } from '../engine/propagate.js';
+import { fallbackNotice, notify, resolveExecutor, type ExecutionReport, type ExecutorOptions } from '../engine/executor-choice.js';
+import { explainedLogits, explainedTensor, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
+import { openOrtForward } from '../executors/ort/batched-forward.js';
+import { OrtUnavailableError } from '../executors/ort/load-ort.js';
+import { NotCompilableError } from '../executors/ort/not-compilable.js';
 import type { XaiModel } from '../model.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
@@ -58,7 +62,46 @@ const OPTIONS = Type.Object({
 });
 
 /** Options of occlusion (windows span all channels; the schema's descriptions say what each means). */
-export type OcclusionOptions = Static<typeof OPTIONS> & ExplainOptions;
+export type OcclusionOptions = Static<typeof OPTIONS> & ExplainOptions & ExecutorOptions;
+
+/** Logits of a batch of channels-last copies, and how they were computed. */
+interface Scorer {
+  score(batch: tf.Tensor): Promise<tf.Tensor>;
+  readonly execution: ExecutionReport;
+}
+
+/**
+ * The forward pass occlusion scores its copies with, for `chunk` copies per pass: tfjs on the
+ * channels-last view, or the model's own graph compiled for ONNX Runtime (copies moved back to
+ * the model's layout; a graph ORT cannot compile falls back to tfjs with a notice).
+ */
+async function openScorer(model: XaiModel, view: XaiModel, head: number, chunk: number, options: OcclusionOptions): Promise<Scorer> {
+  const onTfjs = (execution: ExecutionReport): Scorer => ({ execution, score: async (batch) => explainedLogits(view.graph, [batch], head) });
+  if (resolveExecutor(options.executor) !== 'ort') return onTfjs({ executor: 'tfjs' });
+  const channelsFirst = view !== model;
+  const sample = (model.graph.inputShapes[0] ?? []).slice(1);
+  try {
+    if (sample.some((d) => typeof d !== 'number')) throw new NotCompilableError(`an input of unknown shape [${sample}]`);
+    const forward = await openOrtForward(model.graph, explainedTensor(model.graph, head), sample as number[], chunk);
+    return {
+      execution: forward.execution,
+      async score(batch) {
+        if (!channelsFirst) return forward.run(batch);
+        const rank = batch.rank;
+        const moved = tf.transpose(batch, [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
+        try {
+          return await forward.run(moved);
+        } finally {
+          moved.dispose();
+        }
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof NotCompilableError) && !(err instanceof OrtUnavailableError)) throw err;
+    notify(options, err instanceof NotCompilableError ? fallbackNotice(err.message) : `xai: ${err.message}; running on tfjs instead`);
+    return onTfjs({ executor: 'tfjs', fallback: err.message });
+  }
+}
 
 const perAxis = (v: number | readonly number[], rank: number, name: string): number[] => {
   const list = typeof v === 'number' ? Array(rank).fill(v) : [...v];
@@ -91,10 +134,16 @@ function windowStarts(spatial: number[], window: number[], stride: number[], cov
  * windows evaluated in batches through the engine's forward pass (logits before any softmax).
  */
 export async function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}, context = new MethodContext()): Promise<Explanation> {
-  return onChannelsLastView(model, input, (m, x) => occlusionChannelsLast(m, x, options, context));
+  return onChannelsLastView(model, input, (view, x) => occlusionChannelsLast(view, x, options, context, (head, chunk) => openScorer(model, view, head, chunk, options)));
 }
 
-async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options: OcclusionOptions, context: MethodContext): Promise<Explanation> {
+async function occlusionChannelsLast(
+  model: XaiModel,
+  input: tf.Tensor,
+  options: OcclusionOptions,
+  context: MethodContext,
+  open: (head: number, chunk: number) => Promise<Scorer>,
+): Promise<Explanation> {
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
   const [batch, ...rest] = (unbatched ? [1, ...input.shape] : input.shape) as number[];
   const spatial = rest.slice(0, -1);
@@ -114,9 +163,18 @@ async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options:
     if (fill === 'mean') return tf.tidy(() => tf.mul(tf.onesLike(sample), tf.mean(sample, spatial.map((_, i) => i + 1), true)));
     return gaussianBlur(sample, options.blurSigma ?? 5);
   };
-  const logitsOf = (batchInput: tf.Tensor): tf.Tensor => explainedLogits(model.graph, [batchInput], head);
-  const logits = logitsOf(x);
+  const starts = windowStarts(spatial, window, stride, cover);
+  const perCall = options.batchSize ?? 64;
+  let scorer: Scorer;
+  let logits: tf.Tensor;
   let targets: number[];
+  try {
+    scorer = await open(head, Math.min(perCall, starts.length));
+    logits = await scorer.score(x);
+  } catch (err) {
+    if (unbatched) x.dispose();
+    throw err;
+  }
   try {
     targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
   } catch (err) {
@@ -125,10 +183,8 @@ async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options:
     throw err;
   }
   const base = logits.arraySync() as number[][];
-  const starts = windowStarts(spatial, window, stride, cover);
   const positions = spatial.reduce((a, b) => a * b, 1);
   const strides = spatial.map((_, i) => spatial.slice(i + 1).reduce((a, b) => a * b, 1));
-  const perCall = options.batchSize ?? 64;
   const result = new Float32Array(batch * positions * channels);
   const totalCalls = batch * Math.ceil(starts.length / perCall);
   let calls = 0;
@@ -150,13 +206,21 @@ async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options:
           covered[w]!.push(p);
         }
       });
-      const scores = tf.tidy(() => {
+      const occluded = tf.tidy(() => {
         const mask = tf.tensor(keep, [chunk.length, ...spatial, 1]);
-        const occluded = tf.add(tf.mul(sample, mask), tf.mul(tf.sub(1, mask), filler));
-        return logitsOf(occluded);
+        return tf.add(tf.mul(sample, mask), tf.mul(tf.sub(1, mask), filler));
       });
-      const values = scores.arraySync() as number[][];
-      scores.dispose();
+      let values: number[][];
+      try {
+        const scores = await scorer.score(occluded);
+        values = scores.arraySync() as number[][];
+        scores.dispose();
+      } catch (err) {
+        tf.dispose([occluded, sample, filler, logits]);
+        if (unbatched) x.dispose();
+        throw err;
+      }
+      occluded.dispose();
       chunk.forEach((_, w) => {
         const drop = base[b]![targets[b]!]! - values[w]![targets[b]!]!;
         for (const p of covered[w]!) {
@@ -182,7 +246,7 @@ async function occlusionChannelsLast(model: XaiModel, input: tf.Tensor, options:
   const relevance = tf.tensor(result, unbatched ? rest : [batch, ...rest]);
   const shownLogits = unbatched ? logits.squeeze([0]) : logits;
   if (unbatched) logits.dispose();
-  return { relevance, relevances: [relevance], logits: shownLogits, targets, dispose: () => (relevance.dispose(), shownLogits.dispose()) };
+  return { relevance, relevances: [relevance], logits: shownLogits, targets, execution: scorer.execution, dispose: () => (relevance.dispose(), shownLogits.dispose()) };
 }
 
 export const occlusionMethod: MethodDefinition = {
@@ -190,6 +254,7 @@ export const occlusionMethod: MethodDefinition = {
   family: 'perturbation',
   description: 'occlusion (Zeiler & Fergus 2014): output drop when a sliding window is filled',
   options: OPTIONS,
+  runsOnOrt: true,
   cost: (o, sampleShape) => {
     // windows per spatial axis of a channels-last sample (a window wider than the input is refused when run)
     const spatial = sampleShape.slice(0, -1);

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { Type, type Static } from 'typebox';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
-import { explainedLogits, resolveTargets } from '../engine/propagate.js';
+import { ExecutorSwitch, explainedLogitsOn } from '../engine/explain-on-executor.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
+import { resolveTargets } from '../engine/propagate.js';
 import { mulberry32 } from '../random/mulberry32.js';
 import { normalDeviates } from '../random/normal-deviates.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
+import { evenPasses } from './even-passes.js';
 import { MethodContext } from './method-context.js';
 import { resolveOptions } from './option-schema.js';
 import { listMethods, methodByName, methodCost, type MethodDefinition } from './registry.js';
@@ -32,12 +35,14 @@ export type SmoothGradOptions = Static<typeof NOISE_OPTIONS> & ExplainOptions;
  * noisy copies x + N(0, σ²) — 'mean' (SmoothGrad), 'mean_square' (SmoothGrad², Hooker et al. 2019)
  * or 'variance' (VarGrad, Adebayo et al. 2018). Each sample keeps its clean input's target.
  * Moments are accumulated per element in float64 (Welford), so σ = 0 reproduces the base method.
+ * On the 'ort' executor the copies of one pass are one batch of the wrapped method on ORT (the
+ * same seeded noise as on tfjs); a wrapped method that cannot run there runs on tfjs after a notice.
  */
 export async function noiseTunnel(
   model: XaiModel,
   input: tf.Tensor,
   aggregate: NoiseAggregate,
-  options: SmoothGradOptions = {},
+  options: SmoothGradOptions & ExecutorOptions = {},
   context = new MethodContext(),
 ): Promise<Explanation> {
   const { base = 'gradient', samples = 20, noiseLevel = 0.1, seed = 0, batchSize = 32 } = options;
@@ -47,12 +52,14 @@ export async function noiseTunnel(
     throw new InvalidArgumentError(`option 'base': method '${base}' cannot be wrapped by SmoothGrad; choose one of ${names.join(', ')}`);
   }
   const baseOptions = resolveOptions(baseMethod.options, options.baseOptions ?? {}, `base method '${base}'`);
+  const on = new ExecutorSwitch(options);
+  if (on.onOrt && !baseMethod.runsOnOrt) on.fellBack(`method '${base}'`);
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
   const x = unbatched ? input.expandDims(0) : tf.clone(input);
   const head = model.headIndex(options.output);
   let logits: tf.Tensor | undefined;
   try {
-    logits = explainedLogits(model.graph, [x], head);
+    logits = await explainedLogitsOn(model, [x], head, on);
     const targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
     const [batch, ...sampleShape] = x.shape as number[];
     const size = sampleShape.reduce((a, b) => a * b, 1);
@@ -68,23 +75,28 @@ export async function noiseTunnel(
     const mean = new Float64Array(batch * size);
     const m2 = new Float64Array(batch * size);
     // Copies are ordered sample-major within a pass: [b0 copy k, b1 copy k, …] for each k of the pass.
-    const perPass = Math.max(1, Math.floor(batchSize / batch));
+    const perPass = evenPasses(samples, Math.floor(batchSize / batch)).size;
     for (let done = 0; done < samples; ) {
       const copies = Math.min(perPass, samples - done);
-      const noisy = new Float32Array(copies * batch * size);
-      for (let c = 0; c < copies; c++) {
+      // ORT runs a fixed batch: a short last pass is padded with clean copies, whose explanations are dropped.
+      const sent = on.onOrt ? perPass : copies;
+      const noisy = new Float32Array(sent * batch * size);
+      for (let c = 0; c < sent; c++) {
         for (let b = 0; b < batch; b++) {
           const off = (c * batch + b) * size;
-          for (let i = 0; i < size; i++) noisy[off + i] = clean[b * size + i]! + (sigma[b]! > 0 ? sigma[b]! * normal() : 0);
+          if (c >= copies) noisy.set(clean.subarray(b * size, (b + 1) * size), off);
+          else for (let i = 0; i < size; i++) noisy[off + i] = clean[b * size + i]! + (sigma[b]! > 0 ? sigma[b]! * normal() : 0);
         }
       }
-      const noisyTensor = tf.tensor(noisy, [copies * batch, ...sampleShape], x.dtype);
+      const noisyTensor = tf.tensor(noisy, [sent * batch, ...sampleShape], x.dtype);
+      const runOn = baseMethod.runsOnOrt ? { executor: on.onOrt ? ('ort' as const) : ('tfjs' as const), onNotice: options.onNotice } : {};
       let result: Explanation;
       try {
-        result = await baseMethod.run(model, noisyTensor, { ...baseOptions, target: Array.from({ length: copies }, () => targets).flat(), output: options.output }, new MethodContext());
+        result = await baseMethod.run(model, noisyTensor, { ...baseOptions, target: Array.from({ length: sent }, () => targets).flat(), output: options.output, ...runOn }, new MethodContext());
       } finally {
         noisyTensor.dispose();
       }
+      if (on.onOrt) on.record(result.execution ?? { executor: 'tfjs', fallback: `method '${base}'` });
       const r = result.relevance.dataSync() as Float32Array;
       result.dispose();
       for (let c = 0; c < copies; c++) {
@@ -103,7 +115,14 @@ export async function noiseTunnel(
     const out = aggregate === 'variance' ? Float32Array.from(m2, (v) => v / samples) : Float32Array.from(mean);
     const relevance = tf.tensor(out, unbatched ? sampleShape : x.shape);
     const shownLogits = unbatched ? logits.squeeze([0]) : tf.clone(logits);
-    return { relevance, relevances: [relevance], logits: shownLogits, targets, dispose: () => (relevance.dispose(), shownLogits.dispose()) };
+    return {
+      relevance,
+      relevances: [relevance],
+      logits: shownLogits,
+      targets,
+      execution: on.execution,
+      dispose: () => (relevance.dispose(), shownLogits.dispose()),
+    };
   } finally {
     x.dispose();
     logits?.dispose();
@@ -116,6 +135,7 @@ function noiseMethod(name: string, aggregate: NoiseAggregate, description: strin
     family: 'sampling',
     description,
     options: NOISE_OPTIONS,
+    runsOnOrt: true,
     cost: (o, sampleShape) => {
       const base = methodCost(o.base as string, (o.baseOptions ?? {}) as Record<string, unknown>, sampleShape);
       const samples = o.samples as number;
@@ -126,7 +146,7 @@ function noiseMethod(name: string, aggregate: NoiseAggregate, description: strin
         batchOption: base.batchOption ? `batchSize × baseOptions.${base.batchOption}` : 'batchSize',
       };
     },
-    run: (model, input, options, context) => noiseTunnel(model, input as tf.Tensor, aggregate, options as SmoothGradOptions, context),
+    run: (model, input, options, context) => noiseTunnel(model, input as tf.Tensor, aggregate, options as SmoothGradOptions & ExecutorOptions, context),
   };
 }
 

@@ -114,6 +114,11 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
     case 'gradient':
     case 'winner_takes_all':
       return emitVjp(node, inputs, forward, r, v, params);
+    // rules/relu-rules.ts: guided backprop's ReLU passes relu(r) where its input was positive, deconvnet's relu(r).
+    case 'guided_relu':
+      return emitVjp(node, inputs, forward, v.ew('Relu', [r], v.home(r)), v, params);
+    case 'deconvnet_relu':
+      return [v.ew('Relu', [r], v.home(r))];
     case 'norm': {
       const layout = v.home(forward.output);
       const s = v.ew('Div', [r, v.stabilized(forward.output, Number((rule.params as { epsilon?: number } | undefined)?.epsilon ?? 1e-6), layout)], layout);

@@ -38,6 +38,14 @@ function targetList(target: number | readonly number[] | undefined, batch: numbe
   return list;
 }
 
+/** Explanation runs per model graph: batched methods (integrated gradients, SmoothGrad) are checked to run once per batch, not per sample. */
+const runsByGraph = new WeakMap<ExplanationRequest['graph'], { runs: number; samples: number }>();
+
+/** How many compiled explanations (session runs) were run for a model, and how many samples they held in all. */
+export function ortRunStats(graph: ExplanationRequest['graph']): { runs: number; samples: number } {
+  return { ...(runsByGraph.get(graph) ?? { runs: 0, samples: 0 }) };
+}
+
 /**
  * Plans the explanation (a NotCompilableError names what cannot be compiled), takes the cached
  * session or builds it, and runs the batch.
@@ -56,6 +64,8 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
     feeds[name] = await inputFeed(ort, x);
   }
   const out = await compiled.session.run(feeds);
+  const counts = runsByGraph.get(request.graph) ?? { runs: 0, samples: 0 };
+  runsByGraph.set(request.graph, { runs: counts.runs + 1, samples: counts.samples + batch });
   try {
     const tensor = (name: string) => tf.tensor(out[name]!.data as Float32Array, [...out[name]!.dims]);
     const names = compiled.session.outputNames;
