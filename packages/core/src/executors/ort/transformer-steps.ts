@@ -1,9 +1,10 @@
 /**
- * Transformer node kinds and their conservative LRP rules (Ali et al., ICML 2022) as ONNX nodes:
- * products of two activations (Q·Kᵀ, A·V), softmax, LayerNorm, GELU and other element-wise ops,
- * constant shifts and scales, additions that broadcast (an attention mask), casts, embedding lookups
- * and token selection (Gather with constant indices). Everything runs in the engine's layout ('cl'):
- * these nodes see ONNX-layout tensors as the importer left them.
+ * Transformer node kinds as ONNX nodes — forward and vector–Jacobian product — with their
+ * conservative LRP rules (Ali et al., ICML 2022) and AttnLRP's: products of two activations (Q·Kᵀ,
+ * A·V), softmax, LayerNorm, GELU and other element-wise ops, constant shifts and scales, additions
+ * that broadcast (an attention mask), casts, embedding lookups and token selection (Gather with
+ * constant indices). Everything runs in the engine's layout ('cl'): these nodes see ONNX-layout
+ * tensors as the importer left them.
  *
  * Integer tensors (token ids, an attention mask before its cast) are int64 in the compiled graph.
  */
@@ -87,21 +88,16 @@ function declared(node: OnnxFunctionNode, ins: Value[], v: Values): ForwardResul
   const form = node.onnxForm;
   if (!form) return undefined;
   const computed = [...ins];
-  const operands = form.operands ?? ins.map(() => null);
-  const names = operands.map((c) => (c ? constant(v, c) : v.at(computed.shift() ?? notCompilable(`${where(node)}: fewer inputs than its ONNX form`), 'cl')));
+  const operands = (form.operands ?? ins.map(() => null)).map((c) => {
+    const value = c ?? computed.shift() ?? notCompilable(`${where(node)}: fewer inputs than its ONNX form`);
+    return c ? { name: constant(v, c), shape: c.shape } : { name: v.at(value as Value, 'cl'), shape: (value as Value).shape };
+  });
   const attributes = { ...form.attributes };
-  const x = ins[0]!;
-  let shape: number[];
-  switch (node.layerClass) {
-    case 'Cast':
-      // Integers are int64 in the compiled graph.
-      if (attributes.to === 6) attributes.to = 7;
-      shape = [...x.shape];
-      break;
-    default:
-      shape = operands.reduce<number[]>((s, c, i) => broadcast(s, c ? c.shape : ins[operands.slice(0, i).filter((o) => !o).length]!.shape), []);
-  }
-  return { output: v.make(shape, v.w.op(node.layerClass, names, attributes), 'cl') };
+  // Integers are int64 in the compiled graph.
+  if (node.layerClass === 'Cast' && attributes.to === 6) attributes.to = 7;
+  // Element-wise with numpy broadcasting (Cast, Add/Sub/Mul/Div/Pow/Max/Min with a constant).
+  const shape = operands.reduce<number[]>((s, o) => broadcast(s, o.shape), []);
+  return { output: v.make(shape, v.w.op(node.layerClass, operands.map((o) => o.name), attributes), 'cl') };
 }
 
 /** Forward of a transformer node kind; undefined for kinds this file does not handle. */
@@ -123,9 +119,8 @@ export function transformerForward(node: GraphNode, ins: Value[], v: Values): Fo
   if (UNARY.has(node.layerClass) && node.kind === 'elementwise' && ins.length === 1) return { output: v.make(x.shape, v.w.op(node.layerClass, [v.at(x, 'cl')]), 'cl') };
   if (node.kind === 'broadcast-add' || node.kind === 'product') {
     const [a, b] = ins as [Value, Value];
-    const op = node.layerClass === 'Pow' ? 'Pow' : node.layerClass;
-    if (!['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min'].includes(op)) return undefined;
-    return { output: v.make(broadcast(a.shape, b.shape), v.w.op(op, [v.at(a, 'cl'), v.at(b, 'cl')]), 'cl') };
+    if (!['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min'].includes(node.layerClass)) return undefined;
+    return { output: v.make(broadcast(a.shape, b.shape), v.w.op(node.layerClass, [v.at(a, 'cl'), v.at(b, 'cl')]), 'cl') };
   }
   return declared(node, ins, v);
 }
