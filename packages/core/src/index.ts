@@ -62,7 +62,7 @@ export { lime, limeFeatures, limeMethod, type LimeOptions, type LimeExplanation,
 export { slic, type SlicOptions } from './methods/superpixels/slic.js';
 export { gridSegments, type Segmentation } from './methods/superpixels/grid.js';
 export { ridgeRegression, type RidgeOptions, type RidgeResult } from './methods/ridge.js';
-export { attentionRollout, attentionRolloutMethod, type AttentionRolloutOptions } from './methods/attention-rollout.js';
+export { attentionRollout, attentionRolloutMethod, attentionRolloutOn, type AttentionRolloutOptions } from './methods/attention-rollout.js';
 export { explainAt, encoderInput, activationAt, type ExplainAtRequest, type ExplainAtResult } from './methods/explain-at.js';
 export { LayerNormNode } from './nodes/layer-norm-node.js';
 export { MatMulNode } from './nodes/matmul-node.js';

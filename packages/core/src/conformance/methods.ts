@@ -5,7 +5,7 @@ import { deconvnet, explainWithComposite, gradient, gradientXInput, guidedBackpr
 import { explainWithCompositeOn, gradientOn, gradientXInputOn, lrpOn } from '../engine/explain-on-executor.js';
 import type { ExecutorOptions } from '../engine/executor-choice.js';
 import { excitationBackpropReference } from './excitation-backprop.js';
-import { attentionRollout } from '../methods/attention-rollout.js';
+import { attentionRolloutOn } from '../methods/attention-rollout.js';
 import { explainAt } from '../methods/explain-at.js';
 import { integratedGradients } from '../methods/integrated-gradients.js';
 import { occlusion } from '../methods/occlusion.js';
@@ -19,7 +19,7 @@ export class MethodNotAvailable extends Error {}
 export type MethodRunner = (model: XaiModel, input: tf.Tensor, target: number, params: Record<string, any>, run?: ExecutorOptions) => Explanation | Promise<Explanation>;
 
 /** Reference method kinds whose runner takes the executor; the others run on tfjs (a fallback under 'ort'). */
-const ORT_KINDS = new Set(['lrp', 'gradient', 'gradient_x_input', 'integrated_gradients', 'guided_backprop', 'deconvnet', 'excitation_backprop', 'occlusion']);
+const ORT_KINDS = new Set(['lrp', 'lrp_transformer', 'attention_rollout', 'gradient', 'gradient_x_input', 'integrated_gradients', 'guided_backprop', 'deconvnet', 'excitation_backprop', 'occlusion']);
 
 /** `at: 'encoder input …'`: the method explains a token model's encoder input (token + position embedding). */
 const atEncoderInput = (p: Record<string, any>) => typeof p.at === 'string' && p.at.startsWith('encoder input');
@@ -43,13 +43,13 @@ const runners = new Map<string, MethodRunner>([
   ],
   [
     'lrp_transformer',
-    (m, x, target, p) => {
+    (m, x, target, p, run) => {
       if (!atEncoderInput(p)) throw new MethodNotAvailable(`lrp_transformer at '${p.at}': only the encoder input is implemented`);
       const epsilon = epsilonOf(p.linear);
-      return explainAt(m, x, { method: 'lrp', composite: compositeByName('transformer', Number.isFinite(epsilon) ? { epsilon } : {}), target });
+      return explainAt(m, x, { method: 'lrp', composite: compositeByName('transformer', Number.isFinite(epsilon) ? { epsilon } : {}), target, ...run });
     },
   ],
-  ['attention_rollout', (m, x, target, p) => attentionRollout(m, x, { target, headFusion: p.head_fusion ?? 'mean', residual: p.residual ?? 0.5, token: 0 })],
+  ['attention_rollout', (m, x, target, p, run) => attentionRolloutOn(m, x, { target, headFusion: p.head_fusion ?? 'mean', residual: p.residual ?? 0.5, token: 0, ...run })],
   ['guided_backprop', (m, x, target, _p, run) => (run ? explainWithCompositeOn(m, x, { target, ...run }, compositeByName('guided_backprop')) : guidedBackprop(m, x, { target }))],
   ['deconvnet', (m, x, target, _p, run) => (run ? explainWithCompositeOn(m, x, { target, ...run }, compositeByName('deconvnet')) : deconvnet(m, x, { target }))],
   [

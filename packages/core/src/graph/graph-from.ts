@@ -49,5 +49,6 @@ export function graphFrom(graph: ModelGraph, name: string, shape: Shape): ModelG
     inputNames: [name, ...kept.map((i) => graph.inputNames[i]!)],
     inputShapes: [shape, ...kept.map((i) => graph.inputShapes[i]!)],
     ...(graph.inputDtypes ? { inputDtypes: ['float32' as const, ...kept.map((i) => graph.inputDtypes![i]!)] } : {}),
+    viewOf: graph.viewOf?.nodes === graph.nodes ? { graph: graph.viewOf.graph, from: `${graph.viewOf.from}>${name}`, nodes } : { graph, from: name, nodes },
   };
 }

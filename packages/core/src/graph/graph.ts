@@ -12,6 +12,11 @@ export interface ModelGraph {
   readonly outputs: readonly number[];
   readonly outputNames: readonly string[];
   readonly outputShapes: readonly Shape[];
+  /**
+   * Set by `graphFrom`: this graph is `graph` seen from node `from` on, with these `nodes` (a graph
+   * derived from it with other nodes is no longer that view). Caches kept per model use the whole graph.
+   */
+  readonly viewOf?: { readonly graph: ModelGraph; readonly from: string; readonly nodes: readonly GraphNode[] };
 }
 
 /** Tensor id → the node producing it. */

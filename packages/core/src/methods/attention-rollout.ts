@@ -6,6 +6,10 @@ import { explainedTensor, forwardAll, resolveTargets } from '../engine/propagate
 import { InvalidArgumentError } from '../errors.js';
 import { attentionSoftmaxes } from '../graph/recognize-attention.js';
 import type { XaiModel } from '../model.js';
+import { fallbackNotice, notify, resolveExecutor, type ExecutorOptions } from '../engine/executor-choice.js';
+import { forwardOutputsOnOrt } from '../executors/ort/forward-outputs.js';
+import { OrtUnavailableError } from '../executors/ort/load-ort.js';
+import { NotCompilableError } from '../executors/ort/not-compilable.js';
 import { stringEnum } from './option-schema.js';
 import type { MethodDefinition } from './registry.js';
 
@@ -31,11 +35,10 @@ function fuseHeads(a: tf.Tensor, fusion: 'mean' | 'max' | 'min'): tf.Tensor {
  * (see `recognizeAttention`). Relevance: [batch, T] (or [T] for one sample); rows sum to 1.
  */
 export function attentionRollout(model: XaiModel, input: ModelInput, options: AttentionRolloutOptions = {}): Explanation {
-  const { headFusion = 'mean', residual = 0.5, token = 0 } = options;
+  const { headFusion = 'mean' } = options;
   const graph = model.graph;
-  const layers = attentionSoftmaxes(graph);
-  if (layers.length === 0) throw new InvalidArgumentError('attention_rollout needs a model with attention: no softmax feeds a product with values (A·V)');
-  const wanted = new Set(layers.map((n) => n.output));
+  const layers = attentionLayers(model);
+  const wanted = new Set(layers);
   const head = model.headIndex(options.output);
   const { tensors, unbatched } = batchInputs(graph, input);
   const probabilities: tf.Tensor[] = [];
@@ -46,33 +49,76 @@ export function attentionRollout(model: XaiModel, input: ModelInput, options: At
     });
     logits = tf.clone(values.get(explainedTensor(graph, head))!);
     for (const [id, t] of values) if (!graph.inputs.includes(id)) t.dispose();
-    const targets = resolveTargets(logits, options.target, graph.outputNames[head]!);
-    const rollout = tf.tidy(() => {
-      const [batch, T] = probabilities[0]!.shape as [number, number, number];
-      if (token >= T) throw new InvalidArgumentError(`option 'token': ${token} is out of range for ${T} tokens`);
-      const eye = tf.eye(T).expandDims(0);
-      let total: tf.Tensor = tf.tile(eye, [batch, 1, 1]);
-      for (const a of probabilities) {
-        const mixed = tf.add(tf.mul(a, 1 - residual), tf.mul(eye, residual));
-        const rows = tf.div(mixed, tf.sum(mixed, -1, true));
-        total = tf.matMul(rows, total);
-      }
-      const row = tf.squeeze(tf.slice(total, [0, token, 0], [batch, 1, T]), [1]);
-      return unbatched ? row.squeeze([0]) : row;
-    });
-    const relevances = [rollout, ...tensors.slice(1).map((t) => tf.zeros(unbatched ? t.shape.slice(1) : t.shape))];
-    const shownLogits = unbatched ? logits.squeeze([0]) : tf.clone(logits);
-    return {
-      relevance: rollout,
-      relevances,
-      logits: shownLogits,
-      targets,
-      dispose: () => (relevances.forEach((t) => t.dispose()), shownLogits.dispose()),
-    };
+    return rolloutExplanation(model, tensors, unbatched, probabilities, logits, options);
   } finally {
     tensors.forEach((t) => t.dispose());
     probabilities.forEach((t) => t.dispose());
     logits?.dispose();
+  }
+}
+
+/** The softmax outputs rollout multiplies (in graph order). */
+function attentionLayers(model: XaiModel): number[] {
+  const layers = attentionSoftmaxes(model.graph);
+  if (layers.length === 0) throw new InvalidArgumentError('attention_rollout needs a model with attention: no softmax feeds a product with values (A·V)');
+  return layers.map((n) => n.output);
+}
+
+/** The rollout of fused attention maps [B, T, T] per layer, as an explanation (does not take ownership of its arguments). */
+function rolloutExplanation(model: XaiModel, tensors: readonly tf.Tensor[], unbatched: boolean, probabilities: readonly tf.Tensor[], logits: tf.Tensor, options: AttentionRolloutOptions): Explanation {
+  const { residual = 0.5, token = 0 } = options;
+  const head = model.headIndex(options.output);
+  const targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
+  const rollout = tf.tidy(() => {
+    const [batch, T] = probabilities[0]!.shape as [number, number, number];
+    if (token >= T) throw new InvalidArgumentError(`option 'token': ${token} is out of range for ${T} tokens`);
+    const eye = tf.eye(T).expandDims(0);
+    let total: tf.Tensor = tf.tile(eye, [batch, 1, 1]);
+    for (const a of probabilities) {
+      const mixed = tf.add(tf.mul(a, 1 - residual), tf.mul(eye, residual));
+      const rows = tf.div(mixed, tf.sum(mixed, -1, true));
+      total = tf.matMul(rows, total);
+    }
+    const row = tf.squeeze(tf.slice(total, [0, token, 0], [batch, 1, T]), [1]);
+    return unbatched ? row.squeeze([0]) : row;
+  });
+  const relevances = [rollout, ...tensors.slice(1).map((t) => tf.zeros(unbatched ? t.shape.slice(1) : t.shape))];
+  const shownLogits = unbatched ? logits.squeeze([0]) : tf.clone(logits);
+  return {
+    relevance: rollout,
+    relevances,
+    logits: shownLogits,
+    targets,
+    dispose: () => (relevances.forEach((t) => t.dispose()), shownLogits.dispose()),
+  };
+}
+
+/**
+ * `attentionRollout` on the chosen executor: under 'ort' the forward pass to the attention maps and
+ * logits runs as one compiled ONNX graph (cached with the model), the rollout's few T×T products in
+ * tfjs; what ORT cannot compile runs on tfjs after a one-line notice.
+ */
+export async function attentionRolloutOn(model: XaiModel, input: ModelInput, options: AttentionRolloutOptions & ExecutorOptions = {}): Promise<Explanation> {
+  if (resolveExecutor(options.executor) !== 'ort') return { ...attentionRollout(model, input, options), execution: { executor: 'tfjs' } };
+  const layers = attentionLayers(model);
+  const { tensors, unbatched } = batchInputs(model.graph, input);
+  try {
+    const from = explainedTensor(model.graph, model.headIndex(options.output));
+    const out = await forwardOutputsOnOrt(model.graph, tensors, [...layers, from]);
+    const logits = out.tensors.pop()!;
+    const probabilities = out.tensors.map((a) => fuseHeads(a, options.headFusion ?? 'mean'));
+    try {
+      const e = rolloutExplanation(model, tensors, unbatched, probabilities, logits, options);
+      return { ...e, execution: { executor: 'ort', provider: out.provider, providerNote: out.providerNote, built: out.built, buildMs: out.buildMs } };
+    } finally {
+      tf.dispose([...out.tensors, ...probabilities, logits]);
+    }
+  } catch (err) {
+    if (!(err instanceof NotCompilableError) && !(err instanceof OrtUnavailableError)) throw err;
+    notify(options, err instanceof NotCompilableError ? fallbackNotice(err.message) : `xai: ${err.message}; running on tfjs instead`);
+    return { ...attentionRollout(model, input, options), execution: { executor: 'tfjs', fallback: err.message } };
+  } finally {
+    tensors.forEach((t) => t.dispose());
   }
 }
 
@@ -84,5 +130,6 @@ export const attentionRolloutMethod: MethodDefinition = {
   allInputsInOnePass: true,
   integerInputs: true,
   appliesTo: (model) => attentionSoftmaxes(model.graph).length > 0,
-  run: async (model, input, options) => attentionRollout(model, input, options as AttentionRolloutOptions),
+  runsOnOrt: true,
+  run: async (model, input, options) => attentionRolloutOn(model, input, options as AttentionRolloutOptions & ExecutorOptions),
 };

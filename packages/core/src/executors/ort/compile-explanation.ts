@@ -50,9 +50,6 @@ function hashFloats(values: Float32Array): string {
 
 export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const { graph, inputShapes, from } = request;
-  graph.inputDtypes?.forEach((dtype, i) => {
-    if (dtype === 'int32') notCompilable(`integer input '${graph.inputNames[i]}' (token ids)`);
-  });
   const w = new OnnxWriter();
   const v = new Values(w);
   const params = new ParamInitializers(v);
@@ -70,10 +67,11 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const logits = values.get(from) ?? notCompilable(`tensor ${from}, which the graph does not compute`);
   if (logits.shape.length !== 2) notCompilable(`an explained output of shape [${logits.shape}] (explanations need [batch, classes])`);
   const [batch, classes] = logits.shape as [number, number];
-  const floatInputs = inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: inputShapes[i]! }));
+  // Integer inputs (token ids, masks) are int64 in the compiled graph.
+  const modelInputs = inputNames.map((name, i) => ({ name, dtype: graph.inputDtypes?.[i] === 'int32' ? ('int64' as const) : ('float32' as const), shape: inputShapes[i]! }));
   if (request.forwardOnly) {
     const out = w.op('Identity', [logits.names.cl!]);
-    return { key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [], encode: () => w.encode(floatInputs, [out]) };
+    return { key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [], encode: () => w.encode(modelInputs, [out]) };
   }
 
   // Seed: one-hot of the given targets (−1: the arg-max), times the logits for LRP.
@@ -115,6 +113,6 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     inputNames,
     relevanceNames,
     encode: () =>
-      w.encode([...floatInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }], outputs),
+      w.encode([...modelInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }], outputs),
   };
 }

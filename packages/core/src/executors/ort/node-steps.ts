@@ -14,6 +14,7 @@ import { ortLinearMap, type ParamInitializers } from './linear-maps.js';
 import { notCompilable } from './not-compilable.js';
 import { dimsIn, type Value, type Values } from './values.js';
 import { identityParams } from '../../graph/linear-op.js';
+import { transformerForward, transformerVjp } from './transformer-steps.js';
 
 /** What the forward pass of one node left for its backward step. */
 export interface ForwardResult {
@@ -32,6 +33,8 @@ const poolWindow = (g: WindowGeometry, spatial: readonly number[]) => {
 const poolOut = (g: WindowGeometry, x: readonly number[]) => [x[0]!, ...outputSize({ ...g, dilations: g.size.map(() => 1) }, x.slice(1, -1)), x[x.length - 1]!];
 
 export function emitForward(node: GraphNode, ins: Value[], v: Values, params: ParamInitializers): ForwardResult {
+  const transformer = transformerForward(node, ins, v);
+  if (transformer) return transformer;
   const x = ins[0]!;
   if (node instanceof LinearNode) return { output: ortLinearMap(node.op, v, params, where(node)).forward(x, identityParams, identityParams) };
   if (node instanceof ActivationNode) {
@@ -101,6 +104,8 @@ function constantPadding(node: GraphNode): { pads: readonly (readonly [number, n
 
 /** The node's transposed Jacobian applied to `r` (one value per input), as `node.vjp` computes it. */
 export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Value, v: Values, params: ParamInitializers): (Value | null)[] {
+  const transformer = transformerVjp(node, ins, out, r, v);
+  if (transformer) return transformer;
   const x = ins[0]!;
   if (node instanceof LinearNode) return [ortLinearMap(node.op, v, params, where(node)).backward(r, identityParams, x.shape)];
   if (node instanceof ActivationNode) {

@@ -11,6 +11,7 @@ import { isLinearRule, type Rule } from '../../rules/rule.js';
 import { ortLinearMap, type OrtLinearMap, type ParamInitializers } from './linear-maps.js';
 import { emitVjp, type ForwardResult } from './node-steps.js';
 import { notCompilable } from './not-compilable.js';
+import { transformerRule } from './transformer-steps.js';
 import type { Layout, Value, Values } from './values.js';
 
 export interface RuleStep {
@@ -97,6 +98,8 @@ const where = (node: GraphNode) => `layer '${node.layerName}' (${node.layerClass
 /** The relevance each input of `step.node` receives under its rule. */
 export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): (Value | null)[] {
   const { node, rule, inputs, forward, r } = step;
+  const transformer = transformerRule(step, v);
+  if (transformer) return transformer;
   if (isLinearRule(rule)) {
     const groups = (rule as Partial<BasicRule>).groups;
     const op = node.linearOp();

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../errors.js';
 import { planExplanation, type ExplanationRequest } from './compile-explanation.js';
+import { inputFeed } from './input-feeds.js';
 import { loadOrt } from './load-ort.js';
 import { notCompilable } from './not-compilable.js';
 import { compiledSession, ortSessionStats } from './session-cache.js';
@@ -60,7 +61,7 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
   const feeds: Record<string, import('onnxruntime-node').Tensor> = { targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch]) };
   for (const [i, name] of plan.inputNames.entries()) {
     const x = request.inputs[i]!;
-    feeds[name] = new ort.Tensor('float32', Float32Array.from(await x.data() as Float32Array), [...x.shape]);
+    feeds[name] = await inputFeed(ort, x);
   }
   const out = await compiled.session.run(feeds);
   const counts = runsByGraph.get(request.graph) ?? { runs: 0, samples: 0 };
@@ -86,7 +87,7 @@ export async function forwardOnOrt(request: Omit<ExplanationRequest, 'ruleFor' |
   const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
   for (const [i, name] of plan.inputNames.entries()) {
     const x = request.inputs[i]!;
-    feeds[name] = new ort.Tensor('float32', Float32Array.from(await x.data() as Float32Array), [...x.shape]);
+    feeds[name] = await inputFeed(ort, x);
   }
   const out = await compiled.session.run(feeds);
   try {

@@ -66,8 +66,15 @@ async function createSession(ort: Ort, bytes: Uint8Array): Promise<Omit<Compiled
   return { session: await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] }), provider: 'cpu', providerNote };
 }
 
+/** The graph whose sessions a graph's explanations use: the whole model's for a view made by `graphFrom`. */
+const owner = (graph: ModelGraph) => (graph.viewOf && graph.viewOf.nodes === graph.nodes ? graph.viewOf.graph : graph);
+
 /** The session for `key`, built from `encode()` on a miss. */
-export function compiledSession(ort: Ort, graph: ModelGraph, key: string, encode: () => Uint8Array): Promise<CompiledSession> {
+export function compiledSession(ort: Ort, view: ModelGraph, planKey: string, encode: () => Uint8Array): Promise<CompiledSession> {
+  // A view (explaining from an inner node, such as a transformer's encoder input) is made anew per
+  // explanation: its sessions belong to the whole model, keyed by where the view starts.
+  const graph = owner(view);
+  const key = graph !== view ? `from node ${view.viewOf!.from}\n${planKey}` : planKey;
   let entry = byGraph.get(graph);
   if (!entry) byGraph.set(graph, (entry = { sessions: new Map(), builds: 0 }));
   const cached = entry.sessions.get(key);
@@ -91,7 +98,7 @@ export function compiledSession(ort: Ort, graph: ModelGraph, key: string, encode
 
 /** How many sessions a model holds and how many were built for it (tests: a second call does not rebuild). */
 export function ortSessionStats(graph: ModelGraph): { sessions: number; builds: number } {
-  const entry = byGraph.get(graph);
+  const entry = byGraph.get(owner(graph));
   return { sessions: entry?.sessions.size ?? 0, builds: entry?.builds ?? 0 };
 }
 

@@ -15,6 +15,15 @@ export interface OnnxFunctionSpec {
   readonly owned?: readonly tf.Tensor[];
   /** A constant padding of the spatial axes (channels-last [before, after] per axis), declared so other executors can run it. */
   readonly padding?: SpatialPadding;
+  /** The ONNX node (op type: the layer class) in the engine's layout, declared so executors that emit ONNX can run it. */
+  readonly onnx?: OnnxForm;
+}
+
+/** Constant operands and attributes of an ONNX node; its computed inputs fill the other positions in order. */
+export interface OnnxForm {
+  /** Per ONNX input position: a constant (owned by the node), or null for the next computed input. */
+  readonly operands?: readonly (tf.Tensor | null)[];
+  readonly attributes?: Readonly<Record<string, number>>;
 }
 
 export interface SpatialPadding {
@@ -41,6 +50,11 @@ export class OnnxFunctionNode extends GraphNode {
   /** The constant padding this node is, if it is one. */
   get padding(): SpatialPadding | undefined {
     return this.spec.padding;
+  }
+
+  /** The ONNX node this is, if declared (see `OnnxForm`). */
+  get onnxForm(): OnnxForm | undefined {
+    return this.spec.onnx;
   }
 
   override vjp(inputs: tf.Tensor[], output: tf.Tensor, cotangent: tf.Tensor): (tf.Tensor | null)[] {

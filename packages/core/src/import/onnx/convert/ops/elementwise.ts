@@ -70,7 +70,8 @@ elementwise('Reciprocal', (x) => tf.reciprocal(x));
 registerOnnxOp('Cast', (ctx) => {
   const to = ctx.node.attributes.to;
   const dtype = typeof to === 'number' && isIntegerDtype(dtypeFromCode(to)) ? 'int32' : 'float32';
-  unary(ctx, (i, o) => new OnnxFunctionNode(ctx.name, 'Cast', [i], o, { kind: 'cast', forward: ([x]) => tf.cast(x!, dtype), nonNegative: 'preserves' }));
+  const onnx = { attributes: { to: dtype === 'int32' ? 6 : 1 } };
+  unary(ctx, (i, o) => new OnnxFunctionNode(ctx.name, 'Cast', [i], o, { kind: 'cast', forward: ([x]) => tf.cast(x!, dtype), nonNegative: 'preserves', onnx }));
 });
 
 const softmaxAlong = (x: tf.Tensor, axis: number) =>
@@ -125,7 +126,7 @@ for (const [opType, op] of Object.entries(binaryOps)) {
       const rank = ctx.shape(value).length;
       const layout = ctx.constant(ca ? a : b)!.dims.length > rank ? 'onnx' : ctx.layout(value);
       const k = constantFor(ctx, ca ? a : b, rank, layout);
-      const spec: OnnxFunctionSpec = { kind: 'elementwise', forward: ([x]) => (ca ? op(k, x!) : op(x!, k)) };
+      const spec: OnnxFunctionSpec = { kind: 'elementwise', forward: ([x]) => (ca ? op(k, x!) : op(x!, k)), onnx: { operands: ca ? [k, null] : [null, k] } };
       ctx.emit(new OnnxFunctionNode(ctx.name, opType, [ctx.tensor(value, layout)], id, spec));
       ctx.bind(out, id, layout);
       return;

@@ -141,7 +141,7 @@ registerOnnxOp('Gather', (ctx) => {
     // An embedding: a constant table read at computed (integer) indices.
     if (axis !== 0) ctx.unsupported('a constant table gathered along an axis other than 0');
     const weights = ctx.keep(toTensor(table));
-    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(indices)], id, { kind: 'embedding', forward: ([i]) => tf.tidy(() => tf.gather(weights, tf.cast(i!, 'int32'))) }));
+    ctx.emit(new OnnxFunctionNode(ctx.name, 'Gather', [ctx.tensor(indices)], id, { kind: 'embedding', forward: ([i]) => tf.tidy(() => tf.gather(weights, tf.cast(i!, 'int32'))), onnx: { operands: [weights, null] } }));
   } else {
     const idx = ctx.constant(indices) ?? ctx.unsupported('indices that are not constant for a computed table');
     if (axis === 0) ctx.unsupported('gathering along the batch axis');
@@ -154,6 +154,7 @@ registerOnnxOp('Gather', (ctx) => {
       nonNegative: 'preserves',
       forward: ([t]) => tf.gather(t!, index, axis),
       vjp: ([t], _y, g) => [tf.tidy(() => scatterAlong(g.reshape([...t!.shape.slice(0, axis), values.length, ...t!.shape.slice(axis + 1)]), axis, scatter))],
+      onnx: { operands: [null, index], attributes: { axis } },
     }));
   }
   ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
