@@ -4,6 +4,7 @@
  * without an entry falls back to tfjs as before.
  */
 import type { GraphNode } from '../../graph/node.js';
+import type { Rule } from '../../rules/rule.js';
 import type { Value, Values } from './values.js';
 
 /** How one node kind compiles: values are channels-last by default (`v.at(x, 'cl')`), see values.ts. */
@@ -12,8 +13,12 @@ export interface OrtNodeSteps {
   forward(node: GraphNode, inputs: readonly Value[], v: Values): Value;
   /** Its transposed Jacobian applied to `r`, one value per input (null: nothing flows); default: not compiled. */
   vjp?(node: GraphNode, inputs: readonly Value[], output: Value, r: Value, v: Values): (Value | null)[];
-  /** Node rules by rule name (the relevance each input receives); default: only `pass`, `gradient` and `norm` through `vjp`. */
-  readonly rules?: Readonly<Record<string, (node: GraphNode, inputs: readonly Value[], output: Value, r: Value, v: Values) => (Value | null)[]>>;
+  /**
+   * Node rules by rule name (the relevance each input receives; `rule` is the rule object, whose
+   * name and `params` make the compiled graph's cache key); default: only `pass`, `gradient` and
+   * `norm` through `vjp`.
+   */
+  readonly rules?: Readonly<Record<string, (node: GraphNode, inputs: readonly Value[], output: Value, r: Value, v: Values, rule: Rule) => (Value | null)[]>>;
 }
 
 const steps = new Map<string, OrtNodeSteps>();

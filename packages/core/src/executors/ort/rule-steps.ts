@@ -119,7 +119,7 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
     }
     default: {
       const extension = ortNodeSteps(node)?.rules?.[rule.name];
-      return extension ? extension(node, inputs, forward.output, r, v) : notCompilable(`rule '${rule.name}' on ${where(node)}`);
+      return extension ? extension(node, inputs, forward.output, r, v, rule) : notCompilable(`rule '${rule.name}' on ${where(node)}`);
     }
   }
 }
