@@ -32,7 +32,7 @@ function textModel(layers: (x: tf.SymbolicTensor) => tf.SymbolicTensor, seed: nu
   return explainable(model);
 }
 
-const lstm = (config: Partial<tf.layers.LSTMLayerArgs> = {}) => tf.layers.lstm({ units: 5, ...config });
+const lstm = (config: { goBackwards?: boolean; returnSequences?: boolean; name?: string } = {}) => tf.layers.lstm({ units: 5, ...config });
 
 const MODELS: Record<string, () => XaiModel> = {
   'an LSTM': () => textModel((x) => lstm().apply(x) as tf.SymbolicTensor, 1),
