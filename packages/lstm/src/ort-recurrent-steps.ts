@@ -3,7 +3,7 @@
  * fixed input shape): the forward pass, and the `recurrent` LRP rule step by step from the last
  * step to the first, as lstm-node.ts and recurrent-node.ts compute them (Keras masking included;
  * the rule recomputes the forward pass, as the tfjs executor does). Bidirectional's reversal and
- * merges compile too. GRU and SimpleRNN cells, constant initial states (ONNX), per-layer rule
+ * merges compile too. GRU and SimpleRNN cells, recurrent layers imported from ONNX, per-layer rule
  * options and `onInitialState` reports are not compiled (tfjs runs them, after core's notice).
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -94,7 +94,7 @@ function lstmOf(node: GraphNode): { node: RecurrentNode; cell: LstmCell } {
   const where = `layer '${node.layerName}' (${node.layerClass})`;
   if (!(node instanceof RecurrentNode) || !(node.cell instanceof LstmCell)) return fail(`the ${(node as RecurrentNode).cell?.constructor.name ?? 'recurrent'} cell of ${where} (only LSTM cells are compiled)`);
   if (node.initial) fail(`the constant initial state of ${where}`);
-  if (!node.cell.activationNames) fail(`the activations of ${where}`);
+  if (!node.cell.activationNames) fail(`${where}, an LSTM imported from ONNX (not compiled)`);
   return { node, cell: node.cell };
 }
 
