@@ -11,6 +11,8 @@ export { lrpOn, explainWithCompositeOn } from './engine/explain-on-executor.js';
 export { resolveExecutor, appExecutor, ortInstalled, EXECUTORS, EXECUTOR_CHOICES, type ExecutorChoice, type ExecutorName, type ExecutorOptions, type ExecutionReport } from './engine/executor-choice.js';
 export { ortSessionStats, releaseOrtSessions } from './executors/ort/session-cache.js';
 export { NotCompilableError } from './executors/ort/not-compilable.js';
+export { registerOrtNodeSteps, type OrtNodeSteps } from './executors/ort/node-extensions.js';
+export type { Value as OrtValue, Values as OrtValues } from './executors/ort/values.js';
 export { OrtUnavailableError } from './executors/ort/load-ort.js';
 export { oneHotSeed, logitSeed, channelSeed, maskSeed } from './engine/seeds.js';
 export type { ModelInput } from './engine/inputs.js';

@@ -56,6 +56,8 @@ export abstract class RecurrentCell<Trace = unknown> {
   readonly units: number;
   readonly inputDim: number;
   private readonly owned: tf.Tensor[] = [];
+  /** The activations' names (Keras), where known: what other executors rebuild them from. */
+  activationNames: { readonly activation: string; readonly recurrent: string } | null = null;
 
   constructor(
     readonly weights: CellWeights,

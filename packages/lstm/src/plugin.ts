@@ -2,6 +2,8 @@ import { registerLayer, registerReferenceMethod, registerRule, Type } from '@xai
 import { convertBidirectional } from './bidirectional.js';
 import { convertEmbedding } from './embedding-node.js';
 import { registerOnnxRecurrentOps } from './onnx/register.js';
+import { registerLstmOrtRecurrentSteps } from './ort-recurrent-steps.js';
+import { registerLstmOrtSteps } from './ort-steps.js';
 import { RECURRENT_CLASSES } from './recurrent-config.js';
 import { convertRecurrent } from './recurrent-layer.js';
 import { DEFAULT_EPSILON, embeddingSum, recurrentRule } from './recurrent-rule.js';
@@ -19,7 +21,7 @@ let registered = false;
  * around them on time-major values), its rules (`recurrent`, the default of recurrent layers, and
  * `embedding_sum`) and its reference method for the conformance runner. Idempotent. Call it before
  * loading a model. Other recurrent rule options go with an explanation's composite
- * (`recurrentComposite`).
+ * (`recurrentComposite`). Embedding, TimeDistributed, LSTM (unrolled) and Bidirectional also compile for the 'ort' executor.
  */
 export function registerLstmPlugin(): void {
   if (registered) return;
@@ -29,6 +31,8 @@ export function registerLstmPlugin(): void {
   registerLayer('Bidirectional', convertBidirectional);
   registerLayer('TimeDistributed', convertTimeDistributed);
   registerOnnxRecurrentOps();
+  registerLstmOrtSteps();
+  registerLstmOrtRecurrentSteps();
   registerRule({
     name: 'recurrent',
     description: 'LRP for LSTM/GRU/SimpleRNN layers (Arras et al. 2017, 2019)',

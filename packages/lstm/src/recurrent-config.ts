@@ -63,12 +63,7 @@ export function makeCell(config: RecurrentConfig, weights: readonly tf.Tensor[],
   };
   const act = activation(config.activation, 'activation', unsupported);
   const rec = activation(config.recurrentActivation, 'recurrentActivation', unsupported);
-  switch (config.className) {
-    case 'LSTM':
-      return new LstmCell(w, act, rec);
-    case 'GRU':
-      return new GruCell(w, act, rec);
-    case 'SimpleRNN':
-      return new SimpleRnnCell(w, act, rec);
-  }
+  const cell = config.className === 'LSTM' ? new LstmCell(w, act, rec) : config.className === 'GRU' ? new GruCell(w, act, rec) : new SimpleRnnCell(w, act, rec);
+  cell.activationNames = { activation: config.activation, recurrent: config.recurrentActivation };
+  return cell;
 }

@@ -62,11 +62,16 @@ export function resolveRecurrentRule(options: RecurrentRuleOptions, layerName: s
   };
 }
 
+const ruleOptions = new WeakMap<Rule, RecurrentRuleOptions>();
+
+/** The options a rule made by `recurrentRule` was made with (other executors compile from them). */
+export const recurrentRuleOptions = (rule: Rule): RecurrentRuleOptions | undefined => ruleOptions.get(rule);
+
 /** The recurrent rule with these options: for recurrent layers and the sum/average merge of Bidirectional. */
 export function recurrentRule(options: RecurrentRuleOptions = {}): NodeRule {
   check(options);
   const saved = { ...options };
-  return {
+  const rule: NodeRule = {
     name: 'recurrent',
     params: { epsilon: saved.epsilon ?? DEFAULT_EPSILON, biasFactor: saved.biasFactor ?? 0 },
     appliesTo: (node) => node instanceof RecurrentNode || (node instanceof MergeDirectionsNode && node.mode !== 'concat'),
@@ -80,6 +85,8 @@ export function recurrentRule(options: RecurrentRuleOptions = {}): NodeRule {
       });
     },
   };
+  ruleOptions.set(rule, saved);
+  return rule;
 }
 
 /** `base` (a composite, or one rule everywhere it applies) with the recurrent rule of these options in front. */

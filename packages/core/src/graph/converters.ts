@@ -37,7 +37,7 @@ function activationNode(ctx: ConversionContext, name: string, input: number, out
   const fn = activationFunction(name, params);
   if (!fn) ctx.unsupported(`activation '${name}'; supported activations: ${supportedActivations().join(', ')}`);
   const clipped = (params as { maxValue?: number | null }).maxValue !== undefined && (params as { maxValue?: number | null }).maxValue !== null;
-  return new ActivationNode(nodeName, ctx.name, ctx.className, [input], output, name, fn, clipped);
+  return new ActivationNode(nodeName, ctx.name, ctx.className, [input], output, name, fn, clipped, params);
 }
 
 /** A linear op, then its fused activation as a separate node unless the activation is linear. */

@@ -94,6 +94,8 @@ export class ActivationNode extends GraphNode {
     private readonly fn: ActivationFn,
     /** A ReLU with a max value (clipped): guided backprop and deconvnet leave it as a gradient. */
     private readonly isClipped = false,
+    /** The parameters `fn` was made with (other executors rebuild the function from them). */
+    readonly params: ActivationParams = {},
   ) {
     super(name, layerName, layerClass, inputs, output);
   }

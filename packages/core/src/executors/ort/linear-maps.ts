@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConvOp, DenseOp, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
 import { computePads, outputSize } from '../../ops/conv-geometry.js';
+import { convVariantMap } from './conv-variant-maps.js';
 import { notCompilable } from './not-compilable.js';
 import type { Layout, Value, Values } from './values.js';
 
@@ -32,17 +33,21 @@ export class ParamInitializers {
     return name;
   }
 
-  /** The kernel under `mod` in ONNX layout: Dense [in, out]; Conv [Cout, Cin, ...k]. */
+  /** The kernel under `mod` in ONNX layout: Dense [in, out]; Conv (and ConvTranspose) [Cout, Cin, ...k]. */
   kernel(op: LinearOp, mod: ParamModifier): string {
     const k = op.kernel;
     const rank = k.rank;
-    const dims = op instanceof ConvOp ? [k.shape[rank - 1]!, k.shape[rank - 2]!, ...k.shape.slice(0, rank - 2)] : [...k.shape];
-    return this.cached(op, `kernel:${mod.key}`, () =>
-      this.v.w.deferredFloats('kernel', dims, () => {
-        const t = tf.tidy(() => {
-          const m = mod.apply(k);
-          return op instanceof ConvOp ? tf.transpose(m, [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)]) : m;
-        });
+    if (op instanceof DenseOp) return this.arranged(op, mod, 'kernel', [...k.shape], (m) => m);
+    const dims = [k.shape[rank - 1]!, k.shape[rank - 2]!, ...k.shape.slice(0, rank - 2)];
+    return this.arranged(op, mod, 'kernel', dims, (m) => tf.transpose(m, [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)]));
+  }
+
+  /** The kernel under `mod`, rearranged by `arrange` into an initializer of `dims` (cached per op, modifier and `form`). */
+  arranged(op: LinearOp, mod: ParamModifier, form: string, dims: readonly number[], arrange: (k: tf.Tensor) => tf.Tensor): string {
+    const k = op.kernel;
+    return this.cached(op, `${form}:${mod.key}`, () =>
+      this.v.w.deferredFloats(form, dims, () => {
+        const t = tf.tidy(() => arrange(mod.apply(k)));
         try {
           return Float32Array.from(t.dataSync() as Float32Array);
         } finally {
@@ -117,9 +122,11 @@ function convMap(op: ConvOp, v: Values, params: ParamInitializers): OrtLinearMap
   };
 }
 
-/** The ORT form of a node's linear op, or `notCompilable` for ops without one yet (depthwise, transposed conv). */
+/** The ORT form of a node's linear op, or `notCompilable` for ops without one. */
 export function ortLinearMap(op: LinearOp, v: Values, params: ParamInitializers, where: string): OrtLinearMap {
   if (op.constructor === DenseOp) return denseMap(op as DenseOp, v, params);
   if (op.constructor === ConvOp) return convMap(op as ConvOp, v, params);
+  const variant = convVariantMap(op, v, params);
+  if (variant) return variant;
   return notCompilable(`the linear op ${op.constructor.name} of ${where}`);
 }

@@ -6,11 +6,14 @@ import type { GraphNode } from '../../graph/node.js';
 import { ActivationNode } from '../../nodes/activation-node.js';
 import { AffineNode } from '../../nodes/affine-node.js';
 import { LinearNode } from '../../nodes/linear-node.js';
-import { AddNode } from '../../nodes/merge-nodes.js';
+import { AddNode, ConcatenateNode } from '../../nodes/merge-nodes.js';
 import { GlobalPoolingNode, PoolingNode } from '../../nodes/pooling-node.js';
 import { PadCropNode, PermuteNode, ReshapeNode } from '../../nodes/shape-nodes.js';
 import { computePads, outputSize, type WindowGeometry } from '../../ops/conv-geometry.js';
+import { activationForward, activationGradient } from './activation-steps.js';
 import { ortLinearMap, type ParamInitializers } from './linear-maps.js';
+import { concatForward, concatVjp, globalMaxRoute, padCrop } from './merge-steps.js';
+import { ortNodeSteps } from './node-extensions.js';
 import { notCompilable } from './not-compilable.js';
 import { dimsIn, type Value, type Values } from './values.js';
 import { identityParams } from '../../graph/linear-op.js';
@@ -36,16 +39,10 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
   const transformer = transformerForward(node, ins, v);
   if (transformer) return transformer;
   const x = ins[0]!;
+  const extension = ortNodeSteps(node);
+  if (extension) return { output: extension.forward(node, ins, v) };
   if (node instanceof LinearNode) return { output: ortLinearMap(node.op, v, params, where(node)).forward(x, identityParams, identityParams) };
-  if (node instanceof ActivationNode) {
-    const layout = v.home(x);
-    if (node.isPlainRelu) return { output: v.ew('Relu', [x], layout) };
-    if (node.activation === 'relu6') return { output: v.ew('Clip', [x, 0, 6], layout) };
-    if (node.activation === 'linear') return { output: x };
-    if (node.activation === 'sigmoid') return { output: v.ew('Sigmoid', [x], layout) };
-    if (node.activation === 'tanh') return { output: v.ew('Tanh', [x], layout) };
-    return notCompilable(`activation '${node.activation}' of ${where(node)}`);
-  }
+  if (node instanceof ActivationNode) return { output: activationForward(node, x, v, where(node)) };
   if (node instanceof PoolingNode) {
     if (node.geometry.padding === 'causal') notCompilable(`causal pooling in ${where(node)}`);
     const attrs = poolWindow(node.geometry, x.shape.slice(1, -1));
@@ -67,6 +64,7 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
     const layout = v.home(x);
     return { output: v.ew('Sum', ins, layout) };
   }
+  if (node instanceof ConcatenateNode) return { output: concatForward(node.axis, ins, v) };
   if (node instanceof ReshapeNode) {
     if (!node.targetShape) return { output: x };
     const size = x.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -85,15 +83,8 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
     return { output: v.make(x.shape, v.w.op('Add', [v.w.op('Mul', [v.at(x, layout), scale]), shift]), layout) };
   }
   const padding = constantPadding(node);
-  if (padding) {
-    if (padding.pads.some(([a, b]) => a < 0 || b < 0)) notCompilable(`cropping in ${where(node)}`);
-    const layout = v.home(x);
-    const shape = [x.shape[0]!, ...x.shape.slice(1, -1).map((n, i) => n + padding.pads[i]![0] + padding.pads[i]![1]), x.shape[x.shape.length - 1]!];
-    const all = dimsIn<readonly [number, number]>([[0, 0], ...padding.pads, [0, 0]], layout);
-    const y = v.w.op('Pad', [v.at(x, layout), v.w.int64s([...all.map(([a]) => a), ...all.map(([, b]) => b)]), v.w.scalar(padding.value)]);
-    return { output: v.make(shape, y, layout) };
-  }
-  return notCompilable(`${where(node)}: node kind '${node.kind}' has no ONNX form yet`);
+  if (padding) return { output: padCrop(x, padding.pads, padding.value, v) };
+  return notCompilable(`${where(node)}: node kind '${node.kind}' has no ONNX form`);
 }
 
 /** Zero padding (PadCropNode) or a declared constant padding (ONNX max pooling's lowest-float pad). */
@@ -107,13 +98,10 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
   const transformer = transformerVjp(node, ins, out, r, v);
   if (transformer) return transformer;
   const x = ins[0]!;
+  const extension = ortNodeSteps(node);
+  if (extension?.vjp) return extension.vjp(node, ins, out.output, r, v);
   if (node instanceof LinearNode) return [ortLinearMap(node.op, v, params, where(node)).backward(r, identityParams, x.shape)];
-  if (node instanceof ActivationNode) {
-    const layout = v.home(r);
-    if (node.activation === 'linear') return [r];
-    if (node.isPlainRelu) return [v.ew('Where', [v.ew('Greater', [x, 0], layout), r, 0], layout)];
-    return notCompilable(`the gradient of activation '${node.activation}' (${where(node)})`);
-  }
+  if (node instanceof ActivationNode) return [activationGradient(node, x, out.output, r, v, where(node))];
   if (node instanceof PoolingNode) {
     const rc = v.at(r, 'cf');
     if (node.pooling === 'max') {
@@ -127,7 +115,7 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
     return [avgPoolTranspose(node.geometry, x.shape, r, v)];
   }
   if (node instanceof GlobalPoolingNode) {
-    if (node.pooling === 'max') return notCompilable(`the routing of global max pooling (${where(node)})`);
+    if (node.pooling === 'max') return [globalMaxRoute(x, r, v)];
     const layout = v.home(x);
     const rank = x.shape.length;
     const positions = x.shape.slice(1, -1).reduce((a, b) => a * b, 1);
@@ -137,6 +125,7 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
     return [v.make(x.shape, v.w.op('Expand', [scaled, v.w.int64s(dimsIn(x.shape, layout))]), layout)];
   }
   if (node instanceof AddNode) return ins.map(() => r);
+  if (node instanceof ConcatenateNode) return concatVjp(node.axis, ins, r, v);
   if (node instanceof ReshapeNode) return [node.targetShape ? v.reshape(r, x.shape) : r];
   if (node instanceof PermuteNode) {
     const inverse = node.perm.map((_, i) => node.perm.indexOf(i));
@@ -148,14 +137,7 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
     return [v.make(r.shape, v.w.op('Mul', [v.at(r, layout), scale]), layout)];
   }
   const padding = constantPadding(node);
-  if (padding) {
-    // The padding's transpose: slice the original positions back out.
-    const layout = v.home(r);
-    const all = dimsIn<readonly [number, number]>([[0, 0], ...padding.pads, [0, 0]], layout);
-    const padded = dimsIn(r.shape, layout);
-    const y = v.w.op('Slice', [v.at(r, layout), v.w.int64s(all.map(([a]) => a)), v.w.int64s(all.map(([a], i) => a + dimsIn(x.shape, layout)[i]!)), v.w.int64s(padded.map((_, i) => i))]);
-    return [v.make(x.shape, y, layout)];
-  }
+  if (padding) return [padCrop(r, padding.pads.map(([a, b]) => [-a, -b] as const), 0, v)]; // the transpose: crop what was padded, pad what was cropped
   return notCompilable(`the gradient of ${where(node)}`);
 }
 

@@ -10,6 +10,7 @@ import type { BasicRule, InputModifier, TermGroup } from '../../rules/basic-rule
 import { isLinearRule, type Rule } from '../../rules/rule.js';
 import { ortLinearMap, type OrtLinearMap, type ParamInitializers } from './linear-maps.js';
 import { emitVjp, type ForwardResult } from './node-steps.js';
+import { ortNodeSteps } from './node-extensions.js';
 import { notCompilable } from './not-compilable.js';
 import { transformerRule } from './transformer-steps.js';
 import type { Layout, Value, Values } from './values.js';
@@ -124,7 +125,9 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
       const s = v.ew('Div', [r, v.stabilized(forward.output, Number((rule.params as { epsilon?: number } | undefined)?.epsilon ?? 1e-6), layout)], layout);
       return emitVjp(node, inputs, forward, s, v, params).map((g, i) => (g ? v.ew('Mul', [inputs[i]!, g], v.home(g)) : null));
     }
-    default:
-      return notCompilable(`rule '${rule.name}' on ${where(node)}`);
+    default: {
+      const extension = ortNodeSteps(node)?.rules?.[rule.name];
+      return extension ? extension(node, inputs, forward.output, r, v, rule) : notCompilable(`rule '${rule.name}' on ${where(node)}`);
+    }
   }
 }

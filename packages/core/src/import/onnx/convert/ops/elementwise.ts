@@ -21,7 +21,7 @@ function activation(opType: string, keras: string, params: (ctx: OnnxConversionC
   registerOnnxOp(opType, (ctx) => {
     const p = params(ctx);
     const fn = activationFunction(keras, p)!;
-    unary(ctx, (i, o) => new ActivationNode(ctx.name, ctx.name, opType, [i], o, keras, fn, p.maxValue !== undefined));
+    unary(ctx, (i, o) => new ActivationNode(ctx.name, ctx.name, opType, [i], o, keras, fn, p.maxValue !== undefined, p));
   });
 }
 
@@ -44,7 +44,7 @@ registerOnnxOp('Clip', (ctx) => {
   if (min === 0) {
     const p = max === undefined ? {} : { maxValue: max };
     const fn = activationFunction('relu', p)!;
-    unary(ctx, (i, o) => new ActivationNode(ctx.name, ctx.name, 'Clip', [i], o, max === 6 ? 'relu6' : 'relu', fn, max !== undefined));
+    unary(ctx, (i, o) => new ActivationNode(ctx.name, ctx.name, 'Clip', [i], o, max === 6 ? 'relu6' : 'relu', fn, max !== undefined, p));
     return;
   }
   unary(ctx, (i, o) => new OnnxFunctionNode(ctx.name, 'Clip', [i], o, { kind: 'elementwise', forward: ([x]) => tf.clipByValue(x!, min ?? -Infinity, max ?? Infinity) }));
@@ -87,7 +87,7 @@ registerOnnxOp('Softmax', (ctx) => {
   const last = axis === -1 || axis === rank - 1;
   const id = ctx.newTensor();
   ctx.emit(last
-    ? new ActivationNode(ctx.name, ctx.name, 'Softmax', [ctx.tensor(x)], id, 'softmax', activationFunction('softmax', { axis: -1 })!)
+    ? new ActivationNode(ctx.name, ctx.name, 'Softmax', [ctx.tensor(x)], id, 'softmax', activationFunction('softmax', { axis: -1 })!, false, { axis: -1 })
     : new OnnxFunctionNode(ctx.name, 'Softmax', [ctx.tensor(x)], id, { kind: 'softmax', forward: ([t]) => softmaxAlong(t!, axis), nonNegative: true }));
   ctx.bind(ctx.node.outputs[0]!, id, 'onnx');
 });
