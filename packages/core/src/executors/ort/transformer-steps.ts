@@ -76,10 +76,13 @@ function layerNorm(node: LayerNormNode, x: Value, v: Values): LayerNormForward {
   return { output: v.make(x.shape, y, 'cl'), std };
 }
 
-/** The [vocabulary, dim] table of an embedding lookup: the importer's Gather, or a plugin's node (kind 'embedding') holding `embeddings`. */
+/**
+ * The [vocabulary, dim] table of the importer's embedding lookup (a Gather). A plugin's embedding
+ * node (the LSTM plugin's, which also takes float ids) brings its own steps (registerOrtNodeSteps).
+ */
 function embeddingTable(node: GraphNode): tf.Tensor | undefined {
-  if (node.kind !== 'embedding') return undefined;
-  const table = node instanceof OnnxFunctionNode ? node.onnxForm?.operands?.[0] : (node as { embeddings?: unknown }).embeddings;
+  if (node.kind !== 'embedding' || !(node instanceof OnnxFunctionNode)) return undefined;
+  const table = node.onnxForm?.operands?.[0];
   return table && typeof table === 'object' && 'rank' in table && (table as tf.Tensor).rank === 2 ? (table as tf.Tensor) : undefined;
 }
 
