@@ -6,7 +6,7 @@
  *   outputs: relevance_i (shaped like input_i), logits ([B, classes]), targets (int64 [B])
  *
  * Planning walks the graph without touching kernel data; the plan's key says whether a cached
- * session already holds the same graph, and only `encode` computes the (modified) kernels.
+ * session already holds the same graph, and only `save`/`encode` compute the (modified) kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import { nonNegativeTensors, type ModelGraph } from '../../graph/graph.js';
@@ -39,6 +39,8 @@ export interface ExplanationPlan {
   readonly inputNames: readonly string[];
   readonly relevanceNames: readonly string[];
   encode(): Uint8Array;
+  /** Writes the model into `dir` with its kernels as external data (what sessions are built from); returns its path. */
+  save(dir: string): string;
 }
 
 function hashFloats(values: Float32Array): string {
@@ -73,7 +75,10 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const floatInputs = inputNames.map((name, i) => ({ name, dtype: 'float32' as const, shape: inputShapes[i]! }));
   if (request.forwardOnly) {
     const out = w.op('Identity', [logits.names.cl!]);
-    return { key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [], encode: () => w.encode(floatInputs, [out]) };
+    return {
+      key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [],
+      encode: () => w.encode(floatInputs, [out]), save: (dir) => w.save(dir, floatInputs, [out]),
+    };
   }
 
   // Seed: one-hot of the given targets (−1: the arg-max), times the logits for LRP.
@@ -109,12 +114,13 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     return w.op('Identity', [v.at(r, 'cl')]);
   });
   const outputs = [...relevanceNames, w.op('Identity', [logits.names.cl!]), w.op('Identity', [targets])];
+  const modelInputs = [...floatInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }];
   return {
     key: keyParts.join('\n'),
     classes,
     inputNames,
     relevanceNames,
-    encode: () =>
-      w.encode([...floatInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }], outputs),
+    encode: () => w.encode(modelInputs, outputs),
+    save: (dir) => w.save(dir, modelInputs, outputs),
   };
 }

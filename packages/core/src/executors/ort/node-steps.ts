@@ -106,7 +106,7 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
   if (node instanceof ActivationNode) {
     const layout = v.home(r);
     if (node.activation === 'linear') return [r];
-    if (node.isPlainRelu) return [v.ew('Where', [v.ew('Greater', [x, 0], layout), r, 0], layout)];
+    if (node.isPlainRelu) return [v.masked(r, x, 'positive', layout)];
     return notCompilable(`the gradient of activation '${node.activation}' (${where(node)})`);
   }
   if (node instanceof PoolingNode) {
