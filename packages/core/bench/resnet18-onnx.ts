@@ -28,7 +28,7 @@ export async function benchResnet18Onnx(runs: number, batch: number): Promise<Be
     e.dispose();
   };
   // ORT first: its peak RSS is then not the tfjs executor's.
-  const ort = await benchOrt(model, input, { composite: 'epsilon_gamma_box', low: -2, high: 2, target: 0 }, runs);
+  const ort = await benchOrt(model, input, { composite: 'epsilon_gamma_box', low: -2, high: 2, target: 0 }, runs, { only: 'resnet18', args: ['--batch', String(batch)] });
   await startWorkers();
   const singleThread = () => setPrefetchThreshold(Infinity);
   const withWorker = () => setPrefetchThreshold(2e7);

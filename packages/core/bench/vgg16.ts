@@ -7,7 +7,8 @@ import { forwardAll, lrp, setPrefetchThreshold, startWorkers, stopWorkers, worke
 import { benchOrt } from './ort.js';
 import { median, seconds, type BenchSummary } from './timing.js';
 
-function vgg16(size: number): tf.LayersModel {
+/** The bench's VGG-16 (seeded He-normal kernels, small random biases). */
+export function vgg16(size: number): tf.LayersModel {
   const layers: tf.layers.Layer[] = [];
   let seed = 1;
   const init = () => tf.initializers.heNormal({ seed: seed++ });
@@ -54,7 +55,7 @@ export async function benchVgg16(runs: number, size: number, batch: number): Pro
   // Warm-up (kernel set-up, weight packing, parameter caches), then rounds that interleave the
   // measured calls, so that drifts in machine speed hit all of them alike.
   // ORT first: its peak RSS is then not the tfjs executor's.
-  const ort = await benchOrt(model, input, { composite: 'epsilon_gamma_box', low: 0, high: 1, target: 0 }, runs);
+  const ort = await benchOrt(model, input, { composite: 'epsilon_gamma_box', low: 0, high: 1, target: 0 }, runs, { only: 'vgg16', args: ['--size', String(size), '--batch', String(batch)] });
   await startWorkers();
   const singleThread = () => setPrefetchThreshold(Infinity);
   const withWorker = () => setPrefetchThreshold(2e7);

@@ -117,20 +117,20 @@ describe("executor 'ort'", () => {
   });
 
   it('falls back to tfjs with a one-line notice naming what it cannot compile', async () => {
-    // An ONNX Erf between two Gemms: an element-wise operator the ORT executor has no form for.
+    // An ONNX Mish between two Gemms: an element-wise operator the ORT executor has no form for.
     const model = await loadModel(buildModel({
       inputs: [valueInfo('input', 'float32', [1, 4])],
       outputs: [valueInfo('logits', 'float32', [1, 2])],
-      nodes: [node('Gemm', ['input', 'W1'], ['h'], { transB: 1 }, 'fc1'), node('Erf', ['h'], ['e'], {}, 'erf'), node('Gemm', ['e', 'W2'], ['logits'], { transB: 1 }, 'fc2')],
+      nodes: [node('Gemm', ['input', 'W1'], ['h'], { transB: 1 }, 'fc1'), node('Mish', ['h'], ['e'], {}, 'mish'), node('Gemm', ['e', 'W2'], ['logits'], { transB: 1 }, 'fc2')],
       initializers: [tensor('W1', 'float32', [3, 4], rampData([3, 4], 0.1)), tensor('W2', 'float32', [2, 3], rampData([2, 3], 0.2))],
-    }), { label: 'erf.onnx', workers: false });
+    }), { label: 'mish.onnx', workers: false });
     const x = tf.tensor2d([[0.3, -0.2, 0.5, 0.1]]);
     const notices: string[] = [];
     const a = lrp(model, x, {});
     const b = await lrpOn(model, x, { executor: 'ort', onNotice: (line) => notices.push(line) });
     try {
-      expect(notices).toEqual(["xai: executor 'ort' cannot run layer 'erf' (Erf, a elementwise node): node kind 'elementwise' has no ONNX form yet; running on tfjs instead"]);
-      expect(b.execution).toMatchObject({ executor: 'tfjs', fallback: expect.stringContaining("layer 'erf'") });
+      expect(notices).toEqual(["xai: executor 'ort' cannot run layer 'mish' (Mish, a elementwise node): node kind 'elementwise' has no ONNX form yet; running on tfjs instead"]);
+      expect(b.execution).toMatchObject({ executor: 'tfjs', fallback: expect.stringContaining("layer 'mish'") });
       expectClose(a.relevance, b.relevance);
     } finally {
       a.dispose();

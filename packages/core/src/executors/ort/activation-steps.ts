@@ -68,7 +68,7 @@ export function activationGradient(node: ActivationNode, x: Value, y: Value, g: 
     case 'linear':
       return g;
     case 'relu':
-      return select(positive(), g, 0);
+      return v.masked(g, x, 'positive', layout);
     case 'sigmoid':
       return mul(g, mul(y, v.ew('Sub', [1, y], layout, y.shape)));
     case 'tanh':

@@ -27,7 +27,7 @@ export async function openOrtForward(graph: ModelGraph, from: number, sampleShap
   const inputShapes = [[chunk, ...sampleShape]];
   const before = ortSessionStats(graph).builds;
   const plan = planExplanation({ graph, inputShapes, from, ruleFor: () => notCompilable('rules in a forward pass'), seed: 'logit', forwardOnly: true });
-  const compiled = await compiledSession(await loadOrt(), graph, plan.key, plan.encode);
+  const compiled = await compiledSession(await loadOrt(), graph, plan.key, plan);
   const built = ortSessionStats(graph).builds !== before;
   const execution: ExecutionReport = { executor: 'ort', provider: compiled.provider, providerNote: compiled.providerNote, built, buildMs: compiled.buildMs };
   async function runChunk(x: tf.Tensor): Promise<tf.Tensor> {

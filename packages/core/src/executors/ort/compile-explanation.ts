@@ -6,7 +6,7 @@
  *   outputs: relevance_i (shaped like input_i), logits ([B, classes]), targets (int64 [B])
  *
  * Planning walks the graph without touching kernel data; the plan's key says whether a cached
- * session already holds the same graph, and only `encode` computes the (modified) kernels.
+ * session already holds the same graph, and only `save`/`encode` compute the (modified) kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import { nonNegativeTensors, type ModelGraph } from '../../graph/graph.js';
@@ -39,6 +39,8 @@ export interface ExplanationPlan {
   readonly inputNames: readonly string[];
   readonly relevanceNames: readonly string[];
   encode(): Uint8Array;
+  /** Writes the model into `dir` with its kernels as external data (what sessions are built from); returns its path. */
+  save(dir: string): string;
 }
 
 function hashFloats(values: Float32Array): string {
@@ -71,7 +73,10 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const modelInputs = inputNames.map((name, i) => ({ name, dtype: graph.inputDtypes?.[i] === 'int32' ? ('int64' as const) : ('float32' as const), shape: inputShapes[i]! }));
   if (request.forwardOnly) {
     const out = w.op('Identity', [logits.names.cl!]);
-    return { key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [], encode: () => w.encode(modelInputs, [out]) };
+    return {
+      key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [],
+      encode: () => w.encode(modelInputs, [out]), save: (dir) => w.save(dir, modelInputs, [out]),
+    };
   }
 
   // Seed: one-hot of the given targets (−1: the arg-max), times the logits for LRP.
@@ -107,12 +112,13 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     return w.op('Identity', [v.at(r, 'cl')]);
   });
   const outputs = [...relevanceNames, w.op('Identity', [logits.names.cl!]), w.op('Identity', [targets])];
+  const graphInputs = [...modelInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }];
   return {
     key: keyParts.join('\n'),
     classes,
     inputNames,
     relevanceNames,
-    encode: () =>
-      w.encode([...modelInputs, { name: targetsIn, dtype: 'int64' as const, shape: [batch] }], outputs),
+    encode: () => w.encode(graphInputs, outputs),
+    save: (dir) => w.save(dir, graphInputs, outputs),
   };
 }

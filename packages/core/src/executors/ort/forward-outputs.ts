@@ -40,6 +40,7 @@ function planForward(graph: ModelGraph, inputShapes: readonly (readonly number[]
     key: `forward outputs ${wanted.join(',')}\nin=${inputShapes.map((s) => s.join('x')).join(',')}`,
     inputNames,
     encode: () => w.encode(inputs, outputs),
+    save: (dir: string) => w.save(dir, inputs, outputs),
   };
 }
 
@@ -48,7 +49,7 @@ export async function forwardOutputsOnOrt(graph: ModelGraph, inputs: readonly tf
   const plan = planForward(graph, inputs.map((t) => t.shape), wanted);
   const ort = await loadOrt();
   const before = ortSessionStats(graph).builds;
-  const compiled = await compiledSession(ort, graph, plan.key, plan.encode);
+  const compiled = await compiledSession(ort, graph, plan.key, plan);
   const built = ortSessionStats(graph).builds !== before;
   const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
   for (const [i, name] of plan.inputNames.entries()) feeds[name] = await inputFeed(ort, inputs[i]!);

@@ -1,13 +1,15 @@
 /**
  * The linear maps of Dense and Conv nodes as ONNX nodes: the forward z = forward(x', W', b') and its
- * transpose W'ᵀs under parameter modifiers — Gemm with transB for Dense and ConvTranspose for Conv,
- * both reading the forward's own initializer, so no kernel is stored twice.
+ * transpose W'ᵀs under parameter modifiers — Gemm with transB for Dense (reading the forward's own
+ * initializer), a Conv with the flipped kernel for stride-1 convolutions and ConvTranspose for the others.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConvOp, DenseOp, type LinearOp, type ParamModifier } from '../../graph/linear-op.js';
 import { computePads, outputSize } from '../../ops/conv-geometry.js';
 import { convVariantMap } from './conv-variant-maps.js';
 import { notCompilable } from './not-compilable.js';
+import type { OnnxWriter } from './onnx-writer.js';
+import { floatValues } from './tensor-values.js';
 import type { Layout, Value, Values } from './values.js';
 
 export interface OrtLinearMap {
@@ -18,6 +20,34 @@ export interface OrtLinearMap {
 }
 
 const keyOf = (mod: ParamModifier | null) => mod?.key ?? 'none';
+
+/**
+ * The values of `make()` (computed from the model's `param`): read once and the tensor released at
+ * once, so encoding holds one modified kernel at a time. The array is the backend's read-out (no
+ * further copy); the writer copies it into the encoded model and drops it.
+ */
+function valuesOf(param: tf.Tensor, make: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(make);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    if (t !== param) t.dispose();
+  }
+}
+
+/**
+ * The built-in parameter modifiers (rules/basic-rule.ts) as ONNX nodes on the kernel `p` (made on
+ * demand), or null for a modifier without an ONNX form here. Same float32 arithmetic as theirs.
+ */
+function modifierNodes(key: string, w: OnnxWriter, p: () => string): string | null {
+  if (key === 'identity') return p();
+  if (key === 'positive') return w.rootOp('Relu', [p()]);
+  if (key === 'negative') return w.rootOp('Min', [p(), w.scalar(0)]);
+  const gamma = /^gamma\(([^,]+),(positive|negative)\)$/.exec(key);
+  if (!gamma) return null;
+  const part = gamma[2] === 'positive' ? w.rootOp('Relu', [p()]) : w.rootOp('Min', [p(), w.scalar(0)]);
+  return w.rootOp('Add', [p(), w.rootOp('Mul', [part, w.scalar(Number(gamma[1]))])]);
+}
 
 /** Kernel and bias initializers per (op, modifier), made only when the graph is encoded. */
 export class ParamInitializers {
@@ -33,41 +63,63 @@ export class ParamInitializers {
     return name;
   }
 
-  /** The kernel under `mod` in ONNX layout: Dense [in, out]; Conv (and ConvTranspose) [Cout, Cin, ...k]. */
-  kernel(op: LinearOp, mod: ParamModifier): string {
-    const k = op.kernel;
-    const rank = k.rank;
-    if (op instanceof DenseOp) return this.arranged(op, mod, 'kernel', [...k.shape], (m) => m);
-    const dims = [k.shape[rank - 1]!, k.shape[rank - 2]!, ...k.shape.slice(0, rank - 2)];
-    return this.arranged(op, mod, 'kernel', dims, (m) => tf.transpose(m, [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)]));
+  /**
+   * The model's kernel in ONNX layout: Dense [in, out]; Conv [Cout, Cin, ...k] (ConvTranspose
+   * [Cin, Cout, ...k]) — a Transpose of the kernel as stored ([...k, Cin, Cout]), folded by ORT.
+   * Saving then only copies the model's values.
+   */
+  private base(op: LinearOp): string {
+    return this.cached(op, 'kernel', () => {
+      const k = op.kernel;
+      const stored = this.v.w.deferredFloats('kernel', k.shape, () => floatValues(k));
+      const rank = k.rank;
+      return !(op instanceof DenseOp) ? this.v.w.rootOp('Transpose', [stored], { perm: [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)] }) : stored;
+    });
   }
 
-  /** The kernel under `mod`, rearranged by `arrange` into an initializer of `dims` (cached per op, modifier and `form`). */
+  /**
+   * The kernel under `mod`: the built-in modifiers as nodes on the model's kernel, which ORT folds
+   * into constants natively when it creates the session; any other modifier computed by tfjs.
+   */
+  kernel(op: LinearOp, mod: ParamModifier): string {
+    return this.cached(op, `kernel:${mod.key}`, () => {
+      const folded = modifierNodes(mod.key, this.v.w, () => this.base(op));
+      if (folded) return folded;
+      const k = op.kernel;
+      const rank = k.rank;
+      const dims = !(op instanceof DenseOp) ? [k.shape[rank - 1]!, k.shape[rank - 2]!, ...k.shape.slice(0, rank - 2)] : [...k.shape];
+      return this.v.w.deferredFloats('kernel', dims, () => valuesOf(k, () => {
+        const m = mod.apply(k);
+        return !(op instanceof DenseOp) ? tf.transpose(m, [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)]) : m;
+      }));
+    });
+  }
+
+  /**
+   * A convolution kernel under `mod` flipped spatially with its channel axes swapped, [Cin, Cout, ...k]:
+   * a stride-1 convolution's transpose is the convolution with this kernel (test/ort-flipped-conv.test.ts).
+   * Nodes on the modified kernel, folded by ORT.
+   */
+  flippedKernel(op: ConvOp, mod: ParamModifier): string {
+    return this.cached(op, `flipped:${mod.key}`, () => {
+      const w = this.v.w;
+      const size = op.kernel.shape.slice(0, -2);
+      const axes = size.map((_, i) => i + 2);
+      const flipped = w.rootOp('Slice', [this.kernel(op, mod), w.int64s(size.map(() => -1)), w.int64s(size.map((n) => -n - 1)), w.int64s(axes), w.int64s(size.map(() => -1))]);
+      return w.rootOp('Transpose', [flipped], { perm: [1, 0, ...axes] });
+    });
+  }
+
+  /** The kernel under `mod`, rearranged by `arrange` into an initializer of `dims` (cached per op, modifier and `form`; depthwise kernels). */
   arranged(op: LinearOp, mod: ParamModifier, form: string, dims: readonly number[], arrange: (k: tf.Tensor) => tf.Tensor): string {
     const k = op.kernel;
-    return this.cached(op, `${form}:${mod.key}`, () =>
-      this.v.w.deferredFloats(form, dims, () => {
-        const t = tf.tidy(() => arrange(mod.apply(k)));
-        try {
-          return Float32Array.from(t.dataSync() as Float32Array);
-        } finally {
-          if (t !== k) t.dispose();
-        }
-      }),
-    );
+    return this.cached(op, `${form}:${mod.key}`, () => this.v.w.deferredFloats(form, dims, () => valuesOf(k, () => arrange(mod.apply(k)))));
   }
 
   bias(op: LinearOp, mod: ParamModifier | null): string | null {
     if (!mod || !op.bias) return null;
     const b = op.bias;
-    return this.cached(op, `bias:${keyOf(mod)}`, () => {
-      const t = tf.tidy(() => mod.apply(b));
-      try {
-        return this.v.w.floats('bias', [b.size], Float32Array.from(t.dataSync() as Float32Array));
-      } finally {
-        if (t !== b) t.dispose();
-      }
-    });
+    return this.cached(op, `bias:${keyOf(mod)}`, () => this.v.w.floats('bias', [b.size], Float32Array.from(valuesOf(b, () => mod.apply(b)))));
   }
 }
 
@@ -116,7 +168,13 @@ function convMap(op: ConvOp, v: Values, params: ParamInitializers): OrtLinearMap
       // The transposed convolution's natural length, and what makes up the input's (< stride).
       const outputPadding = spatial.map((n, i) => n - (g.strides[i]! * (s.shape[i + 1]! - 1) + (g.size[i]! - 1) * g.dilations[i]! + 1 - attrs.pads[i]! - attrs.pads[i + spatial.length]!));
       if (outputPadding.some((p, i) => p < 0 || p >= Math.max(g.strides[i]!, g.dilations[i]!))) notCompilable(`the transpose of convolution geometry ${JSON.stringify(g)}`);
-      const y = v.w.op('ConvTranspose', [v.at(s, 'cf'), params.kernel(op, mod)], { ...attrs, output_padding: outputPadding });
+      // Stride 1: the transpose is a convolution with the flipped kernel and mirrored padding, which
+      // ORT runs far faster than ConvTranspose (same dilation; the padding K−1−p per side).
+      const extent = g.size.map((n, i) => (n - 1) * g.dilations[i]! + 1);
+      const mirrored = attrs.pads.map((p, i) => extent[i % spatial.length]! - 1 - p);
+      const y = g.strides.every((n) => n === 1) && mirrored.every((p) => p >= 0)
+        ? v.w.op('Conv', [v.at(s, 'cf'), params.flippedKernel(op, mod)], { kernel_shape: attrs.kernel_shape, strides: attrs.strides, dilations: attrs.dilations, pads: mirrored })
+        : v.w.op('ConvTranspose', [v.at(s, 'cf'), params.kernel(op, mod)], { ...attrs, output_padding: outputPadding });
       return v.make(inputShape, y, 'cf');
     },
   };

@@ -3,6 +3,8 @@
  * (onnx-proto). Only what compiled explanations need: float32/int64 initializers and nodes with
  * INT(S), FLOAT and TENSOR attributes.
  */
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { onnx, type OnnxProto } from '../../import/onnx/proto.js';
 
 /** Opset 17: ScatterElements with reduction 'add' (16+), Reduce* axes still attributes (< 18). */
@@ -11,7 +13,13 @@ export const OPSET = 17;
 const FLOAT = 1;
 const INT64 = 7;
 
-export type Attr = number | readonly number[] | { readonly float: number } | { readonly tensor: OnnxProto.ITensorProto } | string;
+export interface ModelInput {
+  readonly name: string;
+  readonly dtype: 'float32' | 'int64';
+  readonly shape: readonly number[];
+}
+
+export type Attr = number | readonly number[] | { readonly float: number } | { readonly tensor: OnnxProto.ITensorProto } | { readonly graph: OnnxProto.IGraphProto } | string;
 
 function attribute(name: string, value: Attr): OnnxProto.IAttributeProto {
   const A = onnx.AttributeProto.AttributeType;
@@ -19,6 +27,7 @@ function attribute(name: string, value: Attr): OnnxProto.IAttributeProto {
   if (typeof value === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: A.INTS, ints: [...value] };
   if ('float' in (value as object)) return { name, type: A.FLOAT, f: (value as { float: number }).float };
+  if ('graph' in (value as object)) return { name, type: A.GRAPH, g: (value as { graph: OnnxProto.IGraphProto }).graph };
   return { name, type: A.TENSOR, t: (value as { tensor: OnnxProto.ITensorProto }).tensor };
 }
 
@@ -33,7 +42,9 @@ const int64Tensor = (name: string, dims: readonly number[], values: readonly num
 
 /** An ONNX graph under construction: unique value names, shared constants. */
 export class OnnxWriter {
-  private readonly nodes: OnnxProto.INodeProto[] = [];
+  private nodes: OnnxProto.INodeProto[] = [];
+  /** The main graph's nodes (`nodes` is a subgraph's while one is built). */
+  private readonly root = this.nodes;
   private readonly initializers: OnnxProto.ITensorProto[] = [];
   /** Large constants (kernels) made only when the model is encoded: planning stays cheap. */
   private readonly deferred: { name: string; dims: readonly number[]; make: () => Float32Array }[] = [];
@@ -56,6 +67,37 @@ export class OnnxWriter {
 
   op(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attr>> = {}): string {
     return this.ops(opType, inputs, attributes)[0]!;
+  }
+
+  /** A node of the main graph even while a subgraph is built (constants derived from initializers, shared by all). */
+  rootOp(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attr>> = {}): string {
+    const current = this.nodes;
+    this.nodes = this.root;
+    try {
+      return this.op(opType, inputs, attributes);
+    } finally {
+      this.nodes = current;
+    }
+  }
+
+  /**
+   * A subgraph (a branch of If): the nodes `build` emits go into it, its initializers into the main
+   * graph (outer-scope names are visible inside). `build` returns the float32 outputs and their dims.
+   */
+  subgraph(hint: string, build: () => readonly { name: string; dims: readonly number[] }[]): OnnxProto.IGraphProto {
+    const outer = this.nodes;
+    this.nodes = [];
+    try {
+      // A branch may not return an outer-scope value as such: every output goes through an Identity.
+      const outputs = build().map((o) => ({ ...o, name: this.op('Identity', [o.name]) }));
+      return {
+        name: this.fresh(hint),
+        node: this.nodes,
+        output: outputs.map((o) => ({ name: o.name, type: { tensorType: { elemType: FLOAT, shape: { dim: o.dims.map((d) => ({ dimValue: d })) } } } })),
+      };
+    } finally {
+      this.nodes = outer;
+    }
   }
 
   /** A float32 initializer (not shared: callers cache what they reuse). */
@@ -92,23 +134,119 @@ export class OnnxWriter {
     return name;
   }
 
-  encode(inputs: readonly { name: string; dtype: 'float32' | 'int64'; shape: readonly number[] }[], outputs: readonly string[]): Uint8Array {
+  /**
+   * Writes the model into `dir` and returns its path: model.onnx, with the deferred kernels as
+   * external data in weights.bin at 64 KiB-aligned offsets — ORT then maps that file instead of
+   * copying it (from bytes it holds the parsed model and a copy of every kernel at once). Each
+   * kernel is computed, written and dropped in turn.
+   */
+  save(dir: string, inputs: readonly ModelInput[], outputs: readonly string[]): string {
+    const weights = openSync(join(dir, WEIGHTS_FILE), 'w');
+    const external: OnnxProto.ITensorProto[] = [];
+    let offset = 0;
+    try {
+      for (const d of this.deferred) {
+        const values = d.make();
+        const length = 4 * d.dims.reduce((a, b) => a * b, 1);
+        if (values.byteLength !== length) throw new Error(`kernel '${d.name}': ${values.length} values for dims [${d.dims}]`);
+        offset = Math.ceil(offset / EXTERNAL_ALIGNMENT) * EXTERNAL_ALIGNMENT;
+        writeSync(weights, new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 0, length, offset);
+        external.push({
+          name: d.name, dataType: FLOAT, dims: [...d.dims], dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [{ key: 'location', value: WEIGHTS_FILE }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }],
+        });
+        offset += length;
+      }
+    } finally {
+      closeSync(weights);
+    }
+    const path = join(dir, 'model.onnx');
+    writeFileSync(path, onnx.ModelProto.encode({ ...this.modelHead(), graph: this.graphProto(inputs, outputs, external) }).finish());
+    return path;
+  }
+
+  private modelHead(): OnnxProto.IModelProto {
+    return { irVersion: 8, producerName: 'xai-ort-executor', producerVersion: '1', opsetImport: [{ domain: '', version: OPSET }] };
+  }
+
+  private graphProto(inputs: readonly ModelInput[], outputs: readonly string[], extra: readonly OnnxProto.ITensorProto[]): OnnxProto.IGraphProto {
     const valueInfo = (name: string, elemType: number, shape: readonly number[]): OnnxProto.IValueInfoProto => ({
       name, type: { tensorType: { elemType, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
     });
-    const proto = onnx.ModelProto.create({
-      irVersion: 8,
-      producerName: 'xai-ort-executor',
-      producerVersion: '1',
-      opsetImport: [{ domain: '', version: OPSET }],
-      graph: {
-        name: 'explanation',
-        input: inputs.map((i) => valueInfo(i.name, i.dtype === 'int64' ? INT64 : FLOAT, i.shape)),
-        output: outputs.map((name) => ({ name })),
-        node: this.nodes,
-        initializer: [...this.initializers, ...this.deferred.map((d) => floatTensor(d.name, d.dims, d.make()))],
-      },
-    });
-    return onnx.ModelProto.encode(proto).finish();
+    return {
+      name: 'explanation',
+      input: inputs.map((i) => valueInfo(i.name, i.dtype === 'int64' ? INT64 : FLOAT, i.shape)),
+      output: outputs.map((name) => ({ name })),
+      node: this.nodes,
+      initializer: [...this.initializers, ...extra],
+    };
   }
+
+  /**
+   * The model's bytes, written into one exactly-sized buffer: the graph without its deferred kernels
+   * is encoded by protobufjs, then each kernel is computed, copied in as a TensorProto appended to
+   * the graph (protobuf merges repeated fields in any order) and dropped — so encoding never holds
+   * more than the result and one kernel.
+   */
+  encode(inputs: readonly ModelInput[], outputs: readonly string[]): Uint8Array {
+    const graph = onnx.GraphProto.encode(this.graphProto(inputs, outputs, [])).finish();
+    const head = onnx.ModelProto.encode(this.modelHead()).finish();
+    const kernels = this.deferred.map((d) => {
+      const header = onnx.TensorProto.encode({ name: d.name, dataType: FLOAT, dims: [...d.dims] }).finish();
+      const dataBytes = 4 * d.dims.reduce((a, b) => a * b, 1);
+      const tensorBytes = header.length + 1 + varintLength(dataBytes) + dataBytes;
+      return { d, header, dataBytes, tensorBytes };
+    });
+    const graphBytes = graph.length + kernels.reduce((sum, k) => sum + 1 + varintLength(k.tensorBytes) + k.tensorBytes, 0);
+    const out = new Uint8Array(head.length + 1 + varintLength(graphBytes) + graphBytes);
+    let at = 0;
+    const put = (bytes: Uint8Array) => {
+      out.set(bytes, at);
+      at += bytes.length;
+    };
+    const tag = (field: number, length: number) => {
+      out[at++] = (field << 3) | 2; // length-delimited
+      at = writeVarint(out, at, length);
+    };
+    put(head);
+    tag(GRAPH_FIELD, graphBytes);
+    put(graph);
+    for (const { d, header, dataBytes, tensorBytes } of kernels) {
+      tag(INITIALIZER_FIELD, tensorBytes);
+      put(header);
+      tag(RAW_DATA_FIELD, dataBytes);
+      const values = d.make();
+      if (values.byteLength !== dataBytes) throw new Error(`kernel '${d.name}': ${values.length} values for dims [${d.dims}]`);
+      put(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    }
+    if (at !== out.length) throw new Error(`encoded ${at} of ${out.length} bytes`);
+    return out;
+  }
+}
+
+/** The external data file next to a saved model, and the alignment of its tensors (mappable on every OS). */
+const WEIGHTS_FILE = 'weights.bin';
+const EXTERNAL_ALIGNMENT = 65536;
+
+/** ModelProto.graph, GraphProto.initializer and TensorProto.raw_data (onnx.proto field numbers). */
+const GRAPH_FIELD = 7;
+const INITIALIZER_FIELD = 5;
+const RAW_DATA_FIELD = 9;
+
+function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    length++;
+  }
+  return length;
+}
+
+function writeVarint(out: Uint8Array, at: number, n: number): number {
+  while (n >= 0x80) {
+    out[at++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  out[at++] = n;
+  return at;
 }

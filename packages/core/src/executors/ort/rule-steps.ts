@@ -13,7 +13,7 @@ import { emitVjp, type ForwardResult } from './node-steps.js';
 import { ortNodeSteps } from './node-extensions.js';
 import { notCompilable } from './not-compilable.js';
 import { transformerRule } from './transformer-steps.js';
-import type { Layout, Value, Values } from './values.js';
+import { dimsIn, type Layout, type Value, type Values } from './values.js';
 
 export interface RuleStep {
   readonly node: GraphNode;
@@ -71,8 +71,11 @@ function termInput(mod: InputModifier, x: Value, nonNegative: boolean, layout: L
   }
 }
 
-/** One term group: weight · Σ_terms x' ⊙ backward(mask·R / stab(Σ forward(x', W') + b'), W'). */
-function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values): Value {
+/**
+ * One term group: weight · Σ_terms x' ⊙ backward(mask·R / stab(Σ forward(x', W') + b'), W').
+ * `kept` is mask·R when the caller made it already.
+ */
+function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, kept?: Value): Value {
   const layout = map.layout;
   const x = step.inputs[0]!;
   const z = step.forward.output;
@@ -85,13 +88,36 @@ function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values): 
     d = map.forward(terms[0]!.input, terms[0]!.params, g.bias);
     for (const t of terms.slice(1)) d = v.ew('Add', [d, map.forward(t.input, t.params, null)], layout);
   }
-  const s = v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, z);
+  const s = kept ? v.stabilizedRatio(kept, d, g.epsilon, layout) : v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, z);
   const parts = terms.map((t) => {
     const back = map.backward(s, t.params, x.shape);
     return t.ones ? back : v.ew('Mul', [t.input, back], layout);
   });
   const sum = parts.length === 1 ? parts[0]! : v.ew('Sum', parts, layout);
   return g.weight !== undefined && g.weight !== 1 ? v.ew('Mul', [sum, g.weight], layout) : sum;
+}
+
+/**
+ * A masked group added to `total`, computed only when the mask leaves some relevance (an ONNX If),
+ * as the tfjs executor skips it: e.g. γ's negative group on a convolution followed by a ReLU, whose
+ * relevance sits on positive outputs only — two of its five convolutions.
+ */
+function maskedGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, total: Value | null): Value {
+  const layout = map.layout;
+  const x = step.inputs[0]!;
+  // Outer values the branch reads, made in the branch's layout out here: a transpose made inside
+  // the branch would be remembered on the value and then used outside it.
+  for (const outer of [x, step.forward.output, step.r, ...(total ? [total] : [])]) v.at(outer, layout);
+  const z = step.forward.output;
+  const kept = v.masked(step.r, z, g.mask!, layout);
+  const live = v.w.op('Greater', [v.w.op('ReduceMax', [v.w.op('Abs', [kept.names[layout]!])], { keepdims: 0 }), v.w.scalar(0)]);
+  const dims = dimsIn(x.shape, layout);
+  const withGroup = v.w.subgraph('group', () => {
+    const part = termGroup(map, g, step, v, kept);
+    return [{ name: total ? v.w.op('Add', [v.at(total, layout), v.at(part, layout)]) : v.at(part, layout), dims }];
+  });
+  const without = v.w.subgraph('no_group', () => [{ name: total ? v.at(total, layout) : v.filled(x.shape, 0, layout).names[layout]!, dims }]);
+  return v.make(x.shape, v.w.op('If', [live], { then_branch: { graph: withGroup }, else_branch: { graph: without } }), layout);
 }
 
 const where = (node: GraphNode) => `layer '${node.layerName}' (${node.layerClass})`;
@@ -106,8 +132,17 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
     const op = node.linearOp();
     if (!groups || !op) return notCompilable(`rule '${rule.name}' on ${where(node)}: only rules built from term groups (basicRule) are compiled`);
     const map = ortLinearMap(op, v, params, where(node));
-    const parts = groups.map((g) => termGroup(map, g, step, v));
-    return [parts.length === 1 ? parts[0]! : v.ew('Sum', parts, map.layout)];
+    let total: Value | null = null;
+    for (const g of groups) {
+      // Only groups of negative outputs are made conditional: positive outputs nearly always hold
+      // relevance, and ORT runs a subgraph's convolutions without its fast blocked (NCHWc) layout.
+      if (g.mask === 'negative') total = maskedGroup(map, g, step, v, total);
+      else {
+        const part = termGroup(map, g, step, v);
+        total = total ? v.ew('Add', [total, part], map.layout) : part;
+      }
+    }
+    return [total!];
   }
   switch (rule.name) {
     case 'pass':

@@ -56,7 +56,7 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
   const targets = targetList(request.target, batch, plan.classes, request.headName);
   const ort = await loadOrt();
   const before = ortSessionStats(request.graph).builds;
-  const compiled = await compiledSession(ort, request.graph, plan.key, plan.encode);
+  const compiled = await compiledSession(ort, request.graph, plan.key, plan);
   const built = ortSessionStats(request.graph).builds !== before;
   const feeds: Record<string, import('onnxruntime-node').Tensor> = { targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch]) };
   for (const [i, name] of plan.inputNames.entries()) {
@@ -83,7 +83,7 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
 export async function forwardOnOrt(request: Omit<ExplanationRequest, 'ruleFor' | 'seed'> & { readonly inputs: readonly tf.Tensor[] }): Promise<tf.Tensor> {
   const plan = planExplanation({ ...request, ruleFor: () => notCompilable('rules in a forward pass'), seed: 'logit', forwardOnly: true });
   const ort = await loadOrt();
-  const compiled = await compiledSession(ort, request.graph, plan.key, plan.encode);
+  const compiled = await compiledSession(ort, request.graph, plan.key, plan);
   const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
   for (const [i, name] of plan.inputNames.entries()) {
     const x = request.inputs[i]!;
