@@ -56,7 +56,15 @@ describe('jobs on Redis with xai worker processes', () => {
   const doneLines = () => workers.flatMap((w) => w.done());
 
   beforeAll(async () => {
-    // the embedded run (today's default backend) gives the reference result
+    // Redis, the queue's server and its workers start while the embedded server (today's default backend) gives the reference results
+    const queueSide = (async () => {
+      redis = await TestRedis.start();
+      dataDir = tempDir();
+      server = await startServer({ dataDir, redisUrl: redis.url });
+      workers = [0, 1, 2].map(() => new TestWorker(redis.url, dataDir));
+      await Promise.all(workers.map((w) => w.ready()));
+    })();
+    queueSide.catch(() => undefined); // awaited below, after the references
     const embedded = await startServer();
     try {
       const succeeded = async (posted: Promise<Response>) => {
@@ -73,11 +81,7 @@ describe('jobs on Redis with xai worker processes', () => {
     } finally {
       await embedded.close();
     }
-    redis = await TestRedis.start();
-    dataDir = tempDir();
-    server = await startServer({ dataDir, redisUrl: redis.url });
-    workers = [0, 1, 2].map(() => new TestWorker(redis.url, dataDir));
-    await Promise.all(workers.map((w) => w.ready()));
+    await queueSide;
   });
 
   afterAll(async () => {
