@@ -82,7 +82,7 @@ describe('jobs on Redis with xai worker processes', () => {
       await embedded.close();
     }
     await queueSide;
-  });
+  }, 300_000); // the embedded references and 3 workers' start: 94–116 s on this machine at a load average of 20–25
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGKILL')));
@@ -134,7 +134,7 @@ describe('jobs on Redis with xai worker processes', () => {
     expect(new Set(views.map((v) => v.relevance[0].sum)).size).toBe(1);
     const bytes = await (await server.api(`/jobs/${jobs[0].id}/relevance?format=binary`)).arrayBuffer();
     expect(bytes.byteLength).toBe(32 * 32 * 3 * 4);
-  });
+  }, 300_000);
 
   it('a data-set analysis (SpRAy) in chunks: each explains its range into the shared store, then SpRAy runs once; equals the embedded run', async () => {
     const job = await json(postJson(server, '/analyses', ANALYSIS));
@@ -230,5 +230,5 @@ describe('jobs on Redis with xai worker processes', () => {
     } finally {
       await queue.close();
     }
-  });
+  }, 300_000);
 });
