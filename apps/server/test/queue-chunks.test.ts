@@ -1,9 +1,13 @@
-/** The queue's pure parts: how jobs are cut into chunks, paths made portable, samples sliced. */
+/** The queue's pure parts: how jobs are cut into chunks, paths made portable, samples sliced, the workers' cache. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planChunks } from '../src/jobs/chunk-plan.js';
+import { chunkWeights, planChunks } from '../src/jobs/chunk-plan.js';
 import { fromPortable, toPortable } from '../src/jobs/portable-paths.js';
 import { sampleRange } from '../src/worker/sample-range.js';
-import type { BenchmarkTask } from '../src/worker/task-types.js';
+import type { BenchmarkTask, WorkerTask } from '../src/worker/task-types.js';
+import { fileVersion, LruCache } from '../src/worker/worker-cache.js';
 
 const benchmark = (count: number, metrics: unknown[]) =>
   ({ kind: 'benchmark', model: { id: 'm', path: '/d/models/m/model.json' }, data: { dataset: { name: 'shapes', count, seed: 1 } }, methods: ['gradient'], metrics, seed: 0, target: 'label', outDir: '/d/jobs/j', port: null }) as unknown as BenchmarkTask;
@@ -14,7 +18,66 @@ describe('queue chunks', () => {
     expect(planChunks(benchmark(64, ['sparseness']))).toEqual([null]);
     expect(planChunks(benchmark(500, ['sparseness', { name: 'pixel_flipping' }]))).toEqual([null]);
     expect(planChunks(benchmark(500, ['selectivity']))).toEqual([null]);
+    // an uploaded data set: its size from the stored record (the route gives it as count), else one chunk
+    expect(planChunks({ ...benchmark(10, []), data: { upload: { id: 'x', count: 150 } } } as unknown as BenchmarkTask)).toEqual([{ start: 0, end: 64 }, { start: 64, end: 128 }, { start: 128, end: 150 }]);
     expect(planChunks({ ...benchmark(10, []), data: { upload: { id: 'x' } } } as unknown as BenchmarkTask)).toEqual([null]);
+  });
+
+  it('cuts an analysis that explains its data set into ranges of whole store batches, then the analysis; others run as one chunk', () => {
+    const analysis = (kind: string, count: number, options: Record<string, unknown> = {}) =>
+      ({ kind: 'analysis', analysis: kind, model: { id: 'm', path: '/d/m.json' }, data: { demo: { name: 'shapes', count, seed: 1 } }, options, outDir: '/d/jobs/j', port: null }) as unknown as WorkerTask;
+    const spray = planChunks(analysis('spray', 160));
+    expect(spray).toEqual([{ start: 0, end: 64 }, { start: 64, end: 128 }, { start: 128, end: 160 }, null]);
+    // the analysis step weighs 30 % of the samples in the job's progress
+    expect(chunkWeights(spray)).toEqual([64, 64, 32, 48]);
+    // batches of 48: chunks of 96 (64 rounded up to whole batches)
+    expect(planChunks(analysis('spray', 200, { batchSize: 48 }))).toEqual([{ start: 0, end: 96 }, { start: 96, end: 192 }, { start: 192, end: 200 }, null]);
+    expect(planChunks(analysis('clarc', 200, { classes: [2], cluster: 1 }))).toHaveLength(5);
+    expect(planChunks(analysis('clarc', 200, { artefactSamples: [1, 2] }))).toEqual([null]);
+    expect(planChunks(analysis('neon', 500))).toEqual([null]);
+    expect(planChunks(analysis('spray', 64))).toEqual([null]);
+    expect(chunkWeights([null])).toEqual([1]);
+    const upload = { ...analysis('spray', 1), data: { upload: { id: 'u', count: 100 } } } as unknown as WorkerTask;
+    expect(planChunks(upload)).toEqual([{ start: 0, end: 64 }, { start: 64, end: 100 }, null]);
+  });
+
+  it("a worker's cache keeps the last entries used within its bytes, forgets failed loads, and tells a replaced file by its time and size", async () => {
+    const evicted: string[] = [];
+    const cache = new LruCache<string>({ entries: 2, maxBytes: 10, weigh: (v) => v.length, onEvict: (v) => void evicted.push(v) });
+    let loads = 0;
+    const load = (v: string) => () => (loads++, Promise.resolve(v));
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    await cache.get('a', load('A'));
+    await cache.get('b', load('B'));
+    expect(await cache.get('a', load('A2'))).toBe('A'); // a hit, now the most recent
+    await cache.get('c', load('C'));
+    await settle();
+    expect(evicted).toEqual(['B']);
+    expect(loads).toBe(3);
+    await expect(cache.get('d', () => Promise.reject(new Error('unreadable')))).rejects.toThrow('unreadable');
+    expect(await cache.get('d', load('D'))).toBe('D');
+    // over the byte budget: the oldest go, a value too large alone is returned but not kept
+    expect(await cache.get('big', load('0123456789AB'))).toBe('0123456789AB');
+    await settle();
+    expect(cache.count).toBe(0);
+    // d's failed load had pushed out a (2 entries), big pushed out c, then d and itself (12 bytes > 10)
+    expect(evicted).toEqual(['B', 'A', 'C', 'D', '0123456789AB']);
+    const none = new LruCache<string>({ entries: 0 });
+    await none.get('a', load('A'));
+    await none.get('a', load('A'));
+    expect(none.count).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'xai-cache-'));
+    try {
+      const file = join(dir, 'set.zip');
+      writeFileSync(file, 'one');
+      const first = fileVersion(file);
+      expect(fileVersion(file)).toBe(first);
+      writeFileSync(file, 'three');
+      expect(fileVersion(file)).not.toBe(first);
+      expect(fileVersion(join(dir, 'gone'))).toMatch(/@missing$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes paths under the data directory relative to it and puts another root back', () => {

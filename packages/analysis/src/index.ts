@@ -16,7 +16,7 @@ export { generateCleverHans, paintWatermark, watermarkMask, artefactCluster, WAT
 export * from './pruning/index.js';
 export { conceptDirection, activationsAt, type ConceptDirection } from './clarc/cav.js';
 export { projectiveClarc } from './clarc/p-clarc.js';
-export { runAnalysis, ANALYSIS_KINDS, type AnalysisKind, type AnalysisOptions, type AnalysisProgress, type AnalysisFile, type AnalysisRun, type RunAnalysisOptions } from './run/run-analysis.js';
+export { runAnalysis, explainForAnalysis, usesRelevanceStore, ANALYSIS_KINDS, type ExplainForAnalysisOptions, type AnalysisKind, type AnalysisOptions, type AnalysisProgress, type AnalysisFile, type AnalysisRun, type RunAnalysisOptions } from './run/run-analysis.js';
 export { demoData, swappedCleverHans, DEMO_DATASETS, type AnalysisData, type DemoDatasetName } from './run/analysis-data.js';
 export { scatterPlot, spectrumPlot, galleryPlot, CATEGORY_COLOURS, type GalleryRow } from './run/figures.js';
 export { augmentativeClarc, type AugmentativeClarcOptions } from './clarc/a-clarc.js';

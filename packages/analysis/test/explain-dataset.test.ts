@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -106,5 +106,27 @@ describe('explainDataset', () => {
     await explainDataset(model, samples.slice(0, 8), { out: bad, shape: SHAPE, batchSize: 8 });
     writeFileSync(join(bad, 'batch-000000.bin'), new Uint8Array(40));
     await expect(readRelevanceStore(bad)).rejects.toThrow(/batch-000000\.bin: not a relevance batch file/);
+  });
+
+  it('writes a store in ranges (chunks of several processes) that a whole run completes, byte for byte the one-run store', async () => {
+    const whole = tmp();
+    await explainDataset(model, samples, { out: whole, shape: SHAPE, batchSize: 8 });
+    const parts = tmp();
+    // chunks of 16 samples in any order, the last one up to the source's end
+    const seen: Array<[number, number | undefined]> = [];
+    for (const range of [{ start: 32, end: 48 }, { start: 0, end: 16 }, { start: 16, end: 32 }]) {
+      const done = await explainDataset(model, samples, { out: parts, shape: SHAPE, batchSize: 8, range, onProgress: (p) => void seen.push([p.done, p.total]) });
+      expect(done).toEqual({ count: Math.min(N, range.end) - range.start, batches: 2, explainedBatches: 2 });
+    }
+    expect(seen.slice(0, 2)).toEqual([[8, 16], [12, 16]]);
+    await expect(readRelevanceStore(parts)).rejects.toThrow(/unfinished/);
+    expect(await explainDataset(model, samples, { out: parts, shape: SHAPE, batchSize: 8 })).toEqual({ count: N, batches: 6, explainedBatches: 0 });
+    const files = readdirSync(whole).sort();
+    expect(readdirSync(parts).sort()).toEqual(files);
+    for (const f of files.filter((n) => n.startsWith('batch-'))) expect(Buffer.compare(readFileSync(join(parts, f)), readFileSync(join(whole, f))), f).toBe(0);
+    // a range must start on a batch and end on one (or at the source's end)
+    await expect(explainDataset(model, samples, { out: tmp(), shape: SHAPE, batchSize: 8, range: { start: 4, end: 16 } })).rejects.toThrow(/multiple of batchSize 8/);
+    await expect(explainDataset(model, samples, { out: tmp(), shape: SHAPE, batchSize: 8, range: { start: 0, end: 12 } })).rejects.toThrow(/its last batch would be cut/);
+    await expect(explainDataset(model, samples, { out: tmp(), shape: SHAPE, batchSize: 8, range: { start: 48, end: 56 } })).rejects.toThrow(/starts after the source's 44 samples/);
   });
 });

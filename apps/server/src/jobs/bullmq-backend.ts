@@ -1,20 +1,22 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DataDir } from '../storage/data-dir.js';
 import type { Health } from '../health.js';
 import type { Outcome, TaskError, WorkerEvent, WorkerTask } from '../worker/task-types.js';
 import { writeBenchmarkOutput } from '../worker/benchmark-output.js';
-import { DEFAULT_CHUNK_SIZE, planChunks } from './chunk-plan.js';
+import { chunkWeights, DEFAULT_CHUNK_SIZE, planChunks } from './chunk-plan.js';
 import type { JobBackend } from './job-backend.js';
 import { mergeBenchmarkResults, readChunkResult } from './merge-benchmark.js';
 import { toPortable } from './portable-paths.js';
 import { bullConnection, cancelKey, chunkDirName, chunkId, newRedis, QUEUE_NAMES, recordKey, type ChunkData } from './redis-connection.js';
 
 type Kind = keyof typeof QUEUE_NAMES;
+/** The queue of a task kind the queue takes. */
+const QUEUE_OF: Partial<Record<WorkerTask['kind'], Kind>> = { explain: 'explain', benchmark: 'benchmark', analysis: 'dataset' };
 
 export interface BullmqBackendOptions {
   readonly url: string;
@@ -23,7 +25,7 @@ export interface BullmqBackendOptions {
   readonly attempts?: number;
   /** How often every followed job's chunks are looked up, besides the queue events (missed events, reconnects). */
   readonly pollMs?: number;
-  /** Where the tasks the queue does not take yet (data-set analyses) run: the server's own workers. */
+  /** Where tasks the queue does not take run: the server's own workers. */
   readonly local?: JobBackend;
 }
 
@@ -63,6 +65,7 @@ export class BullmqBackend implements JobBackend {
   readonly durable = true;
   private readonly redis: Redis;
   private readonly queues: Record<Kind, Queue>;
+  private readonly flows: FlowProducer;
   private readonly events: QueueEvents[];
   private readonly followed = new Map<string, Followed>();
   private readonly timer: NodeJS.Timeout;
@@ -87,8 +90,10 @@ export class BullmqBackend implements JobBackend {
     });
     this.redis.on('error', (err: Error) => this.health.backendFailed(`redis at ${options.url}: ${err.message}`));
     this.redis.on('end', () => this.health.backendFailed(`redis at ${options.url}: connection closed`));
-    this.queues = { explain: new Queue(QUEUE_NAMES.explain, { connection }), benchmark: new Queue(QUEUE_NAMES.benchmark, { connection }) };
+    this.queues = { explain: new Queue(QUEUE_NAMES.explain, { connection }), benchmark: new Queue(QUEUE_NAMES.benchmark, { connection }), dataset: new Queue(QUEUE_NAMES.dataset, { connection }) };
     for (const queue of Object.values(this.queues)) queue.on('error', () => undefined); // reported through this.redis
+    this.flows = new FlowProducer({ connection });
+    this.flows.on('error', () => undefined);
     this.events = Object.values(QUEUE_NAMES).map((name) => {
       const events = new QueueEvents(name, { connection });
       events.on('error', () => undefined);
@@ -112,25 +117,35 @@ export class BullmqBackend implements JobBackend {
   }
 
   run(id: string, task: WorkerTask, options: { readonly signal: AbortSignal }): Promise<Outcome<unknown>> {
-    if (task.kind !== 'explain' && task.kind !== 'benchmark') {
+    const kind = QUEUE_OF[task.kind];
+    if (!kind || (task.kind !== 'explain' && task.kind !== 'benchmark' && task.kind !== 'analysis')) {
       if (this.local) return this.local.run(id, task, options);
       return Promise.resolve(error('InternalError', `task '${task.kind}' does not run on the queue`));
     }
-    const kind: Kind = task.kind;
     const { port, ...plain } = task;
     const ranges = planChunks(task, this.chunkSize);
-    const sizes = ranges.map((r) => (r ? r.end - r.start : 1));
-    const data = toPortable(plain, this.dirs.root) as unknown as ChunkData['task'];
+    const sizes = chunkWeights(ranges);
+    // an analysis' relevance store lies in the job's folder, shared by its chunks (a chunk's own folder is renamed when it ends)
+    const shared = task.kind === 'analysis' ? { store: task.store ?? join(task.outDir, 'store') } : {};
+    const data = toPortable({ ...plain, ...shared }, this.dirs.root) as unknown as ChunkData['task'];
     const done = this.follow(id, kind, sizes, port, options.signal);
     // Enqueued in the background: with Redis away this waits for it (the job stays queued).
     void (async () => {
-      await this.queues[kind].addBulk(
-        ranges.map((range, chunk) => ({
-          name: kind,
-          data: { job: id, chunk, task: data, ...(range ? { range } : {}) } satisfies ChunkData,
-          opts: { jobId: chunkId(id, chunk), attempts: this.attempts, backoff: { type: 'fixed', delay: 1000 } },
-        })),
-      );
+      // an analysis taken up again after a restart (same id) is already on the queue: follow it
+      if (await this.redis.exists(recordKey(id))) {
+        const f = this.followed.get(id);
+        if (f && !f.settled) void this.poll(f);
+        return;
+      }
+      const chunks = ranges.map((range, chunk) => ({
+        name: kind,
+        queueName: QUEUE_NAMES[kind],
+        data: { job: id, chunk, task: data, ...(range ? { range } : {}) } satisfies ChunkData,
+        opts: { jobId: chunkId(id, chunk), attempts: this.attempts, backoff: { type: 'fixed' as const, delay: 1000 } },
+      }));
+      // a chunked analysis: its last chunk (the analysis on the whole store) waits for the others (a BullMQ flow: parent after children)
+      if (task.kind === 'analysis' && chunks.length > 1) await this.flows.add({ ...chunks.at(-1)!, children: chunks.slice(0, -1) });
+      else await this.queues[kind].addBulk(chunks);
       // after the chunks: a record always has its chunks (a restart in between leaves the job interrupted)
       await this.redis.set(recordKey(id), JSON.stringify({ kind, sizes } satisfies JobRecord));
       const f = this.followed.get(id);
@@ -151,7 +166,7 @@ export class BullmqBackend implements JobBackend {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.followed.clear(); // queued and running jobs stay on the queue for the next server
-    await Promise.allSettled([...this.events.map((e) => e.close()), ...Object.values(this.queues).map((q) => q.close())]);
+    await Promise.allSettled([...this.events.map((e) => e.close()), ...Object.values(this.queues).map((q) => q.close()), this.flows.close()]);
     this.redis.disconnect();
   }
 
@@ -238,15 +253,20 @@ export class BullmqBackend implements JobBackend {
     }
   }
 
-  /** All chunks done: their files go into the job's folder (a benchmark's merged); the queue forgets the job. */
+  /**
+   * All chunks done: their files go into the job's folder (a benchmark's merged; else the last
+   * chunk's, an analysis' chunks before it having written into its relevance store); the queue
+   * forgets the job.
+   */
   private async finish(f: Followed): Promise<Outcome<unknown>> {
     const jobDir = this.dirs.job(f.id);
     const chunkDirs = f.sizes.map((_n, k) => join(jobDir, chunkDirName(k)));
     try {
       let value: unknown;
-      if (f.sizes.length === 1) {
-        for (const name of await readdir(chunkDirs[0]!)) if (!name.startsWith('.')) await rename(join(chunkDirs[0]!, name), join(jobDir, name));
-        value = (f.outcomes.get(0) as { value: unknown }).value;
+      if (f.kind !== 'benchmark' || f.sizes.length === 1) {
+        const last = f.sizes.length - 1;
+        for (const name of await readdir(chunkDirs[last]!)) if (!name.startsWith('.')) await rename(join(chunkDirs[last]!, name), join(jobDir, name));
+        value = (f.outcomes.get(last) as { value: unknown }).value;
       } else {
         const merged = mergeBenchmarkResults(await Promise.all(chunkDirs.map(readChunkResult)));
         value = await writeBenchmarkOutput(merged, jobDir);

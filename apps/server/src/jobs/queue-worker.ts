@@ -35,7 +35,7 @@ export interface QueueWorker {
 const OUTCOME_FILE = '.outcome.json';
 
 /**
- * `xai worker`: takes chunks from the explain and benchmark queues and runs each in a worker
+ * `xai worker`: takes chunks from the explain, benchmark and data-set queues and runs each in a worker
  * process (the server's process-host, so a chunk runs exactly as it would in the server). The
  * chunk's files are written into a fresh folder beside the job's and renamed to `chunk-<k>` only
  * when complete, so the server never reads half a result; a chunk found complete there (its

@@ -31,7 +31,7 @@ export const newRedis = (url: string): Redis => new Redis(redisOptions(url));
 export const bullConnection = (url: string): ConnectionOptions => redisOptions(url) as ConnectionOptions;
 
 /** Redis keys and BullMQ names shared by the server and the workers. */
-export const QUEUE_NAMES = { explain: 'xai-explain', benchmark: 'xai-benchmark' } as const;
+export const QUEUE_NAMES = { explain: 'xai-explain', benchmark: 'xai-benchmark', dataset: 'xai-dataset' } as const;
 export const recordKey = (job: string) => `xai:job:${job}`;
 export const cancelKey = (job: string) => `xai:cancel:${job}`;
 /** BullMQ job id of a chunk (custom ids must not contain ':'). */
@@ -42,6 +42,6 @@ export const chunkDirName = (chunk: number) => `chunk-${chunk}`;
 export interface ChunkData {
   readonly job: string;
   readonly chunk: number;
-  readonly task: Record<string, unknown> & { readonly kind: 'explain' | 'benchmark' };
+  readonly task: Record<string, unknown> & { readonly kind: 'explain' | 'benchmark' | 'analysis' };
   readonly range?: { readonly start: number; readonly end: number };
 }

@@ -5,13 +5,14 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoData, runAnalysis, type AnalysisData, type AnalysisKind, type AnalysisOptions } from '@xai/analysis';
+import { demoData, explainForAnalysis, runAnalysis, type AnalysisData, type AnalysisKind, type AnalysisOptions } from '@xai/analysis';
 import { encodePng, writeFileAtomic } from '@xai/core';
 import { modelInputSpecs } from '@xai/modalities';
 import { uploadedDatasetSamples } from './dataset-worker.js';
 import type { UploadedDatasetRef } from './dataset-types.js';
 import { ProgressPort } from './progress-port.js';
 import { cachedModel, initWorker, outcome } from './runtime.js';
+import { dataCacheOptions, LruCache } from './worker-cache.js';
 import type { JobFile, ModelRef, Outcome } from './task-types.js';
 
 export interface AnalysisTask {
@@ -21,6 +22,10 @@ export interface AnalysisTask {
   readonly data: { readonly demo: { readonly name: string; readonly count: number; readonly seed: number } } | { readonly upload: UploadedDatasetRef };
   readonly options: AnalysisOptions;
   readonly outDir: string;
+  /** The relevance store's folder (default outDir/store): on the queue, the job's folder, shared by its chunks. */
+  readonly store?: string;
+  /** A chunk on the queue: only explain samples [start, end) into the store (see jobs/chunk-plan.ts). */
+  readonly range?: { readonly start: number; readonly end: number };
   readonly port: import('node:worker_threads').MessagePort;
 }
 
@@ -59,6 +64,9 @@ function shownSamples(result: Record<string, unknown>): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/** Generated demo data of this worker process, the last three used: chunks of one job share them. */
+const demoSets = new LruCache<AnalysisData>(dataCacheOptions(3, (d) => d.inputs.byteLength));
+
 export async function analysisTask(task: AnalysisTask): Promise<Outcome<AnalysisOutput>> {
   const port = new ProgressPort(task.port, 200);
   try {
@@ -67,16 +75,25 @@ export async function analysisTask(task: AnalysisTask): Promise<Outcome<Analysis
       port.started();
       const model = await cachedModel(task.model.id, task.model.path);
       let data: AnalysisData;
-      if ('demo' in task.data) data = demoData(task.data.demo.name, task.data.demo.count, task.data.demo.seed);
-      else {
+      if ('demo' in task.data) {
+        const { name, count, seed } = task.data.demo;
+        data = await demoSets.get(JSON.stringify({ name, count, seed }), async () => demoData(name, count, seed));
+      } else {
         const report = (done: number, total: number) => port.progress({ phase: 'read', done, total, unit: 'inputs', fraction: fractionOf('read', done, total) });
         const samples = await uploadedDatasetSamples(task.data.upload, modelInputSpecs(model, task.model.metadata), task.model.classNames, report, port.signal);
         data = { name: task.data.upload.id, inputs: samples.inputs, shape: samples.shape, labels: Int32Array.from(samples.labels), ...(task.model.classNames ? { classNames: task.model.classNames } : {}) };
+      }
+      if (task.range) {
+        // a chunk: its batches of the relevance store, written into the shared store (each batch file atomically)
+        const range = task.range;
+        await explainForAnalysis(model, data, { ...task.options, store: task.store ?? join(task.outDir, 'store'), range, signal: port.signal, onProgress: (p) => port.progress({ ...p, fraction: p.total > 0 ? p.done / p.total : 0 }) });
+        return { analysis: task.analysis, samples: Math.min(range.end, data.labels.length) - range.start, files: [] };
       }
       const run = await runAnalysis(model, data, {
         ...task.options,
         kind: task.analysis,
         out: task.outDir,
+        ...(task.store ? { store: task.store } : {}),
         signal: port.signal,
         onProgress: (p) => port.progress({ ...p, fraction: p.phase.startsWith('prune') ? p.done / p.total : fractionOf(p.phase, p.done, p.total) }),
       });

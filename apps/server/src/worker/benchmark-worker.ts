@@ -3,7 +3,8 @@ import { benchmarkFraction, runBenchmark, type BenchmarkSamples, type MetricSpec
 import { adapterByName, modelInputSpecs, type ModelInputSpec } from '@xai/modalities';
 import { writeBenchmarkOutput } from './benchmark-output.js';
 import { datasetByName } from './datasets.js';
-import { uploadedDatasetSamples } from './dataset-worker.js';
+import { decodedSets, uploadedDatasetSamples } from './dataset-worker.js';
+import { fileVersion } from './worker-cache.js';
 import { readInputFiles } from './inspect-worker.js';
 import { ProgressPort } from './progress-port.js';
 import { sampleRange } from './sample-range.js';
@@ -33,11 +34,20 @@ async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInpu
     if (specs.length !== 1 || !expected || expected.length !== dataset.shape.length || expected.some((d, i) => d !== null && d !== dataset.shape[i])) {
       throw new InvalidArgumentError(`data set '${name}' has samples of shape [${dataset.shape}], the model takes [${expected?.map((d) => d ?? 'any')}]`);
     }
-    return dataset.generate(count, seed);
+    return decodedSets.get(JSON.stringify({ generated: name, count, seed }), async () => dataset.generate(count, seed));
   }
+  const { inputs, labels } = task.data;
+  const key = JSON.stringify({ inputs: inputs.map((input) => [input.modality, input.decodeOptions, input.files.map((f) => fileVersion(f.path))]), labels: labels ?? null, specs });
+  return decodedSets.get(key, () => decodeInputs(inputs, labels, specs));
+}
+
+type BenchmarkInputs = Extract<BenchmarkTask['data'], { inputs: unknown }>['inputs'];
+
+/** Stored inputs decoded for the model, one sample each, stacked. */
+async function decodeInputs(inputs: BenchmarkInputs, labels: readonly number[] | undefined, specs: ReturnType<typeof modelInputSpecs>): Promise<BenchmarkSamples> {
   const rows: Float32Array[] = [];
   let shape: number[] | null = null;
-  for (const [i, input] of task.data.inputs.entries()) {
+  for (const [i, input] of inputs.entries()) {
     const decoded = await adapterByName(input.modality).decode(await readInputFiles(input.files), input.decodeOptions, specs);
     if (decoded.samples.length !== 1) throw new InvalidArgumentError(`input ${i}: benchmarks take single-input models, this one decodes to ${decoded.samples.length} inputs`);
     const sample = decoded.samples[0]!;
@@ -46,9 +56,9 @@ async function samplesOf(task: BenchmarkTask, specs: ReturnType<typeof modelInpu
     rows.push(Float32Array.from(sample.values));
   }
   const size = rows[0]?.length ?? 0;
-  const inputs = new Float32Array(size * rows.length);
-  rows.forEach((r, i) => inputs.set(r, i * size));
-  return { inputs, shape: shape ?? [], labels: task.data.labels ? [...task.data.labels] : new Array<number>(rows.length).fill(0) };
+  const values = new Float32Array(size * rows.length);
+  rows.forEach((r, i) => values.set(r, i * size));
+  return { inputs: values, shape: shape ?? [], labels: labels ? [...labels] : new Array<number>(rows.length).fill(0) };
 }
 
 /** A benchmark of methods × metrics on a generated or uploaded data set or stored inputs; writes the eval runner's files. */

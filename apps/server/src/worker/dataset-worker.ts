@@ -3,6 +3,7 @@ import { datasetBenchmarkSamples, datasetFilesFromZip, indexDataset, labelCounts
 import type { BenchmarkSamples } from '@xai/eval';
 import type { DatasetInfo, ReadDatasetTask, UploadedDatasetRef } from './dataset-types.js';
 import { initWorker, outcome } from './runtime.js';
+import { dataCacheOptions, fileVersion, LruCache } from './worker-cache.js';
 import type { Outcome } from './task-types.js';
 
 async function datasetFiles(file: { name: string; path: string }, limits: ReadDatasetTask['limits']) {
@@ -35,8 +36,25 @@ export async function readDatasetTask(task: ReadDatasetTask): Promise<Outcome<Da
   }, true);
 }
 
-/** An uploaded data set's inputs decoded for the benchmark's model, as benchmark samples. */
-export async function uploadedDatasetSamples(
+/** Decoded data sets of this worker process (benchmark samples), the last three used within 512 MB: chunks of one job share them. */
+export const decodedSets = new LruCache<BenchmarkSamples>(dataCacheOptions(3, (s) => s.inputs.byteLength + (s.masks?.length ?? 0)));
+
+/**
+ * An uploaded data set's inputs decoded for the benchmark's model, as benchmark samples; kept in
+ * this worker's cache under the zip's path, modification time and size and the decoding settings.
+ */
+export function uploadedDatasetSamples(
+  ref: UploadedDatasetRef,
+  specs: readonly ModelInputSpec[],
+  classNames: readonly string[] | undefined,
+  onProgress: (done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<BenchmarkSamples> {
+  const key = JSON.stringify({ upload: fileVersion(ref.file.path), modality: ref.modality, decodeOptions: ref.decodeOptions, limits: ref.limits, count: ref.count ?? null, specs, classNames: classNames ?? null });
+  return decodedSets.get(key, () => decodeUploadedDataset(ref, specs, classNames, onProgress, signal));
+}
+
+async function decodeUploadedDataset(
   ref: UploadedDatasetRef,
   specs: readonly ModelInputSpec[],
   classNames: readonly string[] | undefined,

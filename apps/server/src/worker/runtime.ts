@@ -2,6 +2,7 @@ import { CancelledError, initBackend, loadModel, loadPlugins, XaiError, type Xai
 import { registerLstmPlugin } from '@xai/lstm';
 import * as tf from '@tensorflow/tfjs';
 import type { Outcome, TaskError } from './task-types.js';
+import { fileVersion, LruCache } from './worker-cache.js';
 
 let ready: Promise<unknown> | null = null;
 
@@ -18,31 +19,16 @@ export function initWorker(): Promise<unknown> {
   return ready;
 }
 
-const CACHE_SIZE = 2;
-const models = new Map<string, Promise<XaiModel>>();
+const models = new LruCache<XaiModel>({ entries: 2, onEvict: (m) => m.dispose() });
 
 /**
- * A loaded model, kept for the next task of this worker (the last two used). Tasks run one at a
- * time per worker, so evicting between tasks never pulls a model from under a running one.
+ * A loaded model, kept for the next task of this worker (the last two used; keyed by the file's
+ * path, modification time and size). Tasks run one at a time per worker, so evicting between tasks
+ * never pulls a model from under a running one.
  * `workers: false`: the pool is the parallelism; core's own helper threads would compete with it.
  */
-export async function cachedModel(id: string, path: string): Promise<XaiModel> {
-  const key = `${id}\n${path}`;
-  let entry = models.get(key);
-  if (entry) {
-    models.delete(key);
-    models.set(key, entry);
-    return entry;
-  }
-  entry = loadModel(path, { workers: false });
-  models.set(key, entry);
-  entry.catch(() => models.delete(key));
-  while (models.size > CACHE_SIZE) {
-    const [oldest, evicted] = models.entries().next().value as [string, Promise<XaiModel>];
-    models.delete(oldest);
-    evicted.then((m) => m.dispose(), () => undefined);
-  }
-  return entry;
+export function cachedModel(id: string, path: string): Promise<XaiModel> {
+  return models.get(`${id}\n${fileVersion(path)}`, () => loadModel(path, { workers: false }));
 }
 
 /**

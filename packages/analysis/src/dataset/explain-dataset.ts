@@ -33,7 +33,7 @@ export type TargetChoice = 'label' | 'prediction' | number;
 export interface DatasetProgress {
   /** Samples covered so far (explained now or found in the store). */
   readonly done: number;
-  /** Total samples, when the caller gave `count`. */
+  /** Total samples, when the caller gave `count` (with `range`: the range's size; `done` counts within it). */
   readonly total?: number;
   readonly batch: number;
   /** True when this batch was found in the store and not explained again. */
@@ -57,6 +57,13 @@ export interface ExplainDatasetOptions {
   readonly encoding?: Encoding;
   /** Number of samples, for progress only. */
   readonly count?: number;
+  /**
+   * Only the samples [start, end) (a chunk of a store written by several processes): `start` a
+   * multiple of batchSize, `end` too unless it is the source's end. Batches outside are neither
+   * explained nor checked, and complete.json is not written: a last run without `range` over the
+   * whole source finds every batch stored and completes the store.
+   */
+  readonly range?: { readonly start: number; readonly end: number };
   /** Called after every batch (also skipped ones); throwing stops the run after that batch was stored. */
   readonly onProgress?: (p: DatasetProgress) => void | Promise<void>;
 }
@@ -131,10 +138,15 @@ export async function explainDataset(
   if (!ENCODINGS.includes(encoding)) throw new InvalidArgumentError(`encoding '${encoding}' is not one of ${ENCODINGS.join(', ')}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
   const valuesPerSample = shape.reduce((a, b) => a * b, 1);
+  const range = options.range;
+  if (range && !(Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start < range.end && range.start % batchSize === 0)) {
+    throw new InvalidArgumentError(`range [${range.start}, ${range.end}) must start at a multiple of batchSize ${batchSize} and end after it`);
+  }
   const done = await openStore(options.out, { format: 'xai-relevance-store', version: 1, method, methodOptions, target, shape, batchSize, encoding });
 
   const started = performance.now();
-  let batch = 0;
+  const first = range?.start ?? 0;
+  let batch = first / batchSize;
   let seen = 0;
   let explainedBatches = 0;
   let pending: DatasetSample[] = [];
@@ -146,12 +158,21 @@ export async function explainDataset(
       await explainBatch(model, pending, batch, seen - pending.length, { ...options, method, methodOptions, target, encoding, shape, valuesPerSample });
       explainedBatches++;
     }
-    await options.onProgress?.({ done: seen, total: options.count, batch, skipped, elapsedMs: performance.now() - started });
+    const total = range ? range.end - range.start : options.count;
+    await options.onProgress?.({ done: seen - first, total, batch, skipped, elapsedMs: performance.now() - started });
     batch++;
     pending = [];
   };
 
   for await (const sample of iterate(source)) {
+    if (range && seen < range.start) {
+      seen++;
+      continue;
+    }
+    if (range && seen === range.end) {
+      if (range.end % batchSize !== 0) throw new InvalidArgumentError(`range [${range.start}, ${range.end}): its end is not a multiple of batchSize ${batchSize} and the source goes on, so its last batch would be cut`);
+      break;
+    }
     if (!(sample.input instanceof Float32Array) || sample.input.length !== valuesPerSample) {
       throw new InvalidArgumentError(
         `sample ${seen}${sample.id ? ` (${sample.id})` : ''}: input must be a Float32Array of ${valuesPerSample} values (shape [${shape}]), got ${sample.input?.length ?? typeof sample.input}`,
@@ -162,6 +183,8 @@ export async function explainDataset(
     if (pending.length === batchSize) await flush();
   }
   if (pending.length > 0) await flush();
+  if (range && seen <= range.start) throw new InvalidArgumentError(`range [${range.start}, ${range.end}) starts after the source's ${seen} samples`);
+  if (range) return { count: seen - first, batches: batch - first / batchSize, explainedBatches };
   const completion: StoreCompletion = { count: seen, batches: batch, explainedBatches };
   await writeFileAtomic(join(options.out, COMPLETE_FILE), JSON.stringify(completion, null, 2) + '\n');
   return completion;

@@ -74,6 +74,8 @@ export interface AnalysisRun {
 export interface RunAnalysisOptions extends AnalysisOptions {
   readonly kind: AnalysisKind;
   readonly out: string;
+  /** Folder of the relevance store (default `out/store`): one written in chunks elsewhere (explainForAnalysis with a range) is completed and read. */
+  readonly store?: string;
   readonly onProgress?: (p: AnalysisProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -138,24 +140,49 @@ function batchOf(data: AnalysisData, indices: readonly number[]): tf.Tensor {
   return tf.tensor(values, [indices.length, ...data.shape]);
 }
 
-/** Relevance of every sample for its label, through a resumable relevance store in `out/store`. */
-async function explainAll(model: XaiModel, data: AnalysisData, options: RunAnalysisOptions) {
+/** Whether an analysis explains the whole data set into its relevance store (SpRAy, and P-ClArC from a SpRAy cluster): the part worth splitting. */
+export function usesRelevanceStore(kind: AnalysisKind, options: AnalysisOptions): boolean {
+  return kind === 'spray' || (kind === 'clarc' && !options.artefactSamples && options.cluster !== undefined);
+}
+
+export interface ExplainForAnalysisOptions extends AnalysisOptions {
+  /** The relevance store's folder. */
+  readonly store: string;
+  /** Only samples [start, end) (a chunk; start a multiple of batchSize): the store is left for a whole run to complete. */
+  readonly range?: { readonly start: number; readonly end: number };
+  readonly onProgress?: (p: AnalysisProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Explains the analysis' data into its resumable relevance store, as the analysis does (method,
+ * target = label when every sample has one, batches of batchSize); with `range`, only that part,
+ * so that chunks run by several processes write the same batch files one run writes.
+ */
+export async function explainForAnalysis(model: XaiModel, data: AnalysisData, options: ExplainForAnalysisOptions) {
   const count = sampleCount(data);
   const samples = Array.from({ length: count }, (_, i) => ({ input: sampleOf(data, i), label: data.labels[i]!, ...(data.ids ? { id: data.ids[i] } : {}) }));
-  await explainDataset(model, samples, {
-    out: join(options.out, 'store'),
+  return explainDataset(model, samples, {
+    out: options.store,
     method: options.method ?? 'lrp',
     methodOptions: options.methodOptions ?? {},
     target: data.labels.every((l) => l >= 0) ? 'label' : 'prediction',
     shape: data.shape,
     batchSize: options.batchSize ?? 32,
     count,
+    ...(options.range ? { range: options.range } : {}),
     onProgress: (p) => {
-      options.onProgress?.({ phase: 'explain', done: p.done, total: count, unit: 'samples' });
+      options.onProgress?.({ phase: 'explain', done: p.done, total: p.total ?? count, unit: 'samples' });
       checkCancel(options.signal);
     },
   });
-  return readRelevanceStore(join(options.out, 'store'));
+}
+
+/** Relevance of every sample for its label, through the resumable relevance store (`out/store` unless `store`). */
+async function explainAll(model: XaiModel, data: AnalysisData, options: RunAnalysisOptions) {
+  const store = options.store ?? join(options.out, 'store');
+  await explainForAnalysis(model, data, { ...options, store });
+  return readRelevanceStore(store);
 }
 
 /** Per class: SpRAy on the heatmaps, figures of the embedding, the spectrum and each cluster's prototypes. */
