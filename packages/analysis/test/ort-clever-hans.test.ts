@@ -6,15 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadModel, lrp, lrpOn, type XaiModel } from '@xai/core';
+import { expectSameOnBothExecutors } from '../../core/test/executor-comparison.js';
 import { CLEVER_HANS_MODEL, generateCleverHans } from '../src/index.js';
 
-/** max |a − b| ≤ 1e-4 · max |a| (+1e-7): float32 sums in another order. */
-function expectClose(a: tf.Tensor, b: tf.Tensor, what: string): void {
-  expect(b.shape, what).toEqual(a.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
-  expect(scale, `${what}: all zero`).toBeGreaterThan(0);
-  expect(diff, what).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
-}
 
 let model: XaiModel;
 
@@ -32,11 +26,7 @@ describe("Clever Hans demo on the 'ort' executor", () => {
     const a = lrp(model, x);
     const b = await lrpOn(model, x, { executor: 'ort', onNotice: (line) => notices.push(line) });
     try {
-      expect(notices).toEqual([]);
-      expect(b.execution?.executor).toBe('ort');
-      expect(b.targets).toEqual(a.targets);
-      expectClose(a.logits, b.logits, 'logits');
-      expectClose(a.relevance, b.relevance, 'relevance');
+      expectSameOnBothExecutors(a, b, notices, 1e-4);
     } finally {
       a.dispose();
       b.dispose();

@@ -9,27 +9,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradientRule, initBackend, loadModel, lrp, lrpOn, XaiModel, type LrpOptions } from '../src/index.js';
+import { expectSameOnBothExecutors } from './executor-comparison.js';
 import { buildModel, node, tensor, valueInfo } from './onnx/build-onnx.js';
 import { rampData } from './onnx/ort-reference.js';
-
-/** max |a − b| ≤ 1e-5 · max |a| + 1e-7 (float32 sums in another order). */
-function expectClose(a: tf.Tensor, b: tf.Tensor, what: string): void {
-  expect(b.shape, what).toEqual(a.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
-  expect(scale, `${what}: all zero`).toBeGreaterThan(0);
-  expect(diff, what).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
-}
 
 async function expectSameOnBoth(model: XaiModel, x: tf.Tensor, options: LrpOptions): Promise<void> {
   const notices: string[] = [];
   const a = lrp(model, x, options);
   const b = await lrpOn(model, x, { ...options, executor: 'ort', onNotice: (line) => notices.push(line) });
   try {
-    expect(notices).toEqual([]);
-    expect(b.execution?.executor).toBe('ort');
-    expect(b.targets).toEqual(a.targets);
-    expectClose(a.logits, b.logits, 'logits');
-    expectClose(a.relevance, b.relevance, 'relevance');
+    expectSameOnBothExecutors(a, b, notices, 1e-5);
   } finally {
     a.dispose();
     b.dispose();

@@ -9,18 +9,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { epsilon, initBackend, lrp, lrpOn, type LrpOptions, type XaiModel } from '@xai/core';
 import { recurrentComposite } from '../src/index.js';
+import { expectCloseTensors, expectSameOnBothExecutors } from '../../core/test/executor-comparison.js';
 import { explainable, seedWeights, seededTokens } from './helpers.js';
 
 const VOCAB = 12;
 const STEPS = 6;
-
-/** max |a − b| ≤ 1e-5 · max |a| + 1e-7 (float32 sums in another order). */
-function expectClose(a: tf.Tensor, b: tf.Tensor, what: string): void {
-  expect(b.shape, what).toEqual(a.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
-  expect(scale, `${what}: all zero`).toBeGreaterThan(0);
-  expect(diff, what).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
-}
 
 /** Embedding(maskZero) → `recurrent` layers → Dense(3), seeded weights. */
 function textModel(layers: (x: tf.SymbolicTensor) => tf.SymbolicTensor, seed: number): XaiModel {
@@ -68,11 +61,7 @@ describe("LSTM layers on the 'ort' executor", () => {
       const model = make();
       const { a, b, notices } = await bothExecutors(model, options);
       try {
-        expect(notices).toEqual([]);
-        expect(b.execution?.executor).toBe('ort');
-        expect(b.targets).toEqual(a.targets);
-        expectClose(a.logits, b.logits, 'logits');
-        expectClose(a.relevance, b.relevance, 'relevance');
+        expectSameOnBothExecutors(a, b, notices, 1e-5);
       } finally {
         a.dispose();
         b.dispose();
@@ -91,7 +80,7 @@ describe("LSTM layers on the 'ort' executor", () => {
       expect(b.execution?.executor).toBe('tfjs');
       expect(notices).toHaveLength(1);
       expect(notices[0]).toMatch(named);
-      expectClose(a.relevance, b.relevance, 'relevance');
+      expectCloseTensors(a.relevance, b.relevance, 'relevance', 1e-5);
     } finally {
       a.dispose();
       b.dispose();

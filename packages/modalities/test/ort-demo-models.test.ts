@@ -7,15 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadModel, lrp, lrpOn, type Explanation, type XaiModel } from '@xai/core';
 import { registerLstmPlugin } from '@xai/lstm';
+import { expectCloseTensors, expectSameOnBothExecutors } from '../../core/test/executor-comparison.js';
 import { AUDIO_DEMO_MODELS, EEG_DEMO_MODELS, FMRI_DEMO_MODELS, TEXT_DEMO_MODELS, VIDEO_DEMO_MODELS, VQA_DEMO_MODEL } from '../src/index.js';
-
-/** max |a − b| ≤ 1e-4 · max |a| (+1e-7): float32 sums in another order, through up to a dozen layers. */
-function expectClose(a: tf.Tensor, b: tf.Tensor, what: string): void {
-  expect(b.shape, what).toEqual(a.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
-  expect(scale, `${what}: all zero`).toBeGreaterThan(0);
-  expect(diff, what).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
-}
 
 /**
  * One seeded sample per model input: token ids in [1, 20) (every demo vocabulary is larger: VQA's has 32),
@@ -95,12 +88,8 @@ describe("demo models on the 'ort' executor", () => {
   it.each(compiled.map((c, i) => [c.name, c, i] as const))('%s: same relevance and logits as tfjs, no fallback', async (_name, c, i) => {
     const { tfjs, ort, notices } = await bothExecutors(c, 11 + 7 * i);
     open.push(tfjs, ort);
-    expect(notices).toEqual([]);
-    expect(ort.execution?.executor).toBe('ort');
-    expect(ort.execution?.fallback).toBeUndefined();
-    expect(ort.targets).toEqual(tfjs.targets);
-    expectClose(tfjs.logits, ort.logits, 'logits');
-    for (const [k, r] of tfjs.relevances.entries()) expectClose(r, ort.relevances[k]!, `relevance of input ${k}`);
+    // 1e-4: float32 sums in another order through up to a dozen layers.
+    expectSameOnBothExecutors(tfjs, ort, notices, 1e-4);
   });
 
   it(`${transformer.name}: runs on ORT with the logits of tfjs, no fallback`, async () => {
@@ -109,6 +98,6 @@ describe("demo models on the 'ort' executor", () => {
     expect(notices).toEqual([]);
     expect(ort.execution?.executor).toBe('ort');
     expect(ort.targets).toEqual(tfjs.targets);
-    expectClose(tfjs.logits, ort.logits, 'logits');
+    expectCloseTensors(tfjs.logits, ort.logits, 'logits', 1e-4);
   });
 });
