@@ -6,15 +6,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { compositeByName, explainedTensor, initBackend, loadModel, ruleMap, XaiModel } from '../src/index.js';
+import { compositeByName, explainedTensor, initBackend, ruleMap } from '../src/index.js';
 import { planExplanation } from '../src/executors/ort/compile-explanation.js';
 import { loadOrt } from '../src/executors/ort/load-ort.js';
 import { sessionOptions } from '../src/executors/ort/session-cache.js';
-import { mulberry32 } from '../src/random/mulberry32.js';
-import { resnet18Onnx } from '../test/onnx/resnet18-onnx.js';
+import { ortBenchModel } from './ort-bench-model.js';
 import { numberArg } from './timing.js';
-import { vgg16 } from './vgg16.js';
 
 const runs = numberArg('runs', 3);
 const size = numberArg('size', 224);
@@ -22,19 +19,7 @@ const onlyAt = process.argv.indexOf('--only');
 const which = onlyAt >= 0 ? process.argv[onlyAt + 1]! : 'vgg16';
 await initBackend();
 
-let model: XaiModel;
-let input: tf.Tensor;
-let bounds: { low: number; high: number };
-if (which === 'resnet18') {
-  model = await loadModel(resnet18Onnx({ seed: 18 }), { label: 'resnet18.onnx', workers: false });
-  const uniform = mulberry32(224);
-  input = tf.tensor(Float32Array.from({ length: 3 * 224 * 224 }, () => 4 * uniform() - 2), [1, 3, 224, 224]);
-  bounds = { low: -2, high: 2 };
-} else {
-  model = XaiModel.fromLayersModel(vgg16(size));
-  input = tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 42);
-  bounds = { low: 0, high: 1 };
-}
+const { model, input, bounds } = await ortBenchModel(which, size, 1);
 const rules = ruleMap(model.graph, compositeByName('epsilon_gamma_box', bounds));
 const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
 let t0 = performance.now();
