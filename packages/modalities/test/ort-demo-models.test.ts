@@ -12,8 +12,8 @@ import { AUDIO_DEMO_MODELS, EEG_DEMO_MODELS, FMRI_DEMO_MODELS, TEXT_DEMO_MODELS,
 
 /**
  * One seeded sample per model input: token ids in [1, 20) (every demo vocabulary is larger: VQA's has 32),
- * after a quarter of padding zeros, for token inputs — int32 where the graph reads int32, else the float ids Keras models take — and
- * values uniform in [0, 1) for the others.
+ * after a quarter of padding zeros, for token inputs (int32, as the adapters hand them, whatever dtype
+ * the graph reads), and values uniform in [0, 1) for the others.
  */
 function sampleFor(model: XaiModel, tokens: readonly number[], seed: number): tf.Tensor[] {
   return model.graph.inputShapes.map((shape, i) => {
@@ -24,7 +24,8 @@ function sampleFor(model: XaiModel, tokens: readonly number[], seed: number): tf
       const steps = dims[1]!;
       const kept = tf.greaterEqual(tf.range(0, steps), Math.floor(steps / 4)).toFloat().reshape([1, steps]);
       const ids = tf.mul(tf.floor(tf.randomUniform(dims, 1, 20, 'float32', seed + i)), kept);
-      return model.graph.inputDtypes?.[i] === 'int32' ? ids.toInt() : ids;
+      // int32 as the text and VQA adapters hand them, also to Keras models whose graph reads float ids.
+      return ids.toInt();
     });
   });
 }

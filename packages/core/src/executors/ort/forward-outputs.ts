@@ -52,7 +52,7 @@ export async function forwardOutputsOnOrt(graph: ModelGraph, inputs: readonly tf
   const compiled = await compiledSession(ort, graph, plan.key, plan);
   const built = ortSessionStats(graph).builds !== before;
   const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
-  for (const [i, name] of plan.inputNames.entries()) feeds[name] = await inputFeed(ort, inputs[i]!);
+  for (const [i, name] of plan.inputNames.entries()) feeds[name] = await inputFeed(ort, graph, i, inputs[i]!);
   const out = await compiled.session.run(feeds);
   try {
     const tensors = compiled.session.outputNames.map((name) => tf.tensor(out[name]!.data as Float32Array, [...out[name]!.dims]));

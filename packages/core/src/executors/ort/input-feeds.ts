@@ -1,9 +1,14 @@
-/** Model inputs as ONNX Runtime tensors: float32, or int64 for integer inputs (token ids, masks). */
+/**
+ * Model inputs as ONNX Runtime tensors, in the dtype the compiled graph declares for them: int64
+ * for the graph's integer inputs (token ids, masks), float32 for the others — also when the caller
+ * hands integer ids to a model that reads float ids (Keras Embedding layers).
+ */
 import type * as tf from '@tensorflow/tfjs';
+import type { ModelGraph } from '../../graph/graph.js';
 import type { Ort } from './load-ort.js';
 
-export async function inputFeed(ort: Ort, x: tf.Tensor): Promise<import('onnxruntime-node').Tensor> {
+export async function inputFeed(ort: Ort, graph: ModelGraph, index: number, x: tf.Tensor): Promise<import('onnxruntime-node').Tensor> {
   const data = await x.data();
-  if (x.dtype === 'int32') return new ort.Tensor('int64', BigInt64Array.from(data as Int32Array, (n) => BigInt(n)), [...x.shape]);
-  return new ort.Tensor('float32', Float32Array.from(data as Float32Array), [...x.shape]);
+  if (graph.inputDtypes?.[index] === 'int32') return new ort.Tensor('int64', BigInt64Array.from(data as ArrayLike<number>, (n) => BigInt(Math.trunc(n))), [...x.shape]);
+  return new ort.Tensor('float32', Float32Array.from(data as ArrayLike<number>), [...x.shape]);
 }

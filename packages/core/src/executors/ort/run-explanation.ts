@@ -61,7 +61,7 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
   const feeds: Record<string, import('onnxruntime-node').Tensor> = { targets: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [batch]) };
   for (const [i, name] of plan.inputNames.entries()) {
     const x = request.inputs[i]!;
-    feeds[name] = await inputFeed(ort, x);
+    feeds[name] = await inputFeed(ort, request.graph, i, x);
   }
   const out = await compiled.session.run(feeds);
   const counts = runsByGraph.get(request.graph) ?? { runs: 0, samples: 0 };
@@ -87,7 +87,7 @@ export async function forwardOnOrt(request: Omit<ExplanationRequest, 'ruleFor' |
   const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
   for (const [i, name] of plan.inputNames.entries()) {
     const x = request.inputs[i]!;
-    feeds[name] = await inputFeed(ort, x);
+    feeds[name] = await inputFeed(ort, request.graph, i, x);
   }
   const out = await compiled.session.run(feeds);
   try {
