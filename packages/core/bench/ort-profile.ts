@@ -27,7 +27,7 @@ const plan = planExplanation({ graph: model.graph, inputShapes: [input.shape], f
 console.log(`plan ${ms(t0)}`);
 t0 = performance.now();
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'xai-ort-profile-'));
-const path = plan.save(dir);
+const { path } = plan.save(dir);
 console.log(`save ${ms(t0)} (${(statSync(join(dir, 'weights.bin')).size / 1e6).toFixed(0)} MB of kernels)`);
 const ort = await loadOrt();
 const prefix = join(tmpdir(), `ort-profile-${process.pid}`);

@@ -15,7 +15,7 @@ import type { Rule } from '../../rules/rule.js';
 import { ParamInitializers } from './linear-maps.js';
 import { emitForward, type ForwardResult } from './node-steps.js';
 import { notCompilable } from './not-compilable.js';
-import { OnnxWriter } from './onnx-writer.js';
+import { OnnxWriter, type SavedModel, type SaveOptions } from './onnx-writer.js';
 import { constantInput, emitRule, ruleKey } from './rule-steps.js';
 import { Values, type Value } from './values.js';
 
@@ -39,8 +39,8 @@ export interface ExplanationPlan {
   readonly inputNames: readonly string[];
   readonly relevanceNames: readonly string[];
   encode(): Uint8Array;
-  /** Writes the model into `dir` with its kernels as external data (what sessions are built from); returns its path. */
-  save(dir: string): string;
+  /** Writes the model into `dir` with its kernels as external data (what sessions are built from). */
+  save(dir: string, options?: SaveOptions): SavedModel;
 }
 
 function hashFloats(values: Float32Array): string {
@@ -75,7 +75,7 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     const out = w.op('Identity', [logits.names.cl!]);
     return {
       key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [],
-      encode: () => w.encode(modelInputs, [out]), save: (dir) => w.save(dir, modelInputs, [out]),
+      encode: () => w.encode(modelInputs, [out]), save: (dir, options) => w.save(dir, modelInputs, [out], options),
     };
   }
 
@@ -119,6 +119,6 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     inputNames,
     relevanceNames,
     encode: () => w.encode(graphInputs, outputs),
-    save: (dir) => w.save(dir, graphInputs, outputs),
+    save: (dir, options) => w.save(dir, graphInputs, outputs, options),
   };
 }

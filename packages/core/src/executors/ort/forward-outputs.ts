@@ -10,8 +10,8 @@ import { ParamInitializers } from './linear-maps.js';
 import { loadOrt } from './load-ort.js';
 import { emitForward } from './node-steps.js';
 import { notCompilable } from './not-compilable.js';
-import { OnnxWriter } from './onnx-writer.js';
-import { compiledSession, ortSessionStats } from './session-cache.js';
+import { OnnxWriter, type SaveOptions } from './onnx-writer.js';
+import { compiledSession, ortSessionStats, runCompiled } from './session-cache.js';
 import { Values, type Value } from './values.js';
 
 export interface ForwardOutputs {
@@ -40,7 +40,7 @@ function planForward(graph: ModelGraph, inputShapes: readonly (readonly number[]
     key: `forward outputs ${wanted.join(',')}\nin=${inputShapes.map((s) => s.join('x')).join(',')}`,
     inputNames,
     encode: () => w.encode(inputs, outputs),
-    save: (dir: string) => w.save(dir, inputs, outputs),
+    save: (dir: string, options: SaveOptions) => w.save(dir, inputs, outputs, options),
   };
 }
 
@@ -53,7 +53,7 @@ export async function forwardOutputsOnOrt(graph: ModelGraph, inputs: readonly tf
   const built = ortSessionStats(graph).builds !== before;
   const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
   for (const [i, name] of plan.inputNames.entries()) feeds[name] = await inputFeed(ort, graph, i, inputs[i]!);
-  const out = await compiled.session.run(feeds);
+  const out = await runCompiled(ort, compiled, feeds);
   try {
     const tensors = compiled.session.outputNames.map((name) => tf.tensor(out[name]!.data as Float32Array, [...out[name]!.dims]));
     return { tensors, provider: compiled.provider, providerNote: compiled.providerNote, built, buildMs: compiled.buildMs };

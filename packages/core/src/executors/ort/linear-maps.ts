@@ -71,7 +71,7 @@ export class ParamInitializers {
   private base(op: LinearOp): string {
     return this.cached(op, 'kernel', () => {
       const k = op.kernel;
-      const stored = this.v.w.deferredFloats('kernel', k.shape, () => floatValues(k));
+      const stored = this.v.w.deferredFloats('kernel', k.shape, () => floatValues(k), k);
       const rank = k.rank;
       return !(op instanceof DenseOp) ? this.v.w.rootOp('Transpose', [stored], { perm: [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)] }) : stored;
     });

@@ -5,7 +5,9 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { onnx, type OnnxProto } from '../../import/onnx/proto.js';
+import { ownMemoryView } from './tensor-values.js';
 
 /** Opset 17: ScatterElements with reduction 'add' (16+), Reduce* axes still attributes (< 18). */
 export const OPSET = 17;
@@ -18,6 +20,34 @@ export interface ModelInput {
   readonly dtype: 'float32' | 'int64';
   readonly shape: readonly number[];
 }
+
+/**
+ * A model kernel the saved graph takes as an input instead of an initializer: ORT reads it in place
+ * from the tfjs tensor's memory on every run (session-cache.ts feeds it), so the process holds VGG-16's
+ * 0.47 GB of dense kernels once, not twice.
+ */
+export interface SharedKernel {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly source: tf.Tensor;
+}
+
+/** What `save` wrote: the model's path and the kernels it reads from tfjs memory. */
+export interface SavedModel {
+  readonly path: string;
+  readonly shared: readonly SharedKernel[];
+}
+
+export interface SaveOptions {
+  /** Feed large unmodified kernels from tfjs memory (CPU provider; a GPU provider would copy them every run). */
+  readonly shareKernels?: boolean;
+}
+
+/** Kernels smaller than this stay initializers: their copy is cheap, and initializers let ORT fold and pre-arrange them. */
+const SHARE_MIN_BYTES = 1 << 20;
+
+/** Ops that read a kernel input as it is, with nothing for ORT to fold or pre-arrange at load: sharing costs them nothing. */
+const READS_KERNEL_AS_IS = new Set(['Gemm', 'MatMul']);
 
 export type Attr = number | readonly number[] | { readonly float: number } | { readonly tensor: OnnxProto.ITensorProto } | { readonly graph: OnnxProto.IGraphProto } | string;
 
@@ -40,6 +70,13 @@ const int64Tensor = (name: string, dims: readonly number[], values: readonly num
   name, dataType: INT64, dims: [...dims], rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer),
 });
 
+interface DeferredKernel {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly make: () => Float32Array;
+  readonly source?: tf.Tensor;
+}
+
 /** An ONNX graph under construction: unique value names, shared constants. */
 export class OnnxWriter {
   private nodes: OnnxProto.INodeProto[] = [];
@@ -47,7 +84,7 @@ export class OnnxWriter {
   private readonly root = this.nodes;
   private readonly initializers: OnnxProto.ITensorProto[] = [];
   /** Large constants (kernels) made only when the model is encoded: planning stays cheap. */
-  private readonly deferred: { name: string; dims: readonly number[]; make: () => Float32Array }[] = [];
+  private readonly deferred: DeferredKernel[] = [];
   private readonly constants = new Map<string, string>();
   private count = 0;
 
@@ -107,11 +144,34 @@ export class OnnxWriter {
     return name;
   }
 
-  /** A float32 initializer computed only at `encode` (kernels: a cache hit never computes them). */
-  deferredFloats(hint: string, dims: readonly number[], make: () => Float32Array): string {
+  /**
+   * A float32 initializer computed only at `encode` (kernels: a cache hit never computes them).
+   * `source`: the model's tensor holding exactly these values in this layout, which `save` may share.
+   */
+  deferredFloats(hint: string, dims: readonly number[], make: () => Float32Array, source?: tf.Tensor): string {
     const name = this.fresh(hint);
-    this.deferred.push({ name, dims, make });
+    this.deferred.push({ name, dims, make, source });
     return name;
+  }
+
+  /** Every node reading `name`, in the main graph and in subgraphs, with the input slot it reads it at. */
+  private readers(name: string): { opType: string; slot: number }[] {
+    const found: { opType: string; slot: number }[] = [];
+    const visit = (nodes: readonly OnnxProto.INodeProto[]) => {
+      for (const n of nodes) {
+        n.input?.forEach((input, slot) => input === name && found.push({ opType: n.opType!, slot }));
+        for (const a of n.attribute ?? []) if (a.g) visit(a.g.node ?? []);
+      }
+    };
+    visit(this.root);
+    return found;
+  }
+
+  /** Whether a deferred kernel is fed from tfjs memory rather than written out (see SharedKernel). */
+  private shares(d: DeferredKernel): boolean {
+    if (!d.source || 4 * d.source.size < SHARE_MIN_BYTES || ownMemoryView(d.source) === null) return false;
+    const readers = this.readers(d.name);
+    return readers.length > 0 && readers.every((r) => READS_KERNEL_AS_IS.has(r.opType) && r.slot === 1);
   }
 
   /** A float32 scalar, shared by value. */
@@ -138,14 +198,20 @@ export class OnnxWriter {
    * Writes the model into `dir` and returns its path: model.onnx, with the deferred kernels as
    * external data in weights.bin at 64 KiB-aligned offsets — ORT then maps that file instead of
    * copying it (from bytes it holds the parsed model and a copy of every kernel at once). Each
-   * kernel is computed, written and dropped in turn.
+   * kernel is computed, written and dropped in turn; with `shareKernels`, large kernels read as they
+   * are become graph inputs instead (SharedKernel).
    */
-  save(dir: string, inputs: readonly ModelInput[], outputs: readonly string[]): string {
+  save(dir: string, inputs: readonly ModelInput[], outputs: readonly string[], options: SaveOptions = {}): SavedModel {
     const weights = openSync(join(dir, WEIGHTS_FILE), 'w');
     const external: OnnxProto.ITensorProto[] = [];
+    const shared: SharedKernel[] = [];
     let offset = 0;
     try {
       for (const d of this.deferred) {
+        if (options.shareKernels && this.shares(d)) {
+          shared.push({ name: d.name, dims: d.dims, source: d.source! });
+          continue;
+        }
         const values = d.make();
         const length = 4 * d.dims.reduce((a, b) => a * b, 1);
         if (values.byteLength !== length) throw new Error(`kernel '${d.name}': ${values.length} values for dims [${d.dims}]`);
@@ -161,8 +227,9 @@ export class OnnxWriter {
       closeSync(weights);
     }
     const path = join(dir, 'model.onnx');
-    writeFileSync(path, onnx.ModelProto.encode({ ...this.modelHead(), graph: this.graphProto(inputs, outputs, external) }).finish());
-    return path;
+    const graphInputs = [...inputs, ...shared.map((k) => ({ name: k.name, dtype: 'float32' as const, shape: k.dims }))];
+    writeFileSync(path, onnx.ModelProto.encode({ ...this.modelHead(), graph: this.graphProto(graphInputs, outputs, external) }).finish());
+    return { path, shared };
   }
 
   private modelHead(): OnnxProto.IModelProto {

@@ -5,7 +5,7 @@ import { planExplanation, type ExplanationRequest } from './compile-explanation.
 import { inputFeed } from './input-feeds.js';
 import { loadOrt } from './load-ort.js';
 import { notCompilable } from './not-compilable.js';
-import { compiledSession, ortSessionStats } from './session-cache.js';
+import { compiledSession, ortSessionStats, runCompiled } from './session-cache.js';
 
 export interface OrtExplanationRequest extends ExplanationRequest {
   /** Batched inputs, one per model input (engine layout). */
@@ -63,7 +63,7 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
     const x = request.inputs[i]!;
     feeds[name] = await inputFeed(ort, request.graph, i, x);
   }
-  const out = await compiled.session.run(feeds);
+  const out = await runCompiled(ort, compiled, feeds);
   const counts = runsByGraph.get(request.graph) ?? { runs: 0, samples: 0 };
   runsByGraph.set(request.graph, { runs: counts.runs + 1, samples: counts.samples + batch });
   try {
@@ -89,7 +89,7 @@ export async function forwardOnOrt(request: Omit<ExplanationRequest, 'ruleFor' |
     const x = request.inputs[i]!;
     feeds[name] = await inputFeed(ort, request.graph, i, x);
   }
-  const out = await compiled.session.run(feeds);
+  const out = await runCompiled(ort, compiled, feeds);
   try {
     const y = out[compiled.session.outputNames[0]!]!;
     return tf.tensor(y.data as Float32Array, [...y.dims]);
