@@ -1,7 +1,7 @@
 /**
  * The ONNX forms of the plugin's non-recurrent node kinds for core's 'ort' executor: Embedding
  * (a Gather of the token ids, cast from the engine's float ids; its `embedding_sum` rule a sum over
- * the vector axis) and TimeDistributed's time folding (reshapes). LSTM layers: ort-recurrent-steps.ts.
+ * the vector axis) and TimeDistributed's time folding (reshapes). Recurrent layers: ort-recurrent-steps.ts.
  */
 import { registerOrtNodeSteps, type GraphNode, type OrtValue, type OrtValues } from '@xai/core';
 import type { EmbeddingNode } from './embedding-node.js';

@@ -73,7 +73,8 @@ export function recurrentRule(options: RecurrentRuleOptions = {}): NodeRule {
   const saved = { ...options };
   const rule: NodeRule = {
     name: 'recurrent',
-    params: { epsilon: saved.epsilon ?? DEFAULT_EPSILON, biasFactor: saved.biasFactor ?? 0 },
+    // Per-layer options are part of the parameters: compiled explanations are cached by them.
+    params: { epsilon: saved.epsilon ?? DEFAULT_EPSILON, biasFactor: saved.biasFactor ?? 0, ...(saved.layers && Object.keys(saved.layers).length > 0 ? { layers: saved.layers } : {}) },
     appliesTo: (node) => node instanceof RecurrentNode || (node instanceof MergeDirectionsNode && node.mode !== 'concat'),
     backward(node, { inputs, output, r }) {
       const rule = resolveRecurrentRule(saved, node.layerName);

@@ -1,40 +1,62 @@
 /**
- * LSTM layers on core's 'ort' executor (time steps unrolled into the compiled graph) against the
- * tfjs executor: same token relevance and logits for masked sequences, goBackwards, returned
- * sequences, Bidirectional with every merge mode, and the recurrent rule's ε and biasFactor 1;
- * GRU layers and per-layer rule options fall back to tfjs with a notice naming them. Batches of 2
- * with different padding, one run each.
+ * Recurrent layers (LSTM, GRU, SimpleRNN) on core's 'ort' executor (time steps unrolled into the
+ * compiled graph) against the tfjs executor: same token relevance and logits (relative tolerance
+ * 1e-5) for masked sequences, goBackwards, returned sequences, Bidirectional with every merge mode,
+ * unmasked sequences, other activations, no bias, the recurrent rule's ε and biasFactor 1, and
+ * per-layer rule options; an activation the compiler lacks and onInitialState reports fall back to
+ * tfjs with a notice naming them. Batches of 2 with different padding, one run each.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { epsilon, initBackend, lrp, lrpOn, type LrpOptions, type XaiModel } from '@xai/core';
-import { recurrentComposite } from '../src/index.js';
+import { recurrentComposite, type RecurrentRuleOptions } from '../src/index.js';
 import { expectCloseTensors, expectSameOnBothExecutors } from '../../core/test/executor-comparison.js';
 import { explainable, seedWeights, seededTokens } from './helpers.js';
 
 const VOCAB = 12;
 const STEPS = 6;
 
-/** Embedding(maskZero) → `recurrent` layers → Dense(3), seeded weights. */
-function textModel(layers: (x: tf.SymbolicTensor) => tf.SymbolicTensor, seed: number): XaiModel {
+/** Embedding (maskZero by default) → `recurrent` layers → Dense(3), seeded weights. */
+function textModel(layers: (x: tf.SymbolicTensor) => tf.SymbolicTensor, seed: number, maskZero = true): XaiModel {
   const input = tf.input({ shape: [STEPS] });
-  const embedded = tf.layers.embedding({ inputDim: VOCAB, outputDim: 4, maskZero: true }).apply(input) as tf.SymbolicTensor;
+  const embedded = tf.layers.embedding({ inputDim: VOCAB, outputDim: 4, maskZero }).apply(input) as tf.SymbolicTensor;
   const output = tf.layers.dense({ units: 3 }).apply(layers(embedded)) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
   seedWeights(model, seed);
   return explainable(model);
 }
 
-const lstm = (config: { goBackwards?: boolean; returnSequences?: boolean; name?: string } = {}) => tf.layers.lstm({ units: 5, ...config });
+type LayerConfig = { goBackwards?: boolean; returnSequences?: boolean; name?: string; activation?: string; recurrentActivation?: string; useBias?: boolean };
+type Recurrent = (config?: LayerConfig) => tf.layers.RNN;
+
+const CELLS: Record<string, Recurrent> = {
+  LSTM: (config = {}) => tf.layers.lstm({ units: 5, ...(config as object) }),
+  GRU: (config = {}) => tf.layers.gru({ units: 5, ...(config as object) }),
+  SimpleRNN: (config = {}) => tf.layers.simpleRNN({ units: 5, ...(config as object) }),
+};
+
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor) => layer.apply(x) as tf.SymbolicTensor;
+
+/** The same architectures for each kind of recurrent layer (seeds differ per kind and architecture). */
+function models(kind: string, layer: Recurrent, seed: number): Record<string, () => XaiModel> {
+  return {
+    [`a ${kind}`]: () => textModel((x) => apply(layer(), x), seed + 1),
+    [`a ${kind} with goBackwards`]: () => textModel((x) => apply(layer({ goBackwards: true }), x), seed + 2),
+    [`two ${kind}s, the first returning sequences`]: () => textModel((x) => apply(layer(), apply(layer({ returnSequences: true }), x)), seed + 3),
+    [`Bidirectional ${kind} (concat) returning sequences, then a ${kind}`]: () =>
+      textModel((x) => apply(layer(), apply(tf.layers.bidirectional({ layer: layer({ returnSequences: true }), mergeMode: 'concat' }), x)), seed + 4),
+    [`Bidirectional ${kind} (ave)`]: () => textModel((x) => apply(tf.layers.bidirectional({ layer: layer(), mergeMode: 'ave' }), x), seed + 5),
+    [`Bidirectional ${kind} (sum)`]: () => textModel((x) => apply(tf.layers.bidirectional({ layer: layer(), mergeMode: 'sum' }), x), seed + 6),
+    [`two ${kind}s without masking`]: () => textModel((x) => apply(layer({ goBackwards: true }), apply(layer({ returnSequences: true }), x)), seed + 7, false),
+  };
+}
 
 const MODELS: Record<string, () => XaiModel> = {
-  'an LSTM': () => textModel((x) => lstm().apply(x) as tf.SymbolicTensor, 1),
-  'an LSTM with goBackwards': () => textModel((x) => lstm({ goBackwards: true }).apply(x) as tf.SymbolicTensor, 2),
-  'two LSTMs, the first returning sequences': () => textModel((x) => lstm().apply(lstm({ returnSequences: true }).apply(x)) as tf.SymbolicTensor, 3),
-  'Bidirectional (concat) returning sequences, then an LSTM': () =>
-    textModel((x) => lstm().apply(tf.layers.bidirectional({ layer: lstm({ returnSequences: true }) as tf.layers.RNN, mergeMode: 'concat' }).apply(x)) as tf.SymbolicTensor, 4),
-  'Bidirectional (ave)': () => textModel((x) => tf.layers.bidirectional({ layer: lstm() as tf.layers.RNN, mergeMode: 'ave' }).apply(x) as tf.SymbolicTensor, 5),
-  'Bidirectional (sum)': () => textModel((x) => tf.layers.bidirectional({ layer: lstm() as tf.layers.RNN, mergeMode: 'sum' }).apply(x) as tf.SymbolicTensor, 6),
+  ...models('LSTM', CELLS.LSTM!, 0),
+  ...models('GRU', CELLS.GRU!, 10),
+  ...models('SimpleRNN', CELLS.SimpleRNN!, 40),
+  'a GRU with sigmoid gates, relu and no bias': () => textModel((x) => apply(CELLS.GRU!({ recurrentActivation: 'sigmoid', activation: 'relu', useBias: false }), x), 31),
+  'a SimpleRNN with relu, then one with no bias': () => textModel((x) => apply(CELLS.SimpleRNN!({ useBias: false }), apply(CELLS.SimpleRNN!({ activation: 'relu', returnSequences: true }), x)), 32),
 };
 
 const RULES: [string, LrpOptions][] = [
@@ -55,7 +77,7 @@ async function bothExecutors(model: XaiModel, options: LrpOptions) {
   return { a, b, notices };
 }
 
-describe("LSTM layers on the 'ort' executor", () => {
+describe("recurrent layers on the 'ort' executor", () => {
   for (const [name, make] of Object.entries(MODELS)) {
     it.each(RULES)(`${name}: same relevance and logits as tfjs (%s)`, async (_rule, options) => {
       const model = make();
@@ -70,9 +92,27 @@ describe("LSTM layers on the 'ort' executor", () => {
     });
   }
 
+  it('per-layer recurrent rule options: same as tfjs, each set compiled on its own', async () => {
+    const model = textModel((x) => apply(CELLS.GRU!({ name: 'second' }), apply(CELLS.LSTM!({ name: 'first', returnSequences: true }), x)), 33);
+    try {
+      const perLayer: NonNullable<RecurrentRuleOptions['layers']>[] = [{ first: { epsilon: 0.1, biasFactor: 1 } }, { second: { epsilon: 0.05 } }];
+      for (const layers of perLayer) {
+        const { a, b, notices } = await bothExecutors(model, { composite: recurrentComposite(epsilon(0.01), { epsilon: 0.01, layers }) });
+        try {
+          expectSameOnBothExecutors(a, b, notices, 1e-5);
+        } finally {
+          a.dispose();
+          b.dispose();
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
   it.each([
-    ['a GRU layer', () => textModel((x) => tf.layers.gru({ units: 5 }).apply(x) as tf.SymbolicTensor, 8), {}, /GruCell .*only LSTM cells/],
-    ['per-layer recurrent rule options', () => textModel((x) => lstm({ name: 'seq' }).apply(x) as tf.SymbolicTensor, 9), { composite: recurrentComposite(epsilon(0.01), { layers: { seq: { epsilon: 0.1 } } }) }, /per-layer options/],
+    ['an activation the compiler lacks', () => textModel((x) => apply(CELLS.SimpleRNN!({ name: 'rnn', activation: 'elu' }), x), 34), {}, /activation 'elu' inside layer 'rnn'/],
+    ['an onInitialState report', () => textModel((x) => apply(CELLS.GRU!({ name: 'seq' }), x), 35), { composite: recurrentComposite(epsilon(0.01), { onInitialState: () => {} }) }, /onInitialState report \(layer 'seq'\)/],
   ] as const)('%s falls back to tfjs with a notice naming it', async (_name, make, options, named) => {
     const model = make();
     const { a, b, notices } = await bothExecutors(model, options as LrpOptions);
