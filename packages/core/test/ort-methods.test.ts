@@ -146,32 +146,6 @@ describe("gradient-family methods on executor 'ort'", () => {
     }
   });
 
-  it('a multi-input model explained one input at a time: at most one notice, the tfjs result', async () => {
-    const init = (seed: number) => tf.initializers.glorotNormal({ seed });
-    const image = tf.input({ shape: [5, 5, 1] });
-    const vector = tf.input({ shape: [3] });
-    const a = tf.layers.flatten().apply(tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: 'relu', kernelInitializer: init(7) }).apply(image)) as tf.SymbolicTensor;
-    const b = tf.layers.dense({ units: 4, activation: 'relu', kernelInitializer: init(2) }).apply(vector) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 3, kernelInitializer: init(3) }).apply(tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor) as tf.SymbolicTensor;
-    const model = XaiModel.fromLayersModel(tf.model({ inputs: [image, vector], outputs: out }));
-    const inputs = [tf.randomUniform([2, 5, 5, 1], 0, 1, 'float32', 11), tf.randomUniform([2, 3], 0, 1, 'float32', 12)];
-    const notices: string[] = [];
-    const options = { method: 'integrated_gradients', steps: 8, target: 2 };
-    const tfjs = await explain(model, inputs, { ...options, executor: 'tfjs' });
-    const ort = await explain(model, inputs, { ...options, executor: 'ort', onNotice: (line) => notices.push(line) });
-    try {
-      // Four parts (2 samples × 2 inputs): a part that cannot compile says so once, the rest follow on tfjs.
-      expect(notices.length).toBeLessThanOrEqual(1);
-      expect(ort.execution?.executor).toBe(notices.length ? 'tfjs' : 'ort');
-      tfjs.relevances.forEach((r, i) => expectClose(r, ort.relevances[i]!, 1e-4));
-    } finally {
-      tfjs.dispose();
-      ort.dispose();
-      tf.dispose(inputs);
-      model.dispose();
-    }
-  });
-
   it('SmoothGrad over a method that does not run on ORT: one notice, not one per pass', async () => {
     const inner = methodByName('gradient');
     registerMethod({ ...inner, name: 'gradient_on_tfjs_only', runsOnOrt: false, run: (m, x, o, c) => inner.run(m, x, { ...o, executor: 'tfjs' }, c) });

@@ -17,7 +17,9 @@ export class FixedInputNode extends GraphNode {
     /** The tensor id the original model input had. */
     output: number,
     /** One sample with a batch axis of 1. */
-    private readonly sample: tf.Tensor,
+    readonly sample: tf.Tensor,
+    /** The dtype the model declares for the held input (compiled executors feed the sample in it). */
+    readonly declaredDtype: 'float32' | 'int32' = 'float32',
   ) {
     super(name, name, 'InputLayer', [explainedInput], output);
   }
@@ -49,14 +51,20 @@ export function graphWithFixedInputs(graph: ModelGraph, explained: number, fixed
     if (i === explained) return [];
     const sample = fixed.get(i);
     if (!sample || sample.shape[0] !== 1) throw new InvalidArgumentError(`input '${graph.inputNames[i]}' needs one fixed sample with a batch axis of 1`);
-    return [new FixedInputNode(`${graph.inputNames[i]} (fixed)`, freeId, id, tf.clone(sample))];
+    return [new FixedInputNode(`${graph.inputNames[i]} (fixed)`, freeId, id, tf.clone(sample), graph.inputDtypes?.[i] ?? 'float32')];
   });
+  const nodes = [...fixedNodes, ...graph.nodes];
+  // Made anew per explanation, the view keeps its compiled sessions with the model it views (as a
+  // `graphFrom` view does): the held samples are fed at run time, so one session serves them all.
+  const ownView = graph.viewOf?.nodes === graph.nodes ? graph.viewOf : undefined;
+  const held = `held all inputs but '${graph.inputNames[explained]}'`;
   return {
     ...graph,
-    nodes: [...fixedNodes, ...graph.nodes],
+    nodes,
     inputs: [freeId],
     inputNames: [graph.inputNames[explained]!],
     inputShapes: [graph.inputShapes[explained]!],
     ...(graph.inputDtypes ? { inputDtypes: [graph.inputDtypes[explained]!] } : {}),
+    viewOf: ownView ? { graph: ownView.graph, from: `${ownView.from}>${held}`, nodes } : { graph, from: held, nodes },
   };
 }

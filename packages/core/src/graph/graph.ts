@@ -14,7 +14,8 @@ export interface ModelGraph {
   readonly outputShapes: readonly Shape[];
   /**
    * Set by `graphFrom`: this graph is `graph` seen from node `from` on, with these `nodes` (a graph
-   * derived from it with other nodes is no longer that view). Caches kept per model use the whole graph.
+   * derived from it with other nodes is no longer that view); by `graphWithFixedInputs` too, `from`
+   * then naming the explained input. Caches kept per model use the whole graph.
    */
   readonly viewOf?: { readonly graph: ModelGraph; readonly from: string; readonly nodes: readonly GraphNode[] };
 }

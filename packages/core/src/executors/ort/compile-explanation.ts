@@ -2,16 +2,19 @@
  * Compiles one explanation — forward pass, seed, and every node's rule back to the inputs — into a
  * single ONNX graph for a fixed input shape (batch included):
  *
- *   inputs: input_i (float32, the engine's layout), targets (int64 [B], −1 = the arg-max)
+ *   inputs: input_i (float32, the engine's layout), targets (int64 [B], −1 = the arg-max),
+ *           held_k (a view's held input, batch axis 1: fixed-input-steps.ts)
  *   outputs: relevance_i (shaped like input_i), logits ([B, classes]), targets (int64 [B])
  *
  * Planning walks the graph without touching kernel data; the plan's key says whether a cached
  * session already holds the same graph, and only `save`/`encode` compute the (modified) kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FixedInputNode } from '../../graph/fixed-inputs.js';
 import { nonNegativeTensors, type ModelGraph } from '../../graph/graph.js';
 import type { GraphNode } from '../../graph/node.js';
 import type { Rule } from '../../rules/rule.js';
+import { dependOnInputs, emitHeldInput, heldKey, type HeldInput } from './fixed-input-steps.js';
 import { ParamInitializers } from './linear-maps.js';
 import { emitForward, type ForwardResult } from './node-steps.js';
 import { notCompilable } from './not-compilable.js';
@@ -37,6 +40,8 @@ export interface ExplanationPlan {
   readonly key: string;
   readonly classes: number;
   readonly inputNames: readonly string[];
+  /** A view's held inputs: graph inputs fed their samples on every run (`heldFeeds`). */
+  readonly heldInputs: readonly HeldInput[];
   readonly relevanceNames: readonly string[];
   encode(): Uint8Array;
   /** Writes the model into `dir` with its kernels as external data (what sessions are built from). */
@@ -60,8 +65,13 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const inputNames = graph.inputs.map((_, i) => `input_${i}`);
   const values = new Map<number, Value>(graph.inputs.map((id, i) => [id, v.make(inputShapes[i]!, inputNames[i]!, 'cl')]));
   const forwards = new Map<GraphNode, ForwardResult>();
+  const heldInputs: HeldInput[] = [];
   for (const node of graph.nodes) {
     if (values.has(from)) break;
+    if (node instanceof FixedInputNode) {
+      values.set(node.output, emitHeldInput(node, values.get(node.inputs[0]!)!.shape[0]!, heldInputs, v));
+      continue;
+    }
     const result = emitForward(node, node.inputs.map((t) => values.get(t)!), v, params);
     forwards.set(node, result);
     values.set(node.output, result.output);
@@ -70,11 +80,15 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   if (logits.shape.length !== 2) notCompilable(`an explained output of shape [${logits.shape}] (explanations need [batch, classes])`);
   const [batch, classes] = logits.shape as [number, number];
   // Integer inputs (token ids, masks) are int64 in the compiled graph.
-  const modelInputs = inputNames.map((name, i) => ({ name, dtype: graph.inputDtypes?.[i] === 'int32' ? ('int64' as const) : ('float32' as const), shape: inputShapes[i]! }));
+  const modelInputs = [
+    ...inputNames.map((name, i) => ({ name, dtype: graph.inputDtypes?.[i] === 'int32' ? ('int64' as const) : ('float32' as const), shape: inputShapes[i]! })),
+    ...heldInputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+  ];
+  if (heldInputs.length > 0) keyParts.push(heldKey(heldInputs));
   if (request.forwardOnly) {
     const out = w.op('Identity', [logits.names.cl!]);
     return {
-      key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, relevanceNames: [],
+      key: [...keyParts, 'forward only'].join('\n'), classes, inputNames, heldInputs, relevanceNames: [],
       encode: () => w.encode(modelInputs, [out]), save: (dir, options) => w.save(dir, modelInputs, [out], options),
     };
   }
@@ -96,9 +110,10 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     const c = constantInput(mod, shape);
     return c ? `const:${hashFloats(c)}` : notCompilable('an input modifier that depends on the input');
   };
+  const live = dependOnInputs(graph);
   for (const node of [...graph.nodes].reverse()) {
     const r = relevance.get(node.output);
-    if (!r) continue;
+    if (!r || !live.has(node.output)) continue; // held inputs and what only they feed: nothing flows on to an input
     const rule = request.ruleFor(node);
     const inputs = node.inputs.map((t) => values.get(t)!);
     keyParts.push(`${node.name}:${ruleKey(rule, (mod) => probe(mod, inputs[0]!.shape))}`);
@@ -117,6 +132,7 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     key: keyParts.join('\n'),
     classes,
     inputNames,
+    heldInputs,
     relevanceNames,
     encode: () => w.encode(graphInputs, outputs),
     save: (dir, options) => w.save(dir, graphInputs, outputs, options),

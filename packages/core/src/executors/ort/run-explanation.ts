@@ -2,10 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../errors.js';
 import { planExplanation, type ExplanationRequest } from './compile-explanation.js';
+import { heldFeeds } from './fixed-input-steps.js';
 import { inputFeed } from './input-feeds.js';
 import { loadOrt } from './load-ort.js';
 import { notCompilable } from './not-compilable.js';
-import { compiledSession, ortSessionStats, runCompiled } from './session-cache.js';
+import { compiledSession, ortSessionStats, owner, runCompiled } from './session-cache.js';
 
 export interface OrtExplanationRequest extends ExplanationRequest {
   /** Batched inputs, one per model input (engine layout). */
@@ -41,9 +42,9 @@ function targetList(target: number | readonly number[] | undefined, batch: numbe
 /** Explanation runs per model graph: batched methods (integrated gradients, SmoothGrad) are checked to run once per batch, not per sample. */
 const runsByGraph = new WeakMap<ExplanationRequest['graph'], { runs: number; samples: number }>();
 
-/** How many compiled explanations (session runs) were run for a model, and how many samples they held in all. */
+/** How many compiled explanations (session runs) were run for a model (its views' included), and how many samples they held in all. */
 export function ortRunStats(graph: ExplanationRequest['graph']): { runs: number; samples: number } {
-  return { ...(runsByGraph.get(graph) ?? { runs: 0, samples: 0 }) };
+  return { ...(runsByGraph.get(owner(graph)) ?? { runs: 0, samples: 0 }) };
 }
 
 /**
@@ -63,9 +64,10 @@ export async function explainOnOrt(request: OrtExplanationRequest): Promise<OrtE
     const x = request.inputs[i]!;
     feeds[name] = await inputFeed(ort, request.graph, i, x);
   }
+  Object.assign(feeds, await heldFeeds(ort, plan.heldInputs));
   const out = await runCompiled(ort, compiled, feeds);
-  const counts = runsByGraph.get(request.graph) ?? { runs: 0, samples: 0 };
-  runsByGraph.set(request.graph, { runs: counts.runs + 1, samples: counts.samples + batch });
+  const counts = runsByGraph.get(owner(request.graph)) ?? { runs: 0, samples: 0 };
+  runsByGraph.set(owner(request.graph), { runs: counts.runs + 1, samples: counts.samples + batch });
   try {
     const tensor = (name: string) => tf.tensor(out[name]!.data as Float32Array, [...out[name]!.dims]);
     const names = compiled.session.outputNames;
@@ -89,6 +91,7 @@ export async function forwardOnOrt(request: Omit<ExplanationRequest, 'ruleFor' |
     const x = request.inputs[i]!;
     feeds[name] = await inputFeed(ort, request.graph, i, x);
   }
+  Object.assign(feeds, await heldFeeds(ort, plan.heldInputs));
   const out = await runCompiled(ort, compiled, feeds);
   try {
     const y = out[compiled.session.outputNames[0]!]!;

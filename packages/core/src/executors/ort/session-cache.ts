@@ -158,7 +158,7 @@ export async function runCompiled(ort: Ort, compiled: CompiledSession, feeds: Re
 }
 
 /** The graph whose sessions a graph's explanations use: the whole model's for a view made by `graphFrom`. */
-const owner = (graph: ModelGraph) => (graph.viewOf && graph.viewOf.nodes === graph.nodes ? graph.viewOf.graph : graph);
+export const owner = (graph: ModelGraph) => (graph.viewOf && graph.viewOf.nodes === graph.nodes ? graph.viewOf.graph : graph);
 
 /** The session for `key`, built from `plan` on a miss. */
 export function compiledSession(ort: Ort, view: ModelGraph, planKey: string, plan: SavableModel): Promise<CompiledSession> {
