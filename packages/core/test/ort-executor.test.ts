@@ -7,27 +7,17 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCloseTensors, expectSameOnBothExecutors } from './executor-comparison.js';
 import { buildModel, node, tensor, valueInfo } from './onnx/build-onnx.js';
 import { rampData } from './onnx/ort-reference.js';
 import { resnet18Onnx } from './onnx/resnet18-onnx.js';
-import { epsilon, explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, ortSessionStats, resolveExecutor, type Explanation, type XaiModel } from '../src/index.js';
+import { epsilon, explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, ortSessionStats, resolveExecutor, type XaiModel } from '../src/index.js';
 
 const DEMO = join(import.meta.dirname, '../demo/model');
 const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures');
 
-/** max |a − b| ≤ 1e-5 · max |a| + 1e-7 (float32 sums in another order; measured ≈ 1e-6 relative). */
-function expectClose(a: tf.Tensor, b: tf.Tensor): void {
-  expect(b.shape).toEqual(a.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
-  expect(diff).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
-}
-
-function expectSameExplanation(tfjs: Explanation, ort: Explanation): void {
-  expect(ort.execution?.executor).toBe('ort');
-  expect(ort.targets).toEqual(tfjs.targets);
-  expectClose(tfjs.logits, ort.logits);
-  expectClose(tfjs.relevance, ort.relevance);
-}
+/** Relative tolerance: float32 sums in another order (measured ≈ 1e-6 relative). */
+const REL = 1e-5;
 
 let demo: XaiModel;
 let batch: tf.Tensor;
@@ -49,7 +39,7 @@ describe("executor 'ort'", () => {
     const a = lrp(demo, batch, options);
     const b = await lrpOn(demo, batch, { ...options, executor: 'ort' });
     try {
-      expectSameExplanation(a, b);
+      expectSameOnBothExecutors(a, b, [], REL);
       expect(b.execution?.provider).toMatch(/^(cpu|cuda)$/);
     } finally {
       a.dispose();
@@ -64,7 +54,7 @@ describe("executor 'ort'", () => {
     const a = lrp(model, x, options);
     const b = await lrpOn(model, x, { ...options, executor: 'ort' });
     try {
-      expectSameExplanation(a, b);
+      expectSameOnBothExecutors(a, b, [], REL);
     } finally {
       a.dispose();
       b.dispose();
@@ -81,7 +71,7 @@ describe("executor 'ort'", () => {
     const a = lrp(model, x, options);
     const b = await lrpOn(model, x, { ...options, executor: 'ort' });
     try {
-      expectSameExplanation(a, b);
+      expectSameOnBothExecutors(a, b, [], REL);
     } finally {
       a.dispose();
       b.dispose();
@@ -129,9 +119,9 @@ describe("executor 'ort'", () => {
     const a = lrp(model, x, {});
     const b = await lrpOn(model, x, { executor: 'ort', onNotice: (line) => notices.push(line) });
     try {
-      expect(notices).toEqual(["xai: executor 'ort' cannot run layer 'mish' (Mish, a elementwise node): node kind 'elementwise' has no ONNX form yet; running on tfjs instead"]);
+      expect(notices).toEqual(["xai: executor 'ort' cannot run layer 'mish' (Mish, an elementwise node): node kind 'elementwise' has no ONNX form yet; running on tfjs instead"]);
       expect(b.execution).toMatchObject({ executor: 'tfjs', fallback: expect.stringContaining("layer 'mish'") });
-      expectClose(a.relevance, b.relevance);
+      expectCloseTensors(a.relevance, b.relevance, 'relevance', REL);
     } finally {
       a.dispose();
       b.dispose();

@@ -14,7 +14,7 @@ import { activationForward, activationGradient } from './activation-steps.js';
 import { ortLinearMap, type ParamInitializers } from './linear-maps.js';
 import { concatForward, concatVjp, globalMaxRoute, padCrop } from './merge-steps.js';
 import { ortNodeSteps } from './node-extensions.js';
-import { notCompilable } from './not-compilable.js';
+import { nodeWhere, notCompilable } from './not-compilable.js';
 import { dimsIn, type Value, type Values } from './values.js';
 import { identityParams } from '../../graph/linear-op.js';
 import { transformerForward, transformerVjp } from './transformer-steps.js';
@@ -26,7 +26,6 @@ export interface ForwardResult {
   readonly indices?: string;
 }
 
-const where = (node: GraphNode) => `layer '${node.layerName}' (${node.layerClass}, a ${node.kind} node)`;
 
 const poolWindow = (g: WindowGeometry, spatial: readonly number[]) => {
   const pads = computePads({ ...g, dilations: g.size.map(() => 1) }, spatial);
@@ -41,10 +40,10 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
   const x = ins[0]!;
   const extension = ortNodeSteps(node);
   if (extension) return { output: extension.forward(node, ins, v) };
-  if (node instanceof LinearNode) return { output: ortLinearMap(node.op, v, params, where(node)).forward(x, identityParams, identityParams) };
-  if (node instanceof ActivationNode) return { output: activationForward(node, x, v, where(node)) };
+  if (node instanceof LinearNode) return { output: ortLinearMap(node.op, v, params, nodeWhere(node)).forward(x, identityParams, identityParams) };
+  if (node instanceof ActivationNode) return { output: activationForward(node, x, v, nodeWhere(node)) };
   if (node instanceof PoolingNode) {
-    if (node.geometry.padding === 'causal') notCompilable(`causal pooling in ${where(node)}`);
+    if (node.geometry.padding === 'causal') notCompilable(`causal pooling in ${nodeWhere(node)}`);
     const attrs = poolWindow(node.geometry, x.shape.slice(1, -1));
     const shape = poolOut(node.geometry, x.shape);
     if (node.pooling === 'max') {
@@ -84,7 +83,7 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
   }
   const padding = constantPadding(node);
   if (padding) return { output: padCrop(x, padding.pads, padding.value, v) };
-  return notCompilable(`${where(node)}: node kind '${node.kind}' has no ONNX form`);
+  return notCompilable(`${nodeWhere(node)}: node kind '${node.kind}' has no ONNX form`);
 }
 
 /** Zero padding (PadCropNode) or a declared constant padding (ONNX max pooling's lowest-float pad). */
@@ -100,8 +99,8 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
   const x = ins[0]!;
   const extension = ortNodeSteps(node);
   if (extension?.vjp) return extension.vjp(node, ins, out.output, r, v);
-  if (node instanceof LinearNode) return [ortLinearMap(node.op, v, params, where(node)).backward(r, identityParams, x.shape)];
-  if (node instanceof ActivationNode) return [activationGradient(node, x, out.output, r, v, where(node))];
+  if (node instanceof LinearNode) return [ortLinearMap(node.op, v, params, nodeWhere(node)).backward(r, identityParams, x.shape)];
+  if (node instanceof ActivationNode) return [activationGradient(node, x, out.output, r, v, nodeWhere(node))];
   if (node instanceof PoolingNode) {
     const rc = v.at(r, 'cf');
     if (node.pooling === 'max') {
@@ -138,7 +137,7 @@ export function emitVjp(node: GraphNode, ins: Value[], out: ForwardResult, r: Va
   }
   const padding = constantPadding(node);
   if (padding) return [padCrop(r, padding.pads.map(([a, b]) => [-a, -b] as const), 0, v)]; // the transpose: crop what was padded, pad what was cropped
-  return notCompilable(`the gradient of ${where(node)}`);
+  return notCompilable(`the gradient of ${nodeWhere(node)}`);
 }
 
 /**

@@ -15,7 +15,7 @@ import { ActivationNode } from '../../nodes/activation-node.js';
 import { LayerNormNode } from '../../nodes/layer-norm-node.js';
 import { MatMulNode } from '../../nodes/matmul-node.js';
 import type { ForwardResult } from './node-steps.js';
-import { notCompilable } from './not-compilable.js';
+import { nodeWhere, notCompilable } from './not-compilable.js';
 import type { RuleStep } from './rule-steps.js';
 import type { Value, Values } from './values.js';
 
@@ -24,7 +24,6 @@ interface LayerNormForward extends ForwardResult {
   readonly std: string;
 }
 
-const where = (node: GraphNode) => `layer '${node.layerName}' (${node.layerClass}, a ${node.kind} node)`;
 
 /** Element-wise ONNX operators without attributes that opset 17 has under the importer's op type. */
 const UNARY = new Set(['Erf', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'HardSwish']);
@@ -92,7 +91,7 @@ function declared(node: OnnxFunctionNode, ins: Value[], v: Values): ForwardResul
   if (!form) return undefined;
   const computed = [...ins];
   const operands = (form.operands ?? ins.map(() => null)).map((c) => {
-    const value = c ?? computed.shift() ?? notCompilable(`${where(node)}: fewer inputs than its ONNX form`);
+    const value = c ?? computed.shift() ?? notCompilable(`${nodeWhere(node)}: fewer inputs than its ONNX form`);
     return c ? { name: constant(v, c), shape: c.shape } : { name: v.at(value as Value, 'cl'), shape: (value as Value).shape };
   });
   const attributes = { ...form.attributes };
