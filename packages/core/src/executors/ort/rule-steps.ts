@@ -71,24 +71,32 @@ function termInput(mod: InputModifier, x: Value, nonNegative: boolean, layout: L
   }
 }
 
-/**
- * One term group: weight · Σ_terms x' ⊙ backward(mask·R / stab(Σ forward(x', W') + b'), W').
- * `kept` is mask·R when the caller made it already.
- */
-function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, kept?: Value): Value {
-  const layout = map.layout;
+/** A term group's live terms: each input modifier applied to the node's input (null terms dropped). */
+function liveTerms(g: TermGroup, step: RuleStep, layout: Layout, v: Values) {
   const x = step.inputs[0]!;
-  const z = step.forward.output;
-  const terms = g.terms
+  return g.terms
     .map((t) => ({ input: termInput(t.input, x, step.nonNegativeInput, layout, v), ones: t.input === 'ones', params: t.params }))
     .filter((t): t is { input: Value; ones: boolean; params: typeof t.params } => t.input !== null);
-  let d: Value;
-  if (isPlain(g)) d = z;
-  else {
-    d = map.forward(terms[0]!.input, terms[0]!.params, g.bias);
-    for (const t of terms.slice(1)) d = v.ew('Add', [d, map.forward(t.input, t.params, null)], layout);
-  }
-  const s = kept ? v.stabilizedRatio(kept, d, g.epsilon, layout) : v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, z);
+}
+
+/** A group's denominator Σ_terms forward(x', W') + b' (the node's own output for a plain group). */
+function denominator(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values): Value {
+  if (isPlain(g)) return step.forward.output;
+  const terms = liveTerms(g, step, map.layout, v);
+  let d = map.forward(terms[0]!.input, terms[0]!.params, g.bias);
+  for (const t of terms.slice(1)) d = v.ew('Add', [d, map.forward(t.input, t.params, null)], map.layout);
+  return d;
+}
+
+/**
+ * One term group: weight · Σ_terms x' ⊙ backward(mask·R / stab(d), W'), d its denominator.
+ * `kept` is mask·R when the caller made it already.
+ */
+function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, d: Value, kept?: Value): Value {
+  const layout = map.layout;
+  const x = step.inputs[0]!;
+  const terms = liveTerms(g, step, layout, v);
+  const s = kept ? v.stabilizedRatio(kept, d, g.epsilon, layout) : v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, step.forward.output);
   const parts = terms.map((t) => {
     const back = map.backward(s, t.params, x.shape);
     return t.ones ? back : v.ew('Mul', [t.input, back], layout);
@@ -98,22 +106,41 @@ function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, k
 }
 
 /**
+ * LRP-γ on a non-negative input: the negative outputs' denominator x(W + γW⁻) + b + γb⁻ equals
+ * (2 + γ)·z − d₊, with z = xW + b the node's output and d₊ = x(W + γW⁺) + b + γb⁺ the positive
+ * group's denominator (W⁻ = W − W⁺) — element-wise instead of a convolution with one more kernel
+ * variant. Null for other rules (and for inputs of either sign, where both groups have two terms).
+ */
+function gammaNegativeDenominator(rule: Rule, step: RuleStep, v: Values, layout: Layout): ((positive: Value) => Value) | null {
+  const gamma = (rule.params as { gamma?: number } | undefined)?.gamma;
+  const groups = (rule as Partial<BasicRule>).groups;
+  if (rule.name !== 'gamma' || typeof gamma !== 'number' || !step.nonNegativeInput || groups?.length !== 2) return null;
+  const [up, down] = groups as [TermGroup, TermGroup];
+  const key = (sign: string) => `gamma(${gamma},${sign})`;
+  const expected = up.mask === 'positive' && down.mask === 'negative' && up.bias?.key === key('positive') && down.bias?.key === key('negative') &&
+    down.terms.some((t) => t.input === 'positive' && t.params.key === key('negative')) && down.terms.every((t) => t.input === 'positive' || t.input === 'negative');
+  if (!expected) return null;
+  return (positive) => v.ew('Sub', [v.ew('Mul', [step.forward.output, 2 + gamma], layout), positive], layout);
+}
+
+/**
  * A masked group added to `total`, computed only when the mask leaves some relevance (an ONNX If),
  * as the tfjs executor skips it: e.g. γ's negative group on a convolution followed by a ReLU, whose
- * relevance sits on positive outputs only — two of its five convolutions.
+ * relevance sits on positive outputs only. `d` makes the group's denominator inside the branch
+ * from values of the main graph (`outer`); by default its own forward terms.
  */
-function maskedGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, total: Value | null): Value {
+function maskedGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, total: Value | null, d?: { outer: readonly Value[]; make: () => Value }): Value {
   const layout = map.layout;
   const x = step.inputs[0]!;
   // Outer values the branch reads, made in the branch's layout out here: a transpose made inside
   // the branch would be remembered on the value and then used outside it.
-  for (const outer of [x, step.forward.output, step.r, ...(total ? [total] : [])]) v.at(outer, layout);
+  for (const outer of [x, step.forward.output, step.r, ...(total ? [total] : []), ...(d?.outer ?? [])]) v.at(outer, layout);
   const z = step.forward.output;
   const kept = v.masked(step.r, z, g.mask!, layout);
   const live = v.w.op('Greater', [v.w.op('ReduceMax', [v.w.op('Abs', [kept.names[layout]!])], { keepdims: 0 }), v.w.scalar(0)]);
   const dims = dimsIn(x.shape, layout);
   const withGroup = v.w.subgraph('group', () => {
-    const part = termGroup(map, g, step, v, kept);
+    const part = termGroup(map, g, step, v, d ? d.make() : denominator(map, g, step, v), kept);
     return [{ name: total ? v.w.op('Add', [v.at(total, layout), v.at(part, layout)]) : v.at(part, layout), dims }];
   });
   const without = v.w.subgraph('no_group', () => [{ name: total ? v.at(total, layout) : v.filled(x.shape, 0, layout).names[layout]!, dims }]);
@@ -132,13 +159,19 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
     const op = node.linearOp();
     if (!groups || !op) return notCompilable(`rule '${rule.name}' on ${where(node)}: only rules built from term groups (basicRule) are compiled`);
     const map = ortLinearMap(op, v, params, where(node));
+    const negativeFromPositive = gammaNegativeDenominator(rule, step, v, map.layout);
     let total: Value | null = null;
+    let positive: Value | null = null;
     for (const g of groups) {
       // Only groups of negative outputs are made conditional: positive outputs nearly always hold
       // relevance, and ORT runs a subgraph's convolutions without its fast blocked (NCHWc) layout.
-      if (g.mask === 'negative') total = maskedGroup(map, g, step, v, total);
-      else {
-        const part = termGroup(map, g, step, v);
+      if (g.mask === 'negative') {
+        const d = negativeFromPositive && positive ? { outer: [positive], make: () => negativeFromPositive(positive!) } : undefined;
+        total = maskedGroup(map, g, step, v, total, d);
+      } else {
+        const d = denominator(map, g, step, v);
+        if (g.mask === 'positive') positive = d;
+        const part = termGroup(map, g, step, v, d);
         total = total ? v.ew('Add', [total, part], map.layout) : part;
       }
     }
