@@ -38,7 +38,7 @@ export class GruResetAfterCell extends RecurrentCell<GruResetAfterTrace> {
    * `weights.bias` holds the input-side biases of the three gates (with the recurrent biases of z
    * and r added in, as they sit outside the gate); `recurrentBias` [units] is b'_h, inside it.
    */
-  constructor(weights: CellWeights, private readonly recurrentBias: tf.Tensor1D | null, activation: Activation, recurrentActivation: Activation) {
+  constructor(weights: CellWeights, readonly recurrentBias: tf.Tensor1D | null, activation: Activation, recurrentActivation: Activation) {
     super(weights, activation, recurrentActivation);
     this.signalKernelT = this.own(() => tf.transpose(this.block(weights.kernel, 2)));
     this.recurrentT = this.own(() => tf.transpose(weights.recurrentKernel));

@@ -1,11 +1,13 @@
 /**
  * The cells of recurrent layers as ONNX nodes, one time step at a time: each mirrors the `step`
- * and `lrpStep` of its tfjs class (lstm-node.ts, gru-node.ts, simple-rnn-node.ts) on the step's
- * input projection x_t·W + b. ort-recurrent-steps.ts unrolls them over the sequence.
+ * and `lrpStep` of its tfjs class (lstm-node.ts, gru-node.ts, gru-reset-after-node.ts,
+ * simple-rnn-node.ts) on the step's input projection x_t·W + b. ort-recurrent-steps.ts unrolls
+ * them over the sequence.
  */
 import type { OrtValues } from '@xai/core';
 import type { RecurrentCell } from './cell.js';
 import { GruCell } from './gru-node.js';
+import { GruResetAfterCell } from './gru-reset-after-node.js';
 import { LstmCell } from './lstm-node.js';
 import { activate, add, epsilonRatio, fail, lastAxisSlice, mul, oneMinus, splitSum, weights } from './ort-recurrent-ops.js';
 import type { ResolvedRecurrentRule } from './recurrent-rule.js';
@@ -120,6 +122,44 @@ function gru(cell: GruCell, v: OrtValues, where: string, names: { activation: st
   return ortCell as OrtCell;
 }
 
+/** gru-reset-after-node.ts: the reset gate scales h_{t−1}·U_h + b'_h; ĥ's bias for LRP is b_h + r ⊙ b'_h per sample. */
+function gruResetAfter(cell: GruResetAfterCell, v: OrtValues, where: string, names: { activation: string; recurrent: string }): OrtCell {
+  const { kernel, recurrent, bias, block, transposed } = cellWeights(cell, 'gru', v);
+  const units = cell.units;
+  const recurrentBias = cell.recurrentBias ? weights(v, 'gru_recurrent_bias', cell.recurrentBias) : null;
+  const candidateRecurrentT = once(() => transposed(block(recurrent, 2)));
+  const signalBias = once(() => (bias ? block(bias, 2) : null));
+  type Trace = { hPrev: string; z: string; r: string; zh: string; candidate: string; h: string };
+  const ortCell: OrtCell<Trace> = {
+    units,
+    hasCarry: false,
+    kernel,
+    bias,
+    signalKernelT: once(() => transposed(block(kernel, 2))),
+    step(xw, { h }) {
+      const [xz, xr, xh] = v.w.ops('Split', [xw, v.w.int64s([units, units, units])], { axis: 1 }, 3) as [string, string, string];
+      const [uz, ur, uh] = v.w.ops('Split', [v.w.op('MatMul', [h, recurrent]), v.w.int64s([units, units, units])], { axis: 1 }, 3) as [string, string, string];
+      const q = recurrentBias ? add(v, uh, recurrentBias) : uh;
+      const z = activate(names.recurrent, add(v, xz, uz), v, where);
+      const r = activate(names.recurrent, add(v, xr, ur), v, where);
+      const zh = add(v, xh, mul(v, r, q));
+      const candidate = activate(names.activation, zh, v, where);
+      const hNew = add(v, mul(v, z, h), mul(v, oneMinus(v, z), candidate));
+      return { state: { h: hNew, c: null }, trace: { hPrev: h, z, r, zh, candidate, h: hNew } };
+    },
+    lrpStep(t, rh, _rc, rule) {
+      const [direct, rCandidate] = splitSum(v, [mul(v, t.z, t.hPrev), mul(v, oneMinus(v, t.z), t.candidate)], t.h, rh, rule) as [string, string];
+      const gated = recurrentBias ? mul(v, t.r, recurrentBias) : null;
+      const sampleBias = gated ? (signalBias() ? add(v, signalBias()!, gated) : gated) : signalBias();
+      const { s, share } = epsilonRatio(v, t.zh, rCandidate, sampleBias, cell.fanIn, rule);
+      // h_{t−1,k} contributes h_{t−1,k}·r_j·U_h[k, j] to unit j.
+      const fromH = mul(v, t.hPrev, v.w.op('MatMul', [mul(v, s, t.r), candidateRecurrentT()]));
+      return { s, share, rh: add(v, direct, share ? add(v, fromH, share) : fromH), rc: null };
+    },
+  };
+  return ortCell as OrtCell;
+}
+
 function simpleRnn(cell: SimpleRnnCell, v: OrtValues, where: string, names: { activation: string }): OrtCell {
   const { kernel, recurrent, bias, transposed } = cellWeights(cell, 'rnn', v);
   const recurrentT = once(() => transposed(recurrent));
@@ -147,9 +187,10 @@ function simpleRnn(cell: SimpleRnnCell, v: OrtValues, where: string, names: { ac
 /** The ONNX form of a recurrent layer's cell; NotCompilableError for the cells only the tfjs executor runs. */
 export function ortCell(cell: RecurrentCell, v: OrtValues, where: string): OrtCell {
   const names = cell.activationNames;
-  if (!names) return fail(`${where}, a recurrent layer imported from ONNX (not compiled)`);
+  if (!names) return fail(`${where}: its cell records no activation names (not compiled)`);
   if (cell instanceof LstmCell) return lstm(cell, v, where, names);
   if (cell instanceof GruCell) return gru(cell, v, where, names);
+  if (cell instanceof GruResetAfterCell) return gruResetAfter(cell, v, where, names);
   if (cell instanceof SimpleRnnCell) return simpleRnn(cell, v, where, names);
   return fail(`the ${cell.constructor.name} of ${where} (not compiled)`);
 }

@@ -5,12 +5,14 @@
  * ort-recurrent-cells.ts (Keras masking included; the rule recomputes the forward pass, as the tfjs
  * executor does). Bidirectional's reversal and merges compile too. Per-layer rule options compile
  * (the rule's parameters, which key the compiled graphs, include them). Recurrent layers imported
- * from ONNX and `onInitialState` reports are not compiled (tfjs runs them, after core's notice).
+ * from ONNX compile too: their constant initial states become initializers, and their Y and Y_h
+ * (onnx/direction-outputs.ts) are rearrangements. `onInitialState` reports are not compiled (tfjs
+ * runs them, after core's notice).
  */
 import { registerOrtNodeSteps, type GraphNode, type OrtValue, type OrtValues, type Rule } from '@xai/core';
 import type { MergeDirectionsNode } from './bidirectional.js';
 import { ortCell, type OrtCell, type OrtCellState } from './ort-recurrent-cells.js';
-import { add, fail, keepMasked, mul, reverseTime, splitSum, stack, stepOf } from './ort-recurrent-ops.js';
+import { add, fail, keepMasked, mul, reverseTime, splitSum, stack, stepOf, weights } from './ort-recurrent-ops.js';
 import { RecurrentNode } from './recurrent-node.js';
 import { recurrentRuleOptions, resolveRecurrentRule, type ResolvedRecurrentRule } from './recurrent-rule.js';
 
@@ -27,8 +29,18 @@ interface Unrolled {
 function recurrentOf(node: GraphNode, v: OrtValues): { node: RecurrentNode; cell: OrtCell } {
   const where = `layer '${node.layerName}' (${node.layerClass})`;
   if (!(node instanceof RecurrentNode)) return fail(`${where}: not a recurrent node`);
-  if (node.initial) fail(`the constant initial state of ${where}`);
   return { node, cell: ortCell(node.cell, v, where) };
+}
+
+/** h₀ (and c₀): zeros, or the constant initial state as initializers (recurrent-node.ts `startState`). */
+function startState(node: RecurrentNode, cell: OrtCell, batch: number, v: OrtValues): OrtCellState {
+  const zero = v.filled([batch, cell.units], 0, 'cl').names.cl!;
+  const start: OrtCellState = { h: zero, c: cell.hasCarry ? zero : null };
+  const initial = node.initial;
+  if (!initial) return start;
+  // A batch other than the one the model was exported for: tfjs runs it and names the mismatch.
+  if (initial.h.shape[0] !== batch) fail(`the constant initial state of layer '${node.layerName}' (${initial.h.shape[0]} rows) on a batch of ${batch}`);
+  return { h: weights(v, 'initial_h', initial.h), c: initial.c ? weights(v, 'initial_c', initial.c) : start.c };
 }
 
 function unroll(node: RecurrentNode, cell: OrtCell, [x, ids]: readonly OrtValue[], v: OrtValues): Unrolled {
@@ -43,8 +55,7 @@ function unroll(node: RecurrentNode, cell: OrtCell, [x, ids]: readonly OrtValue[
     const ordered = back ? reverseTime(kept, steps, v) : kept;
     masks = Array.from({ length: steps }, (_, t) => v.w.op('Unsqueeze', [stepOf(ordered, t, v), v.w.int64s([1])]));
   }
-  const zero = v.filled([batch, cell.units], 0, 'cl').names.cl!;
-  let state: OrtCellState = { h: zero, c: cell.hasCarry ? zero : null };
+  let state = startState(node, cell, batch, v);
   const traces: unknown[] = [];
   const hs: string[] = [];
   for (let t = 0; t < steps; t++) {

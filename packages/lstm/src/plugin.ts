@@ -2,6 +2,7 @@ import { registerLayer, registerReferenceMethod, registerRule, Type } from '@xai
 import { convertBidirectional } from './bidirectional.js';
 import { convertEmbedding } from './embedding-node.js';
 import { registerOnnxRecurrentOps } from './onnx/register.js';
+import { registerLstmOrtDirectionOutputs } from './ort-direction-outputs.js';
 import { registerLstmOrtRecurrentSteps } from './ort-recurrent-steps.js';
 import { registerLstmOrtSteps } from './ort-steps.js';
 import { RECURRENT_CLASSES } from './recurrent-config.js';
@@ -21,7 +22,8 @@ let registered = false;
  * around them on time-major values), its rules (`recurrent`, the default of recurrent layers, and
  * `embedding_sum`) and its reference method for the conformance runner. Idempotent. Call it before
  * loading a model. Other recurrent rule options go with an explanation's composite
- * (`recurrentComposite`). Embedding, TimeDistributed, LSTM (unrolled) and Bidirectional also compile for the 'ort' executor.
+ * (`recurrentComposite`). Embedding, TimeDistributed, the recurrent layers (unrolled; Keras and
+ * ONNX) and Bidirectional also compile for the 'ort' executor.
  */
 export function registerLstmPlugin(): void {
   if (registered) return;
@@ -33,6 +35,7 @@ export function registerLstmPlugin(): void {
   registerOnnxRecurrentOps();
   registerLstmOrtSteps();
   registerLstmOrtRecurrentSteps();
+  registerLstmOrtDirectionOutputs();
   registerRule({
     name: 'recurrent',
     description: 'LRP for LSTM/GRU/SimpleRNN layers (Arras et al. 2017, 2019)',

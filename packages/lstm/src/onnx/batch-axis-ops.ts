@@ -8,14 +8,14 @@
  * Gather from a constant embedding table (see `embedding`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { onnxImport, type OnnxConversionContext, type OnnxDim, type OnnxOpConverter } from '@xai/core';
+import { onnxImport, type GraphNode, type OnnxConversionContext, type OnnxDim, type OnnxOpConverter } from '@xai/core';
 import { EmbeddingNode } from '../embedding-node.js';
 import { floatValues, intValues } from './recurrent-weights.js';
 import { SelectNode, slicePositions, type Pick } from './select-node.js';
 
 type Layout = onnxImport.StoredLayout;
 
-const { intAttr, intsAttr, batchAtLayout, batchAxisOf, registerOnnxOp, onnxOpConverter, OnnxFunctionNode } = onnxImport;
+const { intAttr, intsAttr, batchAtLayout, batchAxisOf, registerOnnxOp, onnxOpConverter, ReshapeNode, PermuteNode } = onnxImport;
 
 /** ONNX axes in engine storage order: engine axis i holds ONNX axis storage[i]. */
 export function storageOrder(layout: Layout, rank: number): number[] {
@@ -36,16 +36,19 @@ function engineTarget(ctx: OnnxConversionContext, shape: readonly OnnxDim[], lay
   return target;
 }
 
-/** Emits a node computing `forward` on x's engine tensor (a rearrangement) and binds the output in `layout`. */
-function rearrange(ctx: OnnxConversionContext, x: string, kind: string, layout: Layout, forward: (t: tf.Tensor) => tf.Tensor): void {
+/**
+ * Emits the engine's rearrangement node (a ReshapeNode, or a PermuteNode of the axes after the
+ * batch axis) on x's engine tensor and binds the output in `layout`: the nodes every executor runs.
+ */
+function rearrange(ctx: OnnxConversionContext, x: string, layout: Layout, make: (input: number, output: number) => GraphNode): void {
   const id = ctx.newTensor();
-  ctx.emit(new OnnxFunctionNode(ctx.name, ctx.node.opType, [ctx.tensor(x, ctx.storedLayout(x))], id, { kind, nonNegative: 'preserves', forward: ([t]) => forward(t!) }));
+  ctx.emit(make(ctx.tensor(x, ctx.storedLayout(x)), id));
   ctx.bind(ctx.node.outputs[0]!, id, layout);
 }
 
 function reshapeTo(ctx: OnnxConversionContext, x: string, layout: Layout): void {
   const target = engineTarget(ctx, ctx.shape(ctx.node.outputs[0]!), layout);
-  rearrange(ctx, x, 'reshape', layout, (t) => t.reshape([t.shape[0]!, ...target]));
+  rearrange(ctx, x, layout, (input, output) => new ReshapeNode(ctx.name, ctx.name, ctx.node.opType, [input], output, target));
 }
 
 const movedBatch = (ctx: OnnxConversionContext, value: string) => batchAxisOf(ctx.storedLayout(value)) !== 0;
@@ -64,7 +67,8 @@ function transpose(ctx: OnnxConversionContext, core: OnnxOpConverter): void {
     ctx.bind(ctx.node.outputs[0]!, ctx.tensor(x, from), out);
     return;
   }
-  rearrange(ctx, x, 'permute', out, (t) => tf.transpose(t, enginePerm));
+  // Engine axis 0 is the batch axis on both sides (enginePerm[0] = 0).
+  rearrange(ctx, x, out, (input, output) => new PermuteNode(ctx.name, ctx.name, ctx.node.opType, [input], output, enginePerm.slice(1)));
 }
 
 function squeeze(ctx: OnnxConversionContext, core: OnnxOpConverter, unsqueeze: boolean): void {

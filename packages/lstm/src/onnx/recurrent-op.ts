@@ -83,16 +83,21 @@ function makeCell(op: OnnxRecurrentOp, w: DirectionWeights, ctx: OnnxConversionC
     bias: w.bias ? ctx.keep(tf.tensor1d(w.bias)) : null,
   };
   const [sigmoid, tanh, linear] = (['sigmoid', 'tanh', 'linear'] as const).map((n) => activationFunction(n)!);
-  switch (op) {
-    case 'LSTM':
-      return new LstmCell(weights, tanh!, sigmoid!);
-    case 'GRU':
-      return resetAfter
-        ? new GruResetAfterCell(weights, w.recurrentCandidateBias ? ctx.keep(tf.tensor1d(w.recurrentCandidateBias)) : null, tanh!, sigmoid!)
-        : new GruCell(weights, tanh!, sigmoid!);
-    case 'RNN':
-      return new SimpleRnnCell(weights, tanh!, linear!);
-  }
+  const cell = (() => {
+    switch (op) {
+      case 'LSTM':
+        return new LstmCell(weights, tanh!, sigmoid!);
+      case 'GRU':
+        return resetAfter
+          ? new GruResetAfterCell(weights, w.recurrentCandidateBias ? ctx.keep(tf.tensor1d(w.recurrentCandidateBias)) : null, tanh!, sigmoid!)
+          : new GruCell(weights, tanh!, sigmoid!);
+      case 'RNN':
+        return new SimpleRnnCell(weights, tanh!, linear!);
+    }
+  })();
+  // The default activations (checkSupported refuses others) by Keras name, for the other executors.
+  cell.activationNames = { activation: 'tanh', recurrent: op === 'RNN' ? 'linear' : 'sigmoid' };
+  return cell;
 }
 
 export function convertOnnxRecurrent(ctx: OnnxConversionContext): void {

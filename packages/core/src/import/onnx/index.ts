@@ -28,4 +28,6 @@ export {
 export { buildOnnxGraph, type OnnxGraphOptions, type OnnxModelGraph } from './convert/build-graph.js';
 export { fuseLinear, type FuseOptions } from './convert/fuse-linear.js';
 export { OnnxFunctionNode, type OnnxFunctionSpec } from './convert/function-node.js';
+/** The engine's rearrangement nodes, for plugins' converters (they compile for every executor). */
+export { ReshapeNode, PermuteNode } from '../../nodes/shape-nodes.js';
 export { convertOnnx, type OnnxLoadOptions, type ConvertedOnnx } from './load-onnx.js';
