@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { FixedInputNode } from '../../graph/fixed-inputs.js';
 import { nonNegativeTensors, type ModelGraph } from '../../graph/graph.js';
 import type { GraphNode } from '../../graph/node.js';
+import { ActivationNode } from '../../nodes/activation-node.js';
+import { PoolingNode } from '../../nodes/pooling-node.js';
 import type { Rule } from '../../rules/rule.js';
 import { dependOnInputs, emitHeldInput, heldKey, type HeldInput } from './fixed-input-steps.js';
 import { ParamInitializers } from './linear-maps.js';
@@ -46,6 +48,24 @@ export interface ExplanationPlan {
   encode(): Uint8Array;
   /** Writes the model into `dir` with its kernels as external data (what sessions are built from). */
   save(dir: string, options?: SaveOptions): SavedModel;
+}
+
+/**
+ * Tensors read only by ReLUs, directly or through max pooling: their negative entries are zeroed on
+ * the way up, so rules that scale by the activation (ε, γ, z⁺ above) leave them no relevance — γ's
+ * negative group there is usually empty.
+ */
+function rectifiedTensors(graph: ModelGraph): Set<number> {
+  const readers = new Map<number, GraphNode[]>();
+  for (const n of graph.nodes) for (const t of n.inputs) readers.set(t, [...(readers.get(t) ?? []), n]);
+  const rectified = new Set<number>();
+  // Later tensors first: a max pooling's output is settled before its input is looked at.
+  for (const n of [...graph.nodes].reverse()) {
+    const read = readers.get(n.output) ?? [];
+    const rectifying = (r: GraphNode) => (r instanceof ActivationNode && r.activation === 'relu') || (r instanceof PoolingNode && r.pooling === 'max' && rectified.has(r.output));
+    if (read.length > 0 && read.every(rectifying)) rectified.add(n.output);
+  }
+  return rectified;
 }
 
 function hashFloats(values: Float32Array): string {
@@ -101,6 +121,7 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const seed = request.seed === 'onehot' ? onehot : w.op('Mul', [onehot, logits.names.cl!]);
 
   const nonNegative = nonNegativeTensors(graph);
+  const rectified = rectifiedTensors(graph);
   const relevance = new Map<number, Value>([[from, v.make([batch, classes], seed, 'cl')]]);
   const accumulate = (id: number, r: Value) => {
     const prev = relevance.get(id);
@@ -117,7 +138,7 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     const rule = request.ruleFor(node);
     const inputs = node.inputs.map((t) => values.get(t)!);
     keyParts.push(`${node.name}:${ruleKey(rule, (mod) => probe(mod, inputs[0]!.shape))}`);
-    const sent = emitRule({ node, rule, inputs, forward: forwards.get(node)!, r, nonNegativeInput: nonNegative.has(node.inputs[0]!) }, v, params);
+    const sent = emitRule({ node, rule, inputs, forward: forwards.get(node)!, r, nonNegativeInput: nonNegative.has(node.inputs[0]!), rectifiedOutput: node.output !== from && rectified.has(node.output) }, v, params);
     sent.forEach((ri, i) => ri && accumulate(node.inputs[i]!, ri));
     relevance.delete(node.output);
   }

@@ -22,6 +22,8 @@ export interface RuleStep {
   readonly forward: ForwardResult;
   readonly r: Value;
   readonly nonNegativeInput: boolean;
+  /** The node's output is read only by ReLUs (its negative-output groups are then usually empty). */
+  readonly rectifiedOutput?: boolean;
 }
 
 /**
@@ -163,13 +165,14 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
     let total: Value | null = null;
     let positive: Value | null = null;
     for (const g of groups) {
-      // Only groups of negative outputs are made conditional: positive outputs nearly always hold
-      // relevance, and ORT runs a subgraph's convolutions without its fast blocked (NCHWc) layout.
-      if (g.mask === 'negative') {
+      // Groups of negative outputs are made conditional where a ReLU reads the output (they are then
+      // usually empty); elsewhere (before a residual Add, say) they usually hold relevance, and ORT
+      // runs a subgraph's convolutions without its fast blocked (NCHWc) layout.
+      if (g.mask === 'negative' && step.rectifiedOutput) {
         const d = negativeFromPositive && positive ? { outer: [positive], make: () => negativeFromPositive(positive!) } : undefined;
         total = maskedGroup(map, g, step, v, total, d);
       } else {
-        const d = denominator(map, g, step, v);
+        const d: Value = g.mask === 'negative' && negativeFromPositive && positive ? negativeFromPositive(positive) : denominator(map, g, step, v);
         if (g.mask === 'positive') positive = d;
         const part = termGroup(map, g, step, v, d);
         total = total ? v.ew('Add', [total, part], map.layout) : part;
