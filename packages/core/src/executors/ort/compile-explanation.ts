@@ -23,6 +23,7 @@ import { notCompilable } from './not-compilable.js';
 import { OnnxWriter, type SavedModel, type SaveOptions } from './onnx-writer.js';
 import { constantInput, emitRule, ruleKey } from './rule-steps.js';
 import { Values, type Value } from './values.js';
+import { emptyNegativeOutputs } from './vanishing-relevance.js';
 
 export interface ExplanationRequest {
   readonly graph: ModelGraph;
@@ -122,6 +123,7 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
 
   const nonNegative = nonNegativeTensors(graph);
   const rectified = rectifiedTensors(graph);
+  const emptyNegative = emptyNegativeOutputs(graph, request.ruleFor, from);
   const relevance = new Map<number, Value>([[from, v.make([batch, classes], seed, 'cl')]]);
   const accumulate = (id: number, r: Value) => {
     const prev = relevance.get(id);
@@ -138,7 +140,7 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
     const rule = request.ruleFor(node);
     const inputs = node.inputs.map((t) => values.get(t)!);
     keyParts.push(`${node.name}:${ruleKey(rule, (mod) => probe(mod, inputs[0]!.shape))}`);
-    const sent = emitRule({ node, rule, inputs, forward: forwards.get(node)!, r, nonNegativeInput: nonNegative.has(node.inputs[0]!), rectifiedOutput: node.output !== from && rectified.has(node.output) }, v, params);
+    const sent = emitRule({ node, rule, inputs, forward: forwards.get(node)!, r, nonNegativeInput: nonNegative.has(node.inputs[0]!), rectifiedOutput: node.output !== from && rectified.has(node.output), negativeOutputsEmpty: emptyNegative.has(node.output) }, v, params);
     sent.forEach((ri, i) => ri && accumulate(node.inputs[i]!, ri));
     relevance.delete(node.output);
   }

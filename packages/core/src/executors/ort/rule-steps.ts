@@ -24,6 +24,8 @@ export interface RuleStep {
   readonly nonNegativeInput: boolean;
   /** The node's output is read only by ReLUs (its negative-output groups are then usually empty). */
   readonly rectifiedOutput?: boolean;
+  /** No relevance reaches the node's negative outputs (vanishing-relevance.ts): groups masked to them are left out. */
+  readonly negativeOutputsEmpty?: boolean;
 }
 
 /**
@@ -168,6 +170,7 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
       // Groups of negative outputs are made conditional where a ReLU reads the output (they are then
       // usually empty); elsewhere (before a residual Add, say) they usually hold relevance, and ORT
       // runs a subgraph's convolutions without its fast blocked (NCHWc) layout.
+      if (g.mask === 'negative' && step.negativeOutputsEmpty) continue;
       if (g.mask === 'negative' && step.rectifiedOutput) {
         const d = negativeFromPositive && positive ? { outer: [positive], make: () => negativeFromPositive(positive!) } : undefined;
         total = maskedGroup(map, g, step, v, total, d);
