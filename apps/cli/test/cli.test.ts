@@ -20,9 +20,10 @@ interface Run {
 }
 const xai = (...args: string[]): Run => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
 /** Async variant so several runs can overlap with the test runner's own work. */
-const xaiAsync = (...args: string[]) =>
+const xaiAsync = (...args: string[]) => xaiAsyncWith({}, ...args);
+const xaiAsyncWith = (env: Record<string, string>, ...args: string[]) =>
   new Promise<Run>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args]);
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -141,10 +142,12 @@ describe('xai --executor ort', () => {
     const input = join(dir, 'images', 'shape-1.png');
     const json = (name: string) => join(dir, `executor-${name}.json`);
     const explainOn = (name: string, ...args: string[]) => xaiAsync('explain', '--model', DEMO_MODEL, '--input', input, '--json', json(name), ...args);
+    // every built-in method runs on ORT: the plugin's tfjs-only method shows the fallback
+    const plugin = { XAI_PLUGINS: fileURLToPath(new URL('../../../packages/core/test/fixtures/example-plugin.mjs', import.meta.url)) };
     const [tfjs, ort, gradient, conformance] = await Promise.all([
       explainOn('tfjs', '--composite', 'epsilon_gamma_box'),
       explainOn('ort', '--composite', 'epsilon_gamma_box', '--executor', 'ort'),
-      explainOn('lime', '--method', 'lime', '-o', 'samples=16', '-o', 'nSegments=8', '--executor', 'ort'),
+      xaiAsyncWith(plugin, 'explain', '--model', DEMO_MODEL, '--input', input, '--json', json('tfjs-only'), '--method', 'test_gradient_tfjs_only', '--executor', 'ort'),
       xaiAsync('conformance', join(FIXTURE, '..'), '--cases', 'cnn_bn', '--methods', 'composite_*', '--executor', 'ort'),
     ]);
     for (const run of [tfjs, ort, gradient, conformance]) expect(run.status, run.stderr).toBe(0);
@@ -153,8 +156,8 @@ describe('xai --executor ort', () => {
     const scale = Math.max(...a.map(Math.abs));
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
     expect(ort.stderr).not.toMatch(/executor 'ort' cannot run/);
-    expect(gradient.stderr).toMatch(/^xai: executor 'ort' cannot run method 'lime' yet; running on tfjs instead$/m);
-    expect(gradient.stdout).toMatch(/lime in \d+ ms on tfjs \(fallback: method 'lime'\)/);
+    expect(gradient.stderr).toMatch(/^xai: executor 'ort' cannot run method 'test_gradient_tfjs_only' yet; running on tfjs instead$/m);
+    expect(gradient.stdout).toMatch(/test_gradient_tfjs_only in \d+ ms on tfjs \(fallback: method 'test_gradient_tfjs_only'\)/);
     expect(conformance.stdout).toMatch(/cnn_bn composite_epsilon_gamma_box ok .*\[ort\/(cpu|cuda)\]/);
     expect(conformance.stdout).toMatch(/4 passed, 0 failed; 4 ran on ort, 0 fell back to tfjs/);
   });

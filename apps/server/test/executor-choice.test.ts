@@ -3,11 +3,14 @@
  * (XAI_EXECUTOR), else 'ort' where onnxruntime-node is installed (it is in this repository) and the
  * method runs on it. The result records what ran; a fallback to tfjs is recorded with its reason.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, postJson, startServer, waitForJob, type TestServer } from './helpers.js';
 
 const MODEL = 'demo-image-shapes-cnn';
 const INPUT = 'demo-image-input-shape-ring';
+/** Registers 'test_gradient_tfjs_only', a method that does not run on ORT (every built-in one does). */
+const PLUGIN = fileURLToPath(new URL('../../../packages/core/test/fixtures/example-plugin.mjs', import.meta.url));
 
 /** Runs one explanation job to its end and returns its result. */
 async function explained(server: TestServer, body: Record<string, unknown>) {
@@ -26,10 +29,16 @@ async function values(server: TestServer, result: any): Promise<Float32Array> {
 
 describe('executor of explanation jobs', () => {
   let server: TestServer;
+  const saved = process.env.XAI_PLUGINS;
   beforeAll(async () => {
+    process.env.XAI_PLUGINS = PLUGIN; // read by buildApp and inherited by the worker threads
     server = await startServer({ concurrency: 1 });
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    if (saved === undefined) delete process.env.XAI_PLUGINS;
+    else process.env.XAI_PLUGINS = saved;
+  });
 
   it("runs on 'ort' by default where it is installed, and a request's 'tfjs' is honoured: the same relevance", async () => {
     const byDefault = await explained(server, { method: 'lrp', options: { composite: 'epsilon_gamma_box' } });
@@ -46,11 +55,11 @@ describe('executor of explanation jobs', () => {
   });
 
   it("records why 'ort' fell back to tfjs (a method it cannot run yet), in the result and its notices", async () => {
-    const result = await explained(server, { method: 'lime', options: { samples: 16, nSegments: 8 }, executor: 'ort' });
-    expect(result.execution).toEqual({ executor: 'tfjs', fallback: "method 'lime'" });
-    expect(result.notices).toEqual(["xai: executor 'ort' cannot run method 'lime' yet; running on tfjs instead"]);
+    const result = await explained(server, { method: 'test_gradient_tfjs_only', executor: 'ort' });
+    expect(result.execution).toEqual({ executor: 'tfjs', fallback: "method 'test_gradient_tfjs_only'" });
+    expect(result.notices).toEqual(["xai: executor 'ort' cannot run method 'test_gradient_tfjs_only' yet; running on tfjs instead"]);
     // by default a method that does not run on ORT simply runs on tfjs: nothing fell back
-    const byDefault = await explained(server, { method: 'lime', options: { samples: 16, nSegments: 8 } });
+    const byDefault = await explained(server, { method: 'test_gradient_tfjs_only' });
     expect(byDefault.execution).toEqual({ executor: 'tfjs' });
   });
 

@@ -125,7 +125,10 @@ export class XaiModel {
     const id = Math.max(...graph.nodes.map((n) => n.output), ...graph.inputs) + 1;
     const toFirst = new PermuteNode('input/to_channels_first', 'input/layout', 'Transpose', [id], graph.inputs[0]!, [rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
     const shape = graph.inputShapes[0]!;
-    const view: ModelGraph = { ...graph, nodes: [toFirst, ...graph.nodes], inputs: [id], inputShapes: [[shape[0]!, ...shape.slice(2), shape[1]!]] };
+    const nodes = [toFirst, ...graph.nodes];
+    // Made anew per explanation, the view keeps its compiled ORT sessions with the model (as `graphFrom`'s views do).
+    const viewOf = graph.viewOf?.nodes === graph.nodes ? { graph: graph.viewOf.graph, from: `${graph.viewOf.from}>channels-last`, nodes } : { graph, from: 'channels-last', nodes };
+    const view: ModelGraph = { ...graph, nodes, inputs: [id], inputShapes: [[shape[0]!, ...shape.slice(2), shape[1]!]], viewOf };
     return new XaiModel(this.tfjsModel, view, this.label, [toFirst], this.onnxSource, 'channels-last');
   }
 

@@ -11,7 +11,9 @@ import { expectCloseTensors, expectSameOnBothExecutors } from './executor-compar
 import { buildModel, node, tensor, valueInfo } from './onnx/build-onnx.js';
 import { rampData } from './onnx/ort-reference.js';
 import { resnet18Onnx } from './onnx/resnet18-onnx.js';
-import { epsilon, explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, ortSessionStats, resolveExecutor, type XaiModel } from '../src/index.js';
+import {
+  epsilon, explain, initBackend, InvalidArgumentError, loadModel, lrp, lrpOn, methodByName, ortSessionStats, registerMethod, resolveExecutor, type XaiModel,
+} from '../src/index.js';
 
 const DEMO = join(import.meta.dirname, '../demo/model');
 const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures');
@@ -142,10 +144,13 @@ describe("executor 'ort'", () => {
       const viaEnv = await explain(demo, batch, { method: 'lrp', onNotice });
       expect(viaEnv.execution?.executor).toBe('ort');
       viaEnv.dispose();
-      const lime = await explain(demo, batch.slice(0, 1), { method: 'lime', samples: 4, onNotice });
-      expect(lime.execution).toEqual({ executor: 'tfjs', fallback: "method 'lime'" });
-      lime.dispose();
-      expect(notices).toEqual(["xai: executor 'ort' cannot run method 'lime' yet; running on tfjs instead"]);
+      // every built-in method runs on ORT: a method registered without `runsOnOrt` shows the fallback
+      const inner = methodByName('gradient');
+      registerMethod({ ...inner, name: 'gradient_tfjs_only', runsOnOrt: false, run: (m, x, o, c) => inner.run(m, x, { ...o, executor: 'tfjs' }, c) });
+      const onTfjs = await explain(demo, batch.slice(0, 1), { method: 'gradient_tfjs_only', onNotice });
+      expect(onTfjs.execution).toEqual({ executor: 'tfjs', fallback: "method 'gradient_tfjs_only'" });
+      onTfjs.dispose();
+      expect(notices).toEqual(["xai: executor 'ort' cannot run method 'gradient_tfjs_only' yet; running on tfjs instead"]);
       process.env.XAI_EXECUTOR = 'gpu';
       expect(() => resolveExecutor()).toThrow(InvalidArgumentError);
     } finally {

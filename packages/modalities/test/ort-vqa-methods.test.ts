@@ -2,7 +2,7 @@
  * The VQA demo model (image + question token ids) under single-input methods on the 'ort' executor:
  * integrated gradients and SmoothGrad explain the image with the question held — int32 ids fed to
  * the compiled graph on every run — with the relevance of tfjs, no fallback, and no rebuild for
- * another question.
+ * another question; LIME explains both inputs (the question's tokens masked) as on tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import { explain, initBackend, loadModel, ortSessionStats, type XaiModel } from '@xai/core';
@@ -61,6 +61,23 @@ describe("VQA single-input methods on executor 'ort'", () => {
       again.dispose();
     } finally {
       tf.dispose([...first, ...second]);
+    }
+  });
+
+  it('LIME of the image and of the question (masked token ids, int64 feeds; 40 copies in batches of 16, the last padded): as on tfjs', async () => {
+    const x = inputs(4, 5);
+    const notices: string[] = [];
+    const options = { method: 'lime', samples: 40, batchSize: 16, nSegments: 8, seed: 1 };
+    const tfjs = await explain(model, x, { ...options, executor: 'tfjs' });
+    const ort = await explain(model, x, { ...options, executor: 'ort', onNotice: (line) => notices.push(line) });
+    try {
+      expect(ort.options.explainedInputs).toEqual(model.graph.inputNames);
+      // 1e-4: the copies' logits are float32 sums through conv, LSTM and dense layers, fitted by ridge regression.
+      expectSameOnBothExecutors(tfjs, ort, notices, 1e-4);
+    } finally {
+      tfjs.dispose();
+      ort.dispose();
+      tf.dispose(x);
     }
   });
 });

@@ -3,11 +3,13 @@ import { Type, type Static } from 'typebox';
 import { mulberry32 } from '../random/mulberry32.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { batchInputs } from '../engine/inputs.js';
-import { explainedLogits, resolveTargets } from '../engine/propagate.js';
+import { resolveTargets } from '../engine/propagate.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
 import { onChannelsLastView } from './channels-last-view.js';
+import { openLogitScorer } from './logit-scorer.js';
 import { MethodContext } from './method-context.js';
 import { resolveOptions, stringEnum } from './option-schema.js';
 import type { MethodDefinition } from './registry.js';
@@ -18,7 +20,7 @@ import { slic } from './superpixels/slic.js';
 export type LimeSegmentation = 'slic' | 'grid' | 'tokens';
 
 /** Options of LIME (the schema's descriptions say what each means; defaults by sample shape for `segmentation`). */
-export type LimeOptions = Static<typeof LIME_OPTIONS> & ExplainOptions;
+export type LimeOptions = Static<typeof LIME_OPTIONS> & ExplainOptions & ExecutorOptions;
 
 /** A LIME explanation; the extra fields describe the surrogate of each sample of the batch. */
 export interface LimeExplanation extends Explanation {
@@ -64,7 +66,7 @@ const LIME_OPTIONS = Type.Object({
   batchSize: Type.Optional(Type.Integer({ minimum: 1, default: 64, description: 'perturbed copies per forward pass' })),
 });
 
-type Resolved = Required<Omit<LimeOptions, keyof ExplainOptions | 'segmentation' | 'cellSize' | 'groupSize'>> &
+type Resolved = Required<Omit<LimeOptions, keyof ExplainOptions | keyof ExecutorOptions | 'segmentation' | 'cellSize' | 'groupSize'>> &
   Pick<LimeOptions, 'segmentation' | 'cellSize' | 'groupSize'>;
 
 /** The segmentation a sample of this shape (no batch axis) gets: the requested one, checked, or the default. */
@@ -126,7 +128,7 @@ function kernelWeight(ones: number, features: number, width: number): number {
  * without batch axis.
  */
 export async function lime(model: XaiModel, input: tf.Tensor, options: LimeOptions = {}, context = new MethodContext()): Promise<LimeExplanation> {
-  const { target, output, keepNodeRelevance: _ignored, ...own } = options;
+  const { target, output, keepNodeRelevance: _ignored, executor: _executor, onNotice: _onNotice, ...own } = options;
   const o = resolveOptions(LIME_OPTIONS, own, "method 'lime'") as Resolved;
   const head = model.headIndex(output);
   const { tensors, unbatched } = batchInputs(model.graph, input);
@@ -136,14 +138,15 @@ export async function lime(model: XaiModel, input: tf.Tensor, options: LimeOptio
   const spatial = flat ? rest : rest.slice(0, -1);
   const channels = flat ? 1 : rest[rest.length - 1]!;
   const positions = spatial.reduce((a, b) => a * b, 1);
-  const logitsOf = (batchInput: tf.Tensor): tf.Tensor => explainedLogits(model.graph, [batchInput], head);
 
   let logits: tf.Tensor | undefined;
   const owned: tf.Tensor[] = []; // per-sample tensors, disposed however the loop ends
   try {
     segmentationFor(rest, o.segmentation); // fail on a bad segmentation before any forward pass
     const values = await x.data();
-    logits = logitsOf(x);
+    // The perturbed copies' forward passes, in batches of batchSize: on tfjs or ORT (the surrogate fit stays in JS).
+    const scorer = await openLogitScorer(model, head, Math.min(o.batchSize, o.samples), options);
+    logits = await scorer.score(x);
     const targets = resolveTargets(logits, target, model.graph.outputNames[head]!);
     const result = new Float32Array(batch * positions * channels);
     const segments: Int32Array[] = [];
@@ -196,14 +199,20 @@ export async function lime(model: XaiModel, input: tf.Tensor, options: LimeOptio
             keep[i * positions + p] = label < 0 ? 1 : z[label]!;
           }
         }
-        const column = tf.tidy(() => {
+        const perturbed = tf.tidy(() => {
           const mask = tf.tensor(keep, [count, ...spatial, 1]);
-          const perturbed = tf.add(tf.mul(sample, mask), tf.mul(tf.sub(1, mask), filler)).reshape([count, ...rest]);
-          const scores = logitsOf(x.dtype === 'float32' ? perturbed : tf.cast(perturbed, x.dtype));
-          return tf.gather(scores, targets[b]!, 1);
+          const copies = tf.add(tf.mul(sample, mask), tf.mul(tf.sub(1, mask), filler)).reshape([count, ...rest]);
+          return x.dtype === 'float32' ? copies : tf.cast(copies, x.dtype);
         });
-        ys.set(await column.data(), from);
-        column.dispose();
+        let scores: tf.Tensor | undefined;
+        try {
+          scores = await scorer.score(perturbed);
+          const column = tf.tidy(() => tf.gather(scores!, targets[b]!, 1));
+          ys.set(await column.data(), from);
+          column.dispose();
+        } finally {
+          tf.dispose([perturbed, ...(scores ? [scores] : [])]);
+        }
         await context.step((done += count), total, 'samples');
       }
       tf.dispose(owned.splice(0));
@@ -229,6 +238,7 @@ export async function lime(model: XaiModel, input: tf.Tensor, options: LimeOptio
       featureCounts,
       scores,
       intercepts,
+      execution: scorer.execution,
       dispose: () => (relevance.dispose(), shownLogits.dispose()),
     };
   } finally {
@@ -244,6 +254,7 @@ export const limeMethod: MethodDefinition = {
   description: 'LIME (Ribeiro et al. 2016): weighted linear surrogate fitted to randomly masked superpixels, cells or tokens',
   integerInputs: true,
   options: LIME_OPTIONS,
+  runsOnOrt: true,
   cost: (o) => ({ passes: o.samples as number, batch: Math.min(o.batchSize as number, o.samples as number), passesOption: 'samples', batchOption: 'batchSize' }),
   run: (model, input, options, context) => onChannelsLastView(model, input as tf.Tensor, (m, x) => lime(m, x, options as LimeOptions, context)),
 };

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { propagate } from '../engine/propagate-model.js';
+import { explainedLogitsOn, ExecutorSwitch } from '../engine/explain-on-executor.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
 import { explainedLogits, resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { XaiModel } from '../model.js';
@@ -11,6 +13,7 @@ import { onChannelsLastView } from './channels-last-view.js';
 import { MethodContext } from './method-context.js';
 import { resolveOptions, stringEnum } from './option-schema.js';
 import type { MethodDefinition } from './registry.js';
+import { scoreGradientOnOrt, type ScoreAndGradient } from './score-gradient-on-ort.js';
 
 const perAxisSchema = <T extends TSchema>(item: T) => Type.Union([item, Type.Array(item, { minItems: 1, maxItems: 3 })]);
 
@@ -29,7 +32,7 @@ const OPTIONS = Type.Object({
   batchSize: Type.Optional(Type.Integer({ minimum: 1, default: 32, description: 'kept for compatibility: one backward pass now gives the probability gradient' })),
 });
 
-export type MeaningfulPerturbationOptions = Static<typeof OPTIONS> & ExplainOptions;
+export type MeaningfulPerturbationOptions = Static<typeof OPTIONS> & ExplainOptions & ExecutorOptions;
 
 /**
  * The deletion map plus the optimised keep-mask m ∈ [0,1] ([batch, ...maskSize], no batch axis for an
@@ -54,7 +57,7 @@ function perAxis(v: number | readonly number[], rank: number, name: string): num
 
 /** Checks the options (the method's schema) against the model and input; the batched input is the caller's to dispose. */
 function setup(model: XaiModel, input: tf.Tensor, options: MeaningfulPerturbationOptions) {
-  const { target: _t, output: _o, keepNodeRelevance: _k, ...own } = options;
+  const { target: _t, output: _o, keepNodeRelevance: _k, executor: _e, onNotice: _n, ...own } = options;
   const o = resolveOptions(OPTIONS, own, "method 'meaningful_perturbation'") as Resolved;
   if (model.inputShapes.length !== 1) throw new InvalidArgumentError(`meaningful perturbation explains single-input models; this one has ${model.inputShapes.length} inputs`);
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
@@ -114,22 +117,27 @@ class Problem {
     return g.dispose(), { score, gradient };
   }
 
-  /** Objective value, score and gradient w.r.t. the mask at penalty weight `weight`. */
+  /** Objective value, score and gradient w.r.t. the mask at penalty weight `weight` (the score and ∂score/∂x̃ from tfjs). */
   objective(mask: tf.Tensor, weight: number): { value: number; score: number; grad: tf.Tensor } {
     const xTilde = tf.tidy(() => this.perturbed(mask));
     const { score, gradient } = this.scoreAndGradient(xTilde);
     try {
-      // d/dm [⟨x̃(m), ∂s/∂x̃⟩ + penalty(m)]: the chain rule through blend and upsampling by autodiff.
-      const { value, grad } = tf.tidy(() => {
-        const f = (m: tf.Tensor) => tf.add(tf.sum(tf.mul(this.perturbed(m), gradient)), penalty(m, this.s.o, weight));
-        const g = tf.grad(f)(mask);
-        return { value: penalty(mask, this.s.o, weight), grad: g };
-      });
-      const penaltyValue = value.dataSync()[0]!;
-      return value.dispose(), { value: score + penaltyValue, score, grad };
+      return this.objectiveAt(mask, weight, score, gradient);
     } finally {
       tf.dispose([xTilde, gradient]);
     }
+  }
+
+  /** The objective at `mask` given the score and ∂score/∂x̃ at x̃(mask) (from either executor). */
+  objectiveAt(mask: tf.Tensor, weight: number, score: number, gradient: tf.Tensor): { value: number; score: number; grad: tf.Tensor } {
+    // d/dm [⟨x̃(m), ∂s/∂x̃⟩ + penalty(m)]: the chain rule through blend and upsampling by autodiff.
+    const { value, grad } = tf.tidy(() => {
+      const f = (m: tf.Tensor) => tf.add(tf.sum(tf.mul(this.perturbed(m), gradient)), penalty(m, this.s.o, weight));
+      const g = tf.grad(f)(mask);
+      return { value: penalty(mask, this.s.o, weight), grad: g };
+    });
+    const penaltyValue = value.dataSync()[0]!;
+    return value.dispose(), { value: score + penaltyValue, score, grad };
   }
 
   dispose(): void {
@@ -183,7 +191,21 @@ export async function meaningfulPerturbation(model: XaiModel, input: tf.Tensor, 
   const { steps } = s.o;
   const batch = s.x.shape[0]!;
   const head = model.headIndex(options.output);
-  const logits = explainedLogits(model.graph, [s.x], head);
+  // The executor of every forward and backward pass: on 'ort' the compiled gradient graph, seeded with ∂score/∂logits.
+  const on = new ExecutorSwitch(options);
+  let onOrt: ReturnType<typeof scoreGradientOnOrt> | undefined;
+  const scoreAt = (problem: Problem, xTilde: tf.Tensor, target: number): Promise<ScoreAndGradient> =>
+    on.run(
+      () => (onOrt ??= scoreGradientOnOrt(model, head, s.o.score))(xTilde, target),
+      () => problem.scoreAndGradient(xTilde),
+    );
+  let logits: tf.Tensor;
+  try {
+    logits = await explainedLogitsOn(model, [s.x], head, on);
+  } catch (err) {
+    s.x.dispose();
+    throw err;
+  }
   const masks: tf.Tensor[] = [];
   try {
     const targets = resolveTargets(logits, options.target, model.graph.outputNames[head]!);
@@ -199,15 +221,26 @@ export async function meaningfulPerturbation(model: XaiModel, input: tf.Tensor, 
       try {
         scoreBefore.push(s.o.score === 'logit' ? rows[b]![targets[b]!]! : softmax(rows[b]!)[targets[b]!]!);
         for (let step = 1; step <= steps; step++) {
-          const { grad } = problem.objective(mask, penaltyWeight(step, steps, s.o.warmup));
+          const xTilde = tf.tidy(() => problem.perturbed(mask));
+          let grad: tf.Tensor;
+          try {
+            const at = await scoreAt(problem, xTilde, targets[b]!);
+            try {
+              grad = problem.objectiveAt(mask, penaltyWeight(step, steps, s.o.warmup), at.score, at.gradient).grad;
+            } finally {
+              at.gradient.dispose();
+            }
+          } finally {
+            xTilde.dispose();
+          }
           adam.applyGradients([{ name: mask.name, tensor: grad }]);
           grad.dispose();
           tf.tidy(() => mask.assign(tf.clipByValue(mask, 0, 1))); // projection onto [0, 1]
           if (step % reportEvery === 0 || step === steps) await context.step(b * steps + step, batch * steps, 'steps');
         }
         const final = tf.tidy(() => problem.perturbed(mask));
-        const after = problem.scoreAndGradient(final);
-        tf.dispose([final, after.gradient]);
+        const after = await scoreAt(problem, final, targets[b]!).finally(() => final.dispose());
+        after.gradient.dispose();
         scoreAfter.push(after.score);
         masks.push(tf.clone(mask));
       } finally {
@@ -221,7 +254,7 @@ export async function meaningfulPerturbation(model: XaiModel, input: tf.Tensor, 
       const deletion = tf.tile(tf.sub(1, up).expandDims(-1), [...Array(s.spatial.length + 1).fill(1), s.rest[s.rest.length - 1]!]);
       return [deletion, tf.stack(masks), tf.clone(logits)].map((t) => (s.unbatched ? t.squeeze([0]) : t));
     }) as [tf.Tensor, tf.Tensor, tf.Tensor];
-    return { relevance, relevances: [relevance], logits: shownLogits, targets, mask, scoreBefore, scoreAfter, dispose: () => tf.dispose([relevance, mask, shownLogits]) };
+    return { relevance, relevances: [relevance], logits: shownLogits, targets, mask, scoreBefore, scoreAfter, execution: on.execution, dispose: () => tf.dispose([relevance, mask, shownLogits]) };
   } finally {
     tf.dispose([s.x, logits, ...masks]);
   }
@@ -232,6 +265,7 @@ export const meaningfulPerturbationMethod: MethodDefinition = {
   family: 'perturbation',
   description: 'meaningful perturbation (Fong & Vedaldi 2017): the smallest smooth mask whose deletion (blur) destroys the target score',
   options: OPTIONS,
+  runsOnOrt: true,
   cost: (o) => ({ passes: o.steps as number, batch: 1, passesOption: 'steps' }),
   run: (model, input, options, context) => onChannelsLastView(model, input as tf.Tensor, (m, x) => meaningfulPerturbation(m, x, options as MeaningfulPerturbationOptions, context)),
 };

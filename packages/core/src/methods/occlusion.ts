@@ -1,15 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Type, type Static } from 'typebox';
-import { fallbackNotice, notify, resolveExecutor, type ExecutionReport, type ExecutorOptions } from '../engine/executor-choice.js';
-import { explainedLogits, explainedTensor, resolveTargets } from '../engine/propagate.js';
+import type { ExecutorOptions } from '../engine/executor-choice.js';
+import { resolveTargets } from '../engine/propagate.js';
 import { InvalidArgumentError } from '../errors.js';
-import { openOrtForward } from '../executors/ort/batched-forward.js';
-import { OrtUnavailableError } from '../executors/ort/load-ort.js';
-import { NotCompilableError } from '../executors/ort/not-compilable.js';
 import type { XaiModel } from '../model.js';
 import type { ExplainOptions, Explanation } from '../engine/explain-lrp.js';
 import { gaussianBlur } from '../ops/gaussian-blur.js';
 import { onChannelsLastView } from './channels-last-view.js';
+import { openLogitScorer, type LogitScorer } from './logit-scorer.js';
 import { MethodContext } from './method-context.js';
 import type { MethodDefinition } from './registry.js';
 
@@ -64,45 +62,6 @@ const OPTIONS = Type.Object({
 /** Options of occlusion (windows span all channels; the schema's descriptions say what each means). */
 export type OcclusionOptions = Static<typeof OPTIONS> & ExplainOptions & ExecutorOptions;
 
-/** Logits of a batch of channels-last copies, and how they were computed. */
-interface Scorer {
-  score(batch: tf.Tensor): Promise<tf.Tensor>;
-  readonly execution: ExecutionReport;
-}
-
-/**
- * The forward pass occlusion scores its copies with, for `chunk` copies per pass: tfjs on the
- * channels-last view, or the model's own graph compiled for ONNX Runtime (copies moved back to
- * the model's layout; a graph ORT cannot compile falls back to tfjs with a notice).
- */
-async function openScorer(model: XaiModel, view: XaiModel, head: number, chunk: number, options: OcclusionOptions): Promise<Scorer> {
-  const onTfjs = (execution: ExecutionReport): Scorer => ({ execution, score: async (batch) => explainedLogits(view.graph, [batch], head) });
-  if (resolveExecutor(options.executor) !== 'ort') return onTfjs({ executor: 'tfjs' });
-  const channelsFirst = view !== model;
-  const sample = (model.graph.inputShapes[0] ?? []).slice(1);
-  try {
-    if (sample.some((d) => typeof d !== 'number')) throw new NotCompilableError(`an input of unknown shape [${sample}]`);
-    const forward = await openOrtForward(model.graph, explainedTensor(model.graph, head), sample as number[], chunk);
-    return {
-      execution: forward.execution,
-      async score(batch) {
-        if (!channelsFirst) return forward.run(batch);
-        const rank = batch.rank;
-        const moved = tf.transpose(batch, [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
-        try {
-          return await forward.run(moved);
-        } finally {
-          moved.dispose();
-        }
-      },
-    };
-  } catch (err) {
-    if (!(err instanceof NotCompilableError) && !(err instanceof OrtUnavailableError)) throw err;
-    notify(options, err instanceof NotCompilableError ? fallbackNotice(err.message) : `xai: ${err.message}; running on tfjs instead`);
-    return onTfjs({ executor: 'tfjs', fallback: err.message });
-  }
-}
-
 const perAxis = (v: number | readonly number[], rank: number, name: string): number[] => {
   const list = typeof v === 'number' ? Array(rank).fill(v) : [...v];
   if (list.length !== rank || list.some((n) => !Number.isInteger(n) || n < 1)) {
@@ -134,7 +93,7 @@ function windowStarts(spatial: number[], window: number[], stride: number[], cov
  * windows evaluated in batches through the engine's forward pass (logits before any softmax).
  */
 export async function occlusion(model: XaiModel, input: tf.Tensor, options: OcclusionOptions = {}, context = new MethodContext()): Promise<Explanation> {
-  return onChannelsLastView(model, input, (view, x) => occlusionChannelsLast(view, x, options, context, (head, chunk) => openScorer(model, view, head, chunk, options)));
+  return onChannelsLastView(model, input, (view, x) => occlusionChannelsLast(view, x, options, context, (head, chunk) => openLogitScorer(view, head, chunk, options)));
 }
 
 async function occlusionChannelsLast(
@@ -142,7 +101,7 @@ async function occlusionChannelsLast(
   input: tf.Tensor,
   options: OcclusionOptions,
   context: MethodContext,
-  open: (head: number, chunk: number) => Promise<Scorer>,
+  open: (head: number, chunk: number) => Promise<LogitScorer>,
 ): Promise<Explanation> {
   const unbatched = input.rank === model.inputShapes[0]!.length - 1;
   const [batch, ...rest] = (unbatched ? [1, ...input.shape] : input.shape) as number[];
@@ -165,7 +124,7 @@ async function occlusionChannelsLast(
   };
   const starts = windowStarts(spatial, window, stride, cover);
   const perCall = options.batchSize ?? 64;
-  let scorer: Scorer;
+  let scorer: LogitScorer;
   let logits: tf.Tensor;
   let targets: number[];
   try {

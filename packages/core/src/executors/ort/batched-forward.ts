@@ -32,7 +32,7 @@ export async function openOrtForward(graph: ModelGraph, from: number, sampleShap
   const execution: ExecutionReport = { executor: 'ort', provider: compiled.provider, providerNote: compiled.providerNote, built, buildMs: compiled.buildMs };
   async function runChunk(x: tf.Tensor): Promise<tf.Tensor> {
     const n = x.shape[0]!;
-    const padded = n === chunk ? x : tf.tidy(() => tf.concat([x, tf.zeros([chunk - n, ...sampleShape])]));
+    const padded = n === chunk ? x : tf.tidy(() => tf.concat([x, tf.zeros([chunk - n, ...sampleShape], x.dtype)]));
     try {
       // forwardOnOrt plans the same key: the session compiled above is taken from the cache
       const y = await forwardOnOrt({ graph, inputShapes, from, inputs: [padded] });

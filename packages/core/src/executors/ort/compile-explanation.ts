@@ -32,8 +32,11 @@ export interface ExplanationRequest {
   /** The explained tensor (logits, [B, classes]). */
   readonly from: number;
   readonly ruleFor: (node: GraphNode) => Rule;
-  /** One-hot × logit (LRP) or one-hot (gradients). */
-  readonly seed: 'logit' | 'onehot';
+  /**
+   * One-hot × logit (LRP), one-hot (gradients), or ∂p_t/∂z = p_t·(one-hot − p) with p the softmax of
+   * the logits (gradients of the target probability: meaningful perturbation).
+   */
+  readonly seed: 'logit' | 'onehot' | 'probability';
   /** Only the forward pass up to the explained tensor (benchmarks compare with it). */
   readonly forwardOnly?: boolean;
 }
@@ -74,6 +77,13 @@ function hashFloats(values: Float32Array): string {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return (h >>> 0).toString(16);
+}
+
+/** p_t·(one-hot − p), p = softmax(z): ∂p_t/∂z_k = p_t(δ_tk − p_k). */
+function probabilitySeed(w: OnnxWriter, z: string, onehot: string): string {
+  const p = w.op('Softmax', [z], { axis: -1 });
+  const pt = w.op('ReduceSum', [w.op('Mul', [p, onehot]), w.int64s([1])], { keepdims: 1 });
+  return w.op('Mul', [pt, w.op('Sub', [onehot, p])]);
 }
 
 export function planExplanation(request: ExplanationRequest): ExplanationPlan {
@@ -119,7 +129,10 @@ export function planExplanation(request: ExplanationRequest): ExplanationPlan {
   const argmax = w.op('ArgMax', [logits.names.cl!], { axis: 1, keepdims: 0 });
   const targets = w.op('Where', [w.op('Less', [targetsIn, w.int64s([0], [])]), argmax, targetsIn]);
   const onehot = w.op('OneHot', [targets, w.int64s([classes], []), w.floats('onehot_values', [2], Float32Array.of(0, 1))], { axis: -1 });
-  const seed = request.seed === 'onehot' ? onehot : w.op('Mul', [onehot, logits.names.cl!]);
+  const seed =
+    request.seed === 'onehot' ? onehot
+    : request.seed === 'logit' ? w.op('Mul', [onehot, logits.names.cl!])
+    : probabilitySeed(w, logits.names.cl!, onehot);
 
   const nonNegative = nonNegativeTensors(graph);
   const rectified = rectifiedTensors(graph);
