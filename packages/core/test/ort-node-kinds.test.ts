@@ -1,10 +1,10 @@
 /**
  * Node kinds the 'ort' executor compiles beyond Dense/Conv/pooling, against the tfjs executor on
  * small seeded models: depthwise (multiplier 2, stride 2) and separable convolutions, padding and
- * cropping, concatenation, global max pooling (ties: the first arg-max, as tfjs), transposed
- * convolutions (ONNX), and every activation's forward and gradient. Each model is explained with
- * LRP (epsilon_plus) and with the gradient rule on every node (so every node's vector–Jacobian
- * product is compiled), one batch of 2 in one run each.
+ * cropping, concatenation, global and windowed max pooling (ties: the first arg-max, as tfjs),
+ * transposed convolutions (ONNX), and every activation's forward and gradient. Each model is
+ * explained with LRP (epsilon_plus) and with the gradient rule on every node (so every node's
+ * vector–Jacobian product is compiled), one batch of 2 in one run each.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,24 @@ function convTransposeOnnx(): Uint8Array {
   });
 }
 
+/**
+ * ONNX: Relu → MaxPool k3 s2 p1 (ResNet's stem pooling: overlapping windows, padded border) →
+ * Flatten → Gemm, for windows whose maximum is held by several positions.
+ */
+function windowTiesOnnx(): Uint8Array {
+  return buildModel({
+    inputs: [valueInfo('input', 'float32', [2, 2, 5, 5])],
+    outputs: [valueInfo('logits', 'float32', [2, 3])],
+    nodes: [
+      node('Relu', ['input'], ['r'], {}, 'relu'),
+      node('MaxPool', ['r'], ['p'], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, 'maxpool'),
+      node('Flatten', ['p'], ['f'], { axis: 1 }, 'flatten'),
+      node('Gemm', ['f', 'G'], ['logits'], { transB: 1 }, 'fc'),
+    ],
+    initializers: [tensor('G', 'float32', [3, 18], Float32Array.from({ length: 54 }, (_, i) => 0.5 + 0.01 * i))],
+  });
+}
+
 const COMPOSITES: [string, LrpOptions][] = [
   ['LRP epsilon_plus', { composite: 'epsilon_plus' }],
   ['the gradient rule on every node', { rule: gradientRule() }],
@@ -126,6 +144,27 @@ describe("node kinds on the 'ort' executor", () => {
     const e = await lrpOn(model, x, { ...options, target: 1, executor: 'ort' });
     const r = e.relevance.slice([0, 0, 0, 1], [1, 4, 4, 1]).dataSync();
     expect(Array.from(r).map((v, i) => (v !== 0 ? i : -1)).filter((i) => i >= 0)).toEqual([3]);
+    e.dispose();
+    x.dispose();
+  });
+
+  // Which of two equal maxima takes a window's relevance is the one place where float32 noise moves
+  // relevance a whole receptive field away (ResNet-18 at 224×224: a stem window whose top two
+  // conv outputs tie exactly on ORT and differ by one ulp on tfjs); on exact ties both executors
+  // must pick the same position: the first arg-max in row-major order.
+  it.each(COMPOSITES)('windowed max pooling (ONNX MaxPool k3 s2 p1) routes ties to the first arg-max: %s', async (_name, options) => {
+    const model = keep(await loadModel(windowTiesOnnx(), { label: 'maxpool-ties.onnx', workers: false }));
+    // Channel 0: 0.3 everywhere (every window, border ones included, all ties); channel 1: 0.8 at
+    // eight positions (ties inside and across overlapping windows), distinct smaller values elsewhere.
+    const tied = new Set([0, 1, 5, 6, 12, 14, 18, 22]);
+    const sample = [...Array.from({ length: 25 }, () => 0.3), ...Array.from({ length: 25 }, (_, i) => (tied.has(i) ? 0.8 : 0.01 * i))];
+    const x = tf.tensor([...sample, ...sample.map((v) => -v + 0.5)], [2, 2, 5, 5]);
+    await expectSameOnBoth(model, x, { ...options, target: 0 });
+    const e = await lrpOn(model, x, { ...options, target: 0, executor: 'ort' });
+    const r = e.relevance.slice([0], [1]).dataSync();
+    const routed = (c: number) => Array.from(r.subarray(25 * c, 25 * (c + 1))).map((v, i) => (v !== 0 ? i : -1)).filter((i) => i >= 0);
+    expect(routed(0)).toEqual([0, 1, 3, 5, 6, 8, 15, 16, 18]); // each window's top-left position
+    expect(routed(1)).toEqual([0, 1, 5, 6, 9, 14, 18, 21]);
     e.dispose();
     x.dispose();
   });
