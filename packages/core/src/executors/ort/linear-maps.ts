@@ -16,6 +16,8 @@ export interface OrtLinearMap {
   readonly layout: Layout;
   forward(x: Value, params: ParamModifier, bias: ParamModifier | null): Value;
   backward(s: Value, params: ParamModifier, inputShape: readonly number[]): Value;
+  /** backward(s, W') for several modifiers of one s in one operation, or null where the map has no such form. */
+  backwardMany?(s: Value, params: readonly ParamModifier[], inputShape: readonly number[]): Value[] | null;
 }
 
 const keyOf = (mod: ParamModifier | null) => mod?.key ?? 'none';
@@ -79,6 +81,17 @@ export class ParamInitializers {
     const dims = [k.shape[rank - 2]!, k.shape[rank - 1]!, ...k.shape.slice(0, -2)];
     return this.cached(op, `flipped:${mod.key}`, () =>
       this.v.w.deferredFloats('flipped', dims, () => valuesOf(k, () => tf.transpose(tf.reverse(mod.apply(k), spatial), [rank - 2, rank - 1, ...spatial]))),
+    );
+  }
+
+  /** flippedKernel of each modifier, stacked along the first (output) axis: [n·Cin, Cout, ...k]. */
+  stackedFlippedKernel(op: ConvOp, mods: readonly ParamModifier[]): string {
+    const k = op.kernel;
+    const rank = k.rank;
+    const spatial = Array.from({ length: rank - 2 }, (_, i) => i);
+    const dims = [mods.length * k.shape[rank - 2]!, k.shape[rank - 1]!, ...k.shape.slice(0, -2)];
+    return this.cached(op, `flipped:${mods.map((m) => m.key).join('+')}`, () =>
+      this.v.w.deferredFloats('flipped', dims, () => valuesOf(k, () => tf.concat(mods.map((m) => tf.transpose(tf.reverse(m.apply(k), spatial), [rank - 2, rank - 1, ...spatial])), 0))),
     );
   }
 
@@ -148,6 +161,19 @@ function convMap(op: ConvOp, v: Values, params: ParamInitializers): OrtLinearMap
         ? v.w.op('Conv', [v.at(s, 'cf'), params.flippedKernel(op, mod)], { kernel_shape: attrs.kernel_shape, strides: attrs.strides, dilations: attrs.dilations, pads: mirrored })
         : v.w.op('ConvTranspose', [v.at(s, 'cf'), params.kernel(op, mod)], { ...attrs, output_padding: outputPadding });
       return v.make(inputShape, y, 'cf');
+    },
+    // Stride 1: one Conv with the flipped kernels stacked, split by channel — z^B's three
+    // transposes on a 3-channel input were three convolutions padded to ORT's channel block each.
+    backwardMany(s, mods, inputShape) {
+      const spatial = inputShape.slice(1, -1);
+      const attrs = window(spatial);
+      const extent = g.size.map((n, i) => (n - 1) * g.dilations[i]! + 1);
+      const mirrored = attrs.pads.map((p, i) => extent[i % spatial.length]! - 1 - p);
+      if (!g.strides.every((n) => n === 1) || mirrored.some((p) => p < 0)) return null;
+      const stacked = v.w.op('Conv', [v.at(s, 'cf'), params.stackedFlippedKernel(op, mods)], { kernel_shape: attrs.kernel_shape, strides: attrs.strides, dilations: attrs.dilations, pads: mirrored });
+      const cin = inputShape[inputShape.length - 1]!;
+      const parts = v.w.ops('Split', [stacked, v.w.int64s(mods.map(() => cin))], { axis: 1 }, mods.length);
+      return parts.map((name) => v.make(inputShape, name, 'cf'));
     },
   };
 }

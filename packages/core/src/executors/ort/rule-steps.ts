@@ -101,10 +101,8 @@ function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, d
   const x = step.inputs[0]!;
   const terms = liveTerms(g, step, layout, v);
   const s = kept ? v.stabilizedRatio(kept, d, g.epsilon, layout) : v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, step.forward.output);
-  const parts = terms.map((t) => {
-    const back = map.backward(s, t.params, x.shape);
-    return t.ones ? back : v.ew('Mul', [t.input, back], layout);
-  });
+  const backs = (terms.length > 1 && map.backwardMany?.(s, terms.map((t) => t.params), x.shape)) || terms.map((t) => map.backward(s, t.params, x.shape));
+  const parts = terms.map((t, i) => (t.ones ? backs[i]! : v.ew('Mul', [t.input, backs[i]!], layout)));
   const sum = parts.length === 1 ? parts[0]! : v.ew('Sum', parts, layout);
   return g.weight !== undefined && g.weight !== 1 ? v.ew('Mul', [sum, g.weight], layout) : sum;
 }
