@@ -47,8 +47,15 @@ export function emitForward(node: GraphNode, ins: Value[], v: Values, params: Pa
     const attrs = poolWindow(node.geometry, x.shape.slice(1, -1));
     const shape = poolOut(node.geometry, x.shape);
     if (node.pooling === 'max') {
-      const [y, indices] = v.w.ops('MaxPool', [v.at(x, 'cf')], attrs, 2);
-      return { output: v.make(shape, y!, 'cf'), indices };
+      // Indices only when a backward step asks (a forward-only graph's MaxPool then runs in ORT's blocked layout).
+      const y = v.w.op('MaxPool', [v.at(x, 'cf')], attrs);
+      let indices: string | undefined;
+      return {
+        output: v.make(shape, y, 'cf'),
+        get indices() {
+          return (indices ??= v.w.addOutput(y, 'MaxPool_indices'));
+        },
+      };
     }
     return { output: v.make(shape, v.w.op('AveragePool', [v.at(x, 'cf')], { ...attrs, count_include_pad: 0 }), 'cf') };
   }

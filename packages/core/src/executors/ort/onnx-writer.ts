@@ -102,6 +102,25 @@ export class OnnxWriter {
     return names;
   }
 
+  /** Adds an output to the node that made `output` (an optional output asked for later, such as MaxPool's Indices). */
+  addOutput(output: string, hint: string): string {
+    const visit = (nodes: readonly OnnxProto.INodeProto[]): OnnxProto.INodeProto | undefined => {
+      for (const n of nodes) {
+        if (n.output?.[0] === output) return n;
+        for (const a of n.attribute ?? []) {
+          const found = a.g ? visit(a.g.node ?? []) : undefined;
+          if (found) return found;
+        }
+      }
+      return undefined;
+    };
+    const node = visit(this.root) ?? visit(this.nodes);
+    if (!node) throw new Error(`no node makes '${output}'`);
+    const name = this.fresh(hint);
+    node.output!.push(name);
+    return name;
+  }
+
   op(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attr>> = {}): string {
     return this.ops(opType, inputs, attributes)[0]!;
   }

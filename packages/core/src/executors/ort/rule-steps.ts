@@ -24,7 +24,7 @@ export interface RuleStep {
   readonly nonNegativeInput: boolean;
   /** The node's output is read only by ReLUs (its negative-output groups are then usually empty). */
   readonly rectifiedOutput?: boolean;
-  /** No relevance reaches the node's negative outputs (vanishing-relevance.ts): groups masked to them are left out. */
+  /** No relevance reaches the node's outputs ≤ 0 (vanishing-relevance.ts): groups masked to negative ones are left out. */
   readonly negativeOutputsEmpty?: boolean;
 }
 
@@ -96,15 +96,27 @@ function denominator(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values)
  * One term group: weight · Σ_terms x' ⊙ backward(mask·R / stab(d), W'), d its denominator.
  * `kept` is mask·R when the caller made it already.
  */
-function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, d: Value, kept?: Value): Value {
+function termGroup(map: OrtLinearMap, g: TermGroup, step: RuleStep, v: Values, d: Value, kept?: Value, ratio?: Value): Value {
   const layout = map.layout;
   const x = step.inputs[0]!;
   const terms = liveTerms(g, step, layout, v);
-  const s = kept ? v.stabilizedRatio(kept, d, g.epsilon, layout) : v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, step.forward.output);
+  const s = ratio ?? (kept ? v.stabilizedRatio(kept, d, g.epsilon, layout) : v.stabilizedRatio(step.r, d, g.epsilon, layout, g.mask, step.forward.output));
   const backs = (terms.length > 1 && map.backwardMany?.(s, terms.map((t) => t.params), x.shape)) || terms.map((t) => map.backward(s, t.params, x.shape));
   const parts = terms.map((t, i) => (t.ones ? backs[i]! : v.ew('Mul', [t.input, backs[i]!], layout)));
   const sum = parts.length === 1 ? parts[0]! : v.ew('Sum', parts, layout);
   return g.weight !== undefined && g.weight !== 1 ? v.ew('Mul', [sum, g.weight], layout) : sum;
+}
+
+/**
+ * LRP-γ's positive group on a non-negative input: s = 1[z > 0]·R / stab(d₊). Where z > 0, d₊ = z +
+ * γ(xW⁺ + b⁺) ≥ z > 0, so stab(d₊) = d₊ + ε = relu(d₊) + ε there; elsewhere the numerator is 0 and
+ * relu(d₊) + ε ≥ ε keeps the quotient 0 — the same values in three element-wise passes instead of
+ * nine. Where no relevance reaches negative outputs (nor zero ones: `negativeOutputsEmpty`), R is
+ * already 0 wherever z ≤ 0 and the mask is left out too.
+ */
+function gammaPositiveRatio(g: TermGroup, step: RuleStep, d: Value, v: Values, layout: Layout): Value {
+  const kept = step.negativeOutputsEmpty ? step.r : v.masked(step.r, step.forward.output, 'positive', layout);
+  return v.ew('Div', [kept, v.ew('Add', [v.ew('Relu', [d], layout), g.epsilon], layout)], layout);
 }
 
 /**
@@ -175,7 +187,8 @@ export function emitRule(step: RuleStep, v: Values, params: ParamInitializers): 
       } else {
         const d: Value = g.mask === 'negative' && negativeFromPositive && positive ? negativeFromPositive(positive) : denominator(map, g, step, v);
         if (g.mask === 'positive') positive = d;
-        const part = termGroup(map, g, step, v, d);
+        const ratio = negativeFromPositive && g.mask === 'positive' ? gammaPositiveRatio(g, step, d, v, map.layout) : undefined;
+        const part = termGroup(map, g, step, v, d, undefined, ratio);
         total = total ? v.ew('Add', [total, part], map.layout) : part;
       }
     }

@@ -27,7 +27,7 @@ function routes(node: GraphNode, rule: Rule): boolean {
 const isPassingRelu = (node: GraphNode, rule: Rule) => node instanceof ActivationNode && node.isPlainRelu && rule.name === 'pass';
 
 /**
- * Tensors whose negative entries receive no relevance, for an explanation seeded at tensor `from`
+ * Tensors whose entries ≤ 0 receive no relevance, for an explanation seeded at tensor `from`
  * (left out: its seed is the caller's). Walks the graph from the output down.
  */
 export function emptyNegativeOutputs(graph: ModelGraph, ruleFor: (node: GraphNode) => Rule, from: number): Set<number> {
@@ -35,15 +35,15 @@ export function emptyNegativeOutputs(graph: ModelGraph, ruleFor: (node: GraphNod
   for (const n of graph.nodes) for (const t of n.inputs) readers.set(t, [...(readers.get(t) ?? []), n]);
   /** Relevance is zero wherever the tensor's value is zero. */
   const zeroAtZero = new Set<number>();
-  /** Relevance is zero wherever the tensor's value is negative. */
-  const zeroAtNegative = new Set<number>();
+  /** Relevance is zero wherever the tensor's value is ≤ 0 (a ReLU zeroes those; a winner carries its value along). */
+  const zeroAtNonPositive = new Set<number>();
   for (const n of [...graph.nodes].reverse()) {
     const t = n.output;
     const read = (readers.get(t) ?? []).map((r) => ({ r, rule: ruleFor(r) }));
     if (t === from || read.length === 0) continue;
     // A ReLU's zeros are where its input was ≤ 0; winners and reshapes carry a value (and its relevance) along.
     if (read.every(({ r, rule }) => scalesByInput(r, rule) || ((isPassingRelu(r, rule) || routes(r, rule)) && zeroAtZero.has(r.output)))) zeroAtZero.add(t);
-    if (read.every(({ r, rule }) => (isPassingRelu(r, rule) && zeroAtZero.has(r.output)) || (routes(r, rule) && zeroAtNegative.has(r.output)))) zeroAtNegative.add(t);
+    if (read.every(({ r, rule }) => (isPassingRelu(r, rule) && zeroAtZero.has(r.output)) || (routes(r, rule) && zeroAtNonPositive.has(r.output)))) zeroAtNonPositive.add(t);
   }
-  return zeroAtNegative;
+  return zeroAtNonPositive;
 }
