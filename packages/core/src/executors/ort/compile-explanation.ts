@@ -72,11 +72,12 @@ function rectifiedTensors(graph: ModelGraph): Set<number> {
   return rectified;
 }
 
+/** FNV-1a over the values' 32-bit patterns (a cache-key fragment for constant inputs). */
 function hashFloats(values: Float32Array): string {
   let h = 0x811c9dc5;
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return (h >>> 0).toString(16);
+  const words = new Uint32Array(Float32Array.from(values).buffer);
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return `${(h >>> 0).toString(16)}:${values.length}`;
 }
 
 /** p_t·(one-hot − p), p = softmax(z): ∂p_t/∂z_k = p_t(δ_tk − p_k). */

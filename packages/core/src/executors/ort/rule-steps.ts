@@ -4,6 +4,7 @@
  * rules/basic-rule.ts); node rules by name. Anything else is not compiled (tfjs runs it).
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../random/mulberry32.js';
 import type { GraphNode } from '../../graph/node.js';
 import { identityParams } from '../../graph/linear-op.js';
 import type { BasicRule, InputModifier, TermGroup } from '../../rules/basic-rule.js';
@@ -28,17 +29,30 @@ export interface RuleStep {
   readonly negativeOutputsEmpty?: boolean;
 }
 
+/** Results of `constantInput` per modifier and shape: a plan asks twice (its key, then its nodes). */
+const constantInputs = new WeakMap<(x: tf.Tensor) => tf.Tensor, Map<string, Float32Array | null>>();
+
 /**
  * A computed input modifier (z^B's bounds) is evaluated once on two different inputs: when both
  * give the same tensor it is a constant and becomes an initializer; otherwise it is not compiled.
  */
 export function constantInput(mod: (x: tf.Tensor) => tf.Tensor, shape: readonly number[]): Float32Array | null {
-  const [ta, tb] = tf.tidy(() => [mod(tf.zeros([...shape])), mod(tf.randomUniform([...shape], -3, 3, 'float32', 7))]);
+  let known = constantInputs.get(mod);
+  if (!known) constantInputs.set(mod, (known = new Map()));
+  const key = shape.join('x');
+  if (known.has(key)) return known.get(key)!;
+  const uniform = mulberry32(7);
+  const probe = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < probe.length; i++) probe[i] = 6 * uniform() - 3;
+  const [ta, tb] = tf.tidy(() => [mod(tf.zeros([...shape])), mod(tf.tensor(probe, [...shape]))]);
   try {
     const a = ta!.dataSync() as Float32Array;
     const b = tb!.dataSync() as Float32Array;
-    if (a.length !== b.length || a.some((value, i) => !Object.is(value, b[i]))) return null;
-    return Float32Array.from(a);
+    let same = a.length === b.length;
+    for (let i = 0; same && i < a.length; i++) same = Object.is(a[i], b[i]);
+    const constant = same ? Float32Array.from(a) : null;
+    known.set(key, constant);
+    return constant;
   } finally {
     ta!.dispose();
     tb!.dispose();
