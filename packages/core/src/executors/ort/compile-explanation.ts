@@ -13,8 +13,6 @@ import * as tf from '@tensorflow/tfjs';
 import { FixedInputNode } from '../../graph/fixed-inputs.js';
 import { nonNegativeTensors, type ModelGraph } from '../../graph/graph.js';
 import type { GraphNode } from '../../graph/node.js';
-import { ActivationNode } from '../../nodes/activation-node.js';
-import { PoolingNode } from '../../nodes/pooling-node.js';
 import type { Rule } from '../../rules/rule.js';
 import { dependOnInputs, emitHeldInput, heldKey, type HeldInput } from './fixed-input-steps.js';
 import { ParamInitializers } from './linear-maps.js';
@@ -23,7 +21,7 @@ import { notCompilable } from './not-compilable.js';
 import { OnnxWriter, type SavedModel, type SaveOptions } from './onnx-writer.js';
 import { constantInput, emitRule, ruleKey } from './rule-steps.js';
 import { Values, type Value } from './values.js';
-import { emptyNegativeOutputs } from './vanishing-relevance.js';
+import { emptyNegativeOutputs, rectifiedTensors } from './vanishing-relevance.js';
 
 export interface ExplanationRequest {
   readonly graph: ModelGraph;
@@ -52,24 +50,6 @@ export interface ExplanationPlan {
   encode(): Uint8Array;
   /** Writes the model into `dir` with its kernels as external data (what sessions are built from). */
   save(dir: string, options?: SaveOptions): SavedModel;
-}
-
-/**
- * Tensors read only by ReLUs, directly or through max pooling: their negative entries are zeroed on
- * the way up, so rules that scale by the activation (ε, γ, z⁺ above) leave them no relevance — γ's
- * negative group there is usually empty.
- */
-function rectifiedTensors(graph: ModelGraph): Set<number> {
-  const readers = new Map<number, GraphNode[]>();
-  for (const n of graph.nodes) for (const t of n.inputs) readers.set(t, [...(readers.get(t) ?? []), n]);
-  const rectified = new Set<number>();
-  // Later tensors first: a max pooling's output is settled before its input is looked at.
-  for (const n of [...graph.nodes].reverse()) {
-    const read = readers.get(n.output) ?? [];
-    const rectifying = (r: GraphNode) => (r instanceof ActivationNode && r.activation === 'relu') || (r instanceof PoolingNode && r.pooling === 'max' && rectified.has(r.output));
-    if (read.length > 0 && read.every(rectifying)) rectified.add(n.output);
-  }
-  return rectified;
 }
 
 /** FNV-1a over the values' 32-bit patterns (a cache-key fragment for constant inputs). */

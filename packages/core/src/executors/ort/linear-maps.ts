@@ -43,6 +43,13 @@ function onnxLayout(op: LinearOp, k: tf.Tensor): tf.Tensor {
   return tf.transpose(k, [rank - 1, rank - 2, ...Array.from({ length: rank - 2 }, (_, i) => i)]);
 }
 
+/** [...k, Cin, Cout] flipped spatially → [Cin, Cout, ...k]: the kernel of a stride-1 convolution's transpose. */
+function flippedOnnxLayout(k: tf.Tensor): tf.Tensor {
+  const rank = k.rank;
+  const spatial = Array.from({ length: rank - 2 }, (_, i) => i);
+  return tf.transpose(tf.reverse(k, spatial), [rank - 2, rank - 1, ...spatial]);
+}
+
 /** Kernel and bias initializers per (op, modifier), made only when the graph is encoded. */
 export class ParamInitializers {
   private readonly names = new Map<LinearOp, Map<string, string>>();
@@ -75,23 +82,16 @@ export class ParamInitializers {
    * a stride-1 convolution's transpose is the convolution with this kernel (test/ort-flipped-conv.test.ts).
    */
   flippedKernel(op: ConvOp, mod: ParamModifier): string {
-    const k = op.kernel;
-    const rank = k.rank;
-    const spatial = Array.from({ length: rank - 2 }, (_, i) => i);
-    const dims = [k.shape[rank - 2]!, k.shape[rank - 1]!, ...k.shape.slice(0, -2)];
-    return this.cached(op, `flipped:${mod.key}`, () =>
-      this.v.w.deferredFloats('flipped', dims, () => valuesOf(k, () => tf.transpose(tf.reverse(mod.apply(k), spatial), [rank - 2, rank - 1, ...spatial]))),
-    );
+    return this.stackedFlippedKernel(op, [mod]);
   }
 
   /** flippedKernel of each modifier, stacked along the first (output) axis: [n·Cin, Cout, ...k]. */
   stackedFlippedKernel(op: ConvOp, mods: readonly ParamModifier[]): string {
     const k = op.kernel;
     const rank = k.rank;
-    const spatial = Array.from({ length: rank - 2 }, (_, i) => i);
     const dims = [mods.length * k.shape[rank - 2]!, k.shape[rank - 1]!, ...k.shape.slice(0, -2)];
     return this.cached(op, `flipped:${mods.map((m) => m.key).join('+')}`, () =>
-      this.v.w.deferredFloats('flipped', dims, () => valuesOf(k, () => tf.concat(mods.map((m) => tf.transpose(tf.reverse(m.apply(k), spatial), [rank - 2, rank - 1, ...spatial])), 0))),
+      this.v.w.deferredFloats('flipped', dims, () => valuesOf(k, () => (mods.length === 1 ? flippedOnnxLayout(mods[0]!.apply(k)) : tf.concat(mods.map((m) => flippedOnnxLayout(m.apply(k))), 0)))),
     );
   }
 

@@ -24,6 +24,19 @@ function routes(node: GraphNode, rule: Rule): boolean {
   return (node.kind === 'reshape' || node.kind === 'permute') && rule.name === 'gradient';
 }
 
+/** The nodes reading each tensor. */
+function readersOf(graph: ModelGraph): Map<number, GraphNode[]> {
+  const readers = new Map<number, GraphNode[]>();
+  for (const n of graph.nodes) {
+    for (const t of n.inputs) {
+      const list = readers.get(t);
+      if (list) list.push(n);
+      else readers.set(t, [n]);
+    }
+  }
+  return readers;
+}
+
 const isPassingRelu = (node: GraphNode, rule: Rule) => node instanceof ActivationNode && node.isPlainRelu && rule.name === 'pass';
 
 /**
@@ -31,8 +44,7 @@ const isPassingRelu = (node: GraphNode, rule: Rule) => node instanceof Activatio
  * (left out: its seed is the caller's). Walks the graph from the output down.
  */
 export function emptyNegativeOutputs(graph: ModelGraph, ruleFor: (node: GraphNode) => Rule, from: number): Set<number> {
-  const readers = new Map<number, GraphNode[]>();
-  for (const n of graph.nodes) for (const t of n.inputs) readers.set(t, [...(readers.get(t) ?? []), n]);
+  const readers = readersOf(graph);
   /** Relevance is zero wherever the tensor's value is zero. */
   const zeroAtZero = new Set<number>();
   /** Relevance is zero wherever the tensor's value is ≤ 0 (a ReLU zeroes those; a winner carries its value along). */
@@ -46,4 +58,20 @@ export function emptyNegativeOutputs(graph: ModelGraph, ruleFor: (node: GraphNod
     if (read.every(({ r, rule }) => (isPassingRelu(r, rule) && zeroAtZero.has(r.output)) || (routes(r, rule) && zeroAtNonPositive.has(r.output)))) zeroAtNonPositive.add(t);
   }
   return zeroAtNonPositive;
+}
+
+/**
+ * Tensors read only by ReLUs, directly or through max pooling, whatever the rules: their negative
+ * entries are zeroed on the way up, so γ's negative group there is usually empty (run under If).
+ */
+export function rectifiedTensors(graph: ModelGraph): Set<number> {
+  const readers = readersOf(graph);
+  const rectified = new Set<number>();
+  // Later tensors first: a max pooling's output is settled before its input is looked at.
+  for (const n of [...graph.nodes].reverse()) {
+    const read = readers.get(n.output) ?? [];
+    const rectifying = (r: GraphNode) => (r instanceof ActivationNode && r.activation === 'relu') || (r instanceof PoolingNode && r.pooling === 'max' && rectified.has(r.output));
+    if (read.length > 0 && read.every(rectifying)) rectified.add(n.output);
+  }
+  return rectified;
 }
