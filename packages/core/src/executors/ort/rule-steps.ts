@@ -145,8 +145,10 @@ function gammaNegativeDenominator(rule: Rule, step: RuleStep, v: Values, layout:
   if (rule.name !== 'gamma' || typeof gamma !== 'number' || !step.nonNegativeInput || groups?.length !== 2) return null;
   const [up, down] = groups as [TermGroup, TermGroup];
   const key = (sign: string) => `gamma(${gamma},${sign})`;
-  const expected = up.mask === 'positive' && down.mask === 'negative' && up.bias?.key === key('positive') && down.bias?.key === key('negative') &&
-    down.terms.some((t) => t.input === 'positive' && t.params.key === key('negative')) && down.terms.every((t) => t.input === 'positive' || t.input === 'negative');
+  // On a non-negative input only each group's 'positive' term lives: x(W + γW⁺) for positive outputs, x(W + γW⁻) for negative ones.
+  const livesAs = (g: TermGroup, sign: string) =>
+    g.terms.every((t) => t.input === 'negative' || (t.input === 'positive' && t.params.key === key(sign))) && g.terms.some((t) => t.input === 'positive');
+  const expected = up.mask === 'positive' && down.mask === 'negative' && up.bias?.key === key('positive') && down.bias?.key === key('negative') && livesAs(up, 'positive') && livesAs(down, 'negative');
   if (!expected) return null;
   return (positive) => v.ew('Sub', [v.ew('Mul', [step.forward.output, 2 + gamma], layout), positive], layout);
 }
