@@ -164,20 +164,10 @@ describe('xai --executor ort', () => {
 });
 
 describe('xai explain: the default executor', () => {
-  const withEnv = (env: Record<string, string>, ...args: string[]) =>
-    new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-
   it("is 'ort' where onnxruntime-node is installed (it is here) for a method that runs on it; --executor and XAI_EXECUTOR choose otherwise; a bad name is refused", async () => {
     const input = join(dir, 'images', 'shape-0.png');
     const explainWith = (env: Record<string, string>, name: string, ...args: string[]) =>
-      withEnv({ XAI_EXECUTOR: '', ...env }, 'explain', '--model', DEMO_MODEL, '--input', input, '--json', join(dir, `default-${name}.json`), ...args);
+      xaiAsyncWith({ XAI_EXECUTOR: '', ...env }, 'explain', '--model', DEMO_MODEL, '--input', input, '--json', join(dir, `default-${name}.json`), ...args);
     const [byDefault, tfjs, fromEnv, bad] = await Promise.all([
       explainWith({}, 'default'),
       explainWith({ XAI_EXECUTOR: 'ort' }, 'tfjs', '--executor', 'tfjs'), // the flag wins over XAI_EXECUTOR

@@ -3,14 +3,12 @@
  * (XAI_EXECUTOR), else 'ort' where onnxruntime-node is installed (it is in this repository) and the
  * method runs on it. The result records what ran; a fallback to tfjs is recorded with its reason.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, postJson, startServer, waitForJob, type TestServer } from './helpers.js';
+import { EXAMPLE_PLUGIN, json, postJson, startServer, startServerWithPlugin, waitForJob, type TestServer } from './helpers.js';
 
 const MODEL = 'demo-image-shapes-cnn';
 const INPUT = 'demo-image-input-shape-ring';
 /** Registers 'test_gradient_tfjs_only', a method that does not run on ORT (every built-in one does). */
-const PLUGIN = fileURLToPath(new URL('../../../packages/core/test/fixtures/example-plugin.mjs', import.meta.url));
 
 /** Runs one explanation job to its end and returns its result. */
 async function explained(server: TestServer, body: Record<string, unknown>) {
@@ -29,15 +27,11 @@ async function values(server: TestServer, result: any): Promise<Float32Array> {
 
 describe('executor of explanation jobs', () => {
   let server: TestServer;
-  const saved = process.env.XAI_PLUGINS;
   beforeAll(async () => {
-    process.env.XAI_PLUGINS = PLUGIN; // read by buildApp and inherited by the worker threads
-    server = await startServer({ concurrency: 1 });
+    server = await startServerWithPlugin(EXAMPLE_PLUGIN, { concurrency: 1 });
   });
   afterAll(async () => {
     await server?.close();
-    if (saved === undefined) delete process.env.XAI_PLUGINS;
-    else process.env.XAI_PLUGINS = saved;
   });
 
   it("runs on 'ort' by default where it is installed, and a request's 'tfjs' is honoured: the same relevance", async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEMO_INPUTS, DEMO_MODEL } from '@xai/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -38,6 +39,39 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     async close() {
       await app.close();
       if (!options.dataDir) await removeDir(dataDir); // a folder this helper made
+    },
+  };
+}
+
+/** core's example plugin module: a rule, a composite and a method that runs on tfjs only. */
+export const EXAMPLE_PLUGIN = fileURLToPath(new URL('../../../packages/core/test/fixtures/example-plugin.mjs', import.meta.url));
+
+/**
+ * `startServer` with XAI_PLUGINS set to `plugin` (read by buildApp and inherited by the worker
+ * threads); `close()` puts the variable back as it was.
+ */
+export async function startServerWithPlugin(plugin = EXAMPLE_PLUGIN, options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const saved = process.env.XAI_PLUGINS;
+  const restore = () => {
+    if (saved === undefined) delete process.env.XAI_PLUGINS;
+    else process.env.XAI_PLUGINS = saved;
+  };
+  process.env.XAI_PLUGINS = plugin;
+  let server: TestServer;
+  try {
+    server = await startServer(options);
+  } catch (err) {
+    restore();
+    throw err;
+  }
+  return {
+    ...server,
+    async close() {
+      try {
+        await server.close();
+      } finally {
+        restore();
+      }
     },
   };
 }

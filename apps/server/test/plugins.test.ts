@@ -2,23 +2,17 @@
  * A rule and a composite registered by a plugin module (XAI_PLUGINS) reach `POST /explanations`:
  * the main thread's catalog and validation know them, and so do the worker threads that explain.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoImage, json, postJson, startServer, upload, waitForJob, type TestServer } from './helpers.js';
+import { demoImage, EXAMPLE_PLUGIN, json, postJson, startServerWithPlugin, upload, waitForJob, type TestServer } from './helpers.js';
 
-const PLUGIN = fileURLToPath(new URL('../../../packages/core/test/fixtures/example-plugin.mjs', import.meta.url));
 
 describe('plugins', () => {
   let server: TestServer;
-  const saved = process.env.XAI_PLUGINS;
   beforeAll(async () => {
-    process.env.XAI_PLUGINS = PLUGIN; // read by buildApp and inherited by the worker threads
-    server = await startServer({ concurrency: 1 });
+    server = await startServerWithPlugin(EXAMPLE_PLUGIN, { concurrency: 1 });
   });
   afterAll(async () => {
     await server?.close();
-    if (saved === undefined) delete process.env.XAI_PLUGINS;
-    else process.env.XAI_PLUGINS = saved;
   });
 
   async function relevanceOf(input: string, options: Record<string, unknown>): Promise<Float32Array> {
